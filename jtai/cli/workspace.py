@@ -1,0 +1,48 @@
+"""`jtai init`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jtai.cli._common import console
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    area: Annotated[str, typer.Option("--area", help="The local area, e.g. 'Seaborough'.")],
+    framework: Annotated[
+        str,
+        typer.Option("--framework", help="Framework id (see `jtai framework list`) or YAML file."),
+    ],
+    fieldwork_start: Annotated[
+        dt.datetime | None,
+        typer.Option("--fieldwork-start", formats=["%Y-%m-%d"], help="First day of fieldwork (YYYY-MM-DD)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing workspace (its data is lost).")
+    ] = False,
+) -> None:
+    """Create a workspace for one inspection or self-assessment.
+
+    Example: jtai init seaborough --area Seaborough --framework exploitation-2018 --fieldwork-start 2018-03-19
+    """
+    from jtai import workspace
+
+    ws = workspace.create(
+        directory,
+        area=area,
+        framework=framework,
+        fieldwork_start=fieldwork_start.date() if fieldwork_start else None,
+        force=force,
+    )
+    console.print(f"Created workspace [bold]{ws.root}[/] for {area} ({framework}).", highlight=False)
+    console.print(f"Edit {ws.config_path.name} there, then load extracts with `jtai load`.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("init")(init)

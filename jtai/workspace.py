@@ -1,0 +1,267 @@
+"""Find, create and read a workspace: one folder per inspection or self-assessment.
+
+A workspace holds ``inspection.yaml`` (the settings), ``jtai.db`` (the store),
+``extracts/`` (copies of loaded files, named by content hash), ``reports/`` and ``.key``
+(the pseudonymisation key). Folders are 0700 and files 0600: this is children's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jtai.errors import ConfigError, ConflictError, WorkspaceError
+
+CONFIG_NAME = "inspection.yaml"
+DB_NAME = "jtai.db"
+KEY_NAME = ".key"
+ENV_VAR = "JTAI_WORKSPACE"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+_CONFIG_TEMPLATE = """\
+# jtai workspace settings. Every setting is documented here; edit with care.
+# This folder holds children's personal data: keep it on this machine, readable by you only.
+
+# The local area inspected (or self-assessing), as it should appear in the letter.
+area: {area}
+
+# The JTAI framework: a built-in id (see `jtai framework list`) or the path of your own YAML file.
+framework: {framework}
+
+# Fieldwork dates (YYYY-MM-DD). Sampling windows count back from fieldwork_start.
+fieldwork_start: {fieldwork_start}
+fieldwork_end: {fieldwork_end}
+
+# Date the letter is published (YYYY-MM-DD); the statement-of-action deadline counts
+# working days from it. Leave empty to use the date the letter is rendered.
+publication_date:
+
+# Date of the letter itself (YYYY-MM-DD); empty means the publication date.
+letter_date:
+
+# Agencies whose records are loaded. Canonical names: csc, police, health, probation, yos, education.
+agencies: [csc, police, health, probation, yos, education]
+
+# Who the letter is addressed to: one entry per addressee (role, then optional name).
+addressees:
+  - role: Director of Children's Services
+    name:
+  - role: Chief Executive
+    name:
+  - role: Accountable Officer, Clinical Commissioning Group
+    name:
+  - role: Police and Crime Commissioner
+    name:
+  - role: Chief Constable
+    name:
+  - role: Head of the National Probation Service division
+    name:
+  - role: Youth Offending Service Manager
+    name:
+  - role: Independent Chair of the Local Safeguarding Children Board
+    name:
+
+# One signatory per inspectorate in the framework: name and title.
+signatories: []
+#  - inspectorate: Ofsted
+#    name: A. Person
+#    title: Regional Director
+
+# The inspection team, used to record who made each judgement.
+team: []
+#  - name: A. Inspector
+#    inspectorate: Ofsted
+
+# Linkage: record pairs scoring above `upper` are linked automatically, those between
+# `lower` and `upper` wait for clerical review (`jtai link review`), the rest are rejected.
+# Scores are match probabilities from 0 to 1.
+linkage:
+  upper: 0.95
+  lower: 0.50
+"""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """An existing workspace folder.
+
+    Attributes:
+        root: the workspace folder.
+    """
+
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def key_path(self) -> Path:
+        return self.root / KEY_NAME
+
+    @property
+    def extracts_dir(self) -> Path:
+        return self.root / "extracts"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        """The parsed ``inspection.yaml`` (validated on first use)."""
+        return read_config(self.config_path)
+
+    @cached_property
+    def key(self) -> bytes:
+        """The secret key that pseudonyms are derived from."""
+        try:
+            return bytes.fromhex(self.key_path.read_text(encoding="ascii").strip())
+        except (OSError, ValueError) as exc:
+            raise WorkspaceError(
+                f"{self.key_path}: the pseudonymisation key is missing or damaged.",
+                hint="Restore it from your backup; without it pseudonyms change.",
+            ) from exc
+
+    def connect(self) -> Any:
+        """Open the workspace store (see :mod:`jtai.store`)."""
+        from jtai import store
+
+        return store.connect(self.db_path)
+
+
+def create(
+    root: Path,
+    *,
+    area: str,
+    framework: str,
+    fieldwork_start: dt.date | None = None,
+    force: bool = False,
+) -> Workspace:
+    """Create a workspace in ``root``.
+
+    Raises:
+        ConflictError: ``root`` already holds a workspace and ``force`` is false.
+    """
+    from jtai import store
+
+    root = root.expanduser().resolve()
+    if (root / CONFIG_NAME).exists() and not force:
+        raise ConflictError(
+            f"{root} is already a jtai workspace.",
+            hint="Use --force to replace it (everything loaded and judged there is lost).",
+        )
+    if force:
+        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+            (root / name).unlink(missing_ok=True)
+    old_umask = os.umask(0o077)
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        os.chmod(root, DIR_MODE)
+        for sub in ("extracts", "reports"):
+            (root / sub).mkdir(exist_ok=True, mode=DIR_MODE)
+            os.chmod(root / sub, DIR_MODE)
+        start = fieldwork_start or dt.date.today()
+        end = start + dt.timedelta(days=4)
+        text = _CONFIG_TEMPLATE.format(
+            area=_yaml_scalar(area),
+            framework=_yaml_scalar(framework),
+            fieldwork_start=start.isoformat(),
+            fieldwork_end=end.isoformat(),
+        )
+        _write_private(root / CONFIG_NAME, text)
+        if force or not (root / KEY_NAME).exists():
+            _write_private(root / KEY_NAME, secrets.token_hex(32) + "\n")
+        ws = Workspace(root)
+        store.connect(ws.db_path).close()
+        os.chmod(ws.db_path, FILE_MODE)
+    finally:
+        os.umask(old_umask)
+    return ws
+
+
+def find(start: Path | None = None, explicit: Path | None = None) -> Workspace:
+    """Find the workspace: ``explicit``, else ``$JTAI_WORKSPACE``, else search upwards.
+
+    Raises:
+        WorkspaceError: none found, with a hint on how to create one.
+    """
+    named = explicit or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
+    if named is not None:
+        named = named.expanduser().resolve()
+        if not (named / CONFIG_NAME).is_file():
+            raise WorkspaceError(
+                f"{named} is not a jtai workspace (it has no {CONFIG_NAME}).",
+                hint="Create one with: jtai init DIR --area NAME --framework ID",
+            )
+        return Workspace(named)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file() and (folder / DB_NAME).exists():
+            return Workspace(folder)
+    raise WorkspaceError(
+        f"No jtai workspace in {here} or any folder above it.",
+        hint="Create one with `jtai init DIR --area NAME --framework ID`, then run commands "
+        "inside it, or name it with --workspace DIR or JTAI_WORKSPACE.",
+    )
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """Read and check ``inspection.yaml``.
+
+    Raises:
+        ConfigError: bad YAML (with the line), or a setting of the wrong type.
+    """
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise WorkspaceError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(
+            f"is not valid YAML ({getattr(exc, 'problem', exc)}).", file=str(path), line=line
+        ) from exc
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of settings.", file=str(path))
+    for key in ("area", "framework"):
+        if not data.get(key):
+            raise ConfigError(f"the setting {key!r} is missing.", file=str(path))
+    for key in ("fieldwork_start", "fieldwork_end", "publication_date", "letter_date"):
+        value = data.get(key)
+        if value is None or isinstance(value, dt.date):
+            continue
+        try:
+            data[key] = dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ConfigError(
+                f"{key} is {value!r}, not a date.", file=str(path), hint="Write it as YYYY-MM-DD."
+            ) from exc
+    return data
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, FILE_MODE)
+
+
+def _yaml_scalar(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
