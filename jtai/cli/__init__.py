@@ -19,7 +19,7 @@ from jtai.cli._common import app, err_console
 from jtai.errors import ExitCode, JtaiError
 
 # The order commands appear in `jtai --help`.
-_AREAS = ("workspace", "ingest", "link", "sample", "framework", "score", "audit", "report", "synth")
+_AREAS = ("workspace", "ingest", "link", "sample", "framework", "score", "audit", "report", "synth", "demo")
 
 for _name in _AREAS:
     try:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import sqlite3
 
 from jtai.errors import WorkspaceError
-from jtai.store import records
+from jtai.store import linkage, records, sampling, scoring
 
 _META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 MIGRATIONS: list[str] = [
-    _META_DDL + records.DDL,
+    _META_DDL + records.DDL + linkage.DDL + sampling.DDL + scoring.DDL,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

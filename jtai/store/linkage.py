@@ -1,0 +1,5 @@
+"""SQL for the linkage area."""
+
+from __future__ import annotations
+
+DDL = ""

@@ -1,0 +1,5 @@
+"""SQL for the sampling area."""
+
+from __future__ import annotations
+
+DDL = ""

@@ -1,0 +1,5 @@
+"""SQL for the scoring area."""
+
+from __future__ import annotations
+
+DDL = ""
