@@ -1,0 +1,111 @@
+"""The command line as a whole: help, examples, exit codes, start-up time, error hygiene."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import typer.main
+
+from jtai.cli import app
+from jtai.errors import ExitCode
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _commands(group, prefix=()):  # type: ignore[no-untyped-def]
+    for name, command in sorted(getattr(group, "commands", {}).items()):
+        path = (*prefix, name)
+        yield path, command
+        yield from _commands(command, path)
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    """Each command and sub-command documents itself with an example."""
+    root = typer.main.get_command(app)
+    missing = [
+        " ".join(path)
+        for path, command in _commands(root)
+        if not getattr(command, "commands", None) and "Example" not in (command.help or "")
+    ]
+    assert missing == []
+
+
+def test_every_command_help_runs(run) -> None:
+    """`jtai CMD --help` works for every command and exits 0."""
+    root = typer.main.get_command(app)
+    for path, _ in _commands(root):
+        result = run(*path, "--help")
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage: jtai " + " ".join(path) in result.stdout
+
+
+def test_exit_codes_are_documented_in_readme() -> None:
+    """The README's exit-code table lists every ExitCode with its number."""
+    text = README.read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| (\d+) \| `([A-Z_]+)` \|", text, flags=re.M))
+    assert documented == {str(int(code)): code.name for code in ExitCode}
+
+
+def test_help_is_fast() -> None:
+    """`jtai --help` returns in well under a second (heavy libraries load lazily)."""
+    best = min(_time_help() for _ in range(3))
+    assert best < 1.0, f"jtai --help took {best:.2f} s"
+
+
+def _time_help() -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", "from jtai.cli import main; main(['--help'])"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    return elapsed
+
+
+def test_help_imports_no_heavy_library() -> None:
+    """Loading the CLI does not import pandas, splink, weasyprint or matplotlib."""
+    code = (
+        "import sys; import jtai.cli; "
+        "heavy = [m for m in ('pandas', 'splink', 'weasyprint', 'matplotlib', 'duckdb', 'scipy') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_outside_a_workspace_says_how_to_create_one(run, tmp_path, monkeypatch) -> None:
+    """A command that needs a workspace, run outside one, explains how to make one."""
+    monkeypatch.chdir(tmp_path)
+    from jtai.cli._common import open_workspace
+    from jtai.errors import WorkspaceError
+
+    try:
+        open_workspace()
+    except WorkspaceError as exc:
+        assert "jtai init DIR --area NAME --framework ID" in str(exc)
+        assert exc.exit_code == ExitCode.NO_WORKSPACE
+    else:  # pragma: no cover - the assertion below reports it
+        raise AssertionError("no WorkspaceError outside a workspace")
+
+
+def test_unexpected_error_prints_no_traceback_or_data(run, monkeypatch) -> None:
+    """A bug prints one line naming the exception type, never its message or a traceback."""
+    import jtai.cli.workspace as cli_ws
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("Jane Smith 03/04/2005")
+
+    monkeypatch.setattr("jtai.workspace.create", boom)
+    result = run("init", "x", "--area", "A", "--framework", "f")
+    assert result.exit_code == ExitCode.ERROR
+    assert "Traceback" not in result.output
+    assert "Jane" not in result.output
+    assert "unexpected ValueError" in result.stderr
+    assert cli_ws is not None
