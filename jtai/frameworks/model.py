@@ -1,0 +1,301 @@
+"""The framework schema: a pydantic model of one JTAI framework file.
+
+Field-level rules live here; rules that relate one part of the file to another (a criterion
+naming an agency that is not in scope) are checked by :func:`problems`, which returns
+each problem with the path of the YAML node it concerns so the loader can name the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=60)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+# The id a judgement row uses for the case-level question; no criterion may take it.
+CASE_QUESTION_ID = "case_question"
+# The agency a case-question answer is recorded against (it is about the whole case).
+ALL_AGENCIES = "all"
+STRATA = ("risk_type", "age_band", "sex", "agencies_involved")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Inspectorate(_Model):
+    """One inspectorate taking part."""
+
+    id: Id
+    name: Text
+
+
+class Grade(_Model):
+    """An ordinal grade; a higher rank is better."""
+
+    id: Id
+    label: Text
+    rank: int
+
+
+class OtherGrade(_Model):
+    """A judgement outside the ordinal scale (excluded from statistics)."""
+
+    id: Id
+    label: Text
+
+
+class Scale(_Model):
+    """The judgement scale: ordinal grades best to worst, then the others."""
+
+    grades: list[Grade] = Field(min_length=2)
+    other: list[OtherGrade] = []
+    note_required: list[Id] = []
+
+
+class Answer(_Model):
+    """One answer to the case question."""
+
+    id: Id
+    label: Text
+
+
+class CaseQuestion(_Model):
+    """The question asked of every case, answered with a short narrative."""
+
+    text: Text
+    answers: list[Answer] = Field(min_length=2)
+    # answers that mean the child is not safer: they drive candidate priority actions
+    not_safer: list[Id] = ["no"]
+
+
+class Criterion(_Model):
+    """One evaluation criterion, judged per agency."""
+
+    id: Id
+    text: Text
+    agencies: list[Id] = Field(min_length=1)
+    evidence: list[Text] = []
+
+
+class Section(_Model):
+    """A part of the inspection: the front door, the deep dive, leadership and governance."""
+
+    id: Id
+    title: Text
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class AgeRange(_Model):
+    """Ages in whole years, both ends included."""
+
+    min: int = Field(ge=0, le=25)
+    max: int = Field(ge=0, le=25)
+
+
+class Cohort(_Model):
+    """The theme cohort that sampling draws tracked children from."""
+
+    window_months: int = Field(gt=0, le=120)
+    age: AgeRange
+    event_types: list[Id] = []
+    flags: list[Id] = []
+
+
+class Tracked(_Model):
+    """Defaults for the tracked children (the in-depth sample)."""
+
+    n: int = Field(gt=0, le=100)
+    reserves: int = Field(ge=0, le=100)
+    strata: list[Id] = []
+    age_bands: list[tuple[int, int]] = []
+    risk_types: dict[Id, list[Id]] = {}
+
+
+class FrontDoor(_Model):
+    """Defaults for the front-door sample of contacts and referrals."""
+
+    n: int = Field(gt=0, le=1000)
+    months: int = Field(gt=0, le=60)
+    event_types: list[Id] = Field(min_length=1)
+
+
+class Sampling(_Model):
+    """Sampling defaults."""
+
+    tracked: Tracked
+    front_door: FrontDoor
+
+
+class FindingsRule(_Model):
+    """Thresholds that turn grades into candidate findings (shares from 0 to 1)."""
+
+    strength_min_share_good: float = Field(ge=0, le=1)
+    improvement_min_share_poor: float = Field(ge=0, le=1)
+    priority_min_share_inadequate: float = Field(ge=0, le=1)
+    # a criterion x agency needs at least this many graded cases to be proposed at all
+    min_cases: int = Field(default=2, ge=1)
+
+
+class Letter(_Model):
+    """The letter of findings: its sections and the statement-of-action deadline."""
+
+    sections: list[Id] = Field(min_length=1)
+    statement_of_action_working_days: int = Field(gt=0, le=365)
+
+
+class Framework(_Model):
+    """One JTAI framework (a theme and version)."""
+
+    id: Id
+    title: Text
+    theme: Text
+    year: int = Field(ge=2000, le=2100)
+    note: Text
+    inspectorates: list[Inspectorate] = Field(min_length=1)
+    agencies: list[Id] = Field(min_length=1)
+    scale: Scale
+    case_question: CaseQuestion
+    sections: list[Section] = Field(min_length=1)
+    cohort: Cohort
+    sampling: Sampling
+    findings: FindingsRule
+    letter: Letter
+
+    def criteria(self) -> Iterator[tuple[Section, Criterion]]:
+        """Every criterion with its section, in file order."""
+        for section in self.sections:
+            for criterion in section.criteria:
+                yield section, criterion
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        """The criterion with this id (case-insensitive), or None."""
+        for _, criterion in self.criteria():
+            if criterion.id.lower() == criterion_id.lower():
+                return criterion
+        return None
+
+    @property
+    def grade_ids(self) -> list[str]:
+        """Ordinal grade ids, best first."""
+        return [g.id for g in self.scale.grades]
+
+    @property
+    def scale_ids(self) -> list[str]:
+        """Every value a judgement may take: the grades, then the other values."""
+        return self.grade_ids + [o.id for o in self.scale.other]
+
+    def rank(self, grade: str) -> int | None:
+        """The ordinal rank of a grade, or None for a value outside the ordinal scale."""
+        for g in self.scale.grades:
+            if g.id == grade:
+                return g.rank
+        return None
+
+    def label(self, value: str) -> str:
+        """The label of a grade, other value or case-question answer."""
+        labels = {g.id: g.label for g in self.scale.grades}
+        labels.update({o.id: o.label for o in self.scale.other})
+        labels.update({a.id: a.label for a in self.case_question.answers})
+        return labels.get(value, value)
+
+    @property
+    def good_or_better(self) -> list[str]:
+        """The better half of the grades (for 4 grades: the top two)."""
+        half = (len(self.scale.grades) + 1) // 2
+        return self.grade_ids[:half]
+
+    @property
+    def poor(self) -> list[str]:
+        """The grades below the better half."""
+        return self.grade_ids[len(self.good_or_better) :]
+
+    @property
+    def worst(self) -> str:
+        """The lowest grade (``inadequate`` on the default scale)."""
+        return self.grade_ids[-1]
+
+    def inspectorate(self, name: str) -> Inspectorate | None:
+        """The inspectorate with this id or name (case-insensitive), or None."""
+        for item in self.inspectorates:
+            if name.strip().lower() in (item.id.lower(), item.name.lower()):
+                return item
+        return None
+
+
+Path = tuple[str | int, ...]
+
+
+def problems(fw: Framework) -> list[tuple[Path, str]]:
+    """Rules across the file; each problem with the path of the node it concerns."""
+    from jtai.ingest.layouts import AGENCIES, EVENT_TYPES, RISK_FLAGS
+
+    found: list[tuple[Path, str]] = []
+
+    def unique(path: Path, ids: list[str], what: str) -> None:
+        seen: set[str] = set()
+        for i, value in enumerate(ids):
+            if value.lower() in seen:
+                found.append(((*path, i), f"{what} {value!r} appears twice."))
+            seen.add(value.lower())
+
+    for i, agency in enumerate(fw.agencies):
+        if agency not in AGENCIES:
+            found.append((("agencies", i), f"unknown agency {agency!r} (known: {', '.join(AGENCIES)})."))
+    unique(("agencies",), fw.agencies, "agency")
+    unique(("inspectorates",), [x.id for x in fw.inspectorates], "inspectorate")
+    unique(("scale", "grades"), fw.scale_ids, "scale value")
+    ranks = [g.rank for g in fw.scale.grades]
+    if ranks != sorted(ranks, reverse=True) or len(set(ranks)) != len(ranks):
+        found.append((("scale", "grades"), "grades must be listed best first with distinct, falling ranks."))
+    for i, value in enumerate(fw.scale.note_required):
+        if value not in fw.scale_ids:
+            found.append((("scale", "note_required", i), f"{value!r} is not a value of the scale."))
+    answers = [a.id for a in fw.case_question.answers]
+    unique(("case_question", "answers"), answers, "answer")
+    for i, value in enumerate(fw.case_question.not_safer):
+        if value not in answers:
+            found.append((("case_question", "not_safer", i), f"{value!r} is not one of the answers."))
+    unique(("sections",), [s.id for s in fw.sections], "section")
+    criterion_ids: set[str] = set()
+    for si, section in enumerate(fw.sections):
+        for ci, criterion in enumerate(section.criteria):
+            path: Path = ("sections", si, "criteria", ci)
+            if criterion.id.lower() in criterion_ids:
+                found.append(((*path, "id"), f"criterion {criterion.id!r} appears twice."))
+            criterion_ids.add(criterion.id.lower())
+            if criterion.id.lower() == CASE_QUESTION_ID:
+                found.append(((*path, "id"), f"{CASE_QUESTION_ID!r} is reserved for the case question."))
+            for ai, agency in enumerate(criterion.agencies):
+                if agency not in fw.agencies:
+                    found.append(
+                        ((*path, "agencies", ai), f"agency {agency!r} is not in the framework's agencies.")
+                    )
+    for i, event in enumerate(fw.cohort.event_types):
+        if event not in EVENT_TYPES:
+            found.append((("cohort", "event_types", i), f"unknown event type {event!r}."))
+    for i, flag in enumerate(fw.cohort.flags):
+        if flag not in RISK_FLAGS:
+            found.append((("cohort", "flags", i), f"unknown risk flag {flag!r}."))
+    if fw.cohort.age.min > fw.cohort.age.max:
+        found.append((("cohort", "age"), "age min is above age max."))
+    tracked = fw.sampling.tracked
+    for i, stratum in enumerate(tracked.strata):
+        if stratum not in STRATA:
+            found.append(
+                (("sampling", "tracked", "strata", i), f"unknown stratum {stratum!r} ({', '.join(STRATA)}).")
+            )
+    for i, (low, high) in enumerate(tracked.age_bands):
+        if low > high:
+            found.append((("sampling", "tracked", "age_bands", i), "an age band starts above its end."))
+    for name, flags in tracked.risk_types.items():
+        for i, flag in enumerate(flags):
+            if flag not in RISK_FLAGS:
+                found.append((("sampling", "tracked", "risk_types", name, i), f"unknown risk flag {flag!r}."))
+    for i, event in enumerate(fw.sampling.front_door.event_types):
+        if event not in EVENT_TYPES:
+            found.append((("sampling", "front_door", "event_types", i), f"unknown event type {event!r}."))
+    return found
