@@ -1,0 +1,54 @@
+"""The public letter of findings: its metadata and its two renderings."""
+
+from __future__ import annotations
+
+from jtai import __version__
+from jtai.report.model import Letter
+from jtai.report.render import DocInfo, html_to_pdf, render_html
+from jtai.report.text import format_date, format_list, format_span
+
+SECTION_HEADINGS: dict[str, str] = {
+    "headline": "Headline findings",
+    "strengths": "Key strengths",
+    "case_studies": "Case studies",
+    "improvements": "Areas for improvement",
+    "priority_actions": "Areas for priority action",
+    "main_findings": "Main findings",
+    "next_steps": "Next steps",
+}
+
+
+def letter_doc(letter: Letter) -> DocInfo:
+    """The metadata of a letter: title, authors (the inspectorates), running header."""
+    return DocInfo(
+        title=letter.title,
+        authors=letter.inspectorates,
+        description=f"Letter of findings of the joint targeted area inspection in {letter.area}, "
+        f"{format_span(letter.fieldwork_start, letter.fieldwork_end)}.",
+        running_header=f"Joint targeted area inspection: {letter.area}, {format_date(letter.letter_date)}",
+        version=letter.version or __version__,
+        created=letter.letter_date.isoformat(),
+    )
+
+
+def letter_html(letter: Letter, *, paged: bool = False) -> str:
+    """The letter as HTML: standalone (``paged=False``) or ready for the PDF renderer."""
+    responding = format_list(letter.responding_agencies) or "all the agencies in the partnership"
+    return render_html(
+        "letter.html.j2",
+        letter_doc(letter),
+        paged=paged,
+        letter=letter,
+        span=format_span(letter.fieldwork_start, letter.fieldwork_end),
+        section_titles=[title[:1].lower() + title[1:] for title in _section_titles(letter)],
+        responding=responding,
+    )
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    """The letter as a tagged A4 PDF."""
+    return html_to_pdf(letter_html(letter, paged=True))
+
+
+def _section_titles(letter: Letter) -> list[str]:
+    return [part.title for part in letter.main_findings]
