@@ -1,5 +1,305 @@
-"""SQL for the linkage area."""
+"""SQL for the linkage area: runs, scored pairs, reviewers' decisions, the model, child ids.
+
+A child's id lives in ``records.child_id``; this module is the only writer of that column.
+Pairs are keyed by the ids of two records, smaller first, so a reviewer's decision about
+two records survives every re-run of ``jtai link``.
+"""
 
 from __future__ import annotations
 
-DDL = ""
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from jtai.store.core import transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DDL = """
+CREATE TABLE IF NOT EXISTS link_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    run_by TEXT NOT NULL,
+    upper REAL NOT NULL,
+    lower REAL NOT NULL,
+    records INTEGER NOT NULL,
+    children INTEGER NOT NULL,
+    automatic_links INTEGER NOT NULL,
+    review_pairs INTEGER NOT NULL,
+    blocked_pairs INTEGER NOT NULL,
+    seconds REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS link_pairs (
+    left_id INTEGER NOT NULL,
+    right_id INTEGER NOT NULL,
+    match_probability REAL NOT NULL,
+    match_weight REAL NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('linked', 'review', 'blocked', 'decided')),
+    reason TEXT,
+    PRIMARY KEY (left_id, right_id),
+    CHECK (left_id < right_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_pairs_status ON link_pairs(status);
+CREATE TABLE IF NOT EXISTS link_decisions (
+    id INTEGER PRIMARY KEY,
+    left_id INTEGER NOT NULL,
+    right_id INTEGER NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('same', 'different', 'unsure')),
+    reviewer TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    CHECK (left_id < right_id)
+);
+CREATE INDEX IF NOT EXISTS link_decisions_pair ON link_decisions(left_id, right_id);
+CREATE TABLE IF NOT EXISTS link_model (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    trained_at TEXT NOT NULL,
+    settings TEXT NOT NULL
+);
+"""
+
+IDENTITY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "subject",
+    "agency",
+    "agency_person_id",
+    "la_child_id",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+    "first_name",
+    "last_name",
+    "dob",
+    "sex",
+    "postcode",
+    "child_id",
+)
+_RECORD_COLUMNS = (
+    "r.id, r.file_id, f.name AS file_name, r.sheet, r.source_row, r.agency, r.subject, "
+    "r.agency_person_id, r.la_child_id, r.nhs_number, r.upn, r.pnc_id, r.first_name, r.last_name, "
+    "r.dob, r.sex, r.ethnicity, r.postcode, r.event_type, r.event_date, r.end_date, r.source, "
+    "r.outcome, r.team, r.worker, r.flags, r.details, r.child_id"
+)
+
+
+def now() -> str:
+    """The current UTC time as ISO text, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def identity_records(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every record's identity fields and current child id, one row per record."""
+    import pandas as pd
+
+    cur = conn.cursor()
+    cur.row_factory = None
+    cur.execute(f"SELECT {', '.join(IDENTITY_COLUMNS)} FROM records ORDER BY id")
+    frame = pd.DataFrame(cur.fetchall(), columns=list(IDENTITY_COLUMNS))
+    for column in IDENTITY_COLUMNS[1:]:
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def save_run(
+    conn: sqlite3.Connection,
+    *,
+    run: dict[str, Any],
+    pairs: Iterable[tuple[int, int, float, float, str, str | None]],
+    assignments: Iterable[tuple[str, int]],
+    model_settings: str | None,
+) -> int:
+    """Write one linking run in a single transaction: its summary, pairs and child ids.
+
+    Args:
+        run: the ``link_runs`` columns except ``id``.
+        pairs: ``(left_id, right_id, probability, weight, status, reason)``; they replace
+            the pairs of the previous run.
+        assignments: ``(child_id, record_id)`` for every record.
+        model_settings: the trained splink model as JSON, or None to keep the previous one.
+
+    Returns:
+        The id of the run.
+    """
+    with transaction(conn):
+        conn.execute("DELETE FROM link_pairs")
+        conn.executemany("INSERT INTO link_pairs VALUES (?, ?, ?, ?, ?, ?)", pairs)
+        conn.execute("UPDATE records SET child_id = NULL")
+        conn.executemany("UPDATE records SET child_id = ? WHERE id = ?", assignments)
+        if model_settings is not None:
+            conn.execute(
+                "INSERT OR REPLACE INTO link_model (id, trained_at, settings) VALUES (1, ?, ?)",
+                (run["finished_at"], model_settings),
+            )
+        names = ", ".join(run)
+        marks = ", ".join("?" for _ in run)
+        cur = conn.execute(f"INSERT INTO link_runs ({names}) VALUES ({marks})", tuple(run.values()))
+        return int(cur.lastrowid or 0)
+
+
+def last_run(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    """The summary of the latest linking run, or None before the first."""
+    row = conn.execute("SELECT * FROM link_runs ORDER BY id DESC LIMIT 1").fetchone()
+    return dict(row) if row else None
+
+
+def model_settings(conn: sqlite3.Connection) -> str | None:
+    """The trained splink model (JSON) of the latest run, or None."""
+    row = conn.execute("SELECT settings FROM link_model WHERE id = 1").fetchone()
+    return str(row[0]) if row else None
+
+
+def pair(conn: sqlite3.Connection, left_id: int, right_id: int) -> dict[str, Any] | None:
+    """The scored pair of two records (in either order), or None if the model never scored it."""
+    low, high = sorted((left_id, right_id))
+    row = conn.execute("SELECT * FROM link_pairs WHERE left_id = ? AND right_id = ?", (low, high)).fetchone()
+    return dict(row) if row else None
+
+
+def review_queue(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """Pairs waiting for review with no decision yet, strongest candidates first.
+
+    The order is by the left record id, not by score: the review is blind.
+    """
+    rows = conn.execute(
+        "SELECT p.left_id, p.right_id FROM link_pairs p WHERE p.status = 'review' AND NOT EXISTS "
+        "(SELECT 1 FROM link_decisions d WHERE d.left_id = p.left_id AND d.right_id = p.right_id) "
+        "ORDER BY p.left_id, p.right_id"
+    ).fetchall()
+    return [(int(r[0]), int(r[1])) for r in rows]
+
+
+def add_decision(conn: sqlite3.Connection, left_id: int, right_id: int, decision: str, reviewer: str) -> None:
+    """Record a reviewer's decision about two records (the latest decision counts)."""
+    low, high = sorted((left_id, right_id))
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO link_decisions (left_id, right_id, decision, reviewer, decided_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (low, high, decision, reviewer, now()),
+        )
+
+
+def undo_decision(conn: sqlite3.Connection, reviewer: str) -> tuple[int, int] | None:
+    """Remove the reviewer's latest decision; return its pair, or None if there is none."""
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT id, left_id, right_id FROM link_decisions WHERE reviewer = ? ORDER BY id DESC LIMIT 1",
+            (reviewer,),
+        ).fetchone()
+        if row is None:
+            return None
+        conn.execute("DELETE FROM link_decisions WHERE id = ?", (row[0],))
+    return int(row[1]), int(row[2])
+
+
+def decisions(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The latest decision for every decided pair."""
+    rows = conn.execute(
+        "SELECT d.* FROM link_decisions d JOIN (SELECT MAX(id) AS id FROM link_decisions "
+        "GROUP BY left_id, right_id) latest ON latest.id = d.id ORDER BY d.id"
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def decision_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many pairs have each latest decision (same, different, unsure)."""
+    counts = {"same": 0, "different": 0, "unsure": 0}
+    for row in decisions(conn):
+        counts[row["decision"]] += 1
+    return counts
+
+
+def records_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Full records (with their file's name) for the given record ids, in id order."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = conn.execute(
+        f"SELECT {_RECORD_COLUMNS} FROM records r JOIN files f ON f.id = r.file_id "
+        f"WHERE r.id IN ({marks}) ORDER BY r.id",
+        tuple(ids),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def records_of_child(conn: sqlite3.Connection, child_id: str) -> list[dict[str, Any]]:
+    """Every record of one child, in date order (undated records last), then by id."""
+    rows = conn.execute(
+        f"SELECT {_RECORD_COLUMNS} FROM records r JOIN files f ON f.id = r.file_id "
+        "WHERE r.child_id = ? ORDER BY r.event_date IS NULL, r.event_date, r.id",
+        (child_id,),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def child_ids(conn: sqlite3.Connection) -> list[str]:
+    """Every child id in use, sorted."""
+    rows = conn.execute(
+        "SELECT DISTINCT child_id FROM records WHERE child_id IS NOT NULL ORDER BY child_id"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Records, records with a child id, and children (subject 'child') in the store."""
+    row = conn.execute(
+        "SELECT COUNT(*), COUNT(child_id), COUNT(DISTINCT CASE WHEN subject = 'child' "
+        "THEN child_id END) FROM records"
+    ).fetchone()
+    return {"records": int(row[0]), "linked_records": int(row[1]), "children": int(row[2])}
+
+
+def export_rows(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    """Every record's provenance and child id, in record order, for ``jtai link export``."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    yield from cur.execute(
+        "SELECT r.id, r.agency, f.name, r.sheet, r.source_row, r.agency_person_id, r.subject, "
+        "r.child_id FROM records r JOIN files f ON f.id = r.file_id ORDER BY r.id"
+    )
+
+
+def insert_records(
+    conn: sqlite3.Connection, rows: Sequence[dict[str, Any]], *, file_name: str, agency: str
+) -> list[int]:
+    """Insert canonical records as if one file had been loaded (for tests and benchmarks).
+
+    Loading real extracts goes through ``jtai load``; this writes the same tables directly.
+
+    Returns:
+        The ids of the new records, in the order given.
+    """
+    import hashlib
+
+    from jtai.ingest.layouts import FIELDS
+
+    digest = hashlib.sha256(f"{file_name}:{agency}:{len(rows)}:{now()}".encode()).hexdigest()
+    columns = ("agency", "subject", *FIELDS, "extra")
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO files (sha256, name, agency, mapping, stored_as, size, loaded_at, loaded_by) "
+            "VALUES (?, ?, ?, 'canonical', ?, 0, ?, 'test')",
+            (digest, file_name, agency, digest, now()),
+        )
+        file_id = int(cur.lastrowid or 0)
+        first = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM records").fetchone()[0]) + 1
+        conn.executemany(
+            f"INSERT INTO records (id, file_id, sheet, source_row, {', '.join(columns)}) "
+            f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in columns)})",
+            (
+                (
+                    first + i,
+                    file_id,
+                    row.get("sheet", ""),
+                    i + 2,
+                    agency,
+                    row.get("subject", "child"),
+                    *(row.get(c, "person" if c == "event_type" else None) for c in columns[2:-1]),
+                    row.get("extra"),
+                )
+                for i, row in enumerate(rows)
+            ),
+        )
+    return list(range(first, first + len(rows)))

@@ -1,0 +1,213 @@
+"""The probabilistic pass: a splink model on DuckDB, trained on the workspace's own data.
+
+The model compares *identities* (distinct combinations of name, date of birth, sex and
+postcode), not records: a child's many events repeat one identity, so the model scores far
+fewer rows than there are records. No labels are needed: u probabilities come from random
+sampling, m probabilities from expectation maximisation on two blocking rules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Columns the model reads, besides ``node_id``.
+MODEL_COLUMNS: tuple[str, ...] = (
+    "subject",
+    "first_name",
+    "first_group",
+    "last_name",
+    "dob",
+    "dob_year",
+    "sex",
+    "postcode",
+    "first_sdx",
+    "last_sdx",
+)
+# u is estimated from this many random pairs; the same seed gives the same model.
+U_MAX_PAIRS = 2_000_000
+EM_MAX_PAIRS = 1_000_000
+SEED = 42
+
+Step = Callable[[str], None]
+
+
+def settings() -> Any:
+    """The splink settings: comparisons and the blocking rules that generate candidate pairs.
+
+    Every blocking rule also requires the same ``subject``, so an adult (an Annex A adopter)
+    is never compared with a child. The rules together keep recall high: a child whose
+    surname changed is found by date of birth; one whose date of birth was mistyped by
+    name; one with both names misspelt by their Soundex codes and year of birth.
+    """
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="node_id",
+        probability_two_random_records_match=1e-5,
+        comparisons=[
+            _first_name_comparison(),
+            cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.PostcodeComparison("postcode"),
+            cl.ExactMatch("sex"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("subject", "dob"),
+            block_on("subject", "first_name", "last_name"),
+            block_on("subject", "last_name", "dob_year"),
+            block_on("subject", "postcode", "first_sdx"),
+            block_on("subject", "first_sdx", "last_sdx", "dob_year"),
+        ],
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def _first_name_comparison() -> Any:
+    """First names: exact, same name group (Alex / Alexander), then spelling likeness."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_description="First name",
+        comparison_levels=[
+            cll.NullLevel("first_name"),
+            cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("first_group").configure(
+                label_for_charts="Same name group (Alex / Alexander)"
+            ),
+            cll.JaroWinklerLevel("first_name", 0.92),
+            cll.JaroWinklerLevel("first_name", 0.88),
+            cll.JaroWinklerLevel("first_name", 0.7),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+@contextmanager
+def quiet_splink() -> Iterator[None]:
+    """Silence splink's own log lines (our progress display reports the steps)."""
+    logger = logging.getLogger("splink")
+    old = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(old)
+
+
+def train_and_predict(
+    nodes: pd.DataFrame, lower: float, step: Step | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Train the model on ``nodes`` and score every candidate pair.
+
+    Args:
+        nodes: one row per identity: ``node_id`` (int) and :data:`MODEL_COLUMNS`.
+        lower: pairs scoring below this match probability are not returned.
+        step: called with the name of each step as it starts (for progress display).
+
+    Returns:
+        The scored pairs (``node_id_l``, ``node_id_r``, ``match_probability``,
+        ``match_weight``, ``first_names_differ``) and the trained model as JSON.
+    """
+    from splink import DuckDBAPI, Linker, block_on
+
+    report = step or (lambda _name: None)
+    with quiet_splink():
+        db_api = DuckDBAPI()
+        table = db_api.register(nodes, dataset_display_name="identities")
+        linker = Linker(table, settings(), log_level=None)
+        report("Estimating how often two identities match")
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("subject", "first_name", "last_name", "dob")], recall=0.7
+        )
+        report("Estimating u from random pairs")
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
+        report("Training names, postcode and sex (EM, blocked on date of birth)")
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("subject", "dob"), max_pairs=EM_MAX_PAIRS
+        )
+        report("Training date of birth (EM, blocked on names)")
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("subject", "first_name", "last_name"), max_pairs=EM_MAX_PAIRS
+        )
+        report("Scoring candidate pairs")
+        predictions = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
+        con = db_api.duckdb_con
+        con.register("jtai_first_names", nodes[["node_id", "first_name", "first_group"]])
+        # first names that share no group and look nothing alike: twins, not typos
+        scored = con.execute(
+            "SELECT p.node_id_l, p.node_id_r, p.match_probability, p.match_weight, "
+            "COALESCE(l.first_group <> r.first_group "
+            "AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.7, FALSE) AS first_names_differ "
+            f"FROM {predictions.physical_name} p "
+            "JOIN jtai_first_names l ON l.node_id = p.node_id_l "
+            "JOIN jtai_first_names r ON r.node_id = p.node_id_r"
+        ).df()
+        model = json.dumps(linker.misc.save_model_to_json())
+    return scored, model
+
+
+def score_pair(model_json: str, left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    """Score two identities with a saved model, keeping every comparison's weight.
+
+    Args:
+        model_json: the model saved by :func:`train_and_predict`.
+        left: one identity (``node_id`` and :data:`MODEL_COLUMNS`).
+        right: the other.
+
+    Returns:
+        splink's row for the pair: ``match_probability``, ``match_weight`` and, per
+        comparison, ``gamma_<name>`` and ``bf_<name>`` (its Bayes factor).
+    """
+    import pandas as pd
+    from splink import DuckDBAPI, Linker
+
+    model = json.loads(model_json)
+    model["retain_intermediate_calculation_columns"] = True
+    model["retain_matching_columns"] = True
+    with quiet_splink():
+        frame = pd.DataFrame([left, right]).astype(object)
+        frame = frame.where(frame.notna(), None)
+        db_api = DuckDBAPI()
+        table = db_api.register(frame, dataset_display_name="pair")
+        linker = Linker(table, model, log_level=None)
+        rows = linker.inference.score_pair(left, right).as_record_list()
+    return dict(rows[0])
+
+
+def comparison_names(model_json: str) -> list[tuple[str, str]]:
+    """The comparisons of a saved model: ``(output column name, description)``."""
+    model = json.loads(model_json)
+    return [
+        (str(c["output_column_name"]), str(c.get("comparison_description", c["output_column_name"])))
+        for c in model["comparisons"]
+    ]
+
+
+def level_label(model_json: str, name: str, gamma: int) -> str:
+    """The label of comparison ``name``'s level ``gamma`` (e.g. "Exact match on dob")."""
+    model = json.loads(model_json)
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] != name:
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("comparison_vector_value") == gamma:
+                return str(level.get("label_for_charts", ""))
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        index = len(levels) - 1 - gamma
+        if gamma == -1:
+            return "missing on one side"
+        if 0 <= index < len(levels):
+            return str(levels[index].get("label_for_charts", ""))
+    return ""

@@ -1,0 +1,153 @@
+"""Identifiers and identity fields made comparable across agencies.
+
+Agencies write the same NHS number as ``943 476 5919`` or ``9434765919``, names in any case,
+postcodes with or without the space. Linkage compares the normalised forms only; the records
+themselves are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from jtai.linkage.nicknames import name_group
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The strong identifiers, in the order the deterministic pass trusts them.
+STRONG_IDS: tuple[str, ...] = ("nhs_number", "la_child_id", "upn", "pnc_id")
+# Sexes that count as recorded: two different recorded sexes never link.
+RECORDED_SEXES: frozenset[str] = frozenset({"male", "female"})
+
+_NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+_SOUNDEX_CODES = {
+    **dict.fromkeys("BFPV", "1"),
+    **dict.fromkeys("CGJKQSXZ", "2"),
+    **dict.fromkeys("DT", "3"),
+    "L": "4",
+    **dict.fromkeys("MN", "5"),
+    "R": "6",
+}
+_PNC = re.compile(r"^(\d{2}|\d{4})/?0*(\d{1,7})([A-Z])$")
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """Whether a 10-digit string passes the NHS number modulus-11 check."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], _NHS_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def nhs_number(value: str | None) -> str | None:
+    """The NHS number as 10 digits, or None when it is missing or fails its check digit."""
+    if not value:
+        return None
+    digits = re.sub(r"\D", "", value)
+    return digits if nhs_number_valid(digits) else None
+
+
+def pnc_id(value: str | None) -> str | None:
+    """A PNC id as ``YY/NNNNNNNL`` (two-digit year, number without leading zeros, letter)."""
+    if not value:
+        return None
+    text = re.sub(r"\s", "", value.upper())
+    match = _PNC.match(text)
+    if match is None:
+        return text or None
+    year, number, letter = match.groups()
+    return f"{year[-2:]}/{int(number)}{letter}"
+
+
+def plain_id(value: str | None) -> str | None:
+    """A council child id or UPN: upper case, letters and digits only."""
+    if not value:
+        return None
+    text = re.sub(r"[^0-9A-Z]", "", value.upper())
+    return text or None
+
+
+def soundex(name: str | None) -> str | None:
+    """The American Soundex code of a name's first word (``ROBERT`` -> ``R163``)."""
+    if not name:
+        return None
+    word = name.split(" ")[0]
+    if not word:
+        return None
+    first = word[0]
+    codes = [first]
+    last = _SOUNDEX_CODES.get(first, "")
+    for char in word[1:]:
+        code = _SOUNDEX_CODES.get(char, "")
+        if code and code != last:
+            codes.append(code)
+        if char not in "HW":
+            last = code
+    return ("".join(codes) + "000")[:4]
+
+
+def identity_frame(records: pd.DataFrame) -> pd.DataFrame:
+    """Normalise the identity columns of ``records`` (one row per record).
+
+    Args:
+        records: columns ``id, subject, agency, agency_person_id, la_child_id, nhs_number,
+            upn, pnc_id, first_name, last_name, dob, sex, postcode``.
+
+    Returns:
+        The same rows with the identity columns normalised (missing values as ``None``),
+        plus ``first_group`` (see :mod:`.nicknames`), ``first_sdx`` and ``last_sdx``
+        (Soundex) and ``dob_year``.
+    """
+    import pandas as pd
+
+    out = pd.DataFrame({"id": records["id"].astype("int64")})
+    out["subject"] = records["subject"].fillna("child").astype(object)
+    out["agency"] = records["agency"].astype(object)
+    out["agency_person_id"] = _clean(records["agency_person_id"].str.strip())
+    out["nhs_number"] = _map_unique(records["nhs_number"], nhs_number)
+    out["la_child_id"] = _map_unique(records["la_child_id"], plain_id)
+    out["upn"] = _map_unique(records["upn"], plain_id)
+    out["pnc_id"] = _map_unique(records["pnc_id"], pnc_id)
+    for field in ("first_name", "last_name"):
+        names = (
+            records[field]
+            .str.upper()
+            .str.replace(r"['’`.]", "", regex=True)
+            .str.replace(r"[^A-Z]+", " ", regex=True)
+            .str.strip()
+        )
+        out[field] = _clean(names)
+    out["first_group"] = _map_unique(out["first_name"], name_group)
+    out["first_sdx"] = _map_unique(out["first_name"], soundex)
+    out["last_sdx"] = _map_unique(out["last_name"], soundex)
+    dob = records["dob"].str.strip()
+    dob = dob.where(dob.str.match(r"^\d{4}-\d{2}-\d{2}$", na=False))
+    out["dob"] = _clean(dob)
+    out["dob_year"] = _clean(dob.str.slice(0, 4))
+    sex = records["sex"].str.strip().str.lower()
+    out["sex"] = _clean(sex.where(sex.isin(list(RECORDED_SEXES))))
+    postcode = records["postcode"].str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
+    postcode = postcode.where(postcode.str.len().between(5, 7))
+    out["postcode"] = _clean(postcode.str.slice(0, -3) + " " + postcode.str.slice(-3))
+    return out
+
+
+def _clean(series: pd.Series) -> pd.Series:
+    """Object dtype with ``None`` for missing and empty strings (what splink and sets expect)."""
+    values = series.astype(object)
+    return values.where(values.notna() & (values != ""), None)
+
+
+def _map_unique(series: pd.Series, func: object) -> pd.Series:
+    """Apply ``func`` once per distinct value (identifiers repeat across a child's events)."""
+    import pandas as pd
+
+    values = series.astype(object)
+    values = values.where(values.notna(), None)
+    uniques = pd.unique(values[values.notna()])
+    mapping = {u: func(u) for u in uniques}  # type: ignore[operator]
+    return _clean(values.map(mapping))

@@ -1,0 +1,306 @@
+"""``jtai link``: give every record a child id.
+
+1. Normalise identity fields; group records that are certainly one person into *atoms*
+   (same agency, agency person id and identical identity).
+2. Deterministic pass: atoms sharing a strong identifier (NHS number that passes its check
+   digit, council child id, UPN, PNC id, or the same agency's person id) link.
+3. Probabilistic pass: a splink model scores distinct identities (see :mod:`.model`).
+4. Links are applied strongest first under the must-not-link rules (:mod:`.clusters`);
+   model pairs between the thresholds wait for review unless already joined.
+5. Child ids carry over from the previous run (stable on unchanged data).
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from jtai.errors import ConfigError, NotFoundError
+from jtai.linkage.clusters import ConstrainedUnionFind, stable_child_ids
+from jtai.linkage.model import Step
+from jtai.linkage.normalise import STRONG_IDS, identity_frame
+from jtai.store import linkage as store
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import pandas as pd
+
+    from jtai.workspace import Workspace
+
+DEFAULT_UPPER = 0.95
+DEFAULT_LOWER = 0.50
+# Identity fields an atom must have for the model to compare it by identity alone.
+_NODE_FIELDS = ["subject", "first_name", "last_name", "dob", "sex", "postcode"]
+_ATOM_FIELDS = ["subject", "agency", "agency_person_id", *STRONG_IDS, *_NODE_FIELDS[1:]]
+# Fewer identities than this and there is nothing to train a model on.
+MIN_MODEL_IDENTITIES = 20
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    """What one run of ``jtai link`` did."""
+
+    records: int
+    children: int
+    adults: int
+    deterministic_links: int
+    model_links: int
+    reviewer_links: int
+    review_pairs: int
+    blocked_pairs: int
+    upper: float
+    lower: float
+    seconds: float
+
+    @property
+    def automatic_links(self) -> int:
+        """Links made without a reviewer: deterministic and model links above ``upper``."""
+        return self.deterministic_links + self.model_links
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as plain data (for ``--json``)."""
+        return {**asdict(self), "automatic_links": self.automatic_links}
+
+
+def thresholds(ws: Workspace) -> tuple[float, float]:
+    """The ``linkage: {upper, lower}`` settings of ``inspection.yaml``, checked.
+
+    Raises:
+        ConfigError: a threshold is not a number in 0..1, or lower is above upper.
+    """
+    section = ws.config.get("linkage") or {}
+    if not isinstance(section, dict):
+        raise ConfigError("linkage must be a mapping with upper and lower.", file=str(ws.config_path))
+    values = []
+    for name, default in (("upper", DEFAULT_UPPER), ("lower", DEFAULT_LOWER)):
+        value = section.get(name, default)
+        if value is None:
+            value = default
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ConfigError(
+                f"linkage.{name} is {value!r}; it must be a match probability from 0 to 1.",
+                file=str(ws.config_path),
+            )
+        values.append(float(value))
+    upper, lower = values
+    if lower > upper:
+        raise ConfigError(
+            f"linkage.lower ({lower}) is above linkage.upper ({upper}).",
+            file=str(ws.config_path),
+            hint="Set lower to at most upper.",
+        )
+    return upper, lower
+
+
+def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -> LinkSummary:
+    """Link every record of the workspace and store the child ids.
+
+    Args:
+        ws: the workspace (for its thresholds).
+        conn: its open store.
+        step: called with the name of each step as it starts (for progress display).
+
+    Raises:
+        NotFoundError: no records are loaded.
+        ConfigError: the thresholds are invalid.
+    """
+    import pandas as pd
+
+    report = step or (lambda _name: None)
+    started, clock = store.now(), time.perf_counter()
+    upper, lower = thresholds(ws)
+    report("Reading records")
+    raw = store.identity_records(conn)
+    if raw.empty:
+        raise NotFoundError(
+            "No records are loaded, so there is nothing to link.", hint="Run `jtai load` first."
+        )
+    ident = identity_frame(raw)
+    ident["atom"] = ident.groupby(_ATOM_FIELDS, dropna=False, sort=False).ngroup()
+    atoms = ident.groupby("atom", sort=True).first()  # first row = smallest record id
+    uf = ConstrainedUnionFind(atoms["nhs_number"].tolist(), atoms["sex"].tolist())
+
+    decided = store.decisions(conn)
+    atom_of = dict(zip(ident["id"].tolist(), ident["atom"].tolist(), strict=True))
+    reviewer_links = 0
+    for d in decided:
+        a, b = atom_of.get(d["left_id"]), atom_of.get(d["right_id"])
+        if a is None or b is None:
+            continue
+        if d["decision"] == "different":
+            uf.cannot.setdefault(a, set()).add(b)
+            uf.cannot.setdefault(b, set()).add(a)
+    for d in decided:
+        a, b = atom_of.get(d["left_id"]), atom_of.get(d["right_id"])
+        if d["decision"] == "same" and a is not None and b is not None:
+            reviewer_links += uf.union(a, b)[0]
+
+    report("Linking on NHS number, council child id, UPN and PNC id")
+    deterministic = 0
+    for edges in _deterministic_edges(atoms):
+        for a, b in edges:
+            deterministic += uf.union(a, b)[0]
+
+    nodes, node_of_atom, rep_atom = _nodes(atoms)
+    for a, b in zip(node_of_atom.index.tolist(), rep_atom[node_of_atom.to_numpy()].tolist(), strict=True):
+        if a != b:
+            deterministic += uf.union(a, b)[0]
+
+    scored, model_json = _score(nodes, lower, report)
+    report("Forming clusters")
+    rep_record = atoms["id"].to_numpy()
+    scored["left_atom"] = rep_atom[scored["node_id_l"].to_numpy()]
+    scored["right_atom"] = rep_atom[scored["node_id_r"].to_numpy()]
+    scored = scored.sort_values("match_probability", ascending=False, kind="stable")
+    decided_pairs = {(d["left_id"], d["right_id"]) for d in decided}
+    model_links = 0
+    statuses: list[tuple[int, int, float, float, str, str | None]] = []
+    pending: list[tuple[int, int, float, float]] = []
+    for la, ra, p, w, differ in zip(
+        scored["left_atom"].tolist(),
+        scored["right_atom"].tolist(),
+        scored["match_probability"].tolist(),
+        scored["match_weight"].tolist(),
+        scored["first_names_differ"].tolist(),
+        strict=True,
+    ):
+        left, right = sorted((int(rep_record[la]), int(rep_record[ra])))
+        if (left, right) in decided_pairs:
+            statuses.append((left, right, p, w, "decided", None))
+        elif p >= upper and not differ:
+            # first names that differ entirely (twins) never link without a reviewer
+            merged, reason = uf.union(la, ra)
+            model_links += merged
+            statuses.append((left, right, p, w, "blocked" if reason else "linked", reason))
+        else:
+            pending.append((la, ra, p, w))
+    review = blocked = 0
+    for la, ra, p, w in pending:
+        left, right = sorted((int(rep_record[la]), int(rep_record[ra])))
+        if uf.find(la) == uf.find(ra):
+            statuses.append((left, right, p, w, "linked", "joined through other records"))
+        elif (reason := uf.conflict(la, ra)) is not None:
+            statuses.append((left, right, p, w, "blocked", reason))
+        else:
+            statuses.append((left, right, p, w, "review", None))
+    review = sum(1 for s in statuses if s[4] == "review")
+    blocked = sum(1 for s in statuses if s[4] == "blocked")
+
+    roots = pd.Series(uf.roots(), index=atoms.index)
+    frame = pd.DataFrame(
+        {"id": ident["id"], "cluster": ident["atom"].map(roots), "previous": raw["child_id"]}
+    )
+    frame["child_id"] = stable_child_ids(frame)
+    adult = ident["subject"] == "adult"
+    report("Saving child ids")
+    finished = store.now()
+    summary = LinkSummary(
+        records=len(frame),
+        children=int(frame.loc[~adult, "child_id"].nunique()),
+        adults=int(frame.loc[adult, "child_id"].nunique()),
+        deterministic_links=deterministic,
+        model_links=model_links,
+        reviewer_links=reviewer_links,
+        review_pairs=review,
+        blocked_pairs=blocked,
+        upper=upper,
+        lower=lower,
+        seconds=round(time.perf_counter() - clock, 2),
+    )
+    run_row = {
+        "started_at": started,
+        "finished_at": finished,
+        "run_by": _user(),
+        "upper": upper,
+        "lower": lower,
+        "records": summary.records,
+        "children": summary.children,
+        "automatic_links": summary.automatic_links,
+        "review_pairs": review,
+        "blocked_pairs": blocked,
+        "seconds": summary.seconds,
+    }
+    store.save_run(
+        conn,
+        run=run_row,
+        pairs=statuses,
+        assignments=zip(frame["child_id"].tolist(), frame["id"].tolist(), strict=True),
+        model_settings=model_json,
+    )
+    return summary
+
+
+def _deterministic_edges(atoms: pd.DataFrame) -> list[list[tuple[int, int]]]:
+    """For each strong identifier, edges from every atom to the first atom sharing it."""
+    out: list[list[tuple[int, int]]] = []
+    keys: list[list[str]] = [[k] for k in STRONG_IDS] + [["agency", "agency_person_id"]]
+    for key in keys:
+        subset = atoms.dropna(subset=key)
+        if subset.empty:
+            out.append([])
+            continue
+        first = subset.groupby(["subject", *key], sort=False)["id"].transform("idxmin")
+        # idxmin gives the index label (atom number) of the atom with the smallest record id
+        pairs = [(int(a), int(b)) for a, b in zip(subset.index, first, strict=True) if a != b]
+        out.append(pairs)
+    return out
+
+
+def _nodes(atoms: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, Any]:
+    """Distinct identities for the model, and each atom's node.
+
+    Atoms without a first name, last name and date of birth each stay a node of their own:
+    identity alone is not enough to join them to anything.
+
+    Returns:
+        ``(nodes, node_of_atom, rep_atom)``: the node table (``node_id`` and the model
+        columns), each atom's node id, and each node's representative (first) atom.
+    """
+    import numpy as np
+
+    from jtai.linkage.model import MODEL_COLUMNS
+
+    full = atoms[["first_name", "last_name", "dob"]].notna().all(axis=1)
+    key = atoms[_NODE_FIELDS].astype(object).where(atoms[_NODE_FIELDS].notna(), "\x00")
+    node = key[full].groupby(_NODE_FIELDS, sort=False).ngroup()
+    node_of_atom = node.reindex(atoms.index)
+    loners = node_of_atom.isna()
+    start = int(node.max()) + 1 if len(node) else 0
+    node_of_atom[loners] = np.arange(start, start + int(loners.sum()))
+    node_of_atom = node_of_atom.astype("int64").rename("node")
+    rep = node_of_atom.rename_axis("atom").reset_index().groupby("node", sort=True)["atom"].min()
+    rep_atom = rep.to_numpy()
+    nodes = atoms.loc[rep_atom, list(MODEL_COLUMNS)].copy()
+    nodes.insert(0, "node_id", np.arange(len(nodes), dtype="int64"))
+    return nodes.reset_index(drop=True), node_of_atom, rep_atom
+
+
+def _score(nodes: pd.DataFrame, lower: float, report: Step) -> tuple[pd.DataFrame, str | None]:
+    """Scored node pairs above ``lower``, and the model (None when too little data)."""
+    import pandas as pd
+
+    if len(nodes) < MIN_MODEL_IDENTITIES:
+        empty = pd.DataFrame(
+            {
+                "node_id_l": pd.Series(dtype="int64"),
+                "node_id_r": pd.Series(dtype="int64"),
+                "match_probability": pd.Series(dtype="float64"),
+                "match_weight": pd.Series(dtype="float64"),
+                "first_names_differ": pd.Series(dtype="bool"),
+            }
+        )
+        return empty, None
+    from jtai.linkage.model import train_and_predict
+
+    scored, model = train_and_predict(nodes, lower, report)
+    return scored, model
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
