@@ -1,0 +1,1 @@
+"""Inspectors' judgements, moderation and findings."""
