@@ -289,3 +289,24 @@ def test_every_statistic_is_a_number_in_range_or_none(rows: list[list[int | None
     for stat in summary.statistics():
         assert _finite_or_none(stat), stat
         assert (stat.value is None) == bool(stat.note.startswith("not defined"))
+
+
+def test_format_shows_value_interval_or_reason() -> None:
+    """format() shows the value and interval, a value with its note, or the reason it is missing."""
+    full = Statistic("x", 0.8213, 0.6149, 0.951, 10, 10, "", "m")
+    assert full.format() == "0.82 (0.61 to 0.95)"
+    assert full.format(3) == "0.821 (0.615 to 0.951)"
+    bare = Statistic("x", -0.25, None, None, 3, 3, "confidence interval not defined (too few resamples)")
+    assert bare.format() == "-0.25 [confidence interval not defined (too few resamples)]"
+    assert Statistic("x", None, None, None, 0, 0, NOTE_NO_PAIRS).format() == NOTE_NO_PAIRS
+
+
+def test_bootstrap_leaves_out_one_grade_resamples_and_says_so() -> None:
+    """Resamples without the one disagreement have no alpha; the note counts those kept."""
+    ratings = [(u, r, 3) for u in range(9) for r in ("Ann", "Bo")] + [(9, "Ann", 3), (9, "Bo", 2)]
+    stat = krippendorff_alpha(ratings, n_boot=1000, seed=0)
+    assert stat.value == pytest.approx(0.0, abs=1e-12)  # by hand: 1 - (n - 1) * 2 / (2 * 19 * 1) with n = 20
+    kept = int(stat.note.split()[2])
+    assert 550 < kept < 750  # about 1 - 0.9**10 = 65% of resamples draw item 9
+    assert stat.note == f"interval from {kept} of 1000 resamples (the others had one grade only)"
+    assert stat.ci_low is not None and stat.ci_high is not None and stat.ci_low <= stat.ci_high

@@ -107,12 +107,19 @@ def _resample_weights(n_units: int, n_boot: int, seed: int) -> Floats:
 
 
 def _percentile_ci(samples: Floats, confidence: float) -> tuple[float | None, float | None, str]:
-    """Percentile interval of the defined resamples; none when fewer than half are defined."""
+    """Percentile interval of the defined resamples; none when fewer than half are defined.
+
+    A resample in which every rating is in one grade has no value; it is left out, and the
+    note says how many resamples the interval rests on.
+    """
     finite = samples[np.isfinite(samples)]
     if finite.size == 0 or finite.size < samples.size / 2:
         return None, None, NOTE_CI_UNSTABLE
     low, high = np.quantile(finite, [(1 - confidence) / 2, (1 + confidence) / 2])
-    return _snap(float(low)), _snap(float(high)), ""
+    note = ""
+    if finite.size < samples.size:
+        note = f"interval from {finite.size} of {samples.size} resamples (the others had one grade only)"
+    return _snap(float(low)), _snap(float(high)), note
 
 
 def _boot_method(n_boot: int, seed: int) -> str:

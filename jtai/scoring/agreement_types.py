@@ -66,14 +66,15 @@ class Statistic:
     def format(self, digits: int = 2) -> str:
         """The value and interval as the CLI shows them, or the note when undefined.
 
-        Example: ``"0.82 (0.61 to 0.95)"``; ``"not defined (all ratings in one grade)"``.
+        Example: ``"0.82 (0.61 to 0.95)"``; ``"not defined (all ratings in one grade)"``; a
+        value without an interval is followed by the note, if any, in brackets.
         """
         if self.value is None:
             return self.note
         text = f"{self.value:.{digits}f}"
         if self.ci_low is not None and self.ci_high is not None:
-            text += f" ({self.ci_low:.{digits}f} to {self.ci_high:.{digits}f})"
-        return text
+            return f"{text} ({self.ci_low:.{digits}f} to {self.ci_high:.{digits}f})"
+        return f"{text} [{self.note}]" if self.note else text
 
 
 @dataclass(frozen=True, slots=True)
