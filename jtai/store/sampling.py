@@ -1,5 +1,277 @@
-"""SQL for the sampling area."""
+"""SQL for the sampling area: samples, their members and replacements.
+
+A sample keeps what is needed to repeat and defend it: the seed, the parameters, a hash
+of the frame it was drawn from, who drew it and when. Members keep their role (``pick``,
+``reserve``, or ``withdrawn`` once replaced), the role they were drawn as, their stratum
+and a one-line reason.
+"""
 
 from __future__ import annotations
 
-DDL = ""
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from jtai.store.core import transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DDL = """
+CREATE TABLE IF NOT EXISTS samples (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('tracked', 'front_door')),
+    framework TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    parameters TEXT NOT NULL,
+    frame_size INTEGER NOT NULL,
+    frame_hash TEXT NOT NULL,
+    linked INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sample_members (
+    sample_id INTEGER NOT NULL REFERENCES samples(id),
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('pick', 'reserve', 'withdrawn')),
+    drawn_as TEXT NOT NULL CHECK (drawn_as IN ('pick', 'reserve')),
+    child_key TEXT NOT NULL,
+    record_id INTEGER,
+    grp TEXT NOT NULL,
+    stratum TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (sample_id, position)
+);
+CREATE TABLE IF NOT EXISTS sample_replacements (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples(id),
+    withdrawn_position INTEGER NOT NULL,
+    reserve_position INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    replaced_by TEXT NOT NULL,
+    replaced_at TEXT NOT NULL
+);
+"""
+
+RECORD_COLUMNS = (
+    "id",
+    "agency",
+    "subject",
+    "agency_person_id",
+    "la_child_id",
+    "dob",
+    "sex",
+    "event_type",
+    "event_date",
+    "end_date",
+    "source",
+    "outcome",
+    "flags",
+    "extra",
+    "child_id",
+)
+IDENTIFIER_COLUMNS = (
+    "agency",
+    "agency_person_id",
+    "la_child_id",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+    "first_name",
+    "last_name",
+    "dob",
+    "postcode",
+)
+
+
+def read_records(conn: sqlite3.Connection, event_types: Sequence[str] | None = None) -> pd.DataFrame:
+    """The canonical records sampling needs, as a DataFrame (all text except ``id``).
+
+    Args:
+        event_types: only these event types (all when None).
+    """
+    import pandas as pd
+
+    sql = f"SELECT {', '.join(RECORD_COLUMNS)} FROM records"
+    params: list[str] = []
+    if event_types is not None:
+        sql += f" WHERE event_type IN ({', '.join('?' for _ in event_types)})"
+        params = list(event_types)
+    rows = conn.execute(sql + " ORDER BY id", params).fetchall()
+    data = {c: [r[i] for r in rows] for i, c in enumerate(RECORD_COLUMNS)}
+    frame = pd.DataFrame({c: pd.Series(v, dtype="string") for c, v in data.items() if c != "id"})
+    frame.insert(0, "id", pd.Series(data["id"], dtype="int64"))
+    return frame
+
+
+def insert_sample(
+    conn: sqlite3.Connection,
+    *,
+    kind: str,
+    framework: str,
+    seed: int,
+    parameters: dict[str, Any],
+    frame_size: int,
+    frame_hash: str,
+    linked: bool,
+    summary: dict[str, Any],
+    created_by: str,
+    created_at: str,
+    members: Iterable[dict[str, Any]],
+) -> int:
+    """Store a sample and its members in one transaction; return the sample's id.
+
+    Each member is a dict with position, role, child_key, record_id, group, stratum, reason.
+    """
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO samples (kind, framework, seed, parameters, frame_size, frame_hash, linked, "
+            "summary, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                kind,
+                framework,
+                seed,
+                json.dumps(parameters, sort_keys=True, default=str),
+                frame_size,
+                frame_hash,
+                int(linked),
+                json.dumps(summary, sort_keys=True, default=str),
+                created_by,
+                created_at,
+            ),
+        )
+        sample_id = int(cur.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO sample_members (sample_id, position, role, drawn_as, child_key, record_id, grp, "
+            "stratum, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    sample_id,
+                    m["position"],
+                    m["role"],
+                    m["role"],
+                    m["child_key"],
+                    m.get("record_id"),
+                    m["group"],
+                    m["stratum"],
+                    m["reason"],
+                )
+                for m in members
+            ],
+        )
+    return sample_id
+
+
+def sample_row(conn: sqlite3.Connection, sample_id: int) -> sqlite3.Row | None:
+    """One sample's row, or None."""
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM samples WHERE id = ?", (sample_id,)).fetchone()
+    return row
+
+
+def latest_sample_id(conn: sqlite3.Connection, kind: str) -> int | None:
+    """The id of the newest sample of ``kind`` (``tracked`` or ``front_door``), or None."""
+    row = conn.execute("SELECT max(id) FROM samples WHERE kind = ?", (kind,)).fetchone()
+    return int(row[0]) if row[0] is not None else None
+
+
+def member_rows(conn: sqlite3.Connection, sample_id: int) -> list[sqlite3.Row]:
+    """A sample's members in position order."""
+    return conn.execute(
+        "SELECT * FROM sample_members WHERE sample_id = ? ORDER BY position", (sample_id,)
+    ).fetchall()
+
+
+def replacement_rows(conn: sqlite3.Connection, sample_id: int) -> list[sqlite3.Row]:
+    """A sample's replacements, oldest first."""
+    return conn.execute(
+        "SELECT * FROM sample_replacements WHERE sample_id = ? ORDER BY id", (sample_id,)
+    ).fetchall()
+
+
+def record_replacement(
+    conn: sqlite3.Connection,
+    *,
+    sample_id: int,
+    withdrawn_position: int,
+    reserve_position: int,
+    reason: str,
+    replaced_by: str,
+    replaced_at: str,
+) -> None:
+    """Withdraw one pick, promote one reserve, and record why, in one transaction."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE sample_members SET role = 'withdrawn' WHERE sample_id = ? AND position = ?",
+            (sample_id, withdrawn_position),
+        )
+        conn.execute(
+            "UPDATE sample_members SET role = 'pick' WHERE sample_id = ? AND position = ?",
+            (sample_id, reserve_position),
+        )
+        conn.execute(
+            "INSERT INTO sample_replacements (sample_id, withdrawn_position, reserve_position, reason, "
+            "replaced_by, replaced_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (sample_id, withdrawn_position, reserve_position, reason, replaced_by, replaced_at),
+        )
+
+
+def identifiers(conn: sqlite3.Connection, child_keys: Sequence[str]) -> dict[str, dict[str, list[str]]]:
+    """Child key -> identifier column -> distinct values on the child's records.
+
+    A key is a linkage child id, or an unlinked key: ``la:<la_child_id>``,
+    ``<agency>:<agency_person_id>`` or ``record:<id>``.
+    """
+    out: dict[str, dict[str, list[str]]] = {}
+    cols = ", ".join(IDENTIFIER_COLUMNS)
+    for key in child_keys:
+        if key.startswith("la:"):
+            sql, params = f"SELECT {cols} FROM records WHERE child_id IS NULL AND la_child_id = ?", [key[3:]]
+        elif key.startswith("record:"):
+            sql, params = f"SELECT {cols} FROM records WHERE id = ?", [key[7:]]
+        else:
+            agency, _, person = key.partition(":")
+            sql = f"SELECT {cols} FROM records WHERE child_id = ?"
+            params = [key]
+            if person:
+                sql += " OR (child_id IS NULL AND la_child_id IS NULL AND agency = ? AND agency_person_id = ?)"
+                params += [agency, person]
+        values: dict[str, list[str]] = {c: [] for c in IDENTIFIER_COLUMNS}
+        for row in conn.execute(sql, params):
+            for c in IDENTIFIER_COLUMNS:
+                if row[c] is not None and str(row[c]) not in values[c]:
+                    values[c].append(str(row[c]))
+        out[key] = values
+    return out
+
+
+def insert_test_records(conn: sqlite3.Connection, rows: Sequence[dict[str, Any]], *, agency: str = "csc") -> list[int]:
+    """Insert canonical records directly (for tests and benchmarks); return their ids.
+
+    Real data comes in through ingest; this skips reading a file. Each row is a dict of
+    ``records`` columns; ``agency`` and ``event_type`` default to the given agency and
+    ``person``.
+    """
+    import datetime as dt
+    import hashlib
+
+    with transaction(conn):
+        tag = hashlib.sha256(f"{dt.datetime.now().isoformat()}{len(rows)}".encode()).hexdigest()
+        cur = conn.execute(
+            "INSERT INTO files (sha256, name, agency, mapping, stored_as, size, loaded_at, loaded_by) "
+            "VALUES (?, 'test-records', ?, 'canonical', '', 0, ?, 'test')",
+            (tag, agency, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        )
+        file_id = cur.lastrowid
+        ids = []
+        for i, row in enumerate(rows, start=2):
+            data = {"agency": agency, "event_type": "person", "sheet": "", "source_row": i, **row}
+            data["file_id"] = file_id
+            names = list(data)
+            cur = conn.execute(
+                f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                [data[n] for n in names],
+            )
+            ids.append(int(cur.lastrowid or 0))
+    return ids

@@ -1,0 +1,254 @@
+"""Reproducible stratified draws: allocation, picks and reserves.
+
+Every draw starts from a frame sorted by a stable key and gives each row a uniform random
+number from ``numpy.random.Generator(PCG64(seed))``; within a stratum, rows are taken in
+the order of those numbers. The same seed and frame therefore give the same sample on any
+machine, and every member of a stratum is equally likely to be taken first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+PICK = "pick"
+RESERVE = "reserve"
+CELL_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One row taken from the frame.
+
+    Attributes:
+        row: the row's position in the key-sorted frame.
+        role: ``pick`` or ``reserve``.
+        group: its level of the first (allocation) dimension.
+        stratum: its full cell, e.g. ``"cse | 14-15 | female"``.
+    """
+
+    row: int
+    role: str
+    group: str
+    stratum: str
+
+
+@dataclass
+class Draw:
+    """The result of a draw.
+
+    Attributes:
+        members: picks in drawing order, then reserves.
+        allocation: per group: eligible, picked, reserves (in the groups' order).
+        frame_hash: SHA-256 of the frame the draw used.
+        notes: things the user should know (a stratum left out, fewer than asked).
+    """
+
+    members: list[Drawn]
+    allocation: list[dict[str, object]]
+    frame_hash: str
+    notes: list[str] = field(default_factory=list)
+
+
+def uniform_keys(size: int, seed: int) -> np.ndarray:
+    """One uniform random number per frame row, from the seed alone."""
+    import numpy as np
+
+    return np.random.Generator(np.random.PCG64(seed)).random(size)
+
+
+def frame_hash(frame: pd.DataFrame, columns: Sequence[str]) -> str:
+    """SHA-256 of the frame's rows (only ``columns``, in key order), as hex."""
+    digest = hashlib.sha256()
+    digest.update("\t".join(columns).encode("utf-8"))
+    if len(frame):
+        text = frame[list(columns[:1])[0]].astype("string").fillna("")
+        for column in columns[1:]:
+            text = text + "\t" + frame[column].astype("string").fillna("")
+        digest.update(("\n" + "\n".join(text.tolist())).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def allocate(sizes: Sequence[int], n: int, *, when_short: str = "order") -> list[int]:
+    """Share ``n`` across strata: at least one per non-empty stratum, the rest proportional.
+
+    Args:
+        sizes: stratum sizes.
+        n: the total to take (more than the strata hold means all of them).
+        when_short: if ``n`` is below the number of non-empty strata, which get one:
+            ``order`` (the first ones) or ``largest``.
+
+    Returns:
+        Numbers per stratum: each at most its size; they sum to ``min(n, sum(sizes))``.
+    """
+    total = sum(sizes)
+    n = max(0, min(n, total))
+    nonempty = [i for i, s in enumerate(sizes) if s > 0]
+    out = [0] * len(sizes)
+    if n == 0:
+        return out
+    if n < len(nonempty):
+        chosen = nonempty if when_short == "order" else sorted(nonempty, key=lambda i: (-sizes[i], i))
+        for i in chosen[:n]:
+            out[i] = 1
+        return out
+    quota = [n * s / total for s in sizes]
+    for i in nonempty:
+        out[i] = min(sizes[i], max(1, math.floor(quota[i])))
+    while sum(out) > n:
+        i = max((i for i in nonempty if out[i] > 1), key=lambda i: (out[i] - quota[i], -i))
+        out[i] -= 1
+    while sum(out) < n:
+        i = max((i for i in nonempty if out[i] < sizes[i]), key=lambda i: (quota[i] - out[i], -i))
+        out[i] += 1
+    return out
+
+
+def draw_stratified(
+    frame: pd.DataFrame,
+    *,
+    dimensions: Sequence[str],
+    levels: dict[str, list[str]],
+    n: int,
+    reserves: int,
+    seed: int,
+    hash_columns: Sequence[str],
+    spread: bool,
+    when_short: str = "order",
+) -> Draw:
+    """Draw picks and reserves from ``frame``, stratified on ``dimensions``.
+
+    The first dimension is allocated across with :func:`allocate`. With ``spread``
+    (tracked children), the picks inside each group are then those that add the most
+    levels of the other dimensions not yet in the sample, so a small sample still covers
+    age bands, sexes and so on; without it (front door) every full cell is allocated
+    proportionally. Ties go to the row with the smallest random number, so a row's chance
+    is the same as any other row of its cell.
+
+    Args:
+        frame: one row per unit, with a ``key`` column and one column per dimension.
+        dimensions: stratum columns, the first is allocated across.
+        levels: each dimension's levels in display order (others follow, sorted).
+        n: picks wanted.
+        reserves: reserves per group (spread) or per cell (proportional).
+        seed: the random seed.
+        hash_columns: the columns that identify the frame for its hash.
+        spread: cover the other dimensions inside each group (tracked sampling).
+        when_short: passed to :func:`allocate`.
+    """
+    frame = frame.sort_values("key", kind="stable").reset_index(drop=True)
+    u = uniform_keys(len(frame), seed)
+    dims = list(dimensions) or ["_all"]
+    if "_all" in dims:
+        frame = frame.assign(_all="all")
+    cells = _cells(frame, dims, u)
+    unit = dims if not spread else dims[:1]
+    groups = _ordered({cell[: len(unit)] for cell in cells}, unit, levels)
+    group_sizes = [sum(len(v) for c, v in cells.items() if c[: len(unit)] == g) for g in groups]
+    quotas = allocate(group_sizes, n, when_short=when_short)
+    members: list[Drawn] = []
+    if spread:
+        members = _spread(cells, groups, quotas, u, reserves)
+    else:
+        for group, quota in zip(groups, quotas, strict=True):
+            rows = cells[group]
+            label = CELL_SEPARATOR.join(group)
+            members += [Drawn(r, PICK, group[0], label) for r in rows[:quota]]
+            if quota:
+                members += [Drawn(r, RESERVE, group[0], label) for r in rows[quota : quota + reserves]]
+        members.sort(key=lambda m: m.role != PICK)
+    allocation = [
+        {
+            "stratum": CELL_SEPARATOR.join(g),
+            "eligible": size,
+            "picked": sum(1 for m in members if m.role == PICK and _in(m, g, cells)),
+            "reserves": sum(1 for m in members if m.role == RESERVE and _in(m, g, cells)),
+        }
+        for g, size in zip(groups, group_sizes, strict=True)
+    ]
+    notes = []
+    if n > len(frame):
+        notes.append(f"Only {len(frame):,} eligible, fewer than the {n} asked for: all are taken.")
+    elif sum(1 for s in group_sizes if s) > n:
+        left = [a["stratum"] for a in allocation if a["eligible"] and not a["picked"]]
+        notes.append(f"{len(left)} non-empty strata have no pick (n is too small): {', '.join(left)}.")
+    return Draw(members, allocation, frame_hash(frame, hash_columns), notes)
+
+
+def _cells(frame: pd.DataFrame, dims: list[str], u: np.ndarray) -> dict[tuple[str, ...], list[int]]:
+    """Cell -> its rows, each list in the order of the random numbers."""
+    import numpy as np
+    import pandas as pd
+
+    work = pd.DataFrame({d: frame[d].astype("string").fillna("") for d in dims})
+    work["_u"] = u
+    work["_row"] = np.arange(len(frame))
+    work = work.sort_values([*dims, "_u"], kind="stable")
+    cells: dict[tuple[str, ...], list[int]] = {}
+    for cell, rows in work.groupby(dims, sort=False)["_row"]:
+        cells[tuple(str(c) for c in cell)] = rows.tolist()
+    return cells
+
+
+def _in(member: Drawn, group: tuple[str, ...], cells: dict[tuple[str, ...], list[int]]) -> bool:
+    if len(group) == 1:
+        return member.group == group[0]
+    return member.stratum == CELL_SEPARATOR.join(group)
+
+
+def _ordered(found: set[tuple[str, ...]], dims: list[str], levels: dict[str, list[str]]) -> list[tuple[str, ...]]:
+    def rank(cell: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+        out = []
+        for d, value in zip(dims, cell, strict=True):
+            known = levels.get(d, [])
+            out.append((known.index(value) if value in known else len(known), value))
+        return tuple(out)
+
+    return sorted(found, key=rank)
+
+
+def _spread(
+    cells: dict[tuple[str, ...], list[int]],
+    groups: list[tuple[str, ...]],
+    quotas: list[int],
+    u: np.ndarray,
+    reserves: int,
+) -> list[Drawn]:
+    """Picks round-robin over groups, each covering new levels; then reserves alike."""
+    remaining = {cell: list(rows) for cell, rows in cells.items()}
+    covered: list[set[str]] = [set() for _ in next(iter(cells), ("",))[1:]]
+    picks: list[Drawn] = []
+    by_group: dict[str, list[tuple[str, ...]]] = {}
+    for rnd in range(max(quotas, default=0)):
+        for group, quota in zip(groups, quotas, strict=True):
+            if quota <= rnd:
+                continue
+            options = [c for c in remaining if c[0] == group[0] and remaining[c]]
+            cell = max(
+                options,
+                key=lambda c: (sum(v not in covered[i] for i, v in enumerate(c[1:])), -u[remaining[c][0]]),
+            )
+            picks.append(Drawn(remaining[cell].pop(0), PICK, group[0], CELL_SEPARATOR.join(cell)))
+            for i, v in enumerate(cell[1:]):
+                covered[i].add(v)
+            by_group.setdefault(group[0], []).append(cell)
+    spare: list[Drawn] = []
+    for group, chosen in by_group.items():
+        for k in range(reserves):
+            target = chosen[k % len(chosen)]
+            options = [c for c in remaining if c[0] == group and remaining[c]]
+            if not options:
+                break
+            cell = max(
+                options,
+                key=lambda c: (sum(a == b for a, b in zip(c[1:], target[1:], strict=True)), -u[remaining[c][0]]),
+            )
+            spare.append(Drawn(remaining[cell].pop(0), RESERVE, group, CELL_SEPARATOR.join(cell)))
+    return picks + spare

@@ -1,0 +1,131 @@
+"""Write a sample as CSV or XLSX: pseudonyms by default, identifiers only when asked.
+
+Every text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is written with a leading apostrophe, in both
+formats. Files are created readable by their owner only (0600).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jtai.errors import UsageError
+from jtai.sampling.model import FRONT_DOOR, Sample
+
+if TYPE_CHECKING:
+    from jtai.workspace import Workspace
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+IDENTIFIER_HEADERS = (
+    "child_id",
+    "la_child_id",
+    "agency_person_ids",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+    "first_name",
+    "last_name",
+    "dob",
+    "postcode",
+)
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe from formula injection: ``"=1+1"`` -> ``"'=1+1"``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def sample_table(ws: Workspace, sample: Sample, *, with_identifiers: bool = False) -> list[dict[str, Any]]:
+    """The rows of a sample as they are exported (one per member, by position)."""
+    from jtai.store import sampling as store
+
+    why = {r.withdrawn: r.reason for r in sample.replacements}
+    rows: list[dict[str, Any]] = []
+    for m in sample.members:
+        row: dict[str, Any] = {"position": m.position, "role": m.role, "drawn_as": m.drawn_as, "case": m.pseudonym}
+        if sample.kind == FRONT_DOOR:
+            row["record"] = m.record_ref
+        ref = m.record_ref if sample.kind == FRONT_DOOR else m.pseudonym
+        row.update(stratum=m.stratum, reason=m.reason, replaced_because=why.get(ref or "", ""))
+        rows.append(row)
+    if with_identifiers:
+        conn = ws.connect()
+        try:
+            found = store.identifiers(conn, sorted({m.child_key for m in sample.members}))
+        finally:
+            conn.close()
+        for row, m in zip(rows, sample.members, strict=True):
+            ids = found.get(m.child_key, {})
+            persons = [
+                f"{a}:{p}" for a, p in zip(ids.get("agency", []), ids.get("agency_person_id", []), strict=False)
+            ]
+            row["child_id"] = m.child_id or ""
+            row["agency_person_ids"] = "; ".join(persons)
+            for column in IDENTIFIER_HEADERS:
+                if column not in ("child_id", "agency_person_ids"):
+                    row[column] = "; ".join(ids.get(column, []))
+    return rows
+
+
+def export_sample(ws: Workspace, sample: Sample, path: Path, *, with_identifiers: bool = False) -> int:
+    """Write ``sample`` to ``path`` (``.csv`` or ``.xlsx``); return the rows written.
+
+    Raises:
+        UsageError: the file name ends in neither .csv nor .xlsx.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise UsageError(f"{path}: give a file name ending in .csv or .xlsx.")
+    rows = sample_table(ws, sample, with_identifiers=with_identifiers)
+    headers = list(rows[0]) if rows else ["position", "role", "case", "stratum", "reason"]
+    cells = [[neutralise(r.get(h)) for h in headers] for r in rows]
+    if suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(cells)
+        _write_private(path, buffer.getvalue().encode("utf-8"))
+    else:
+        _write_xlsx(path, sample, headers, cells)
+    return len(rows)
+
+
+def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Sample {sample.id}"
+    sheet.append(headers)
+    for row in cells:
+        sheet.append(row)
+    about = book.create_sheet("About")
+    for key, value in (
+        ("sample", sample.id),
+        ("kind", sample.kind),
+        ("framework", sample.framework),
+        ("seed", sample.seed),
+        ("frame size", sample.frame_size),
+        ("frame hash", sample.frame_hash),
+        ("drawn by", sample.created_by),
+        ("drawn at", sample.created_at),
+        ("parameters", json.dumps(sample.parameters, sort_keys=True)),
+    ):
+        about.append([key, neutralise(value)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _write_private(path, buffer.getvalue())
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, 0o600)

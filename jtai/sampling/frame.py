@@ -1,0 +1,263 @@
+"""The tracked-children frame: one row per child of the theme cohort, with its strata.
+
+Input is a DataFrame of canonical records (columns as the ``records`` table). A child is
+its linkage ``child_id``; a record that linkage has not reached stands for a child of its
+own, named by the local authority's child id or else the agency's person id (so nothing is
+dropped, and the output says that linkage has not run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from jtai.sampling.spec import (
+    AGENCY_LABELS,
+    EVENT_FLAGS,
+    MULTI_AGENCY,
+    OTHER_AGES,
+    OTHER_RISK,
+    SINGLE_AGENCY,
+    CohortRule,
+    TrackedSpec,
+    band_label,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FRAME_COLUMNS = (
+    "key",
+    "child_id",
+    "age",
+    "age_band",
+    "sex",
+    "risk_type",
+    "agencies",
+    "agencies_involved",
+    "reason",
+)
+
+
+@dataclass(frozen=True)
+class CohortCount:
+    """How many children were considered and why each was left out.
+
+    Attributes:
+        children: distinct children in the records.
+        matched_rule: children with a theme event or flag in the window.
+        no_dob: of those, children with no date of birth on any record.
+        outside_age: of those, children whose age on fieldwork_start is outside the range.
+        excluded: children removed by the user's exclusion list.
+        eligible: children the sample is drawn from.
+        unlinked_records: records with no child id (linkage has not reached them).
+    """
+
+    children: int
+    matched_rule: int
+    no_dob: int
+    outside_age: int
+    excluded: int
+    eligible: int
+    unlinked_records: int
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts as a dict (stored with the sample)."""
+        return asdict(self)
+
+    def explain(self, rule: CohortRule) -> str:
+        """One sentence: how many are eligible and why the others are not."""
+        window = f"{rule.window_start.isoformat()} to {rule.fieldwork_start - dt.timedelta(days=1)}"
+        parts = [
+            f"{self.eligible:,} of {self.children:,} children are eligible",
+            f"{self.matched_rule:,} had a theme event or risk flag from {window}",
+        ]
+        if self.no_dob:
+            parts.append(f"{self.no_dob:,} of those have no date of birth")
+        if self.outside_age:
+            parts.append(
+                f"{self.outside_age:,} are outside ages {rule.age_min}-{rule.age_max} "
+                f"on {rule.fieldwork_start.isoformat()}"
+            )
+        if self.excluded:
+            parts.append(f"{self.excluded:,} were excluded by your list")
+        return "; ".join(parts) + "."
+
+
+def child_keys(records: pd.DataFrame) -> pd.Series:
+    """The child each record stands for: its child id, or an unlinked key of its own."""
+    import pandas as pd
+
+    la = records["la_child_id"].astype("string")
+    person = records["agency_person_id"].astype("string")
+    agency = records["agency"].astype("string")
+    rid = records["id"].astype("string")
+    unlinked = ("la:" + la).where(la.notna(), agency + ":" + person)
+    unlinked = unlinked.where(unlinked.notna(), "record:" + rid)
+    child = records["child_id"].astype("string")
+    return pd.Series(child.where(child.notna(), unlinked), index=records.index, dtype="string")
+
+
+def in_window(records: pd.DataFrame, start: dt.date, end: dt.date) -> tuple[pd.Series, pd.Series]:
+    """Which records overlap ``[start, end)``, and which carry no date at all."""
+    import pandas as pd
+
+    begin = pd.to_datetime(records["event_date"], errors="coerce", format="%Y-%m-%d")
+    finish = pd.to_datetime(records["end_date"], errors="coerce", format="%Y-%m-%d").fillna(begin)
+    inside = begin.notna() & (begin < pd.Timestamp(end)) & (finish >= pd.Timestamp(start))
+    return inside, begin.isna()
+
+
+def build_frame(
+    records: pd.DataFrame,
+    rule: CohortRule,
+    spec: TrackedSpec,
+    *,
+    exclude: set[str] | None = None,
+) -> tuple[pd.DataFrame, CohortCount]:
+    """The eligible children of the theme cohort, one row each, sorted by ``key``.
+
+    Args:
+        records: canonical records (the ``records`` table's columns).
+        rule: the cohort rule.
+        spec: the tracked settings (age bands, risk types, agency order).
+        exclude: child keys to leave out.
+
+    Returns:
+        The frame (columns :data:`FRAME_COLUMNS`) and the counts that explain it.
+    """
+    import pandas as pd
+
+    df = records
+    if "subject" in df.columns:
+        df = df[df["subject"].fillna("child") == "child"]
+    df = df.assign(key=child_keys(df))
+    inside, undated = in_window(df, rule.window_start, rule.fieldwork_start)
+    current = df[inside | undated]
+
+    flags = _flags(current, inside[inside | undated])
+    theme_events = current[inside[inside | undated] & current["event_type"].isin(rule.event_types)]
+    matched = set(theme_events["key"]) | set(flags.loc[flags["flag"].isin(rule.flags), "key"])
+
+    all_keys = df["key"].nunique()
+    frame = pd.DataFrame({"key": sorted(matched)}, dtype="string")
+    frame["child_id"] = frame["key"].where(frame["key"].isin(set(df["child_id"].dropna())), pd.NA)
+    frame = frame.merge(_dob(df), on="key", how="left").merge(_sex(df), on="key", how="left")
+    frame["sex"] = frame["sex"].fillna("unknown")
+    frame["age"] = [_age(d, rule.fieldwork_start) for d in frame["dob"]]
+    no_dob = int(frame["age"].isna().sum())
+    frame = frame[frame["age"].notna()]
+    ages = frame["age"].astype(int)
+    in_range = (ages >= rule.age_min) & (ages <= rule.age_max)
+    outside = int((~in_range).sum())
+    frame = frame[in_range]
+    excluded = 0
+    if exclude:
+        hit = frame["key"].isin(exclude)
+        excluded = int(hit.sum())
+        frame = frame[~hit]
+
+    frame = frame.assign(age=frame["age"].astype(int))
+    frame["age_band"] = [_band(a, spec.age_bands) for a in frame["age"]]
+    frame["risk_type"] = _risk_types(frame["key"], flags, spec)
+    agencies = _agencies(current, spec.agencies)
+    frame["agencies"] = frame["key"].map(agencies).fillna("")
+    count_agencies = frame["agencies"].str.count(",") + (frame["agencies"] != "").astype(int)
+    frame["agencies_involved"] = count_agencies.map(lambda c: MULTI_AGENCY if c > 1 else SINGLE_AGENCY)
+    frame["reason"] = [
+        tracked_reason(r, b, s, a)
+        for r, b, s, a in zip(
+            frame["risk_type"], frame["age_band"], frame["sex"], frame["agencies"], strict=True
+        )
+    ]
+    frame = frame.sort_values("key", kind="stable").reset_index(drop=True)
+    count = CohortCount(
+        children=int(all_keys),
+        matched_rule=len(matched),
+        no_dob=no_dob,
+        outside_age=outside,
+        excluded=excluded,
+        eligible=len(frame),
+        unlinked_records=int(df["child_id"].isna().sum()),
+    )
+    return frame.loc[:, list(FRAME_COLUMNS)], count
+
+
+def tracked_reason(risk_type: str, age_band: str, sex: str, agencies: str) -> str:
+    """``"criminal exploitation, 14-15, male; police, CSC, education involved"``."""
+    risk = "other theme concern" if risk_type == OTHER_RISK else risk_type.replace("_", " ")
+    sex_text = "sex not recorded" if sex == "unknown" else sex
+    who = f"{agencies} involved" if agencies else "no agency record in the window"
+    return f"{risk}, {age_band}, {sex_text}; {who}"
+
+
+def _flags(current: pd.DataFrame, inside: pd.Series) -> pd.DataFrame:
+    """One row per (child, flag): recorded flags, and flags implied by window events."""
+    import pandas as pd
+
+    recorded = current[["key", "flags"]].dropna()
+    recorded = recorded.assign(flag=recorded["flags"].str.split(";")).explode("flag")
+    recorded["flag"] = recorded["flag"].str.strip()
+    implied = current.loc[inside & current["event_type"].isin(EVENT_FLAGS), ["key", "event_type"]]
+    implied = implied.assign(flag=implied["event_type"].map(EVENT_FLAGS))
+    both = pd.concat([recorded[["key", "flag"]], implied[["key", "flag"]]], ignore_index=True)
+    return both[both["flag"].notna() & (both["flag"] != "")].drop_duplicates()
+
+
+def _dob(df: pd.DataFrame) -> pd.DataFrame:
+    """The date of birth most records agree on (the earliest on a tie)."""
+    dobs = df.loc[df["dob"].notna(), ["key", "dob"]]
+    counts = dobs.groupby(["key", "dob"]).size().reset_index(name="n")
+    counts = counts.sort_values(["key", "n", "dob"], ascending=[True, False, True], kind="stable")
+    return counts.drop_duplicates("key")[["key", "dob"]]
+
+
+def _sex(df: pd.DataFrame) -> pd.DataFrame:
+    """The recorded sex most records agree on, ignoring 'unknown'."""
+    known = df.loc[df["sex"].notna() & (df["sex"] != "unknown"), ["key", "sex"]]
+    counts = known.groupby(["key", "sex"]).size().reset_index(name="n")
+    counts = counts.sort_values(["key", "n", "sex"], ascending=[True, False, True], kind="stable")
+    return counts.drop_duplicates("key")[["key", "sex"]]
+
+
+def _age(dob: Any, on: dt.date) -> int | None:
+    try:
+        born = dt.date.fromisoformat(str(dob))
+    except ValueError:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _band(age: int, bands: tuple[tuple[int, int], ...]) -> str:
+    for band in bands:
+        if band[0] <= age <= band[1]:
+            return band_label(band)
+    return OTHER_AGES
+
+
+def _risk_types(keys: pd.Series, flags: pd.DataFrame, spec: TrackedSpec) -> list[str]:
+    """The first risk type, in the framework's order, whose flags the child carries."""
+    by_child: dict[str, set[str]] = {}
+    for key, flag in zip(flags["key"], flags["flag"], strict=True):
+        by_child.setdefault(key, set()).add(flag)
+    out = []
+    for key in keys:
+        have = by_child.get(key, set())
+        out.append(next((name for name, fl in spec.risk_types if have.intersection(fl)), OTHER_RISK))
+    return out
+
+
+def _agencies(current: pd.DataFrame, order: tuple[str, ...]) -> dict[str, str]:
+    """Child key -> agencies with a record in the window, e.g. ``"police, CSC, education"``."""
+    rank = {a: i for i, a in enumerate(order)}
+    pairs = current[["key", "agency"]].drop_duplicates()
+    by_child: dict[str, list[str]] = {}
+    for key, agency in zip(pairs["key"], pairs["agency"], strict=True):
+        by_child.setdefault(key, []).append(agency)
+    return {
+        key: ", ".join(
+            AGENCY_LABELS.get(a, a) for a in sorted(agencies, key=lambda a: (rank.get(a, len(rank)), a))
+        )
+        for key, agencies in by_child.items()
+    }

@@ -1,0 +1,399 @@
+"""Draw, store and read samples in a workspace (what the ``jtai sample`` commands call)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import secrets
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jtai.errors import ConfigError, NotFoundError
+from jtai.pseudonym import pseudonym
+from jtai.sampling.draw import PICK, Draw, draw_stratified
+from jtai.sampling.model import FRONT_DOOR, TRACKED, Member, Replacement, Sample
+from jtai.sampling.spec import cohort_rule, front_door_spec, tracked_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jtai.workspace import Workspace
+
+TRACKED_HASH_COLUMNS = ("key", "age", "age_band", "sex", "risk_type", "agencies", "agencies_involved")
+FRONT_DOOR_HASH_COLUMNS = ("key", "child_id", "event_type", "event_date", "source", "outcome")
+_EXCLUDE_HEADERS = {"pseudonym", "child", "case", "child_id", "id", "reference", "ref"}
+
+
+def fieldwork_start(ws: Workspace) -> dt.date:
+    """The workspace's first day of fieldwork.
+
+    Raises:
+        ConfigError: it is not set.
+    """
+    value = ws.config.get("fieldwork_start")
+    if not isinstance(value, dt.date):
+        raise ConfigError(
+            "fieldwork_start is not set, so the sampling window cannot be placed.",
+            file=str(ws.config_path),
+            hint="Set it as YYYY-MM-DD.",
+        )
+    return value
+
+
+def draw_tracked(
+    ws: Workspace,
+    *,
+    n: int | None = None,
+    reserves: int | None = None,
+    seed: int | None = None,
+    exclude: Path | None = None,
+) -> Sample:
+    """Draw and store the tracked children of the theme cohort.
+
+    Args:
+        n: children to track (default: the framework's).
+        reserves: reserves per stratum (default: the framework's).
+        seed: random seed (default: a new random one, stored with the sample).
+        exclude: a file of children to leave out, one pseudonym or child id per line.
+
+    Raises:
+        NotFoundError: no records, or no child eligible (the message says why).
+        ConfigError: fieldwork_start is not set, or the framework is invalid.
+    """
+    from jtai.frameworks import workspace_framework
+    from jtai.sampling.frame import build_frame, child_keys
+    from jtai.store import sampling as store
+
+    fw = workspace_framework(ws)
+    rule = cohort_rule(fw, fieldwork_start(ws))
+    spec = tracked_spec(fw, n=n, reserves=reserves)
+    seed = new_seed() if seed is None else seed
+    conn = ws.connect()
+    try:
+        records = _records(conn)
+        keys = set(child_keys(records).dropna())
+        excluded, unmatched = _read_exclusions(ws, exclude, keys) if exclude else (set(), [])
+        frame, count = build_frame(records, rule, spec, exclude=excluded)
+        if frame.empty:
+            raise NotFoundError(
+                f"No child is eligible for tracking: {count.explain(rule)}",
+                hint="Check that the extracts with the theme's events and flags are loaded and that "
+                "fieldwork_start in inspection.yaml is right.",
+            )
+        dims = list(spec.strata)
+        draw = draw_stratified(
+            frame,
+            dimensions=dims,
+            levels={d: spec.levels(d) for d in dims},
+            n=spec.n,
+            reserves=spec.reserves,
+            seed=seed,
+            hash_columns=TRACKED_HASH_COLUMNS,
+            spread=True,
+        )
+        notes = list(draw.notes)
+        if unmatched:
+            notes.append(f"{len(unmatched)} entries of {exclude} match no child: lines {', '.join(unmatched)}.")
+        linked = count.unlinked_records == 0
+        if not linked:
+            notes.append(_linkage_note(count.unlinked_records))
+        parameters = {
+            "n": spec.n,
+            "reserves": spec.reserves,
+            "strata": dims,
+            "age_bands": [list(b) for b in spec.age_bands],
+            "risk_types": {k: list(v) for k, v in spec.risk_types},
+            "fieldwork_start": rule.fieldwork_start.isoformat(),
+            "window_start": rule.window_start.isoformat(),
+            "window_months": rule.window_months,
+            "age": [rule.age_min, rule.age_max],
+            "event_types": list(rule.event_types),
+            "flags": list(rule.flags),
+            "exclude": str(exclude) if exclude else None,
+        }
+        summary = {
+            "allocation": draw.allocation,
+            "coverage": _coverage(frame, draw, dims[1:]),
+            "cohort": count.to_dict(),
+            "explanation": count.explain(rule),
+            "notes": notes,
+        }
+        members = _members(frame, draw, record_ids=False)
+        sample_id = store.insert_sample(
+            conn,
+            kind=TRACKED,
+            framework=fw.id,
+            seed=seed,
+            parameters=parameters,
+            frame_size=len(frame),
+            frame_hash=draw.frame_hash,
+            linked=linked,
+            summary=summary,
+            created_by=who(),
+            created_at=now(),
+            members=members,
+        )
+        return _load(ws, conn, sample_id)
+    finally:
+        conn.close()
+
+
+def draw_front_door(
+    ws: Workspace,
+    *,
+    n: int | None = None,
+    months: int | None = None,
+    seed: int | None = None,
+    reserves: int = 0,
+) -> Sample:
+    """Draw and store a sample of contacts and referrals, by source and outcome.
+
+    Raises:
+        NotFoundError: no contact or referral in the window (the message says how many
+            there are outside it).
+    """
+    from jtai.frameworks import workspace_framework
+    from jtai.sampling.frontdoor import OUTCOMES, SOURCES, build_front_door, window_text
+    from jtai.store import sampling as store
+
+    fw = workspace_framework(ws)
+    spec = front_door_spec(fw, fieldwork_start(ws), n=n, months=months, reserves=reserves)
+    seed = new_seed() if seed is None else seed
+    conn = ws.connect()
+    try:
+        records = _records(conn)
+        frame, counts = build_front_door(records, spec)
+        if frame.empty:
+            total = int(records["event_type"].isin(spec.event_types).sum())
+            raise NotFoundError(
+                f"No {' or '.join(spec.event_types)} record falls in {window_text(spec)}: "
+                f"{total:,} such records are loaded, all outside the window or undated "
+                f"({counts['undated']:,} undated).",
+                hint="Check fieldwork_start in inspection.yaml, or widen the window with --months.",
+            )
+        draw = draw_stratified(
+            frame,
+            dimensions=list(spec.strata),
+            levels={"source": list(SOURCES), "outcome": list(OUTCOMES)},
+            n=spec.n,
+            reserves=spec.reserves,
+            seed=seed,
+            hash_columns=FRONT_DOOR_HASH_COLUMNS,
+            spread=False,
+            when_short="largest",
+        )
+        unlinked = int(records["child_id"].isna().sum())
+        notes = list(draw.notes)
+        if counts["undated"]:
+            notes.append(f"{counts['undated']:,} contacts or referrals have no date and are not in the frame.")
+        if unlinked:
+            notes.append(_linkage_note(unlinked))
+        parameters = {
+            "n": spec.n,
+            "months": spec.months,
+            "reserves": spec.reserves,
+            "event_types": list(spec.event_types),
+            "strata": list(spec.strata),
+            "fieldwork_start": spec.fieldwork_start.isoformat(),
+            "window_start": spec.window_start.isoformat(),
+        }
+        summary = {"allocation": draw.allocation, "counts": counts, "notes": notes}
+        sample_id = store.insert_sample(
+            conn,
+            kind=FRONT_DOOR,
+            framework=fw.id,
+            seed=seed,
+            parameters=parameters,
+            frame_size=len(frame),
+            frame_hash=draw.frame_hash,
+            linked=unlinked == 0,
+            summary=summary,
+            created_by=who(),
+            created_at=now(),
+            members=_members(frame, draw, record_ids=True),
+        )
+        return _load(ws, conn, sample_id)
+    finally:
+        conn.close()
+
+
+def load_sample(ws: Workspace, sample_id: int) -> Sample:
+    """A stored sample by id.
+
+    Raises:
+        NotFoundError: no such sample.
+    """
+    conn = ws.connect()
+    try:
+        return _load(ws, conn, sample_id)
+    finally:
+        conn.close()
+
+
+def latest_sample(ws: Workspace, kind: str = TRACKED) -> Sample | None:
+    """The newest sample of a kind (``tracked`` or ``front_door``), or None if none is drawn."""
+    from jtai.store import sampling as store
+
+    conn = ws.connect()
+    try:
+        sample_id = store.latest_sample_id(conn, kind)
+        return _load(ws, conn, sample_id) if sample_id is not None else None
+    finally:
+        conn.close()
+
+
+def tracked_cases(ws: Workspace) -> list[Member]:
+    """The children to track now: picks of the newest tracked sample, replacements applied."""
+    sample = latest_sample(ws, TRACKED)
+    return sample.picks if sample else []
+
+
+def new_seed() -> int:
+    """A fresh random seed (stored with the sample, so the draw can be repeated)."""
+    return secrets.randbelow(2**31)
+
+
+def who() -> str:
+    """The user name of whoever runs the command."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def now() -> str:
+    """The time now, UTC, ISO 8601 to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _records(conn: sqlite3.Connection) -> pd.DataFrame:
+    from jtai.store import sampling as store
+
+    records = store.read_records(conn)
+    if records.empty:
+        raise NotFoundError(
+            "No records are loaded in this workspace, so there is nothing to sample.",
+            hint="Load the agencies' extracts first with `jtai load FILE --agency AGENCY`.",
+        )
+    return records
+
+
+def _linkage_note(unlinked: int) -> str:
+    return (
+        f"Linkage has not run on {unlinked:,} records: each of them counts as a child of its own "
+        "(by the LA child id or agency person id). Run `jtai link`, then draw again."
+    )
+
+
+def _members(frame: pd.DataFrame, draw: Draw, *, record_ids: bool) -> list[dict[str, Any]]:
+    key_col = "child_id" if record_ids else "key"
+    return [
+        {
+            "position": i,
+            "role": m.role,
+            "child_key": str(frame.at[m.row, key_col]),
+            "record_id": int(frame.at[m.row, "record_id"]) if record_ids else None,
+            "group": m.group,
+            "stratum": m.stratum,
+            "reason": str(frame.at[m.row, "reason"]),
+        }
+        for i, m in enumerate(draw.members, start=1)
+    ]
+
+
+def _coverage(frame: pd.DataFrame, draw: Draw, dims: list[str]) -> dict[str, dict[str, list[int]]]:
+    """Per other dimension, per level: [eligible, picked]."""
+    picked = frame.loc[[m.row for m in draw.members if m.role == PICK]]
+    return {
+        d: {
+            str(level): [int(count), int((picked[d] == level).sum())]
+            for level, count in frame[d].value_counts(sort=False).sort_index().items()
+        }
+        for d in dims
+    }
+
+
+def _read_exclusions(ws: Workspace, path: Path, keys: set[str]) -> tuple[set[str], list[str]]:
+    """The child keys a file names (pseudonyms or child ids), and the lines that name none."""
+    from jtai.errors import InputError
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("cannot be read as UTF-8 text.", file=str(path)) from exc
+    by_pseudonym = {pseudonym(ws.key, k): k for k in keys}
+    found: set[str] = set()
+    unmatched: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        entry = line.split(",")[0].strip().strip('"')
+        if not entry or entry.startswith("#") or (number == 1 and entry.lower() in _EXCLUDE_HEADERS):
+            continue
+        key = by_pseudonym.get(entry.upper()) or (entry if entry in keys else None)
+        if key is None:
+            unmatched.append(str(number))
+        else:
+            found.add(key)
+    return found, unmatched
+
+
+def _load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
+    from jtai.store import sampling as store
+
+    row = store.sample_row(conn, sample_id)
+    if row is None:
+        raise NotFoundError(f"There is no sample {sample_id}.", hint="List samples with `jtai sample show`.")
+    members = [
+        Member(
+            position=m["position"],
+            role=m["role"],
+            drawn_as=m["drawn_as"],
+            child_key=m["child_key"],
+            child_id=None if _unlinked_key(m["child_key"]) else m["child_key"],
+            pseudonym=pseudonym(ws.key, m["child_key"]),
+            record_id=m["record_id"],
+            group=m["grp"],
+            stratum=m["stratum"],
+            reason=m["reason"],
+        )
+        for m in store.member_rows(conn, sample_id)
+    ]
+    by_position = {m.position: m for m in members}
+    replacements = [
+        Replacement(
+            withdrawn=_ref(by_position[r["withdrawn_position"]], row["kind"]),
+            reserve=_ref(by_position[r["reserve_position"]], row["kind"]),
+            reason=r["reason"],
+            replaced_by=r["replaced_by"],
+            replaced_at=r["replaced_at"],
+        )
+        for r in store.replacement_rows(conn, sample_id)
+    ]
+    return Sample(
+        id=row["id"],
+        kind=row["kind"],
+        framework=row["framework"],
+        seed=row["seed"],
+        parameters=json.loads(row["parameters"]),
+        frame_size=row["frame_size"],
+        frame_hash=row["frame_hash"],
+        linked=bool(row["linked"]),
+        summary=json.loads(row["summary"]),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        members=members,
+        replacements=replacements,
+    )
+
+
+def _unlinked_key(key: str) -> bool:
+    """Whether a child key stands for records linkage has not reached."""
+    from jtai.ingest.layouts import AGENCIES
+
+    prefix, sep, _ = key.partition(":")
+    return bool(sep) and (prefix in ("la", "record") or prefix in AGENCIES)
+
+
+def _ref(member: Member, kind: str) -> str:
+    return member.record_ref or member.pseudonym if kind == FRONT_DOOR else member.pseudonym
