@@ -38,6 +38,7 @@ FRAME_COLUMNS = (
     "agencies_involved",
     "reason",
 )
+_RISK_LABELS = {"cse": "CSE", OTHER_RISK: "other theme concern"}
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def build_frame(
 
 def tracked_reason(risk_type: str, age_band: str, sex: str, agencies: str) -> str:
     """``"criminal exploitation, 14-15, male; police, CSC, education involved"``."""
-    risk = "other theme concern" if risk_type == OTHER_RISK else risk_type.replace("_", " ")
+    risk = _RISK_LABELS.get(risk_type, risk_type.replace("_", " "))
     sex_text = "sex not recorded" if sex == "unknown" else sex
     who = f"{agencies} involved" if agencies else "no agency record in the window"
     return f"{risk}, {age_band}, {sex_text}; {who}"

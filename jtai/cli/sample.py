@@ -1,0 +1,204 @@
+"""`jtai sample tracked | front-door | size | replace | show | export`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+
+if TYPE_CHECKING:
+    from jtai.sampling import Sample
+
+sample_app = typer.Typer(
+    help="Choose children to track and a front-door sample, reproducibly and with reasons.\n\n"
+    "Example: jtai sample tracked --seed 2018",
+    no_args_is_help=True,
+)
+
+
+class Kind(str, Enum):
+    """Which kind of sample a command reads."""
+
+    tracked = "tracked"
+    front_door = "front-door"
+
+
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", min=0, help="Random seed; the same seed and records give the same sample."),
+]
+SampleOption = Annotated[
+    int | None, typer.Option("--sample", min=1, help="Sample number (default: the newest of its kind).")
+]
+KindOption = Annotated[Kind, typer.Option("--kind", help="Which sample: tracked or front-door.")]
+
+
+@sample_app.command("tracked")
+def tracked(
+    n: Annotated[int | None, typer.Option("--n", min=1, help="Children to track (default: framework's).")] = None,
+    reserves: Annotated[
+        int | None, typer.Option("--reserves", min=0, help="Reserves per stratum (default: framework's).")
+    ] = None,
+    seed: SeedOption = None,
+    exclude: Annotated[
+        Path | None,
+        typer.Option("--exclude", help="File of children to leave out: one pseudonym or child id per line."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Draw the children to track from the theme cohort, stratified by the framework's strata.
+
+    Example: jtai sample tracked --n 6 --reserves 2 --seed 2018
+    """
+    from jtai.sampling import draw_tracked
+
+    sample = draw_tracked(open_workspace(), n=n, reserves=reserves, seed=seed, exclude=exclude)
+    _print(sample, as_json)
+
+
+@sample_app.command("front-door")
+def front_door(
+    n: Annotated[int | None, typer.Option("--n", min=1, help="Contacts and referrals to sample.")] = None,
+    months: Annotated[int | None, typer.Option("--months", min=1, help="Window before fieldwork.")] = None,
+    reserves: Annotated[int, typer.Option("--reserves", min=0, help="Reserves per stratum.")] = 0,
+    seed: SeedOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sample contacts and referrals in the window, by source and outcome, proportionally.
+
+    Example: jtai sample front-door --n 40 --months 6 --seed 2018
+    """
+    from jtai.sampling import draw_front_door
+
+    sample = draw_front_door(open_workspace(), n=n, months=months, seed=seed, reserves=reserves)
+    _print(sample, as_json)
+
+
+@sample_app.command("size")
+def size(
+    confidence: Annotated[float, typer.Option("--confidence", help="Confidence level, e.g. 0.95.")] = 0.95,
+    tolerable_rate: Annotated[
+        float, typer.Option("--tolerable-rate", help="Highest acceptable deviation rate, e.g. 0.05.")
+    ] = 0.05,
+    expected_rate: Annotated[
+        float, typer.Option("--expected-rate", help="Deviation rate you expect, e.g. 0.01.")
+    ] = 0.0,
+    population: Annotated[
+        int | None,
+        typer.Option("--population", help="Cases in the population (exact hypergeometric size)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The attribute-sampling sample size (binomial, or hypergeometric with --population).
+
+    Example: jtai sample size --confidence 0.95 --tolerable-rate 0.05
+    """
+    from jtai.sampling import sample_size
+
+    result = sample_size(confidence, tolerable_rate, expected_rate, population)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    of = f" of a population of {population:,}" if population is not None else ""
+    console.print(f"Sample size: [bold]{result.n}[/] cases{of} ({result.method}).", highlight=False)
+    console.print(
+        f"At {confidence:.0%} confidence the deviation rate is below {tolerable_rate:.1%} if the sample "
+        f"shows at most {result.deviations_allowed} deviations (expected rate {expected_rate:.2%}).",
+        highlight=False,
+    )
+
+
+@sample_app.command("replace")
+def replace(
+    ref: Annotated[str, typer.Argument(help="The child's pseudonym (C-...), or R<id> for a front-door record.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, e.g. 'family declined'.")],
+    sample_id: SampleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Swap one case for a reserve of the same stratum; the rest of the sample is unchanged.
+
+    Example: jtai sample replace C-7KQ3-XM9D --reason "family declined"
+    """
+    from jtai.sampling import replace as do_replace
+
+    out, into = do_replace(open_workspace(), ref, reason, sample_id=sample_id)
+    if as_json:
+        print_json({"withdrawn": out.to_dict(), "promoted": into.to_dict(), "reason": reason})
+        return
+    console.print(
+        f"Replaced {out.record_ref or out.pseudonym} ({out.reason}) with reserve "
+        f"{into.record_ref or into.pseudonym} ({into.reason}). Reason recorded: {reason}",
+        highlight=False,
+    )
+
+
+@sample_app.command("show")
+def show(kind: KindOption = Kind.tracked, sample_id: SampleOption = None, as_json: JsonOption = False) -> None:
+    """Show a sample: its allocation, members, reasons, seed and replacements.
+
+    Example: jtai sample show --kind front-door
+    """
+    _print(_sample(kind, sample_id), as_json)
+
+
+@sample_app.command("export")
+def export(
+    file: Annotated[Path, typer.Argument(help="Output file, .csv or .xlsx.")],
+    kind: KindOption = Kind.tracked,
+    sample_id: SampleOption = None,
+    with_identifiers: Annotated[
+        bool,
+        typer.Option(
+            "--with-identifiers",
+            help="Add names, dates of birth and ids: the list the area needs to prepare case files. "
+            "Never publish it.",
+        ),
+    ] = False,
+) -> None:
+    """Export a sample as CSV or XLSX (pseudonyms only unless --with-identifiers).
+
+    Example: jtai sample export tracked.xlsx --with-identifiers
+    """
+    from jtai.sampling import export_sample
+
+    ws = open_workspace()
+    sample = _sample(kind, sample_id)
+    rows = export_sample(ws, sample, file, with_identifiers=with_identifiers)
+    console.print(f"Wrote {rows} rows of sample {sample.id} to {file}.", highlight=False)
+    if with_identifiers:
+        err_console.print("This file identifies children: keep it on this machine and never publish it.")
+
+
+def _sample(kind: Kind, sample_id: int | None) -> Sample:
+    from jtai.errors import NotFoundError
+    from jtai.sampling import FRONT_DOOR, TRACKED, latest_sample, load_sample
+
+    ws = open_workspace()
+    if sample_id is not None:
+        return load_sample(ws, sample_id)
+    found = latest_sample(ws, TRACKED if kind is Kind.tracked else FRONT_DOOR)
+    if found is None:
+        raise NotFoundError(
+            f"No {kind.value} sample has been drawn in this workspace.",
+            hint=f"Draw one with `jtai sample {kind.value}`.",
+        )
+    return found
+
+
+def _print(sample: Sample, as_json: bool) -> None:
+    from jtai.sampling.view import renderables
+
+    if as_json:
+        print_json(sample.to_dict())
+        return
+    for item in renderables(sample):
+        console.print(item, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `jtai sample` to ``app``."""
+    app.add_typer(sample_app, name="sample")
