@@ -1,0 +1,217 @@
+"""Generate one fictional area's extracts, its truth and a manifest (the library entry point)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jtai.ingest.layouts import FIELDS
+from jtai.synth import annex_a, annex_lists, codes, csc, faults, identity, partners, population, writer
+from jtai.synth.config import SynthConfig
+from jtai.synth.table import NO_DATE, Clock, Events
+
+AGENCY_FILES = {
+    "csc": "csc.csv",
+    "police": "police.csv",
+    "health": "health.csv",
+    "education": "education.csv",
+    "yos": "yos.csv",
+    "probation": "probation.csv",
+}
+WORKBOOK = "annex_a.xlsx"
+TRUTH_COLUMNS = ("agency", "file", "sheet", "row", "agency_person_id", "child_id", "noise", "fault")
+CHILD_COLUMNS = (
+    "child_id", "household", "first_name", "last_name", "dob", "sex", "ethnicity", "postcode",
+    "nhs_number", "la_child_id", "upn", "age", "care_leaver", "risk_type", "twin_of", "namesake_of",
+)  # fmt: skip
+
+
+@dataclass
+class SynthResult:
+    """What was written: row counts per file (and sheet), the faults, the folders."""
+
+    out: Path
+    children: int
+    rows: dict[str, int] = field(default_factory=dict)
+    faults: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        """Rows written across every extract."""
+        return sum(self.rows.values())
+
+
+def generate(out: Path, cfg: SynthConfig) -> SynthResult:
+    """Write ``out/extracts/`` (the agencies' files) and ``out/truth/`` (the true links).
+
+    Returns:
+        The row counts and the deliberate faults, as also written to ``out/manifest.json``.
+    """
+    rng = np.random.default_rng(cfg.seed)
+    pop = population.build(rng, cfg)
+    clock = Clock(population.day_number(cfg.fieldwork_start), population.day_number(cfg.window_start))
+    flags = partners.cohort_flags(rng, pop, cfg.risk_types)
+    events: dict[str, Events] = {"police": partners.police(rng, pop, clock, flags)}
+    police_cols = events["police"].columns()
+    is_missing = (police_cols["event_type"] == "missing_episode") & (
+        police_cols["event_date"] >= clock.window_start
+    )
+    missing = (police_cols["child"][is_missing], police_cols["end_date"][is_missing])
+    inv = annex_a.involvement(rng, pop, clock, np.bincount(missing[0], minlength=pop.n))
+    events["csc"] = csc.csc_events(rng, pop, inv, clock, flags, missing)
+    events["health"] = partners.health(rng, pop, clock, flags)
+    events["education"] = partners.education(rng, pop, clock, flags)
+    events["yos"] = partners.yos(rng, pop, clock, flags)
+    events["probation"], probation_hh = partners.probation(rng, pop, clock, flags)
+    known = np.zeros(pop.n, dtype=bool)
+    known[inv.known] = True
+    sheets = annex_lists.lists(rng, pop, inv, clock)
+
+    extracts = out / "extracts"
+    truth_dir = out / "truth"
+    extracts.mkdir(parents=True, exist_ok=True)
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    result = SynthResult(out=out, children=cfg.children)
+    truth: list[dict[str, Any]] = []
+    for agency, name in AGENCY_FILES.items():
+        cols = police_cols if agency == "police" else events[agency].columns()
+        hh = probation_hh if agency == "probation" else None
+        table = _records(rng, pop, cfg, agency, cols, known, hh)
+        if cfg.faults:
+            result.faults += faults.inject_csv(agency, name, table)
+        writer.write_csv(extracts / name, table)
+        result.rows[name] = len(table["child"])
+        truth.append(_truth_rows(agency, name, "", table, pop))
+    marks = {sheet: np.full(len(cols["Child Unique ID"]), "", dtype=object) for sheet, cols in sheets.items()}
+    if cfg.faults:
+        result.faults += faults.inject_workbook(WORKBOOK, sheets, marks)
+    writer.write_workbook(extracts / WORKBOOK, sheets)
+    for sheet, cols in sheets.items():
+        result.rows[f"{WORKBOOK}:{sheet}"] = len(next(iter(cols.values())))
+    truth += _sheet_truth(sheets, marks, pop)
+    _write_truth(truth_dir, truth, result.faults, pop)
+    manifest = {
+        "area": cfg.area,
+        "children": cfg.children,
+        "seed": cfg.seed,
+        "fieldwork_start": cfg.fieldwork_start.isoformat(),
+        "window_start": cfg.window_start.isoformat(),
+        "rates": cfg.rates,
+        "rows": result.rows,
+        "faults": result.faults,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def _records(
+    rng: np.random.Generator,
+    pop: Population,
+    cfg: SynthConfig,
+    agency: str,
+    cols: dict[str, Any],
+    known: Any,
+    household: Any,
+) -> dict[str, Any]:
+    """Attach identities to events, drop events before birth, order rows as an export would."""
+    born = (cols["event_date"] == NO_DATE) | (cols["event_date"] >= pop.dob[cols["child"]])
+    cols = {k: v[born] for k, v in cols.items()}
+    if household is not None:
+        household = household[born]
+    people, person = identity.persons(
+        rng, pop, cfg, agency, cols["child"], cols["event_type"], known, household
+    )
+    extra = people["extra_events"]
+    if extra.size:
+        person = np.concatenate([person, extra])
+        for key, value in cols.items():
+            fill: Any = (
+                NO_DATE if key in ("event_date", "end_date") else ("person" if key == "event_type" else "")
+            )
+            pad = people["child"][extra] if key == "child" else np.full(extra.size, fill, dtype=value.dtype)
+            cols[key] = np.concatenate([value, pad])
+    rank = np.argsort(np.argsort(people["agency_person_id"].astype(str), kind="stable"), kind="stable")
+    order = np.lexsort((cols["event_date"], rank[person]))
+    person = person[order]
+    table: dict[str, Any] = {"child": cols["child"][order], "person": person}
+    for name in FIELDS:
+        if name in ("event_date", "end_date"):
+            table[name] = identity.dob_text(cols[name][order])
+        elif name == "dob":
+            table[name] = identity.dob_text(people["dob"])[person]
+        elif name in people:
+            table[name] = people[name][person]
+        else:
+            table[name] = cols[name][order]
+    table["noise"] = np.array([";".join(n) for n in people["noise"]], dtype=object)[person]
+    table["fault"] = np.full(person.size, "", dtype=object)
+    return table
+
+
+Population = population.Population
+
+
+def _truth_rows(agency: str, name: str, sheet: str, table: dict[str, Any], pop: Population) -> Any:
+    k = len(table["child"])
+    return {
+        "agency": np.full(k, agency, dtype=object),
+        "file": np.full(k, name, dtype=object),
+        "sheet": np.full(k, sheet, dtype=object),
+        "row": (np.arange(k) + 2).astype(str).astype(object),
+        "agency_person_id": table["agency_person_id"],
+        "child_id": pop.child_id[table["child"]],
+        "noise": table["noise"],
+        "fault": table["fault"],
+    }
+
+
+def _sheet_truth(
+    sheets: dict[str, dict[str, Any]], marks: dict[str, Any], pop: Population
+) -> list[dict[str, Any]]:
+    by_la_id = {int(v): i for i, v in enumerate(pop.la_child_id)}
+    out = []
+    for sheet, cols in sheets.items():
+        ids = cols["Child Unique ID"]
+        child = np.array([by_la_id[int(v)] for v in ids], dtype=np.int64)
+        table = {
+            "child": child,
+            "agency_person_id": np.array([str(v) for v in ids], dtype=object),
+            "noise": np.full(child.size, "", dtype=object),
+            "fault": marks[sheet],
+        }
+        out.append(_truth_rows("csc", WORKBOOK, sheet, table, pop))
+    return out
+
+
+def _write_truth(
+    folder: Path, parts: list[dict[str, Any]], found: list[dict[str, Any]], pop: Population
+) -> None:
+    columns = {name: np.concatenate([p[name] for p in parts]) for name in TRUTH_COLUMNS}
+    writer.write_csv(folder / "truth.csv", columns, TRUTH_COLUMNS)
+    risk = np.array([*pop.risk_names, ""], dtype=object)[
+        np.where(pop.risk >= 0, pop.risk, len(pop.risk_names))
+    ]
+    other = np.append(pop.child_id, "")
+    children = {
+        "child_id": pop.child_id,
+        "household": pop.household.astype(str),
+        "first_name": pop.first_name,
+        "last_name": pop.last_name,
+        "dob": identity.dob_text(pop.dob),
+        "sex": np.array(("male", "female", "unknown"), dtype=object)[pop.sex],
+        "ethnicity": np.asarray(codes.ETHNICITY_CODES, dtype=object)[pop.ethnicity],
+        "postcode": pop.postcode,
+        "nhs_number": pop.nhs_number,
+        "la_child_id": pop.la_child_id,
+        "upn": pop.upn,
+        "age": pop.age.astype(str),
+        "care_leaver": np.where(pop.care_leaver, "yes", "no"),
+        "risk_type": risk,
+        "twin_of": other[pop.twin_of],
+        "namesake_of": other[pop.namesake_of],
+    }
+    writer.write_csv(folder / "children.csv", children, CHILD_COLUMNS)
