@@ -92,6 +92,9 @@ def asset_fetcher(on_request: Callable[[str], None] | None = None) -> Any:
         A ``weasyprint.urls.URLFetcher`` whose ``fetch`` refuses every URL outside the
         templates folder by raising ``ValueError`` (WeasyPrint then leaves the resource out).
     """
+    from jtai.report.render import import_weasyprint
+
+    import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class _AssetFetcher(URLFetcher):  # type: ignore[misc]

@@ -30,5 +30,8 @@ COMMON_WORDS: frozenset[str] = frozenset(
     justice law judge lawyer
     day days week weeks night morning
     love happy
+    main next yours sincerely between area areas joint page headline findings strengths study
+    studies partnership improvement priority action director chief constable commissioner
+    officer manager chair board service services local national independent youth
     """.split()  # noqa: SIM905 - a word list reads best as words
 )

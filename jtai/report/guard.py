@@ -17,9 +17,10 @@ How text matches (the rules users see in docs/reports.md):
 - **A single name** matches as a whole word written with a capital initial ("Jayden", not
   "jayden" inside a sentence), unless it is an ordinary English word in
   :data:`~jtai.report.common_words.COMMON_WORDS` ("Will", "May", "Young").
-- Text the tool itself writes from the workspace settings (area, addressees, signatories, the
-  letter's dates) is public and is not searched, so a signatory sharing a surname with a child
-  does not block the letter; the same word elsewhere still does.
+- Phrases the tool itself writes from the workspace settings (the area, addressees' roles and
+  names, signatories' names and titles, the letter's dates) are public: each exact phrase is
+  blanked out before the search, so the signatory "Ann Signer" does not block a letter about a
+  child called Signer, while "Signer" written anywhere else still does.
 
 Lookups are set membership per token, so the cost grows with the text, not with the number
 of children (one pass builds the sets from the store).
@@ -60,7 +61,7 @@ _MONTHS = {
     for name in (full, full[:3], "sept" if full == "september" else full[:3])
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.\-])")
+_NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-]|\.\d)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
@@ -154,27 +155,31 @@ class IdentifyingIndex:
         for match in _SPACED_NUMBER.finditer(text):
             if _NOT_ALNUM.sub("", match[0]) in self.identifiers:
                 hit("identifier", match[0])
-        tokens = [(m[0], m.start()) for m in _TOKEN.finditer(text)]
-        for index, (token, _) in enumerate(tokens):
+        tokens = [m[0] for m in _TOKEN.finditer(text)]
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            index += 1
             key = _NOT_ALNUM.sub("", token).upper()
             if len(key) >= MIN_IDENTIFIER and key in self.identifiers:
                 hit("identifier", token)
                 continue
-            folded = _fold(token)
-            full = self._full_name_at(tokens, index)
-            if full:
-                hit("name", full)
-            elif token[0].isupper() and folded in self.names and folded not in COMMON_WORDS:
+            length = self._full_name_at(tokens, index - 1)
+            if length:
+                hit("name", " ".join(tokens[index - 1 : index - 1 + length]))
+                index += length - 1
+            elif token[0].isupper() and _fold(token) in self.names and _fold(token) not in COMMON_WORDS:
                 hit("name", token)
         return hits
 
-    def _full_name_at(self, tokens: list[tuple[str, int]], index: int) -> str:
-        words = [_fold(tokens[index][0])]
+    def _full_name_at(self, tokens: list[str], index: int) -> int:
+        """How many tokens from ``index`` spell a full name (0 if none)."""
+        words = [_fold(tokens[index])]
         for end in range(index + 1, min(len(tokens), index + self._longest_full)):
-            words.append(_fold(tokens[end][0]))
+            words.append(_fold(tokens[end]))
             if " ".join(words) in self.full_names:
-                return " ".join(token for token, _ in tokens[index : end + 1])
-        return ""
+                return end - index + 1
+        return 0
 
     def scan_html(self, html: str, *, public: Iterable[str] = ()) -> list[Hit]:
         """Every identifying value in the visible text and metadata of an HTML document.

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from jtai import __version__
 from jtai.report.model import Letter
 from jtai.report.render import DocInfo, html_to_pdf, render_html
 from jtai.report.text import format_date, format_list, format_span
+
+if TYPE_CHECKING:
+    from jtai.report.guard import IdentifyingIndex
+    from jtai.report.publish import Written
+    from jtai.workspace import Workspace
 
 SECTION_HEADINGS: dict[str, str] = {
     "headline": "Headline findings",
@@ -52,3 +60,27 @@ def letter_pdf(letter: Letter) -> bytes:
 
 def _section_titles(letter: Letter) -> list[str]:
     return [part.title for part in letter.main_findings]
+
+
+def write_letter(
+    ws: Workspace, *, pdf: Path | None = None, html: Path | None = None, index: IdentifyingIndex | None = None
+) -> list[Written]:
+    """Render the workspace's letter and write it (both formats to ``reports/`` if none named).
+
+    Raises:
+        IdentifyingDataError: the letter would identify someone; nothing is written.
+    """
+    from jtai.report.build_letter import letter_from_workspace, public_phrases
+    from jtai.report.publish import default_targets, publish
+
+    letter = letter_from_workspace(ws)
+    pdf, html = default_targets(ws, "letter", pdf, html)
+    return publish(
+        ws,
+        what="The letter",
+        html=lambda paged: letter_html(letter, paged=paged),
+        pdf_path=pdf,
+        html_path=html,
+        public=public_phrases(letter),
+        index=index,
+    )

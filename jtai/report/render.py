@@ -51,6 +51,20 @@ def render_html(template: str, doc: DocInfo, *, paged: bool, **context: Any) -> 
     return environment().get_template(template).render(doc=doc, paged=paged, inline_css=inline_css, **context)
 
 
+def import_weasyprint() -> Any:
+    """Import WeasyPrint without its warning about an optional system library.
+
+    WeasyPrint 70 warns (DeprecationWarning) when HarfBuzz-Subset is not installed; it still
+    renders and embeds font subsets, and the warning means nothing a user can act on.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+        import weasyprint
+    return weasyprint
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -71,8 +85,7 @@ def html_to_pdf(
     """
     import logging
 
-    import weasyprint
-
+    weasyprint = import_weasyprint()
     # WeasyPrint logs each refused fetch as a warning; the refusal is the point, so keep quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(

@@ -1,0 +1,159 @@
+"""Build a :class:`~jtai.report.model.Letter` from a workspace: settings, framework, findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from jtai import __version__
+from jtai.report.authored import FINDINGS_FILE, Authored, read_authored
+from jtai.report.deadline import add_working_days
+from jtai.report.model import Addressee, AgencyPoints, Letter, SectionFindings, Signatory
+from jtai.report.text import AGENCY_HEADINGS, agency_heading, format_date, number_word
+
+if TYPE_CHECKING:
+    from jtai.frameworks import Framework
+    from jtai.workspace import Workspace
+
+# How the letter names each agency in the "next steps" list of who responds.
+_RESPONDERS = {
+    "csc": "children's social care",
+    "police": "the police",
+    "health": "health partners",
+    "probation": "probation services",
+    "yos": "the youth offending service",
+    "education": "schools and education services",
+}
+
+
+def letter_from_workspace(ws: Workspace, *, today: dt.date | None = None) -> Letter:
+    """The letter of a workspace: ``inspection.yaml``, its framework, ``findings.yaml`` and judgements.
+
+    Args:
+        ws: the workspace.
+        today: the date used when ``publication_date`` is not set (default: today).
+    """
+    from jtai.frameworks import workspace_framework
+    from jtai.report import sources
+
+    fw = workspace_framework(ws)
+    config = ws.config
+    authored = read_authored(ws.root / FINDINGS_FILE)
+    publication = config.get("publication_date") or today or dt.date.today()
+    days = fw.letter.statement_of_action_working_days
+    start: dt.date = config["fieldwork_start"]
+    return Letter(
+        area=str(config["area"]),
+        title=f"Joint targeted area inspection of the multi-agency response to {_lower_first(fw.theme)} "
+        f"in {config['area']}",
+        theme=_lower_first(fw.theme),
+        inspectorates=tuple(inspectorate_name(i.id, i.name) for i in fw.inspectorates),
+        fieldwork_start=start,
+        fieldwork_end=config.get("fieldwork_end") or start + dt.timedelta(days=4),
+        letter_date=config.get("letter_date") or publication,
+        publication_date=publication,
+        statement_of_action_date=add_working_days(publication, days),
+        working_days=days,
+        addressees=tuple(
+            Addressee(str(a.get("role") or ""), str(a["name"]) if a.get("name") else None)
+            for a in config.get("addressees") or []
+            if isinstance(a, dict) and a.get("role")
+        ),
+        signatories=signatories(fw, config),
+        headline=authored.headline,
+        children_safer=children_safer_sentence(sources.case_outcomes(ws)),
+        strengths=tuple(f.text for f in authored.of_kind("strength")),
+        case_studies=authored.case_studies,
+        improvements=improvements_by_agency(authored),
+        priority_actions=tuple(f.text for f in authored.of_kind("priority_action")),
+        main_findings=main_findings(fw, authored),
+        responding_agencies=tuple(_RESPONDERS.get(a, a) for a in config.get("agencies") or fw.agencies),
+        version=__version__,
+        sections=tuple(fw.letter.sections),
+    )
+
+
+def inspectorate_name(ident: str, name: str) -> str:
+    """``Care Quality Commission (CQC)``; a name that is its own id (``Ofsted``) stays as it is."""
+    if ident.lower() == name.lower() or f"({ident.upper()})" in name:
+        return name
+    return f"{name} ({ident.upper()})"
+
+
+def signatories(fw: Framework, config: dict[str, Any]) -> tuple[Signatory, ...]:
+    """One signatory per inspectorate: from ``inspection.yaml``, or a visible placeholder."""
+    given = [s for s in config.get("signatories") or [] if isinstance(s, dict)]
+    result = []
+    for inspectorate in fw.inspectorates:
+        keys = {inspectorate.id.lower(), inspectorate.name.lower()}
+        match = next((s for s in given if str(s.get("inspectorate", "")).strip().lower() in keys), None)
+        if match:
+            result.append(
+                Signatory(inspectorate.name, str(match.get("name") or ""), str(match.get("title") or ""))
+            )
+        else:
+            result.append(Signatory(inspectorate.name, "[signatory to be named in inspection.yaml]", ""))
+    return tuple(result)
+
+
+def improvements_by_agency(authored: Authored) -> tuple[AgencyPoints, ...]:
+    """Areas for improvement grouped under the partnership, then each agency, in letter order."""
+    groups: dict[str, list[str]] = {}
+    for finding in authored.of_kind("improvement"):
+        for agency in finding.agencies or ("partnership",):
+            groups.setdefault(agency, []).append(finding.text)
+    order = [*AGENCY_HEADINGS, *sorted(set(groups) - set(AGENCY_HEADINGS))]
+    return tuple(AgencyPoints(a, agency_heading(a), tuple(groups[a])) for a in order if a in groups)
+
+
+def main_findings(fw: Framework, authored: Authored) -> tuple[SectionFindings, ...]:
+    """Per framework section: findings written for it (``main``), else the findings placed in it."""
+    section_of = {criterion.id.lower(): section.id for section, criterion in fw.criteria()}
+    placed: dict[str, list[str]] = {section.id: [] for section in fw.sections}
+    main: dict[str, list[str]] = {section.id: [] for section in fw.sections}
+    for finding in authored.findings:
+        section = finding.section or next(
+            (section_of[c.lower()] for c in finding.criteria if c.lower() in section_of), None
+        )
+        if section not in placed:
+            continue
+        (main if finding.kind == "main" else placed)[section].append(finding.text)
+    return tuple(
+        SectionFindings(section.id, section.title, tuple(main[section.id] or placed[section.id]))
+        for section in fw.sections
+    )
+
+
+def children_safer_sentence(outcomes: tuple[int, int] | None) -> str:
+    """``In five of the seven children's cases tracked, ...`` from (safer, answered)."""
+    if not outcomes or not outcomes[1]:
+        return ""
+    safer, total = outcomes
+    verb = "was" if safer == 1 else "were"
+    cases = "case" if total == 1 else "cases"
+    return (
+        f"In {number_word(safer)} of the {number_word(total)} children's {cases} that inspectors "
+        f"tracked and answered the question, children {verb} safer because of what the agencies did."
+    )
+
+
+def public_phrases(letter: Letter) -> list[str]:
+    """What the letter writes from the workspace settings: searched by no guard rule."""
+    phrases = [letter.area, letter.title, *letter.inspectorates]
+    for person in letter.addressees:
+        phrases += [person.role, person.name or ""]
+    for signatory in letter.signatories:
+        phrases += [signatory.inspectorate, signatory.name, signatory.title]
+    for day in (letter.letter_date, letter.publication_date, letter.statement_of_action_date):
+        phrases += [format_date(day), day.isoformat()]
+    for day in (letter.fieldwork_start, letter.fieldwork_end):
+        phrases += [format_date(day), f"{day.day} {day:%B}", day.isoformat()]
+    return [p for p in phrases if p]
+
+
+def _lower_first(text: str) -> str:
+    text = " ".join(text.split())
+    # keep acronyms (CSE, MASH) as they are
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

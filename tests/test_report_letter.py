@@ -1,0 +1,222 @@
+"""The letter of findings: HTML structure and sentences, the PDF as a PDF, safe rendering."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from _report_helpers import HOSTILE_NOTE, sample_letter
+
+from jtai.report.assets import asset_fetcher, is_packaged_asset, templates_dir
+from jtai.report.letter import SECTION_HEADINGS, letter_html
+from jtai.report.render import html_to_pdf
+
+HEADINGS = [
+    "Headline findings",
+    "Key strengths",
+    "Case studies",
+    "Areas for improvement",
+    "Areas for priority action",
+    "Main findings",
+    "Next steps",
+    "Yours sincerely",
+]
+
+
+class _Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.headings: list[tuple[str, str]] = []
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag in {"h1", "h2", "h3"}:
+            self._open = tag
+            self.headings.append((tag, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            tag, text = self.headings[-1]
+            self.headings[-1] = (tag, text + data)
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    """The standalone HTML of the sample letter."""
+    return letter_html(sample_letter())
+
+
+@pytest.fixture(scope="module")
+def rendered() -> tuple[bytes, list[str]]:
+    """The sample letter's PDF, rendered once, with every URL the renderer asked for."""
+    asked: list[str] = []
+    pdf = html_to_pdf(letter_html(sample_letter(), paged=True), on_request=asked.append)
+    return pdf, asked
+
+
+def test_html_outline(html: str) -> None:
+    """One h1, then the sections in the letter's order, each an h2."""
+    outline = _Outline()
+    outline.feed(html)
+    h2 = [text for tag, text in outline.headings if tag == "h2"]
+    assert h2 == HEADINGS
+    assert [tag for tag, _ in outline.headings].count("h1") == 1
+    assert outline.headings[0] == (
+        "h1",
+        "Joint targeted area inspection of the multi-agency response to child exploitation and children "
+        "missing in Seaborough",
+    )
+    assert [text for tag, text in outline.headings if tag == "h3"] == [
+        "Case study: highly effective practice",
+        "The partnership",
+        "Health",
+        "The multi-agency front door",
+        "The deep dive",
+        "Leadership, management and governance",
+    ]
+    assert list(SECTION_HEADINGS.values()) == HEADINGS[:-1]
+
+
+def test_html_is_standalone_and_accessible(html: str) -> None:
+    """Language, title, landmarks and inline styles; no external resource at all."""
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    assert "<main>" in html and "</main>" in html
+    assert "<title>Joint targeted area inspection of the multi-agency response" in html
+    assert "<style>" in html and "<link" not in html
+    assert not re.search(r"""(src|href)=["'](?!#)""", html)
+    assert '<section aria-labelledby="h-next">' in html
+
+
+def test_html_key_sentences(html: str) -> None:
+    """The opening, the deadline and the signatories read as the letter should."""
+    assert (
+        "Between 19 and 23 March 2018, Ofsted, Care Quality Commission (CQC), HM Inspectorate of "
+        "Constabulary and Fire &amp; Rescue Services (HMICFRS) and HM Inspectorate of Probation (HMIP) "
+        "undertook a joint inspection of the multi-agency response to child exploitation and children "
+        "missing from home, care or education in Seaborough." in html
+    )
+    assert (
+        '<p class="deadline">The local authority should send the written statement of action to the '
+        "inspectorates by 16 August 2018.</p>" in html
+    )
+    assert "That date is 70 working days after the publication of this letter on 9 May 2018" in html
+    assert "<li>Pat Example, Director of Children&#39;s Services, Seaborough</li>" in html
+    assert "<li>Chief Constable, Seaborough</li>" in html
+    assert html.count('<div class="signatory">') == 4
+    assert '<p class="date">9 May 2018</p>' in html
+
+
+def test_hostile_text_is_escaped(html: str) -> None:
+    """Script, image and link in evidence text show as text, never as markup."""
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "<script" not in html and "<img" not in html
+    assert "see http://example.org/tracker.png</li>" in html
+    assert HOSTILE_NOTE not in html
+
+
+def test_empty_sections_say_so() -> None:
+    """A letter with nothing authored still has every heading, each saying what is missing."""
+    html = letter_html(sample_letter(strengths=(), priority_actions=(), case_studies=(), improvements=()))
+    assert '<p class="none">No key strengths were identified.</p>' in html
+    assert "<p>There are no areas for priority action.</p>" in html
+    assert '<p class="none">No case studies are included.</p>' in html
+    assert '<p class="none">No areas for improvement were identified.</p>' in html
+
+
+def test_pdf_opens_with_metadata(rendered: tuple[bytes, list[str]]) -> None:
+    """The PDF opens; title, author, creator, language and tagging are set."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(rendered[0]))
+    assert 2 <= len(reader.pages) <= 5
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == (
+        "Joint targeted area inspection of the multi-agency response to child exploitation and children "
+        "missing in Seaborough"
+    )
+    assert meta.author is not None and meta.author.startswith("Ofsted, Care Quality Commission (CQC)")
+    assert meta.creator == "jtai 9.9.9"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert b"pdfuaid" in reader.xmp_metadata.stream.get_data()  # type: ignore[union-attr]
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[union-attr]
+    }
+    assert fonts and all("Liberation-Sans" in name for name in fonts)
+
+
+def test_pdf_text_has_headings_and_deadline(rendered: tuple[bytes, list[str]]) -> None:
+    """Every section heading and the computed deadline are in the PDF's text."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(rendered[0]))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    for heading in HEADINGS:
+        assert heading in text
+    assert "inspectorates by 16 August 2018." in text
+    assert "Page 1 of" in text
+    assert "Joint targeted area inspection: Seaborough, 9 May 2018" in text  # the running header
+
+
+def test_pdf_fetches_only_packaged_assets(rendered: tuple[bytes, list[str]]) -> None:
+    """The renderer asked for the stylesheets and fonts only: nothing from the evidence text."""
+    asked = rendered[1]
+    root = templates_dir().as_uri()
+    assert asked and all(url.startswith(root + "/") for url in asked)
+    names = sorted({url.rsplit("/", 1)[1] for url in asked})
+    assert names == [
+        "LiberationSans-Bold.ttf",
+        "LiberationSans-BoldItalic.ttf",
+        "LiberationSans-Italic.ttf",
+        "LiberationSans-Regular.ttf",
+        "fonts.css",
+        "print.css",
+        "report.css",
+    ]
+    assert not any("passwd" in url or url.startswith("http") for url in asked)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.org/tracker.png",
+        "https://example.org/x.css",
+        "data:text/css,body{}",
+        "ftp://example.org/x",
+        "TEMPLATES/../../../etc/passwd",
+        "TEMPLATES/letter.html.j2",
+        "TEMPLATES/report.css?x=1",
+        "TEMPLATES/missing.css",
+    ],
+)
+def test_fetcher_refuses_everything_else(url: str) -> None:
+    """Files outside the assets, non-asset files, queries and every other scheme are refused."""
+    url = url.replace("TEMPLATES", templates_dir().as_uri())
+    asked: list[str] = []
+    fetcher = asset_fetcher(asked.append)
+    assert not is_packaged_asset(url)
+    with pytest.raises(ValueError, match="only the packaged report assets"):
+        fetcher.fetch(url)
+    assert asked == [url]
+
+
+def test_fetcher_serves_an_asset() -> None:
+    """A packaged font is served with its bytes."""
+    url = (templates_dir() / "fonts" / "LiberationSans-Regular.ttf").as_uri()
+    response = asset_fetcher().fetch(url)
+    assert response.read()[:4] == b"\x00\x01\x00\x00"
