@@ -118,7 +118,8 @@ def train_and_predict(
 
     Returns:
         The scored pairs (``node_id_l``, ``node_id_r``, ``match_probability``,
-        ``match_weight``, ``first_names_differ``) and the trained model as JSON.
+        ``match_weight``, ``first_names_differ``) and the trained model as JSON:
+        ``{"model": <splink settings>, "tf": {column: {value: frequency}}}``.
     """
     from splink import DuckDBAPI, Linker, block_on
 
@@ -154,15 +155,25 @@ def train_and_predict(
             "JOIN jtai_first_names l ON l.node_id = p.node_id_l "
             "JOIN jtai_first_names r ON r.node_id = p.node_id_r"
         ).df()
-        model = json.dumps(linker.misc.save_model_to_json())
+        model = json.dumps({"model": linker.misc.save_model_to_json(), "tf": _term_frequencies(nodes)})
     return scored, model
+
+
+def _term_frequencies(nodes: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """How common each name is among the identities (what splink's adjustments used)."""
+    out = {}
+    for column in ("first_name", "last_name"):
+        counts = nodes[column].dropna().value_counts()
+        total = float(counts.sum()) or 1.0
+        out[column] = {str(k): float(v) / total for k, v in counts.items()}
+    return out
 
 
 def score_pair(model_json: str, left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     """Score two identities with a saved model, keeping every comparison's weight.
 
     Args:
-        model_json: the model saved by :func:`train_and_predict`.
+        model_json: splink settings (the ``model`` part of what :func:`train_and_predict` saves).
         left: one identity (``node_id`` and :data:`MODEL_COLUMNS`).
         right: the other.
 
@@ -184,30 +195,3 @@ def score_pair(model_json: str, left: dict[str, Any], right: dict[str, Any]) -> 
         linker = Linker(table, model, log_level=None)
         rows = linker.inference.score_pair(left, right).as_record_list()
     return dict(rows[0])
-
-
-def comparison_names(model_json: str) -> list[tuple[str, str]]:
-    """The comparisons of a saved model: ``(output column name, description)``."""
-    model = json.loads(model_json)
-    return [
-        (str(c["output_column_name"]), str(c.get("comparison_description", c["output_column_name"])))
-        for c in model["comparisons"]
-    ]
-
-
-def level_label(model_json: str, name: str, gamma: int) -> str:
-    """The label of comparison ``name``'s level ``gamma`` (e.g. "Exact match on dob")."""
-    model = json.loads(model_json)
-    for comparison in model["comparisons"]:
-        if comparison["output_column_name"] != name:
-            continue
-        for level in comparison["comparison_levels"]:
-            if level.get("comparison_vector_value") == gamma:
-                return str(level.get("label_for_charts", ""))
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        index = len(levels) - 1 - gamma
-        if gamma == -1:
-            return "missing on one side"
-        if 0 <= index < len(levels):
-            return str(levels[index].get("label_for_charts", ""))
-    return ""

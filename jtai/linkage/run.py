@@ -37,6 +37,8 @@ _NODE_FIELDS = ["subject", "first_name", "last_name", "dob", "sex", "postcode"]
 _ATOM_FIELDS = ["subject", "agency", "agency_person_id", *STRONG_IDS, *_NODE_FIELDS[1:]]
 # Fewer identities than this and there is nothing to train a model on.
 MIN_MODEL_IDENTITIES = 20
+# Above the upper threshold, but first names share nothing: twins look like this.
+FIRST_NAMES_DIFFER = "first names differ entirely (twins look like this)"
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
     decided_pairs = {(d["left_id"], d["right_id"]) for d in decided}
     model_links = 0
     statuses: list[tuple[int, int, float, float, str, str | None]] = []
-    pending: list[tuple[int, int, float, float]] = []
+    pending: list[tuple[int, int, float, float, str | None]] = []
     for la, ra, p, w, differ in zip(
         scored["left_atom"].tolist(),
         scored["right_atom"].tolist(),
@@ -176,16 +178,15 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
             model_links += merged
             statuses.append((left, right, p, w, "blocked" if reason else "linked", reason))
         else:
-            pending.append((la, ra, p, w))
-    review = blocked = 0
-    for la, ra, p, w in pending:
+            pending.append((la, ra, p, w, FIRST_NAMES_DIFFER if p >= upper else None))
+    for la, ra, p, w, why in pending:
         left, right = sorted((int(rep_record[la]), int(rep_record[ra])))
         if uf.find(la) == uf.find(ra):
             statuses.append((left, right, p, w, "linked", "joined through other records"))
         elif (reason := uf.conflict(la, ra)) is not None:
             statuses.append((left, right, p, w, "blocked", reason))
         else:
-            statuses.append((left, right, p, w, "review", None))
+            statuses.append((left, right, p, w, "review", why))
     review = sum(1 for s in statuses if s[4] == "review")
     blocked = sum(1 for s in statuses if s[4] == "blocked")
 

@@ -1,0 +1,164 @@
+"""Files written by linkage: the record-to-child table, and a child's chronology (CSV or HTML).
+
+Both hold personal data (agency person ids; a chronology's names unless pseudonymised), so
+they are written readable by their owner only (0600), wherever they go.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from jtai.errors import InputError, UsageError
+from jtai.ingest.layouts import AGENCIES
+from jtai.linkage.refs import pseudonyms
+from jtai.store import linkage as store
+
+if TYPE_CHECKING:
+    from jtai.linkage.chronology import Chronology
+    from jtai.workspace import Workspace
+
+LINK_COLUMNS = (
+    "record",
+    "agency",
+    "source_file",
+    "sheet",
+    "row",
+    "agency_person_id",
+    "subject",
+    "child_id",
+    "child",
+)
+CHRONOLOGY_COLUMNS = (
+    "date",
+    "end_date",
+    "agency",
+    "event",
+    "source",
+    "outcome",
+    "team",
+    "worker",
+    "flags",
+    "details",
+    "record",
+    "gap",
+)
+
+_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Chronology of {{ c.pseudonym }}</title>
+<style>
+body { font-family: sans-serif; margin: 2em; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
+th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+tr.gap td { background: #fde2e2; }
+</style></head>
+<body>
+<h1>Multi-agency chronology: {{ c.pseudonym }}</h1>
+<p>{{ c.events | length }} records from {{ c.agencies | length }} agencies;
+{{ c.gaps | length }} gap{{ "" if c.gaps | length == 1 else "s" }} found.
+This document holds personal data: keep it within the inspection.</p>
+<h2>Identifiers each agency holds</h2>
+<table><thead><tr><th>Agency</th><th>Field</th><th>Values</th></tr></thead><tbody>
+{% for agency, held in c.identifiers.items() %}{% for field, values in held.items() %}
+<tr><td>{{ agencies.get(agency, agency) }}</td><td>{{ field }}</td><td>{{ values | join(", ") }}</td></tr>
+{% endfor %}{% endfor %}
+</tbody></table>
+<h2>Gaps</h2>
+{% if c.gaps %}<ul>{% for g in c.gaps %}<li>{{ g.date }}: {{ g.message }} ({{ g.records | join(", ") }})</li>
+{% endfor %}</ul>{% else %}<p>None found.</p>{% endif %}
+<h2>Events</h2>
+<table><thead><tr><th>Date</th><th>End</th><th>Agency</th><th>Event</th><th>Outcome</th>
+<th>Flags</th><th>Details</th><th>Record</th></tr></thead><tbody>
+{% for e in c.events %}<tr><td>{{ e.date or "" }}</td><td>{{ e.end_date or "" }}</td>
+<td>{{ agencies.get(e.agency, e.agency) }}</td><td>{{ e.event }}</td><td>{{ e.outcome or "" }}</td>
+<td>{{ e.flags or "" }}</td><td>{{ e.details or "" }}</td><td>{{ e.record }}</td></tr>
+{% endfor %}</tbody></table>
+</body></html>
+"""
+
+
+def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path) -> int:
+    """Write every record with its child id and pseudonym as CSV; return the rows written.
+
+    Raises:
+        InputError: the file cannot be written.
+    """
+    names = pseudonyms(ws, conn)
+    count = 0
+    with _private(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(LINK_COLUMNS)
+        for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn):
+            writer.writerow(
+                (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""))
+            )
+            count += 1
+    return count
+
+
+def export_chronology(chron: Chronology, path: Path) -> None:
+    """Write a chronology as CSV (events, then gaps) or HTML, chosen by the file's suffix.
+
+    Raises:
+        UsageError: the suffix is neither .csv nor .html.
+        InputError: the file cannot be written.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".html", ".htm"):
+        raise UsageError(f"{path}: write the chronology to a .csv or .html file.")
+    with _private(path) as handle:
+        if suffix == ".csv":
+            writer = csv.writer(handle)
+            writer.writerow(CHRONOLOGY_COLUMNS)
+            for e in chron.events:
+                writer.writerow(
+                    (
+                        e.date,
+                        e.end_date,
+                        e.agency,
+                        e.event,
+                        e.source,
+                        e.outcome,
+                        e.team,
+                        e.worker,
+                        e.flags,
+                        e.details,
+                        e.record,
+                        "",
+                    )
+                )
+            for g in chron.gaps:
+                writer.writerow(
+                    (g.date, "", "", g.kind, "", "", "", "", "", "", " ".join(g.records), g.message)
+                )
+        else:
+            import jinja2
+
+            env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+            handle.write(env.from_string(_HTML).render(c=chron, agencies=AGENCIES))
+
+
+class _private:
+    """Open ``path`` for writing as a 0600 file; errors become one clear sentence."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: TextIO | None = None
+
+    def __enter__(self) -> TextIO:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.chmod(self.path, 0o600)
+        except OSError as exc:
+            raise InputError(f"cannot be written ({exc.strerror}).", file=str(self.path)) from exc
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()

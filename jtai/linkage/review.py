@@ -1,0 +1,146 @@
+"""Clerical review in the terminal: two records side by side, blind, one decision at a time.
+
+No score is shown, so the reviewer's judgement is their own. Answers are same, different or
+unsure; a pair can be skipped, the last decision undone, and the review left and resumed
+later. Each decision is stored at once, with the reviewer and the time, and the next
+``jtai link`` applies it (a "different" is a must-not-link rule from then on).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from jtai.ingest.layouts import AGENCIES, EVENT_TYPES
+from jtai.store import linkage as store
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+ANSWERS = {"s": "same", "d": "different", "u": "unsure"}
+PROMPT = "[s]ame  [d]ifferent  [u]nsure  [k] skip  [b] undo  [q] quit > "
+_SHOWN = (
+    ("Agency", "agency"),
+    ("Source file", "file_name"),
+    ("First name", "first_name"),
+    ("Last name", "last_name"),
+    ("Date of birth", "dob"),
+    ("Sex", "sex"),
+    ("Postcode", "postcode"),
+    ("NHS number", "nhs_number"),
+    ("Council child id", "la_child_id"),
+    ("UPN", "upn"),
+    ("PNC id", "pnc_id"),
+    ("Agency person id", "agency_person_id"),
+    ("Event", "event_type"),
+    ("Event date", "event_date"),
+)
+_COMPARED = frozenset(
+    {"first_name", "last_name", "dob", "sex", "postcode", "nhs_number", "la_child_id", "upn", "pnc_id"}
+)
+
+
+@dataclass
+class ReviewResult:
+    """What one review session did."""
+
+    decided: int = 0
+    skipped: int = 0
+    undone: int = 0
+    remaining: int = 0
+    finished: bool = False
+
+
+def review(
+    conn: sqlite3.Connection,
+    *,
+    reviewer: str,
+    console: Console,
+    ask: Callable[[str], str],
+) -> ReviewResult:
+    """Run a review session over the pairs waiting for a decision.
+
+    Args:
+        conn: the workspace store.
+        reviewer: the name stored with each decision.
+        console: where the pairs are shown.
+        ask: reads one answer (raises EOFError when input ends, which quits).
+    """
+    queue = store.review_queue(conn)
+    result = ReviewResult()
+    if not queue:
+        console.print("No pairs are waiting for review.")
+        result.finished = True
+        return result
+    total = len(queue)
+    index = 0
+    while index < len(queue):
+        left, right = queue[index]
+        _show(conn, console, left, right, index + 1, total)
+        try:
+            answer = ask(PROMPT).strip().lower()
+        except EOFError:
+            answer = "q"
+        if answer in ANSWERS:
+            store.add_decision(conn, left, right, ANSWERS[answer], reviewer)
+            console.print(f"Recorded: {ANSWERS[answer]}.")
+            result.decided += 1
+            index += 1
+        elif answer in ("k", "skip"):
+            result.skipped += 1
+            index += 1
+        elif answer in ("b", "undo"):
+            undone = store.undo_decision(conn, reviewer)
+            if undone is None:
+                console.print("Nothing to undo.")
+                continue
+            result.undone += 1
+            result.decided = max(0, result.decided - 1)
+            console.print(f"Undone: your decision on R{undone[0]} and R{undone[1]}.")
+            if undone in queue[:index]:
+                queue.remove(undone)
+                index -= 1
+            queue.insert(index, undone)
+        elif answer in ("q", "quit"):
+            break
+        else:
+            console.print("Please answer s, d, u, k, b or q.")
+    result.remaining = len(store.review_queue(conn))
+    result.finished = result.remaining == 0
+    return result
+
+
+def _show(conn: sqlite3.Connection, console: Console, left: int, right: int, n: int, total: int) -> None:
+    """Both records side by side; rows whose values differ are marked and highlighted."""
+    from rich.table import Table
+
+    rows = {r["id"]: r for r in store.records_by_id(conn, [left, right])}
+    a, b = rows.get(left, {}), rows.get(right, {})
+    table = Table(title=f"Pair {n} of {total}: are these the same child?", title_justify="left")
+    table.add_column("")
+    table.add_column("Field")
+    table.add_column(f"R{left}")
+    table.add_column(f"R{right}")
+    for label, key in _SHOWN:
+        va, vb = _text(key, a.get(key)), _text(key, b.get(key))
+        differ = key in _COMPARED and va != "" and vb != "" and _norm(va) != _norm(vb)
+        style = "bold yellow" if differ else None
+        table.add_row("≠" if differ else "", label, va, vb, style=style)
+    console.print(table)
+
+
+def _text(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "agency":
+        return AGENCIES.get(str(value), str(value))
+    if key == "event_type":
+        kind = EVENT_TYPES.get(str(value))
+        return kind.label if kind else str(value)
+    return str(value)
+
+
+def _norm(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch.isalnum())
