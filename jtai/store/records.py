@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 DDL = """
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
@@ -67,3 +71,154 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 CREATE INDEX IF NOT EXISTS quarantine_file ON quarantine(file_id, sheet);
 """
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "file_id",
+    "sheet",
+    "source_row",
+    "agency",
+    "subject",
+    "agency_person_id",
+    "la_child_id",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+    "first_name",
+    "last_name",
+    "dob",
+    "sex",
+    "ethnicity",
+    "postcode",
+    "event_type",
+    "event_date",
+    "end_date",
+    "source",
+    "outcome",
+    "team",
+    "worker",
+    "flags",
+    "details",
+    "extra",
+)
+QUARANTINE_COLUMNS: tuple[str, ...] = (
+    "file_id",
+    "sheet",
+    "source_row",
+    "column_name",
+    "value",
+    "rule",
+    "message",
+    "raw",
+)
+
+
+def file_by_hash(conn: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
+    """The loaded file with this content hash, if any."""
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+    return row
+
+
+def add_file(
+    conn: sqlite3.Connection,
+    *,
+    sha256: str,
+    name: str,
+    agency: str,
+    mapping: str,
+    stored_as: str,
+    size: int,
+    loaded_at: str,
+    loaded_by: str,
+) -> int:
+    """Record a loaded file; return its id."""
+    cursor = conn.execute(
+        "INSERT INTO files (sha256, name, agency, mapping, stored_as, size, loaded_at, loaded_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (sha256, name, agency, mapping, stored_as, size, loaded_at, loaded_by),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def add_sheet(
+    conn: sqlite3.Connection, file_id: int, sheet: str, read: int, accepted: int, quarantined: int
+) -> None:
+    """Record the reconciliation of one sheet (or CSV file)."""
+    conn.execute(
+        "INSERT INTO sheets (file_id, sheet, rows_read, rows_accepted, rows_quarantined) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (file_id, sheet, read, accepted, quarantined),
+    )
+
+
+def add_records(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> None:
+    """Insert records; each row holds the values of :data:`RECORD_COLUMNS` in order."""
+    marks = ", ".join("?" * len(RECORD_COLUMNS))
+    conn.executemany(f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({marks})", rows)
+
+
+def add_quarantine(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> None:
+    """Insert quarantined rows; each holds the values of :data:`QUARANTINE_COLUMNS` in order."""
+    marks = ", ".join("?" * len(QUARANTINE_COLUMNS))
+    conn.executemany(f"INSERT INTO quarantine ({', '.join(QUARANTINE_COLUMNS)}) VALUES ({marks})", rows)
+
+
+def quarantined(conn: sqlite3.Connection, *, limit: int | None = None) -> list[sqlite3.Row]:
+    """Quarantined rows with their file's name and agency, in file and row order."""
+    sql = (
+        "SELECT q.id, f.name AS file, f.agency, q.sheet, q.source_row, q.column_name, q.value, q.rule, "
+        "q.message, q.raw FROM quarantine q JOIN files f ON f.id = q.file_id "
+        "ORDER BY q.id"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return list(conn.execute(sql))
+
+
+def quarantine_count(conn: sqlite3.Connection) -> int:
+    """How many rows are in the quarantine."""
+    return int(conn.execute("SELECT count(*) FROM quarantine").fetchone()[0])
+
+
+def loaded_files(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every loaded file with its totals, oldest first."""
+    return list(
+        conn.execute(
+            "SELECT f.*, coalesce(sum(s.rows_read), 0) AS rows_read, "
+            "coalesce(sum(s.rows_accepted), 0) AS rows_accepted, "
+            "coalesce(sum(s.rows_quarantined), 0) AS rows_quarantined "
+            "FROM files f LEFT JOIN sheets s ON s.file_id = f.id GROUP BY f.id ORDER BY f.id"
+        )
+    )
+
+
+PROFILE_FIELDS: tuple[str, ...] = ("nhs_number", "dob", "first_name", "last_name", "postcode", "la_child_id")
+
+
+def profile_counts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Records per agency and event type."""
+    return list(
+        conn.execute(
+            "SELECT agency, event_type, count(*) AS n FROM records GROUP BY agency, event_type "
+            "ORDER BY agency, n DESC, event_type"
+        )
+    )
+
+
+def profile_completeness(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Per agency: records, and how many have each key field filled (:data:`PROFILE_FIELDS`)."""
+    filled = ", ".join(f"sum({f} IS NOT NULL AND {f} != '') AS {f}" for f in PROFILE_FIELDS)
+    return list(
+        conn.execute(
+            f"SELECT agency, count(*) AS records, {filled} FROM records GROUP BY agency ORDER BY agency"
+        )
+    )
+
+
+def profile_quarantine(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Quarantined rows per agency and rule."""
+    return list(
+        conn.execute(
+            "SELECT f.agency, q.rule, count(*) AS n FROM quarantine q JOIN files f ON f.id = q.file_id "
+            "GROUP BY f.agency, q.rule ORDER BY f.agency, n DESC"
+        )
+    )

@@ -1,0 +1,275 @@
+"""`jtai load`, `jtai quarantine` and `jtai profile`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from jtai.ingest.results import LoadResult
+
+PROGRESS_MIN_ROWS = 5000
+
+
+def load(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="CSV or Excel extracts to load.", show_default=False)
+    ] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            "--agency", "-a", help="csc, police, health, probation, yos or education.", show_default=False
+        ),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping",
+            "-m",
+            help="Built-in mapping (annex-a, csc, police, ...) or your YAML file. Default: Annex A for a "
+            "workbook with 'List N' sheets, else the agency's canonical layout.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail, and add nothing from a file, if any of its rows is quarantined."
+        ),
+    ] = False,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            help="Write the empty canonical CSV layout of this agency to AGENCY-template.csv and stop.",
+            show_default=False,
+        ),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Load agency extracts; print how every row was accounted for.
+
+    Every row read is accepted as a record or quarantined with its reason:
+    rows read = accepted + quarantined. A file loaded before (same content) adds nothing.
+
+    Example: jtai load annex_a.xlsx --agency csc
+    """
+    if template:
+        _template(template, json_out)
+        return
+    if not files:
+        raise UsageError("give the files to load.", hint="Example: jtai load annex_a.xlsx --agency csc")
+    if not agency:
+        raise UsageError("say whose extracts these are with --agency.", hint="Example: --agency police")
+    from jtai.ingest import load_files
+
+    ws = open_workspace()
+    with _Bar(disabled=json_out) as bar:
+        result = load_files(ws, files, agency=agency, mapping=mapping, strict=strict, progress=bar.update)
+    if json_out:
+        print_json(result.to_dict())
+    else:
+        _print_result(result)
+    for failed in result.errors:
+        err_console.print(f"[bold red]Error:[/] {failed.message}", highlight=False)
+    for rejected in result.rejected:
+        err_console.print(f"[bold red]Rejected:[/] {rejected.message}", highlight=False)
+    if result.errors:
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
+    if result.rejected:
+        raise typer.Exit(int(ExitCode.QUARANTINED))
+
+
+def quarantine(
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Write every quarantined row, with its raw values, to this CSV file.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen.")] = 50,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the export file.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Show the rows that failed validation, or export them with their raw values.
+
+    Example: jtai quarantine --export quarantine.csv
+    """
+    from jtai.ingest import profile as lib
+
+    ws = open_workspace()
+    if export is not None:
+        n = lib.export_quarantine(ws, export, force=force)
+        if json_out:
+            print_json({"exported": n, "file": str(export)})
+        else:
+            console.print(f"Wrote {n} quarantined rows to {export} (readable by you only).", highlight=False)
+        return
+    rows = lib.quarantine_rows(ws, limit=None if json_out else limit)
+    if json_out:
+        print_json(rows)
+        return
+    _print_quarantine(rows, limit)
+
+
+def profile(json_out: JsonOption = False) -> None:
+    """Data quality per agency: records by event type, and how complete the key fields are.
+
+    Example: jtai profile
+    """
+    from jtai.ingest import profile as lib
+
+    data = lib.profile(open_workspace())
+    if json_out:
+        print_json(data)
+        return
+    _print_profile(data)
+
+
+def _template(agency: str, json_out: bool) -> None:
+    from jtai.ingest import profile as lib
+
+    target = lib.write_template(agency, Path(f"{agency}-template.csv"))
+    if json_out:
+        print_json({"template": str(target), "agency": agency})
+    else:
+        console.print(f"Wrote {target}: the canonical {agency} layout (see docs/ingest.md).", highlight=False)
+
+
+class _Bar:
+    """A rich progress bar on stderr, shown only for files over a few thousand rows."""
+
+    def __init__(self, *, disabled: bool) -> None:
+        self.disabled = disabled
+        self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def update(self, name: str, done: int, total: int) -> None:
+        if self.disabled or total < PROGRESS_MIN_ROWS:
+            return
+        if self.progress is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
+            self.progress.start()
+        if name not in self.tasks:
+            self.tasks[name] = self.progress.add_task(f"Writing {name}", total=total)
+        self.progress.update(self.tasks[name], completed=done)
+
+
+def _print_result(result: LoadResult) -> None:
+    from rich.table import Table
+
+    table = Table(title="Reconciliation", title_justify="left")
+    for name, justify in (
+        ("File", "left"),
+        ("Sheet", "left"),
+        ("Read", "right"),
+        ("Accepted", "right"),
+        ("Quarantined", "right"),
+        ("Top reasons", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for f in result.files:
+        if f.status != "loaded" and f.status != "rejected":
+            continue
+        for s in f.sheets:
+            if s.skipped:
+                table.add_row(f.name, s.sheet or "-", "-", "-", "-", f"skipped: {s.skipped}")
+                continue
+            reasons = ", ".join(f"{rule} ({n})" for rule, n in s.top_reasons())
+            table.add_row(
+                f.name, s.sheet or "-", str(s.rows_read), str(s.accepted), str(s.quarantined), reasons
+            )
+    if table.row_count:
+        console.print(table)
+    for f in result.files:
+        if f.status == "already_loaded":
+            console.print(f.message, highlight=False)
+    console.print(
+        f"Rows read {result.rows_read} = {result.accepted} accepted + {result.quarantined} quarantined.",
+        highlight=False,
+    )
+    if result.quarantined:
+        console.print("See the quarantined rows with `jtai quarantine`.", highlight=False)
+
+
+def _print_quarantine(rows: list[dict[str, Any]], limit: int) -> None:
+    from rich.table import Table
+
+    if not rows:
+        console.print("The quarantine is empty.")
+        return
+    table = Table(title="Quarantined rows", title_justify="left")
+    for name in ("File", "Sheet", "Row", "Column", "Value", "Rule", "Message"):
+        table.add_column(name, overflow="fold")
+    for r in rows[:limit]:
+        table.add_row(
+            r["file"],
+            r["sheet"] or "-",
+            str(r["row"]),
+            r["column"] or "",
+            r["value"] or "",
+            r["rule"],
+            r["message"],
+        )
+    console.print(table)
+    if len(rows) >= limit:
+        console.print(f"Showing the first {limit}; export them all with `jtai quarantine --export FILE`.")
+
+
+def _print_profile(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from jtai.ingest.profile import KEY_FIELDS
+
+    agencies = data["agencies"]
+    if not agencies:
+        console.print("No records yet: load extracts with `jtai load FILE --agency AGENCY`.")
+        return
+    complete = Table(title="Completeness of key fields", title_justify="left")
+    complete.add_column("Agency")
+    complete.add_column("Records", justify="right")
+    for label in KEY_FIELDS.values():
+        complete.add_column(label, justify="right")
+    for agency, item in agencies.items():
+        shares = [f"{item['completeness'].get(f, 0.0):.0%}" for f in KEY_FIELDS]
+        complete.add_row(agency, str(item["records"]), *shares)
+    console.print(complete)
+    for agency, item in agencies.items():
+        events = Table(title=f"{agency}: records by event type", title_justify="left")
+        events.add_column("Event type")
+        events.add_column("Records", justify="right")
+        for code, n in item["event_types"].items():
+            events.add_row(code, str(n))
+        for rule, n in item["quarantined"].items():
+            events.add_row(f"(quarantined: {rule})", str(n))
+        console.print(events)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("load")(load)
+    app.command("quarantine")(quarantine)
+    app.command("profile")(profile)

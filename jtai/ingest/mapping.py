@@ -1,0 +1,281 @@
+"""Mapping files: how one source layout becomes canonical records.
+
+A mapping is YAML (see docs/ingest.md): which sheets to read, which source columns feed
+which canonical field (with aliases), extra columns to keep, value recoding, date formats
+and derived risk flags. Built-in mappings are package data in ``jtai/ingest/mappings``;
+a user's own file is validated with pydantic and every error names the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from jtai.errors import ConfigError
+from jtai.ingest.layouts import EVENT_TYPES, FIELDS, RISK_FLAGS, SEXES
+
+ExtraType = Literal["text", "number", "integer", "date", "code", "yesno"]
+_CODED_FIELDS: dict[str, Collection[str]] = {"event_type": EVENT_TYPES, "sex": SEXES}
+
+
+def header_key(name: object) -> str:
+    """Compare column and sheet names ignoring case, spacing, punctuation and quotes."""
+    return re.sub(r"[^0-9a-z]+", " ", str(name).casefold()).strip()
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ExtraColumn(_Strict):
+    """A source column kept in ``records.extra`` under a stable key."""
+
+    columns: list[str]
+    type: ExtraType = "text"
+
+    _list = field_validator("columns", mode="before")(_as_list)
+
+
+class FlagRule(_Strict):
+    """Set a risk flag when a field or extra value is above a number or in a list."""
+
+    flag: str
+    when: str
+    above: float | None = None
+    in_: list[str] | None = Field(default=None, alias="in")
+
+    @field_validator("flag")
+    @classmethod
+    def _known_flag(cls, value: str) -> str:
+        if value not in RISK_FLAGS:
+            raise ValueError(f"unknown risk flag {value!r}; use one of: {', '.join(RISK_FLAGS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_test(self) -> FlagRule:
+        if (self.above is None) == (self.in_ is None):
+            raise ValueError("give exactly one of 'above' or 'in'")
+        return self
+
+
+class SheetMapping(_Strict):
+    """How the rows of one sheet (or of a CSV file) become records."""
+
+    sheet: list[str] = ["*"]
+    title: str = ""
+    event_type: str | None = None
+    subject: Literal["child", "adult"] = "child"
+    required: list[str] = []
+    fields: dict[str, list[str]]
+    extra: dict[str, ExtraColumn] = {}
+    flags: list[FlagRule] = []
+    keep_unmapped: bool = True
+
+    _sheet = field_validator("sheet", mode="before")(_as_list)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _aliases(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _as_list(v) for k, v in value.items()}
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name in value:
+            _check_field(name)
+        return value
+
+    @field_validator("required")
+    @classmethod
+    def _known_required(cls, value: list[str]) -> list[str]:
+        for name in value:
+            _check_field(name)
+        return value
+
+    @field_validator("event_type")
+    @classmethod
+    def _known_event(cls, value: str | None) -> str | None:
+        if value is not None and value not in EVENT_TYPES:
+            raise ValueError(f"unknown event type {value!r}; see `jtai load --help` or docs/ingest.md")
+        return value
+
+    @model_validator(mode="after")
+    def _has_event_type(self) -> SheetMapping:
+        if self.event_type is None and "event_type" not in self.fields:
+            raise ValueError("give a constant 'event_type' or map the 'event_type' field to a column")
+        return self
+
+
+class Mapping(_Strict):
+    """A whole mapping file."""
+
+    name: str
+    title: str = ""
+    agency: str | None = None
+    header_search_rows: int = Field(default=30, ge=1, le=1000)
+    date_formats: list[str] = []
+    recode: dict[str, dict[str, str]] = {}
+    strict_codes: list[str] = []
+    sheets: list[SheetMapping]
+    source: str = Field(default="", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_sheet(cls, data: Any) -> Any:
+        # a mapping for a one-table file may give its fields at the top level
+        if isinstance(data, dict) and "sheets" not in data and "fields" in data:
+            data = dict(data)
+            sheet = {k: data.pop(k) for k in list(data) if k in SheetMapping.model_fields}
+            data["sheets"] = [sheet]
+        return data
+
+    @field_validator("recode")
+    @classmethod
+    def _recode_targets(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for name, table in value.items():
+            _check_field(name)
+            allowed = _CODED_FIELDS.get(name)
+            for target in table.values():
+                if allowed is not None and target not in allowed:
+                    raise ValueError(
+                        f"{name} cannot be recoded to {target!r}; use one of: {', '.join(allowed)}"
+                    )
+        return value
+
+    @field_validator("strict_codes")
+    @classmethod
+    def _known_strict(cls, value: list[str]) -> list[str]:
+        for name in value:
+            _check_field(name)
+        return value
+
+    def sheet_for(self, name: str) -> SheetMapping | None:
+        """The sheet mapping whose names match ``name`` (``"*"`` matches any)."""
+        key = header_key(name)
+        for sheet in self.sheets:
+            if any(s == "*" or header_key(s) == key for s in sheet.sheet):
+                return sheet
+        return None
+
+
+def _check_field(name: str) -> None:
+    if name not in FIELDS:
+        raise ValueError(f"unknown canonical field {name!r}; use one of: {', '.join(FIELDS)}")
+
+
+def builtin_names() -> list[str]:
+    """Names of the mappings that ship with jtai."""
+    from importlib.resources import files
+
+    folder = files("jtai.ingest") / "mappings"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@cache
+def load_builtin(name: str) -> Mapping:
+    """A built-in mapping by name (``annex-a``, ``csc``, ``police``...)."""
+    from importlib.resources import files
+
+    resource = files("jtai.ingest") / "mappings" / f"{name}.yaml"
+    if not resource.is_file():
+        raise ConfigError(
+            f"there is no built-in mapping {name!r}.",
+            hint=f"Use one of: {', '.join(builtin_names())}, or the path of your own YAML file.",
+        )
+    return parse(resource.read_text(encoding="utf-8"), f"(built-in mapping {name})", name)
+
+
+def load_mapping(ref: str) -> Mapping:
+    """A mapping from a built-in name or a YAML file path.
+
+    Raises:
+        ConfigError: no such mapping, bad YAML, or invalid content (with file and line).
+    """
+    path = Path(ref).expanduser()
+    if ref.endswith((".yaml", ".yml")) or path.is_file():
+        try:
+            content = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"the mapping file cannot be read ({exc.strerror}).", file=str(path)) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError("the mapping file is not UTF-8 text.", file=str(path)) from exc
+        return parse(content, str(path), str(path))
+    return load_builtin(ref)
+
+
+def parse(content: str, file: str, source: str) -> Mapping:
+    """Validate YAML text as a mapping; errors name ``file`` and the line."""
+    import yaml
+
+    try:
+        node = yaml.compose(content, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(
+            f"is not valid YAML ({getattr(exc, 'problem', None) or exc}).",
+            file=file,
+            line=mark.line + 1 if mark is not None else None,
+        ) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(
+            "a mapping file must be a YAML mapping with 'name' and 'sheets' (or 'fields').", file=file
+        )
+    # top-level keys starting with "_" hold YAML anchors (shared column lists) only
+    data = {k: v for k, v in data.items() if not str(k).startswith("_")}
+    data.setdefault("source", source)
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        named = re.search(r"'([^']+)'", message)
+        raise ConfigError(
+            f"{where}: {message}.",
+            file=file,
+            line=_line_of(node, loc, named.group(1) if named else None),
+            hint="See docs/ingest.md, 'Mapping files'.",
+        ) from exc
+
+
+def _line_of(node: Any, loc: tuple[Any, ...], key: str | None = None) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (or of its nearest existing parent).
+
+    When the node there is a mapping holding ``key`` (the name an error message quotes),
+    the line of that key is more precise.
+    """
+    import yaml
+
+    if key is not None:
+        loc = (*loc, key)
+    pair: Any
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for pair in node.value:
+                if pair[0].value == str(part):
+                    # an unknown key is reported at the key itself
+                    line = pair[0].start_mark.line + 1
+                    node = pair[1]
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

@@ -1,0 +1,183 @@
+"""Vectorised normalisation of canonical fields.
+
+Every function takes a pandas Series of text (``""`` for an empty cell) and returns the
+normalised Series (``""`` still meaning empty) and, where a value can be wrong, a boolean
+numpy array marking the rows whose value could not be normalised.
+
+Formats written to the store (other areas rely on them):
+- identifiers (``agency_person_id``, ``la_child_id``): trimmed; a number written as
+  ``123.0`` or ``000123`` becomes ``123``; other text is kept as written, spaces trimmed;
+- ``nhs_number``: ten digits, no spaces (``9434765919``), Modulus 11 check digit valid;
+- ``upn`` and ``pnc_id``: upper case, no spaces;
+- ``postcode``: upper case, one space before the inward code (``SW1A 1AA``);
+- names and other text: trimmed, runs of white space (including non-breaking) as one space,
+  case as written;
+- dates: ISO ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from jtai.ingest.codes import CodeList
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serial numbers from 1 (1900-01-01) to 109574 (2199-12-31) can be Excel dates.
+_MAX_SERIAL = 109574
+_NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+
+# Date formats tried, in order, on text that is not ISO; day first, as in the UK.
+UK_DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%Y%m%d")
+
+
+def text(values: pd.Series) -> pd.Series:
+    """Trim, and turn runs of white space (tabs, non-breaking spaces) into one space."""
+    values = values.str.strip()
+    odd = values.str.contains(r"\s\s|[^\S ]", regex=True)
+    if bool(odd.any()):
+        values = values.where(~odd, values.str.replace(r"\s+", " ", regex=True).str.strip())
+    return values
+
+
+def identifier(values: pd.Series) -> pd.Series:
+    """Trim; numbers lose a trailing ``.0`` and leading zeros (``000123.0`` -> ``123``)."""
+    values = text(values)
+    numeric = values.str.fullmatch(r"\d+(\.0+)?")
+    if bool(numeric.any()):
+        stripped = values.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+        stripped = stripped.where(stripped != "", "0")
+        values = values.where(~numeric, stripped)
+    return values
+
+
+def upper_code(values: pd.Series) -> pd.Series:
+    """Upper case with no spaces: UPNs and PNC ids."""
+    return values.str.replace(r"\s+", "", regex=True).str.upper()
+
+
+def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Ten digits with a valid Modulus 11 check digit; spaces and dashes dropped."""
+    import numpy as np
+
+    values = values.str.replace(r"[\s\-]", "", regex=True)
+    values = values.str.replace(r"\.0$", "", regex=True)
+    present = (values != "").to_numpy()
+    shaped = values.str.fullmatch(r"\d{10}").to_numpy(dtype=bool)
+    bad = present & ~shaped
+    if shaped.any():
+        joined = "".join(values[shaped].tolist()).encode("ascii")
+        digits = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48
+        total = digits[:, :9] @ np.array(_NHS_WEIGHTS, dtype=np.int64)
+        check = 11 - total % 11
+        check = np.where(check == 11, 0, check)
+        ok = (check != 10) & (check == digits[:, 9])
+        bad[np.flatnonzero(shaped)[~ok]] = True
+    return values, bad
+
+
+def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """UK postcode, upper case, with one space before the last three characters."""
+    compact = values.str.replace(r"\s+", "", regex=True).str.upper()
+    present = (compact != "").to_numpy()
+    good = compact.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
+    formatted = compact.str.slice(0, -3) + " " + compact.str.slice(-3)
+    out = formatted.where(good, compact)
+    return out, present & ~good
+
+
+def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, np.ndarray]:
+    """Dates as ISO text: from ISO text, DD/MM/YYYY text, declared formats or Excel serials.
+
+    Args:
+        values: the cells, as text.
+        formats: ``strftime`` formats declared by a mapping, tried first.
+
+    Returns:
+        The ISO dates (``""`` where empty or unreadable) and the unreadable rows.
+    """
+    import numpy as np
+    import pandas as pd
+
+    values = values.str.strip()
+    out = pd.Series("", index=values.index, dtype="str")
+    todo = (values != "").to_numpy(dtype=bool).copy()
+    for fmt in formats:
+        if not todo.any():
+            break
+        todo = _try_format(values, out, todo, fmt)
+    if todo.any():
+        iso = todo & values.str.match(r"\d{4}-\d\d-\d\d(?:$|[ T]\d)").to_numpy(dtype=bool)
+        if iso.any():
+            head = values.str.slice(0, 10)
+            parsed = pd.to_datetime(head[iso], format="%Y-%m-%d", errors="coerce")
+            good = parsed.notna().to_numpy()
+            idx = np.flatnonzero(iso)[good]
+            out.iloc[idx] = head.iloc[idx]
+            todo[idx] = False
+    if todo.any():
+        slashed = values.str.replace(
+            r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T].*)?$", r"\1/\2/\3", regex=True
+        )
+        todo = _try_format(slashed, out, todo, "%d/%m/%Y")
+    if todo.any():
+        serial = todo & values.str.fullmatch(r"\d{1,6}(\.\d+)?").to_numpy(dtype=bool)
+        if serial.any():
+            days = pd.to_numeric(values[serial], errors="coerce").to_numpy()
+            in_range = (days >= 1) & (days <= _MAX_SERIAL)
+            idx = np.flatnonzero(serial)[in_range]
+            stamps = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(np.floor(days[in_range]), unit="D")
+            out.iloc[idx] = pd.Series(stamps).dt.strftime("%Y-%m-%d").tolist()  # type: ignore[call-overload]
+            todo[idx] = False
+    for fmt in UK_DATE_FORMATS[1:]:
+        if not todo.any():
+            break
+        todo = _try_format(values, out, todo, fmt)
+    return out, todo
+
+
+def _try_format(values: pd.Series, out: pd.Series, todo: np.ndarray, fmt: str) -> np.ndarray:
+    """Parse the rows still to do with one format; fill ``out``; return what is left."""
+    import numpy as np
+    import pandas as pd
+
+    parsed = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    good = parsed.notna().to_numpy()
+    if good.any():
+        idx = np.flatnonzero(todo)[good]
+        out.iloc[idx] = parsed[good].dt.strftime("%Y-%m-%d").tolist()
+        todo = todo.copy()
+        todo[idx] = False
+    return todo
+
+
+def coded(values: pd.Series, codes: CodeList, *, strict: bool) -> tuple[pd.Series, np.ndarray]:
+    """Map each value to its canonical code (prefix ``a)`` or not, code or label).
+
+    Distinct values are looked up once, so a million rows cost no more than their codes.
+    An unlisted value is flagged when ``strict``; otherwise it is kept, trimmed.
+    """
+    import numpy as np
+
+    values = text(values)
+    uniques = values.unique()
+    table: dict[str, str] = {}
+    unknown: set[str] = set()
+    for value in uniques:
+        if value == "":
+            table[value] = ""
+            continue
+        found = codes.lookup(value)
+        if found is None:
+            unknown.add(value)
+            table[value] = value
+        else:
+            table[value] = found
+    out = values.map(table).astype("str")
+    bad = values.isin(unknown).to_numpy(dtype=bool) if (unknown and strict) else np.zeros(len(values), bool)
+    return out, bad

@@ -1,0 +1,127 @@
+"""Data quality at a glance: counts by event type and completeness of key fields, per agency."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jtai.errors import ConflictError, InputError, UsageError
+from jtai.ingest.layouts import AGENCIES, LAYOUTS
+from jtai.store import records as store
+
+if TYPE_CHECKING:
+    from jtai.workspace import Workspace
+
+# The key fields whose completeness a data lead checks first, with their labels.
+KEY_FIELDS: dict[str, str] = {
+    "nhs_number": "NHS number",
+    "dob": "Date of birth",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "postcode": "Postcode",
+    "la_child_id": "LA child id",
+}
+
+
+def profile(ws: Workspace) -> dict[str, Any]:
+    """Per agency: records, records by event type, share of key fields filled, quarantine by rule.
+
+    Returns:
+        ``{"agencies": {agency: {"records": n, "event_types": {type: n},
+        "completeness": {field: share 0-1}, "quarantined": {rule: n}}}}``, agencies in
+        canonical order, only those with records or quarantined rows.
+    """
+    conn = ws.connect()
+    try:
+        counts = store.profile_counts(conn)
+        filled = store.profile_completeness(conn)
+        quarantine = store.profile_quarantine(conn)
+    finally:
+        conn.close()
+    agencies: dict[str, dict[str, Any]] = {}
+
+    def entry(agency: str) -> dict[str, Any]:
+        return agencies.setdefault(
+            agency, {"records": 0, "event_types": {}, "completeness": {}, "quarantined": {}}
+        )
+
+    for row in counts:
+        entry(row["agency"])["event_types"][row["event_type"]] = row["n"]
+    for row in filled:
+        item = entry(row["agency"])
+        item["records"] = row["records"]
+        item["completeness"] = {
+            f: round(row[f] / row["records"], 4) if row["records"] else 0.0 for f in KEY_FIELDS
+        }
+    for row in quarantine:
+        entry(row["agency"])["quarantined"][row["rule"]] = row["n"]
+    order = {a: i for i, a in enumerate(AGENCIES)}
+    return {"agencies": dict(sorted(agencies.items(), key=lambda kv: order.get(kv[0], 99)))}
+
+
+def quarantine_rows(ws: Workspace, limit: int | None = None) -> list[dict[str, Any]]:
+    """The quarantined rows, each with file, agency, sheet, row, column, value, rule, message, raw."""
+    conn = ws.connect()
+    try:
+        rows = store.quarantined(conn, limit=limit)
+    finally:
+        conn.close()
+    return [
+        {
+            "file": r["file"],
+            "agency": r["agency"],
+            "sheet": r["sheet"],
+            "row": r["source_row"],
+            "column": r["column_name"],
+            "value": r["value"],
+            "rule": r["rule"],
+            "message": r["message"],
+            "raw": json.loads(r["raw"]),
+        }
+        for r in rows
+    ]
+
+
+def export_quarantine(ws: Workspace, target: Path, *, force: bool = False) -> int:
+    """Write the quarantine to a CSV file (0600: it holds children's data); return the row count.
+
+    The ``raw`` column holds the whole raw row as JSON.
+
+    Raises:
+        ConflictError: ``target`` exists and ``force`` is false.
+        InputError: the file cannot be written.
+    """
+    if target.exists() and not force:
+        raise ConflictError(f"{target} already exists.", hint="Choose another name, or add --force.")
+    rows = quarantine_rows(ws)
+    columns = ["file", "agency", "sheet", "row", "column", "value", "rule", "message", "raw"]
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([*(row[c] for c in columns[:-1]), json.dumps(row["raw"], ensure_ascii=False)])
+    except OSError as exc:
+        raise InputError(f"{target}: cannot be written ({exc.strerror}).") from exc
+    os.chmod(target, 0o600)
+    return len(rows)
+
+
+def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
+    """Write the empty canonical CSV layout of ``agency`` (its header row) to ``target``.
+
+    Raises:
+        UsageError: unknown agency.
+        ConflictError: ``target`` exists and ``force`` is false.
+    """
+    if agency not in LAYOUTS:
+        raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
+    if target.exists() and not force:
+        raise ConflictError(f"{target} already exists.", hint="Choose another name, or add --force.")
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(LAYOUTS[agency].columns)
+    return target

@@ -1,0 +1,359 @@
+"""Read CSV and Excel files into tables of text, finding the header row.
+
+A file is recognised by its content, not its name: an ``.xls`` renamed ``.xlsx`` still
+reads, and a password-protected workbook, a binary file or an empty file is one clear
+:class:`~jtai.errors.InputError`. CSV may be UTF-8 (with or without BOM), Windows-1252
+or UTF-16, and comma, semicolon, tab or pipe delimited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from jtai.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_CHARS = 256 * 1024
+
+# Scores a candidate header row: how many of its cells name a column the mapping knows.
+HeaderScorer = Callable[[Sequence[str]], int]
+# Finds the scorer for a sheet name, or None when the mapping has no such sheet.
+SheetScorers = Callable[[str], HeaderScorer | None]
+
+
+@dataclass
+class RawSheet:
+    """One table read from a file, as text.
+
+    Attributes:
+        name: the sheet name (``""`` for a CSV file).
+        header_row: the 1-based row of the header, as a spreadsheet shows it.
+        headers: the header cells.
+        frame: the data rows; columns ``c0``, ``c1``... of text, ``""`` where empty.
+        rows: the spreadsheet row number of each data row.
+        ragged: rows with more or fewer fields than the header, as (row, raw text).
+    """
+
+    name: str
+    header_row: int
+    headers: list[str]
+    frame: pd.DataFrame
+    rows: np.ndarray
+    ragged: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + len(self.ragged)
+
+
+@dataclass
+class SkippedSheet:
+    """A sheet that is not read, and why (e.g. a cover or notes sheet)."""
+
+    name: str
+    reason: str
+
+
+def kind_of(data: bytes) -> str:
+    """``"xlsx"``, ``"ole"`` (xls or encrypted), ``"csv"``; raise for what cannot be read."""
+    if not data:
+        raise InputError("the file is empty (0 bytes).", hint="Export it again from the source system.")
+    if data.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if b"\x00" in head or controls > len(head) // 100:
+        raise InputError(
+            "is not a CSV or Excel file (it holds binary data).",
+            hint="Export the data as CSV or .xlsx and load that.",
+        )
+    return "csv"
+
+
+def read_workbook(
+    data: bytes, kind: str, scorers: SheetScorers, search_rows: int
+) -> list[RawSheet | SkippedSheet]:
+    """Read every sheet of an Excel workbook (xlsx, or xls by content).
+
+    Raises:
+        InputError: encrypted, not a workbook, or damaged.
+    """
+    from python_calamine import CalamineWorkbook
+
+    if kind == "ole":
+        _refuse_encrypted(data)
+    elif not _is_xlsx_zip(data):
+        raise InputError(
+            "is a ZIP file but not an Excel workbook.",
+            hint="Load the .xlsx or .csv file itself, not an archive or another Office document.",
+        )
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+    except Exception as exc:  # calamine raises its own untyped errors for damaged files
+        raise InputError(
+            "cannot be read as an Excel workbook (it is damaged or not really a workbook).",
+            hint="Open it in Excel and save it again as .xlsx, or export CSV.",
+        ) from exc
+    out: list[RawSheet | SkippedSheet] = []
+    for name in names:
+        scorer = scorers(name)
+        if scorer is None:
+            out.append(SkippedSheet(name, "the mapping has no sheet of this name"))
+            continue
+        try:
+            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # a damaged sheet
+            raise InputError(f"sheet {name!r} cannot be read ({type(exc).__name__}).") from exc
+        rows = [[_cell_text(v) for v in row] for row in cells]
+        try:
+            out.append(_table_from_rows(name, rows, scorer, search_rows))
+        except InputError as exc:
+            out.append(SkippedSheet(name, exc.message))
+    return out
+
+
+def read_csv(data: bytes, scorer: HeaderScorer, search_rows: int) -> RawSheet:
+    """Read a CSV file: detect its encoding, delimiter and header row.
+
+    Raises:
+        InputError: no header row found, or no data rows.
+    """
+    payload, text_head = _decode(data)
+    best: tuple[int, int, str, int, list[str]] | None = None
+    for delimiter in DELIMITERS:
+        records = _first_records(text_head, delimiter, search_rows)
+        for index, cells in enumerate(records):
+            score = scorer(cells)
+            candidate = (score, len(cells), delimiter, index, cells)
+            if score and (best is None or candidate[:2] > best[:2]):
+                best = candidate
+    if best is None or best[0] < 1:
+        raise InputError(
+            f"no header row found in the first {search_rows} rows (no column has a name the mapping knows).",
+            hint="Check the file is the right extract for this agency, or give a --mapping.",
+        )
+    _, _, delimiter, header_index, headers = best
+    frame, ragged, rows = _parse_csv(payload, delimiter, header_index, len(headers))
+    return RawSheet("", header_index + 1, [h.strip() for h in headers], frame, rows, ragged)
+
+
+def _decode(data: bytes) -> tuple[bytes, str]:
+    """UTF-8 bytes for the parser, and the text of the file's start for sniffing."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+        data = text.encode("utf-8")
+        return data, text[:_SNIFF_CHARS]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        data = text.encode("utf-8")
+    return data, data[:_SNIFF_CHARS].decode("utf-8", errors="ignore")
+
+
+def _first_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    out: list[list[str]] = []
+    try:
+        for record in reader:
+            out.append(record)
+            if len(out) >= limit:
+                break
+    except csv.Error:
+        pass  # a partial last record at the sniffing boundary
+    return out
+
+
+def _parse_csv(
+    payload: bytes, delimiter: str, header_index: int, width: int
+) -> tuple[pd.DataFrame, list[tuple[int, str]], np.ndarray]:
+    """Parse the data rows with pyarrow; rows with the wrong number of fields are set aside."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    bad: list[tuple[int | None, str]] = []
+    blank = [0]
+
+    def on_invalid(row: Any) -> str:
+        if row.text.strip(delimiter + " \r\n") == "":
+            blank[0] += 1
+        else:
+            bad.append((row.number, row.text))
+        return "skip"
+
+    def parse(threads: bool) -> Any:
+        bad.clear()
+        blank[0] = 0
+        return pacsv.read_csv(
+            pa.BufferReader(payload),
+            read_options=pacsv.ReadOptions(
+                use_threads=threads, skip_rows=header_index + 1, column_names=names, block_size=1 << 22
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    try:
+        table = parse(True)
+        if bad or blank[0]:
+            table = parse(False)  # single-threaded, pyarrow knows each bad row's number
+    except pa.ArrowInvalid as exc:
+        raise InputError(
+            "cannot be parsed as CSV (an unclosed quote or a damaged line).",
+            hint="Open it in a spreadsheet, check the quotes, and save it as CSV again.",
+        ) from exc
+    frame = table.to_pandas(types_mapper=_str_types)
+    if width == 1:
+        # a one-column file: blank lines are empty cells, not rows
+        frame = frame[frame["c0"].str.strip() != ""].reset_index(drop=True)
+    first = header_index + 2
+    ragged = [(int(n) if n is not None else first, t.rstrip("\r\n")) for n, t in bad]
+    count = len(frame) + len(ragged) + blank[0]
+    rows = np.arange(first, first + count, dtype=np.int64)
+    if ragged or blank[0]:
+        skip = {r for r, _ in ragged}
+        blank_rows = _blank_rows(payload, header_index, count, skip) if blank[0] else set()
+        rows = np.array([r for r in rows.tolist() if r not in skip and r not in blank_rows], dtype=np.int64)
+    rows = rows[: len(frame)]
+    return frame, ragged, rows
+
+
+def _blank_rows(payload: bytes, header_index: int, count: int, skip: set[int]) -> set[int]:
+    """Row numbers of the blank lines (rare, so a plain reader is fast enough)."""
+    reader = csv.reader(io.StringIO(payload.decode("utf-8")))
+    blank: set[int] = set()
+    for number, record in enumerate(reader, start=1):
+        if number > header_index + 1 and not any(c.strip() for c in record) and number not in skip:
+            blank.add(number)
+    return blank
+
+
+def _str_types(arrow_type: Any) -> Any:
+    import pandas as pd
+
+    return pd.StringDtype(storage="pyarrow", na_value=float("nan"))
+
+
+def _table_from_rows(name: str, rows: list[list[str]], scorer: HeaderScorer, search_rows: int) -> RawSheet:
+    import numpy as np
+    import pandas as pd
+
+    best_index, best_score = -1, 0
+    for index, cells in enumerate(rows[:search_rows]):
+        score = scorer(cells)
+        if score > best_score:
+            best_index, best_score = index, score
+    if best_index < 0:
+        raise InputError(
+            f"no header row found in the first {search_rows} rows (no column has a name the mapping knows).",
+            hint="Check the sheet holds the expected list, or give a --mapping.",
+        )
+    headers = [h.strip() for h in rows[best_index]]
+    while headers and headers[-1] == "":
+        headers.pop()
+    width = len(headers)
+    data: list[list[str]] = []
+    numbers: list[int] = []
+    for offset, cells in enumerate(rows[best_index + 1 :], start=best_index + 2):
+        if not any(c.strip() for c in cells):
+            continue
+        row = cells[:width] + [""] * (width - len(cells))
+        overflow = [c for c in cells[width:] if c.strip()]
+        if overflow:
+            # values to the right of the last named column: keep them under "column N"
+            for i, c in enumerate(cells[width:], start=width):
+                if c.strip():
+                    while len(headers) <= i:
+                        headers.append("")
+            width = len(headers)
+            row = cells[:width] + [""] * (width - len(cells))
+            for r in data:
+                r.extend([""] * (width - len(r)))
+        data.append(row)
+        numbers.append(offset)
+    columns = [f"c{i}" for i in range(width)]
+    frame = (
+        pd.DataFrame(data, columns=columns, dtype="str")
+        if data
+        else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    )
+    return RawSheet(name, best_index + 1, headers, frame, np.array(numbers, dtype=np.int64))
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as text: dates ISO, whole numbers without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_xlsx_zip(data: bytes) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist() or "xl/workbook.bin" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _refuse_encrypted(data: bytes) -> None:
+    import msoffcrypto
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        encrypted = bool(office.is_encrypted())
+    except Exception:  # not an Office file msoffcrypto understands: let calamine try
+        return
+    if encrypted:
+        raise InputError(
+            "is password-protected (encrypted), so it cannot be read.",
+            hint="Open it in Excel, remove the password (File > Info > Protect Workbook), save, "
+            "and load it again.",
+        )
