@@ -69,7 +69,7 @@ def frame_hash(frame: pd.DataFrame, columns: Sequence[str]) -> str:
     digest = hashlib.sha256()
     digest.update("\t".join(columns).encode("utf-8"))
     if len(frame):
-        text = frame[list(columns[:1])[0]].astype("string").fillna("")
+        text = frame[columns[0]].astype("string").fillna("")
         for column in columns[1:]:
             text = text + "\t" + frame[column].astype("string").fillna("")
         digest.update(("\n" + "\n".join(text.tolist())).encode("utf-8"))
@@ -143,7 +143,9 @@ def draw_stratified(
         spread: cover the other dimensions inside each group (tracked sampling).
         when_short: passed to :func:`allocate`.
     """
-    frame = frame.sort_values("key", kind="stable").reset_index(drop=True)
+    if not frame["key"].is_monotonic_increasing:
+        frame = frame.sort_values("key", kind="stable")
+    frame = frame.reset_index(drop=True)
     u = uniform_keys(len(frame), seed)
     dims = list(dimensions) or ["_all"]
     if "_all" in dims:
@@ -177,7 +179,7 @@ def draw_stratified(
     if n > len(frame):
         notes.append(f"Only {len(frame):,} eligible, fewer than the {n} asked for: all are taken.")
     elif sum(1 for s in group_sizes if s) > n:
-        left = [a["stratum"] for a in allocation if a["eligible"] and not a["picked"]]
+        left = [str(a["stratum"]) for a in allocation if a["eligible"] and not a["picked"]]
         notes.append(f"{len(left)} non-empty strata have no pick (n is too small): {', '.join(left)}.")
     return Draw(members, allocation, frame_hash(frame, hash_columns), notes)
 
@@ -187,13 +189,20 @@ def _cells(frame: pd.DataFrame, dims: list[str], u: np.ndarray) -> dict[tuple[st
     import numpy as np
     import pandas as pd
 
-    work = pd.DataFrame({d: frame[d].astype("string").fillna("") for d in dims})
-    work["_u"] = u
-    work["_row"] = np.arange(len(frame))
-    work = work.sort_values([*dims, "_u"], kind="stable")
+    if not len(frame):
+        return {}
+    codes, uniques = [], []
+    for d in dims:
+        code, unique = pd.factorize(frame[d].to_numpy(dtype=object, na_value=""))
+        codes.append(code)
+        uniques.append(unique)
+    combined = np.ravel_multi_index(codes, [max(len(x), 1) for x in uniques])
+    order = np.lexsort((u, combined))
+    bounds = np.flatnonzero(np.diff(combined[order])) + 1
     cells: dict[tuple[str, ...], list[int]] = {}
-    for cell, rows in work.groupby(dims, sort=False)["_row"]:
-        cells[tuple(str(c) for c in cell)] = rows.tolist()
+    for chunk in np.split(order, bounds):
+        first = chunk[0]
+        cells[tuple(str(uniques[j][codes[j][first]]) for j in range(len(dims)))] = chunk.tolist()
     return cells
 
 
@@ -203,7 +212,9 @@ def _in(member: Drawn, group: tuple[str, ...], cells: dict[tuple[str, ...], list
     return member.stratum == CELL_SEPARATOR.join(group)
 
 
-def _ordered(found: set[tuple[str, ...]], dims: list[str], levels: dict[str, list[str]]) -> list[tuple[str, ...]]:
+def _ordered(
+    found: set[tuple[str, ...]], dims: list[str], levels: dict[str, list[str]]
+) -> list[tuple[str, ...]]:
     def rank(cell: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
         out = []
         for d, value in zip(dims, cell, strict=True):
@@ -240,15 +251,18 @@ def _spread(
                 covered[i].add(v)
             by_group.setdefault(group[0], []).append(cell)
     spare: list[Drawn] = []
-    for group, chosen in by_group.items():
+    for name, chosen in by_group.items():
         for k in range(reserves):
             target = chosen[k % len(chosen)]
-            options = [c for c in remaining if c[0] == group and remaining[c]]
+            options = [c for c in remaining if c[0] == name and remaining[c]]
             if not options:
                 break
             cell = max(
                 options,
-                key=lambda c: (sum(a == b for a, b in zip(c[1:], target[1:], strict=True)), -u[remaining[c][0]]),
+                key=lambda c: (
+                    sum(a == b for a, b in zip(c[1:], target[1:], strict=True)),
+                    -u[remaining[c][0]],
+                ),
             )
-            spare.append(Drawn(remaining[cell].pop(0), RESERVE, group, CELL_SEPARATOR.join(cell)))
+            spare.append(Drawn(remaining[cell].pop(0), RESERVE, name, CELL_SEPARATOR.join(cell)))
     return picks + spare

@@ -49,7 +49,12 @@ def sample_table(ws: Workspace, sample: Sample, *, with_identifiers: bool = Fals
     why = {r.withdrawn: r.reason for r in sample.replacements}
     rows: list[dict[str, Any]] = []
     for m in sample.members:
-        row: dict[str, Any] = {"position": m.position, "role": m.role, "drawn_as": m.drawn_as, "case": m.pseudonym}
+        row: dict[str, Any] = {
+            "position": m.position,
+            "role": m.role,
+            "drawn_as": m.drawn_as,
+            "case": m.pseudonym,
+        }
         if sample.kind == FRONT_DOOR:
             row["record"] = m.record_ref
         ref = m.record_ref if sample.kind == FRONT_DOOR else m.pseudonym
@@ -64,7 +69,8 @@ def sample_table(ws: Workspace, sample: Sample, *, with_identifiers: bool = Fals
         for row, m in zip(rows, sample.members, strict=True):
             ids = found.get(m.child_key, {})
             persons = [
-                f"{a}:{p}" for a, p in zip(ids.get("agency", []), ids.get("agency_person_id", []), strict=False)
+                f"{a}:{p}"
+                for a, p in zip(ids.get("agency", []), ids.get("agency_person_id", []), strict=False)
             ]
             row["child_id"] = m.child_id or ""
             row["agency_person_ids"] = "; ".join(persons)

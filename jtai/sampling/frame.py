@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jtai.sampling.spec import (
     AGENCY_LABELS,
@@ -128,6 +128,7 @@ def build_frame(
     Returns:
         The frame (columns :data:`FRAME_COLUMNS`) and the counts that explain it.
     """
+    import numpy as np
     import pandas as pd
 
     df = records
@@ -138,38 +139,42 @@ def build_frame(
     current = df[inside | undated]
 
     flags = _flags(current, inside[inside | undated])
-    theme_events = current[inside[inside | undated] & current["event_type"].isin(rule.event_types)]
-    matched = set(theme_events["key"]) | set(flags.loc[flags["flag"].isin(rule.flags), "key"])
+    theme_events = current[inside[inside | undated] & _isin(current["event_type"], set(rule.event_types))]
+    matched = set(theme_events["key"].tolist()) | set(
+        flags.loc[_isin(flags["flag"], set(rule.flags)), "key"].tolist()
+    )
 
     all_keys = df["key"].nunique()
     frame = pd.DataFrame({"key": sorted(matched)}, dtype="string")
-    frame["child_id"] = frame["key"].where(frame["key"].isin(set(df["child_id"].dropna())), pd.NA)
+    frame["child_id"] = frame["key"].where(_isin(frame["key"], set(df["child_id"].dropna().tolist())), pd.NA)
     frame = frame.merge(_dob(df), on="key", how="left").merge(_sex(df), on="key", how="left")
     frame["sex"] = frame["sex"].fillna("unknown")
-    frame["age"] = [_age(d, rule.fieldwork_start) for d in frame["dob"]]
+    frame["age"] = _ages(frame["dob"], rule.fieldwork_start)
     no_dob = int(frame["age"].isna().sum())
     frame = frame[frame["age"].notna()]
-    ages = frame["age"].astype(int)
-    in_range = (ages >= rule.age_min) & (ages <= rule.age_max)
+    in_range = (frame["age"] >= rule.age_min) & (frame["age"] <= rule.age_max)
     outside = int((~in_range).sum())
     frame = frame[in_range]
     excluded = 0
     if exclude:
-        hit = frame["key"].isin(exclude)
+        hit = _isin(frame["key"], exclude)
         excluded = int(hit.sum())
         frame = frame[~hit]
 
     frame = frame.assign(age=frame["age"].astype(int))
-    frame["age_band"] = [_band(a, spec.age_bands) for a in frame["age"]]
+    frame["age_band"] = _bands(frame["age"], spec.age_bands)
     frame["risk_type"] = _risk_types(frame["key"], flags, spec)
-    agencies = _agencies(current, spec.agencies)
-    frame["agencies"] = frame["key"].map(agencies).fillna("")
+    frame["agencies"] = frame["key"].map(_agencies(current, spec.agencies)).fillna("")
     count_agencies = frame["agencies"].str.count(",") + (frame["agencies"] != "").astype(int)
-    frame["agencies_involved"] = count_agencies.map(lambda c: MULTI_AGENCY if c > 1 else SINGLE_AGENCY)
+    frame["agencies_involved"] = np.where(count_agencies > 1, MULTI_AGENCY, SINGLE_AGENCY)
     frame["reason"] = [
         tracked_reason(r, b, s, a)
         for r, b, s, a in zip(
-            frame["risk_type"], frame["age_band"], frame["sex"], frame["agencies"], strict=True
+            frame["risk_type"].tolist(),
+            frame["age_band"].tolist(),
+            frame["sex"].tolist(),
+            frame["agencies"].tolist(),
+            strict=True,
         )
     ]
     frame = frame.sort_values("key", kind="stable").reset_index(drop=True)
@@ -200,7 +205,7 @@ def _flags(current: pd.DataFrame, inside: pd.Series) -> pd.DataFrame:
     recorded = current[["key", "flags"]].dropna()
     recorded = recorded.assign(flag=recorded["flags"].str.split(";")).explode("flag")
     recorded["flag"] = recorded["flag"].str.strip()
-    implied = current.loc[inside & current["event_type"].isin(EVENT_FLAGS), ["key", "event_type"]]
+    implied = current.loc[inside & _isin(current["event_type"], set(EVENT_FLAGS)), ["key", "event_type"]]
     implied = implied.assign(flag=implied["event_type"].map(EVENT_FLAGS))
     both = pd.concat([recorded[["key", "flag"]], implied[["key", "flag"]]], ignore_index=True)
     return both[both["flag"].notna() & (both["flag"] != "")].drop_duplicates()
@@ -222,30 +227,33 @@ def _sex(df: pd.DataFrame) -> pd.DataFrame:
     return counts.drop_duplicates("key")[["key", "sex"]]
 
 
-def _age(dob: Any, on: dt.date) -> int | None:
-    try:
-        born = dt.date.fromisoformat(str(dob))
-    except ValueError:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def _ages(dob: pd.Series, on: dt.date) -> pd.Series:
+    """Age in whole years on ``on``; missing where the date of birth is missing or invalid."""
+    import pandas as pd
+
+    born = pd.to_datetime(dob, errors="coerce", format="%Y-%m-%d")
+    before = (born.dt.month > on.month) | ((born.dt.month == on.month) & (born.dt.day > on.day))
+    age = on.year - born.dt.year - before.astype(int)
+    return age.where(born.notna()).astype("Int64")
 
 
-def _band(age: int, bands: tuple[tuple[int, int], ...]) -> str:
-    for band in bands:
-        if band[0] <= age <= band[1]:
-            return band_label(band)
-    return OTHER_AGES
+def _bands(ages: pd.Series, bands: tuple[tuple[int, int], ...]) -> pd.Series:
+    import pandas as pd
+
+    out = pd.Series(OTHER_AGES, index=ages.index, dtype="string")
+    for band in reversed(bands):
+        out[(ages >= band[0]) & (ages <= band[1])] = band_label(band)
+    return out
 
 
-def _risk_types(keys: pd.Series, flags: pd.DataFrame, spec: TrackedSpec) -> list[str]:
+def _risk_types(keys: pd.Series, flags: pd.DataFrame, spec: TrackedSpec) -> pd.Series:
     """The first risk type, in the framework's order, whose flags the child carries."""
-    by_child: dict[str, set[str]] = {}
-    for key, flag in zip(flags["key"], flags["flag"], strict=True):
-        by_child.setdefault(key, set()).add(flag)
-    out = []
-    for key in keys:
-        have = by_child.get(key, set())
-        out.append(next((name for name, fl in spec.risk_types if have.intersection(fl)), OTHER_RISK))
+    import pandas as pd
+
+    out = pd.Series(OTHER_RISK, index=keys.index, dtype="string")
+    for name, names in reversed(spec.risk_types):
+        holders = set(flags.loc[_isin(flags["flag"], set(names)), "key"].tolist())
+        out[_isin(keys, holders)] = name
     return out
 
 
@@ -254,7 +262,7 @@ def _agencies(current: pd.DataFrame, order: tuple[str, ...]) -> dict[str, str]:
     rank = {a: i for i, a in enumerate(order)}
     pairs = current[["key", "agency"]].drop_duplicates()
     by_child: dict[str, list[str]] = {}
-    for key, agency in zip(pairs["key"], pairs["agency"], strict=True):
+    for key, agency in zip(pairs["key"].tolist(), pairs["agency"].tolist(), strict=True):
         by_child.setdefault(key, []).append(agency)
     return {
         key: ", ".join(
@@ -262,3 +270,10 @@ def _agencies(current: pd.DataFrame, order: tuple[str, ...]) -> dict[str, str]:
         )
         for key, agencies in by_child.items()
     }
+
+
+def _isin(values: pd.Series, wanted: set[str]) -> pd.Series:
+    """``values.isin(wanted)``, but quick on Arrow-backed strings."""
+    import pandas as pd
+
+    return pd.Series([v in wanted for v in values.tolist()], index=values.index, dtype=bool)

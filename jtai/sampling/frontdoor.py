@@ -130,7 +130,9 @@ def build_front_door(records: pd.DataFrame, spec: FrontDoorSpec) -> tuple[pd.Dat
     )
     frame["reason"] = [
         front_door_reason(e, s, o, d)
-        for e, s, o, d in zip(frame["event_type"], frame["source"], frame["outcome"], frame["outcome_derived"], strict=True)
+        for e, s, o, d in zip(
+            frame["event_type"], frame["source"], frame["outcome"], frame["outcome_derived"], strict=True
+        )
     ]
     frame = frame.sort_values("key", kind="stable").reset_index(drop=True)
     counts = {

@@ -95,7 +95,9 @@ def draw_tracked(
         )
         notes = list(draw.notes)
         if unmatched:
-            notes.append(f"{len(unmatched)} entries of {exclude} match no child: lines {', '.join(unmatched)}.")
+            notes.append(
+                f"{len(unmatched)} entries of {exclude} match no child: lines {', '.join(unmatched)}."
+            )
         linked = count.unlinked_records == 0
         if not linked:
             notes.append(_linkage_note(count.unlinked_records))
@@ -187,7 +189,9 @@ def draw_front_door(
         unlinked = int(records["child_id"].isna().sum())
         notes = list(draw.notes)
         if counts["undated"]:
-            notes.append(f"{counts['undated']:,} contacts or referrals have no date and are not in the frame.")
+            notes.append(
+                f"{counts['undated']:,} contacts or referrals have no date and are not in the frame."
+            )
         if unlinked:
             notes.append(_linkage_note(unlinked))
         parameters = {
@@ -294,7 +298,7 @@ def _members(frame: pd.DataFrame, draw: Draw, *, record_ids: bool) -> list[dict[
             "position": i,
             "role": m.role,
             "child_key": str(frame.at[m.row, key_col]),
-            "record_id": int(frame.at[m.row, "record_id"]) if record_ids else None,
+            "record_id": int(str(frame.at[m.row, "record_id"])) if record_ids else None,
             "group": m.group,
             "stratum": m.stratum,
             "reason": str(frame.at[m.row, "reason"]),
