@@ -54,10 +54,14 @@ def involvement(rng: np.random.Generator, pop: Population, clock: Clock, missing
     police_share = np.where(cohort[c_child], 0.6, 0.3)
     src = rng.choice(len(codes.CONTACT_SOURCES), size=c_child.size, p=_norm(codes.CONTACT_SOURCE_SHARES))
     src = np.where(rng.random(c_child.size) < police_share, 16, src)
-    contacts = {"child": c_child, "date": clock.window(rng, c_child.size), "source": src}
+    contacts = {
+        "child": c_child,
+        "date": _after_birth(clock.window(rng, c_child.size), c_child, pop),
+        "source": src,
+    }
 
     eh = pick(rng, young & (pop.age < 18), 0.025)
-    eh_start = clock.window(rng, eh.size)
+    eh_start = _after_birth(clock.window(rng, eh.size), eh, pop)
     early_help = {
         "child": eh,
         "start": eh_start,
@@ -95,25 +99,30 @@ def involvement(rng: np.random.Generator, pop: Population, clock: Clock, missing
 
     cp_child = np.union1d(pick(rng, young & ~cohort, 0.0045), pick(rng, cohort, 0.15))
     cp_child = np.union1d(cp_child, s_child[s47["plan"]])
-    cp_start = clock.either(rng, cp_child.size, 0.4, years=1.5)
+    cp_start = _after_birth(clock.either(rng, cp_child.size, 0.4, years=1.5), cp_child, pop)
     from_icpc = dict(zip(s_child[s47["plan"]].tolist(), icpc[s47["plan"]].tolist(), strict=False))
     cp_start = np.array([from_icpc.get(int(c), int(d)) for c, d in zip(cp_child, cp_start, strict=True)])
     cp = {"child": cp_child, "start": cp_start, "end": _ends(rng, cp_start, clock, 0.25)}
 
     lac_child = np.union1d(pick(rng, young & ~cohort, 0.0065), pick(rng, cohort, 0.2))
     lac_child = lac_child[pop.age[lac_child] >= 0]
-    lac_start = clock.either(rng, lac_child.size, 0.2, years=6)
+    lac_start = _after_birth(clock.either(rng, lac_child.size, 0.2, years=6), lac_child, pop)
     lac = {"child": lac_child, "start": lac_start, "end": _ends(rng, lac_start, clock, 0.1),
            "missing": missing_counts[lac_child]}  # fmt: skip
 
     cin_child = np.union1d(pick(rng, young & ~cohort, 0.025), pick(rng, cohort, 0.5))
     cin_child = np.union1d(cin_child, np.union1d(cp_child, lac_child))
-    cin_start = clock.either(rng, cin_child.size, 0.3, years=4)
+    cin_start = _after_birth(clock.either(rng, cin_child.size, 0.3, years=4), cin_child, pop)
     cin = {"child": cin_child, "start": cin_start, "end": _ends(rng, cin_start, clock, 0.15)}
 
     leavers = {"child": np.flatnonzero(pop.care_leaver)}
     known = np.unique(np.concatenate([c_child, eh, cin_child, leavers["child"]]))
     return Involvement(contacts, early_help, referrals, assessments, s47, cin, cp, lac, leavers, known)
+
+
+def _after_birth(dates: Any, child: Any, pop: Population) -> Any:
+    """Dates moved to the birth date where they would fall before it."""
+    return np.maximum(dates, pop.dob[child])
 
 
 def _norm(p: Any) -> Any:

@@ -125,7 +125,7 @@ def health(rng: np.random.Generator, pop: Population, clock: Clock, flags: Any) 
     everyone = np.arange(pop.n)
     gp = repeat_poisson(rng, everyone, 1.0)
     ev.add(gp, "gp_consultation", clock.window(rng, gp.size), source="Seaborough Medical Practice")
-    gp_old = repeat_poisson(rng, everyone, 1.2)
+    gp_old = repeat_poisson(rng, everyone, 1.5)
     ev.add(gp_old, "gp_consultation", clock.history(rng, gp_old.size), source="Seaborough Medical Practice")
     hv = repeat_poisson(rng, np.flatnonzero(pop.age < 5), 1.2)
     ev.add(hv, "health_visiting", clock.window(rng, hv.size), team="Health Visiting North")
@@ -175,18 +175,15 @@ def education(rng: np.random.Generator, pop: Population, clock: Clock, flags: An
     ev = Events("education")
     pupils = np.flatnonzero((pop.age >= 4) & (pop.age <= 17) & ~pop.care_leaver)
     secondary = pop.age[pupils] >= 11
-    enrol_age = np.where(secondary, 11, 4)
-    # the September after the birthday that makes them 4 (or 11)
-    enrol_year = (
-        (pop.dob[pupils] + enrol_age * 365.2425 + 120).astype("datetime64[D]").astype("datetime64[Y]")
-    )
-    enrol = (enrol_year.astype("datetime64[D]") + 244).astype(np.int64)  # 1 or 2 September
-    enrol = np.minimum(enrol, clock.start - 1)
+    # secondary pupils carry their primary school enrolment too
+    both = np.concatenate([pupils, pupils[secondary]])
+    enrol_age = np.concatenate([np.where(secondary, 11, 4), np.full(int(secondary.sum()), 4)])
+    school = np.where(enrol_age == 11, "Seaborough Academy", "Harbour Primary School").astype(object)
     ev.add(
-        pupils,
+        both,
         "school_enrolment",
-        enrol,
-        source=np.where(secondary, "Seaborough Academy", "Harbour Primary School"),
+        np.minimum(_september_after(pop.dob[both], enrol_age), clock.start - 1),
+        source=school,
     )
     absence = pick(rng, np.isin(np.arange(pop.n), pupils), 0.06)
     ev.add(absence, "attendance_concern", clock.window(rng, absence.size), team="Attendance Service")
@@ -264,3 +261,10 @@ def probation(rng: np.random.Generator, pop: Population, clock: Clock, flags: An
     details = np.char.add(details, offence[hh].astype(str)).astype(object)
     ev.add(kids, "probation_supervision", start, flags=da[hh], details=details, team="Seaborough Probation")
     return ev, hh
+
+
+def _september_after(dob: Any, years: Any) -> Any:
+    """1 September of the school year a child starts at ``years`` old (day numbers)."""
+    birthday = dob + (years * 365.2425).astype(np.int64)
+    year = (birthday + 122).astype("datetime64[D]").astype("datetime64[Y]")  # born Sep-Dec: next year
+    return (year.astype("datetime64[D]") + 243).astype(np.int64)
