@@ -1,0 +1,451 @@
+"""`jtai score`, `jtai moderate` and `jtai findings`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+
+
+class _CaseFirstGroup(TyperGroup):
+    """A group where ``jtai score CASE`` means ``jtai score case CASE``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["case", *args]
+        return super().parse_args(ctx, args)
+
+
+score_app = typer.Typer(
+    cls=_CaseFirstGroup,
+    help="Record inspectors' judgements of a case, criterion by criterion and agency by agency.\n\n"
+    "Example: jtai score C-7KQ3-XM9D --inspector 'A. Inspector'",
+    no_args_is_help=True,
+)
+moderate_app = typer.Typer(
+    help="Agreement between inspectors who rated the same cases blind, and the disagreements.\n\n"
+    "Example: jtai moderate",
+    invoke_without_command=True,
+)
+findings_app = typer.Typer(
+    help="Grades by criterion and agency, and candidate findings by the framework's thresholds.\n\n"
+    "Example: jtai findings",
+    invoke_without_command=True,
+)
+
+Inspector = Annotated[
+    str | None,
+    typer.Option("--inspector", envvar="JTAI_INSPECTOR", help="Who is judging (default: $JTAI_INSPECTOR)."),
+]
+Inspectorate = Annotated[
+    str | None,
+    typer.Option("--inspectorate", help="Their inspectorate id (default: from `team` in inspection.yaml)."),
+]
+Reason = Annotated[
+    str | None, typer.Option("--reason", help="Why an earlier judgement is changed (required then).")
+]
+
+
+class _Session:
+    """The workspace, its store, its framework and settings, opened once per command."""
+
+    def __init__(self) -> None:
+        from jtai.frameworks import workspace_framework
+
+        self.ws = open_workspace()
+        self.conn = self.ws.connect()
+        self.fw = workspace_framework(self.ws)
+        self.team: list[Any] = list(self.ws.config.get("team") or [])
+        agencies = self.ws.config.get("agencies")
+        self.agencies: list[str] | None = [str(a) for a in agencies] if agencies else None
+
+    def rater(self, name: str | None, inspectorate: str | None) -> Any:
+        from jtai.scoring.judgements import rater_for
+
+        return rater_for(self.fw, name, inspectorate, self.team)
+
+
+@score_app.command("case")
+def case_command(
+    case: Annotated[str, typer.Argument(help="The child's pseudonym, e.g. C-7KQ3-XM9D.")],
+    inspector: Inspector = None,
+    inspectorate: Inspectorate = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Score a hand-named case no record or sample holds.")
+    ] = False,
+    criterion: Annotated[
+        str | None, typer.Option("--criterion", help="Record one judgement (no prompts).")
+    ] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Agency of that judgement.")] = None,
+    grade: Annotated[
+        str | None, typer.Option("--grade", help="Grade (or answer, for case_question).")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Evidence note (or narrative).")] = "",
+    reason: Reason = None,
+) -> None:
+    """Judge a case: asks each criterion per agency and saves each answer at once (run again to resume).
+
+    Example: jtai score C-7KQ3-XM9D --inspector 'A. Inspector'
+    """
+    from jtai.scoring import capture, cases, judgements
+
+    s = _Session()
+    rater = s.rater(inspector, inspectorate)
+    found = cases.resolve(s.conn, s.ws.key, case, by=rater.name, add=new, root=s.ws.root)
+    if grade is not None or criterion is not None:
+        if not (criterion and grade):
+            raise typer.BadParameter(
+                "--criterion and --grade go together (and --agency, except for case_question)."
+            )
+        saved = judgements.record(
+            s.conn, s.fw, case_ref=found.ref, criterion=criterion, agency=agency or "all", value=grade,
+            note=note, rater=rater, reason=reason, source="edit" if reason else "capture", root=s.ws.root,
+        )  # fmt: skip
+        console.print(
+            f"Saved version {saved.version}." if saved else "Unchanged: that judgement is already recorded."
+        )
+        return
+    _show_overview(capture.overview(s.conn, found))
+    result = capture.capture(
+        s.conn, s.fw, found, rater, ask=_ask, say=lambda t: console.print(t, highlight=False, markup=False),
+        agencies=s.agencies, root=s.ws.root,
+    )  # fmt: skip
+    console.print(f"\n{result.saved} saved, {result.skipped} skipped.")
+    if result.stopped:
+        err_console.print(
+            f"Stopped with {result.remaining} question(s) left; run the same command to resume."
+        )
+    if result.input_ended:
+        raise typer.Exit(130)
+
+
+def _ask(prompt: str) -> str:
+    console.print(prompt, end="", highlight=False, markup=False)
+    console.file.flush()
+    line = sys.stdin.readline()
+    if not line:
+        console.print()
+        raise EOFError
+    return line.rstrip("\n")
+
+
+def _show_overview(view: Any) -> None:
+    from rich.table import Table
+
+    case = view.case
+    origin = {"records": "linked records", "sample": "sample", "hand": "named by hand"}[case.origin]
+    extra = f"; in {', '.join(case.sampled_as)}" if case.sampled_as else ""
+    console.print(f"[bold]Case {case.ref}[/] ({origin}{extra})", highlight=False)
+    if not view.events:
+        console.print("No records are linked to this case; judge it from the case file.")
+        return
+    console.print("Agencies involved: " + ", ".join(view.agencies), highlight=False)
+    table = Table(
+        "Date", "Agency", "Event", "Flags", title=f"Latest {len(view.events)} of {view.total_events} events"
+    )
+    for event in view.events:
+        table.add_row(event.date, event.agency, event.event, event.flags)
+    console.print(table)
+
+
+@score_app.command("list")
+def list_command(as_json: JsonOption = False) -> None:
+    """List the cases to judge: sampled children and cases already judged, with progress.
+
+    Example: jtai score list
+    """
+    from jtai.scoring import progress
+
+    s = _Session()
+    rows = progress.case_progress(s.conn, s.fw, s.ws.key, s.agencies)
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table("Case", "Origin", "Judgements", "Inspectors", "Child safer?")
+    for row in rows:
+        table.add_row(
+            row["case"],
+            row["origin"],
+            f"{row['judged']}/{row['needed']}",
+            ", ".join(row["inspectors"]),
+            row["answer"] or "",
+        )
+    console.print(
+        table
+        if rows
+        else "No cases yet: draw a sample (`jtai sample tracked`) or name one with `jtai score CASE --new`."
+    )
+
+
+@score_app.command("template")
+def template_command(
+    case: Annotated[str, typer.Argument(help="The child's pseudonym.")],
+    fmt: Annotated[str, typer.Option("--format", help="yaml or csv on stdout.")] = "yaml",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file (.yaml, .csv or .xlsx).")
+    ] = None,
+    inspector: Inspector = None,
+    inspectorate: Inspectorate = None,
+    new: Annotated[bool, typer.Option("--new", help="Allow a hand-named case.")] = False,
+) -> None:
+    """Print a blank judgement file for one case, to fill in offline and import.
+
+    Example: jtai score template C-7KQ3-XM9D > c-7kq3.yaml
+    """
+    from jtai.scoring import cases, exchange, transfer
+
+    s = _Session()
+    ref = cases.normalise_ref(case)
+    if not new and ref not in cases.known_cases(s.conn, s.ws.key):
+        cases.resolve(s.conn, s.ws.key, ref, by="template")  # raises NotFoundError
+    rater = s.rater(inspector, inspectorate) if inspector else None
+    rows = transfer.template_rows(s.fw, ref, s.agencies, rater)
+    columns = exchange.COLUMNS + exchange.TEMPLATE_EXTRA
+    if output is not None:
+        exchange.write(output, rows, columns, header=transfer.template_header(s.fw))
+        err_console.print(f"Wrote {len(rows)} rows to {output}.")
+        return
+    kind = exchange.file_format(Path(f"x.{fmt}"))
+    typer.echo(exchange.render(rows, columns, kind, header=transfer.template_header(s.fw)), nl=False)
+
+
+@score_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A judgement file: .yaml, .csv or .xlsx.")],
+    inspector: Inspector = None,
+    inspectorate: Inspectorate = None,
+    reason: Reason = None,
+    new_cases: Annotated[bool, typer.Option("--new-cases", help="Accept hand-named cases.")] = False,
+) -> None:
+    """Import judgements, all or nothing: every problem is listed with its row, and nothing is saved.
+
+    Example: jtai score import c-7kq3.yaml --inspector 'A. Inspector'
+    """
+    from jtai.scoring import transfer
+
+    s = _Session()
+
+    def writing(n: int) -> None:
+        err_console.print(f"Writing {n} judgements...")
+        sys.stderr.flush()
+
+    result = transfer.import_file(
+        s.conn, s.fw, file, key=s.ws.key, team=s.team, inspector=inspector, inspectorate=inspectorate,
+        reason=reason, new_cases=new_cases, root=s.ws.root, on_write=writing,
+    )  # fmt: skip
+    console.print(
+        f"Imported {result.written} judgements ({result.unchanged} unchanged, {result.blank} blank rows "
+        f"left for later, {result.cases_added} new cases).",
+        highlight=False,
+    )
+
+
+@score_app.command("export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help="Where to write: .yaml, .csv or .xlsx.")],
+    history: Annotated[
+        bool, typer.Option("--history", help="Every version, not only the current ones.")
+    ] = False,
+) -> None:
+    """Export every inspector's judgements (for moderation or a round trip); the file is private.
+
+    Example: jtai score export judgements.xlsx
+    """
+    from jtai.scoring import transfer
+
+    s = _Session()
+    count = transfer.export_file(s.conn, file, history=history)
+    os.chmod(file, 0o600)
+    console.print(f"Wrote {count} judgements to {file}.", highlight=False)
+
+
+@score_app.command("history")
+def history_command(
+    case: Annotated[str, typer.Argument(help="The child's pseudonym.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show every version of every judgement of a case, with who, when and why.
+
+    Example: jtai score history C-7KQ3-XM9D
+    """
+    from rich.table import Table
+
+    from jtai.scoring import cases, judgements
+
+    s = _Session()
+    rows = judgements.history(s.conn, case_ref=cases.normalise_ref(case))
+    if as_json:
+        print_json([j.as_dict() for j in rows])
+        return
+    table = Table("Criterion", "Agency", "Inspector", "Role", "V", "Grade", "Reason", "When")
+    for j in rows:
+        table.add_row(
+            j.criterion,
+            j.agency,
+            j.inspector,
+            j.role,
+            str(j.version),
+            s.fw.label(j.value),
+            j.reason,
+            j.recorded_at[:19],
+        )
+    console.print(table)
+
+
+@moderate_app.callback()
+def moderate_command(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap intervals.")] = 0,
+) -> None:
+    """Agreement per criterion and per pair of inspectors, with 95% intervals, and the disagreements.
+
+    Example: jtai moderate --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from jtai.scoring import moderation
+
+    s = _Session()
+    result = moderation.moderate(s.conn, s.fw, seed=seed)
+    if as_json:
+        print_json(moderation.moderation_json(result))
+        return
+    from rich.table import Table
+
+    if result.overall is None:
+        console.print("No graded judgements yet: nothing to moderate.")
+        return
+    console.print(
+        f"{len(result.inspectors)} inspectors; {result.double_rated} items rated by two or more; "
+        f"{len(result.disagreements)} disagreements ({result.resolved} resolved).",
+        highlight=False,
+    )
+    table = Table(
+        "Criterion", "Items", "Agreement", "Cohen's kappa (w)", "Gwet's AC1", "Krippendorff's alpha"
+    )
+    rows = [("All", result.overall), *result.criteria]
+    rows += [(f"{a} / {b}", summary) for a, b, summary in result.pairs]
+    for name, summary in rows:
+        table.add_row(
+            name, str(summary.n_units), summary.percent_agreement.format(), summary.kappa.format(),
+            summary.ac1.format(), summary.alpha.format(),
+        )  # fmt: skip
+    console.print(table)
+    if result.disagreements:
+        listing = Table("Case", "Criterion", "Agency", "Grades", "Agreed", title="Disagreements")
+        for d in result.disagreements:
+            grades = "; ".join(f"{who}: {s.fw.label(v)}" for who, v in d.grades.items())
+            listing.add_row(
+                d.case_ref, d.criterion, d.agency, grades, s.fw.label(d.agreed) if d.agreed else "-"
+            )
+        console.print(listing)
+        console.print("Record the agreed grade with `jtai moderate resolve CASE CRITERION AGENCY --grade G`.")
+
+
+@moderate_app.command("resolve")
+def resolve_command(
+    case: Annotated[str, typer.Argument(help="The child's pseudonym.")],
+    criterion: Annotated[str, typer.Argument(help="Criterion id (or case_question).")],
+    agency: Annotated[str, typer.Argument(help="Agency (all, for case_question).")],
+    grade: Annotated[str, typer.Option("--grade", help="The agreed grade (or answer).")],
+    note: Annotated[str, typer.Option("--note", help="Why this grade was agreed.")] = "",
+    inspector: Inspector = None,
+    inspectorate: Inspectorate = None,
+    reason: Reason = None,
+) -> None:
+    """Record the agreed judgement of an item the inspectors graded differently.
+
+    Example: jtai moderate resolve C-7KQ3-XM9D FD2 police --grade good --note "checks done" --inspector Lead
+    """
+    from jtai.scoring import cases, moderation
+
+    s = _Session()
+    moderator = s.rater(inspector, inspectorate)
+    found = cases.resolve(s.conn, s.ws.key, case, by=moderator.name, root=s.ws.root)
+    saved = moderation.resolve(
+        s.conn, s.fw, case_ref=found.ref, criterion=criterion, agency=agency, value=grade, note=note,
+        moderator=moderator, reason=reason, root=s.ws.root,
+    )  # fmt: skip
+    console.print(f"Agreed: {s.fw.label(saved.value)} (version {saved.version})." if saved else "Unchanged.")
+
+
+@findings_app.callback()
+def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Grades by criterion and agency across cases, the case question, and candidate findings.
+
+    Example: jtai findings --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from jtai.scoring import findings
+
+    s = _Session()
+    cells = findings.aggregate(s.conn, s.fw)
+    counts = findings.question_counts(s.conn, s.fw)
+    if as_json:
+        print_json(findings.findings_json(s.fw, cells, counts))
+        return
+    answers = ", ".join(f"{s.fw.label(k)} {v}" for k, v in counts.items())
+    console.print(f"{s.fw.case_question.text} {answers}", highlight=False)
+    table = Table(
+        "Criterion", "Agency", *(g.label for g in s.fw.scale.grades), "Other", "Not safer", "Unresolved"
+    )
+    for c in cells:
+        other = sum(n for k, n in c.counts.items() if s.fw.rank(k) is None)
+        grades = [str(c.counts.get(g, 0)) for g in s.fw.grade_ids]
+        table.add_row(c.criterion, c.agency, *grades, str(other), str(len(c.not_safer)), str(c.unresolved))
+    console.print(table)
+    names = {
+        "strength": "Strength",
+        "improvement": "Area for improvement",
+        "priority_action": "Priority action",
+    }
+    for k in findings.candidates(s.fw, cells):
+        console.print(f"{names[k.kind]}: {k.criterion} {k.agency} ({k.why})", highlight=False)
+
+
+@findings_app.command("check")
+def check_command(
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Default: findings.yaml in the workspace.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check findings.yaml: every finding rests on cases whose grades support it.
+
+    Example: jtai findings check
+    """
+    from jtai.scoring import findings_file
+
+    s = _Session()
+    path = file or findings_file.findings_path(s.ws.root)
+    doc = findings_file.load_findings(path)
+    problems = findings_file.check(s.conn, s.fw, doc, key=s.ws.key)
+    if as_json:
+        print_json([{"finding": p.finding, "line": p.line, "message": p.message} for p in problems])
+    else:
+        for p in problems:
+            console.print(
+                f"{path.name}, line {p.line}: {p.finding}: {p.message}", highlight=False, markup=False
+            )
+        if not problems:
+            console.print(f"{len(doc.findings)} findings checked: each rests on evidence that supports it.")
+    findings_file.require_clean(problems, path)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.add_typer(score_app, name="score")
+    app.add_typer(moderate_app, name="moderate")
+    app.add_typer(findings_app, name="findings")

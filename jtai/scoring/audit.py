@@ -1,0 +1,198 @@
+"""The audit log: append-only, each entry chained to the one before by a SHA-256 hash.
+
+An entry's hash covers the previous entry's hash and the entry's own fields (its sequence
+number included), so a changed, deleted or reordered entry breaks the chain. Every
+judgement and case row written is also described in full by an entry, so a judgement
+changed or deleted behind the tool's back no longer matches its entry. The last entry's
+sequence number and hash are also kept outside the database, in ``audit.head`` in the
+workspace, so cutting entries off the end of the log is found too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jtai.store import scoring as sql
+
+GENESIS = "0" * 64
+HEAD_NAME = "audit.head"
+
+
+def now() -> str:
+    """The time now, UTC, ISO 8601 to the microsecond."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def canonical(data: Any) -> str:
+    """JSON with sorted keys and no spaces: the text that is hashed."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def entry_hash(
+    prev_hash: str, seq: int, at: str, actor: str, action: str, case_ref: str | None, detail: str
+) -> str:
+    """The hash of one entry."""
+    text = canonical([prev_hash, seq, at, actor, action, case_ref, detail])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def append(
+    conn: sqlite3.Connection, *, actor: str, action: str, case_ref: str | None, detail: dict[str, Any]
+) -> dict[str, Any]:
+    """Append an entry. Call inside :func:`jtai.store.transaction` (the chain needs the write lock).
+
+    Other areas may record their own actions here too (``action`` such as ``"sample.draw"``).
+
+    Returns:
+        The entry as written (seq, at, actor, action, case_ref, detail, prev_hash, hash).
+    """
+    tail = sql.audit_tail(conn)
+    seq = int(tail["seq"]) + 1 if tail is not None else 1
+    prev = str(tail["hash"]) if tail is not None else GENESIS
+    at = now()
+    text = canonical(detail)
+    entry = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "case_ref": case_ref,
+        "detail": text,
+        "prev_hash": prev,
+        "hash": entry_hash(prev, seq, at, actor, action, case_ref, text),
+    }
+    sql.insert_audit(conn, entry)
+    return entry
+
+
+def save_head(root: Path, entry: dict[str, Any] | None) -> None:
+    """Record the newest entry outside the database, after its transaction committed.
+
+    Several processes may write at once; the file only ever moves forward.
+    """
+    if entry is None:
+        return
+    import fcntl
+
+    path = root / HEAD_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        current = _parse_head(os.read(fd, 200).decode("ascii", "replace"))
+        if current is None or current[0] < int(entry["seq"]):
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{entry['seq']} {entry['hash']}\n".encode("ascii"))
+    finally:
+        os.close(fd)
+
+
+def _parse_head(text: str) -> tuple[int, str] | None:
+    parts = text.split()
+    if len(parts) != 2 or not parts[0].isdigit():
+        return None
+    return int(parts[0]), parts[1]
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of checking the audit log.
+
+    Attributes:
+        entries: how many entries were checked.
+        judgements: how many judgement rows were checked against their entries.
+        problems: what does not verify, one sentence each, in log order.
+    """
+
+    entries: int
+    judgements: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was found."""
+        return not self.problems
+
+
+def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
+    """Check the chain, the rows it describes, the guard triggers and the head file."""
+    problems: list[str] = []
+    missing = sql.missing_guard_triggers(conn)
+    if missing:
+        problems.append(f"the append-only guards were removed from the database ({', '.join(missing)}).")
+    prev_hash, prev_seq, count = GENESIS, 0, 0
+    described: dict[int, dict[str, Any]] = {}
+    cases: dict[str, dict[str, Any]] = {}
+    last: tuple[int, str] | None = None
+    for row in sql.audit_entries(conn):
+        count += 1
+        seq = int(row["seq"])
+        if seq != prev_seq + 1:
+            problems.append(f"entry {seq} follows entry {prev_seq}: entries are missing or out of order.")
+        if row["prev_hash"] != prev_hash:
+            problems.append(f"entry {seq} does not chain to the entry before it (deleted or reordered).")
+        recomputed = entry_hash(
+            row["prev_hash"], seq, row["at"], row["actor"], row["action"], row["case_ref"], row["detail"]
+        )
+        if recomputed != row["hash"]:
+            problems.append(f"entry {seq} was changed after it was written (its hash does not match).")
+        try:
+            detail = json.loads(row["detail"])
+        except (TypeError, ValueError):
+            detail = {}
+        if row["action"] == "judgement" and isinstance(detail.get("id"), int):
+            described[detail["id"]] = detail
+        elif row["action"] == "case.add" and isinstance(detail.get("ref"), str):
+            cases[detail["ref"]] = detail
+        prev_hash, prev_seq = str(row["hash"]), seq
+        last = (seq, str(row["hash"]))
+    rows = sql.judgement_by_id(conn)
+    for jid, row in rows.items():
+        detail = described.pop(jid, None)
+        if detail is None:
+            problems.append(f"judgement {jid} has no audit entry (it was added behind the tool's back).")
+        elif {k: row[k] for k in sql.JUDGEMENT_COLUMNS} != detail:
+            problems.append(f"judgement {jid} differs from its audit entry (it was changed directly).")
+    for jid in sorted(described):
+        problems.append(f"judgement {jid} is in the audit log but not in the database (it was deleted).")
+    for row in sql.case_rows(conn):
+        if row["ref"] not in cases:
+            problems.append(f"case {row['ref']} has no audit entry (it was added behind the tool's back).")
+    if root is not None:
+        problems += _check_head(root, last, conn)
+    return Verification(entries=count, judgements=len(rows), problems=problems)
+
+
+def _check_head(root: Path, last: tuple[int, str] | None, conn: sqlite3.Connection) -> list[str]:
+    path = root / HEAD_NAME
+    if not path.exists():
+        return ["the log has entries but audit.head is missing."] if last is not None else []
+    head = _parse_head(path.read_text(encoding="ascii", errors="replace"))
+    if head is None:
+        return ["audit.head is damaged."]
+    if last is None or last[0] < head[0]:
+        return [f"the log ends before entry {head[0]}: entries were cut off the end."]
+    for row in sql.audit_entries(conn):
+        if int(row["seq"]) == head[0]:
+            return [] if row["hash"] == head[1] else [f"entry {head[0]} does not match audit.head."]
+    return [f"entry {head[0]} named in audit.head is missing."]
+
+
+def entries(conn: sqlite3.Connection, *, case_ref: str | None = None) -> list[dict[str, Any]]:
+    """Audit entries as plain dicts (detail parsed), optionally for one case."""
+    out = []
+    for row in sql.audit_entries(conn, case_ref=case_ref):
+        item = {k: row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row has no items()
+        try:
+            item["detail"] = json.loads(row["detail"])
+        except (TypeError, ValueError):
+            item["detail"] = row["detail"]
+        out.append(item)
+    return out

@@ -1,0 +1,210 @@
+"""Interactive capture: ask each applicable criterion per agency, save each answer at once.
+
+The questions go through two functions the caller provides (``ask`` returns a line typed,
+``say`` shows text), so the terminal, a test or another front end can drive it. An
+inspector sees only their own earlier answers (blind double rating); answered questions
+are skipped, so running the same command again resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jtai.errors import JtaiError
+from jtai.frameworks import CASE_QUESTION_ID, Framework
+from jtai.scoring import judgements
+from jtai.scoring.cases import Case
+from jtai.scoring.judgements import Rater
+from jtai.scoring.transfer import applicable
+from jtai.store import scoring as sql
+
+SKIP = "s"
+QUIT = "q"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of a case's short chronology."""
+
+    date: str
+    agency: str
+    event: str
+    flags: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What capture shows before the questions."""
+
+    case: Case
+    agencies: list[str]
+    events: list[Event]
+    total_events: int
+
+
+def overview(conn: sqlite3.Connection, case: Case, limit: int = 12) -> Overview:
+    """The agencies involved with the child and the newest events (none for a hand-named case)."""
+    from jtai.ingest.layouts import EVENT_TYPES
+
+    rows = sql.chronology(conn, case.child_key) if case.child_key else []
+    agencies = sorted({str(r["agency"]) for r in rows})
+    events = [
+        Event(
+            date=str(r["event_date"] or "undated"),
+            agency=str(r["agency"]),
+            event=EVENT_TYPES[r["event_type"]].label
+            if r["event_type"] in EVENT_TYPES
+            else str(r["event_type"]),
+            flags=str(r["flags"] or "").replace(";", ", "),
+        )
+        for r in rows[:limit]
+    ]
+    return Overview(case, agencies, events, len(rows))
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    """How a capture session ended."""
+
+    saved: int
+    skipped: int
+    remaining: int
+    stopped: bool  # the inspector typed q, or input ended
+    input_ended: bool = False
+
+
+def pending(
+    conn: sqlite3.Connection, fw: Framework, case_ref: str, rater: Rater, agencies: list[str] | None
+) -> list[tuple[str, str, str]]:
+    """The questions this inspector has not answered yet for the case, in framework order."""
+    done = {
+        (j.criterion, j.agency)
+        for j in judgements.current(conn, case_ref=case_ref, inspector=rater.name, role="rater")
+    }
+    return [q for q in applicable(fw, agencies) if (q[0], q[1]) not in done]
+
+
+def choices(fw: Framework, criterion: str) -> list[tuple[str, str]]:
+    """Numbered choices for a question: (id, label) in the order shown (1, 2, ...)."""
+    if criterion == CASE_QUESTION_ID:
+        return [(a.id, a.label) for a in fw.case_question.answers]
+    return [(g.id, g.label) for g in fw.scale.grades] + [(o.id, o.label) for o in fw.scale.other]
+
+
+def parse_choice(text: str, options: list[tuple[str, str]]) -> str | None:
+    """The id chosen by number, id or label; None when the text matches none."""
+    value = text.strip().lower()
+    if value.isdigit() and 1 <= int(value) <= len(options):
+        return options[int(value) - 1][0]
+    for option_id, label in options:
+        if value in (option_id.lower(), label.lower()):
+            return option_id
+    return None
+
+
+def capture(
+    conn: sqlite3.Connection,
+    fw: Framework,
+    case: Case,
+    rater: Rater,
+    *,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+    agencies: list[str] | None = None,
+    root: Path | None = None,
+) -> CaptureResult:
+    """Ask every pending question; each answer is saved before the next is asked.
+
+    ``ask`` may raise EOFError (input ended): capture then stops, keeping what was saved.
+    """
+    questions = pending(conn, fw, case.ref, rater, agencies)
+    total = len(applicable(fw, agencies))
+    if not questions:
+        say(f"All {total} judgements for {case.ref} are made by {rater.name}.")
+        return CaptureResult(0, 0, 0, False)
+    if len(questions) < total:
+        say(f"Resuming: {total - len(questions)} of {total} judgements already made.")
+    say(f"Type a number or a name; {SKIP} skips a question, {QUIT} stops (answers so far are saved).")
+    saved = skipped = 0
+    shown = ""
+    for index, (criterion, agency, text) in enumerate(questions):
+        if criterion != shown:
+            say(_heading(fw, criterion, text))
+            shown = criterion
+        try:
+            outcome = _ask_one(conn, fw, case, rater, criterion, agency, ask=ask, say=say, root=root)
+        except EOFError:
+            return CaptureResult(saved, skipped, len(questions) - index, True, input_ended=True)
+        if outcome == QUIT:
+            return CaptureResult(saved, skipped, len(questions) - index, True)
+        if outcome == SKIP:
+            skipped += 1
+        else:
+            saved += 1
+    return CaptureResult(saved, skipped, skipped, False)
+
+
+def _heading(fw: Framework, criterion: str, text: str) -> str:
+    if criterion == CASE_QUESTION_ID:
+        return f"\n{text}"
+    found = fw.criterion(criterion)
+    hints = f"\n  Evidence: {'; '.join(found.evidence)}" if found and found.evidence else ""
+    return f"\n{criterion}  {text}{hints}"
+
+
+def _ask_one(
+    conn: sqlite3.Connection,
+    fw: Framework,
+    case: Case,
+    rater: Rater,
+    criterion: str,
+    agency: str,
+    *,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+    root: Path | None,
+) -> str:
+    """Ask one question until it is answered, skipped or capture is stopped."""
+    from jtai.ingest.layouts import AGENCIES
+
+    options = choices(fw, criterion)
+    menu = ", ".join(f"{i} {label}" for i, (_, label) in enumerate(options, start=1))
+    is_case = criterion == CASE_QUESTION_ID
+    prompt = "Answer" if is_case else f"{criterion} {AGENCIES.get(agency, agency)}"
+    say(f"  {menu}")
+    while True:
+        typed = ask(f"{prompt}: ").strip()
+        if typed.lower() in (SKIP, QUIT):
+            return typed.lower()
+        value = parse_choice(typed, options)
+        if value is None:
+            say(f"  {typed!r} is not one of the choices; type a number from 1 to {len(options)}.")
+            continue
+        break
+    required = is_case or value in fw.scale.note_required
+    label = "Narrative" if is_case else "Evidence note"
+    while True:
+        note = ask(f"{label}{' (required)' if required else ' (optional)'}: ").strip()
+        if note or not required:
+            break
+        say(f"  A {'narrative' if is_case else 'note'} is required for {fw.label(value)}.")
+    try:
+        judgements.record(
+            conn,
+            fw,
+            case_ref=case.ref,
+            criterion=criterion,
+            agency=agency,
+            value=value,
+            note=note,
+            rater=rater,
+            root=root,
+        )
+    except JtaiError as exc:
+        say(f"  Not saved: {exc}")
+        return SKIP
+    say(f"  Saved: {fw.label(value)}.")
+    return value

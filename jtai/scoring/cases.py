@@ -1,0 +1,145 @@
+"""Cases: the children inspectors judge, named by pseudonym.
+
+A case is known when linkage gave its child records, when sampling drew it, or when an
+inspector named it by hand (a child may be judged before, or without, any record loaded).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jtai.errors import NotFoundError, UsageError
+from jtai.pseudonym import pseudonym
+from jtai.scoring import audit
+from jtai.store import scoring as sql
+from jtai.store import transaction
+
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_PSEUDONYM = re.compile(r"^C-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case as scoring sees it.
+
+    Attributes:
+        ref: the pseudonym (or the reference an inspector gave by hand).
+        child_key: the child id (or sampling's key for an unlinked child), None if unknown.
+        origin: ``records``, ``sample`` or ``hand``.
+        sampled_as: e.g. ``tracked pick`` when a sample holds the child.
+    """
+
+    ref: str
+    child_key: str | None
+    origin: str
+    sampled_as: list[str] = field(default_factory=list)
+
+
+def normalise_ref(ref: str) -> str:
+    """A reference as stored: pseudonyms in capitals, surrounding space removed.
+
+    Raises:
+        UsageError: the reference has characters a case reference cannot have.
+    """
+    text = ref.strip()
+    if _PSEUDONYM.match(text.upper()):
+        return text.upper()
+    if not _REF.match(text):
+        raise UsageError(
+            f"{ref!r} is not a case reference.",
+            hint="Name the child by pseudonym (e.g. C-7KQ3-XM9D) or a short reference of letters, "
+            "digits, '-', '_' or '.' (never a name or an identifier).",
+        )
+    return text
+
+
+def known_cases(conn: sqlite3.Connection, key: bytes) -> dict[str, Case]:
+    """Every case scoring knows of, by reference: linked children, sampled children, hand-named."""
+    cases: dict[str, Case] = {}
+    for child in sql.child_ids(conn):
+        ref = pseudonym(key, child)
+        cases[ref] = Case(ref, child, "records")
+    for child, role in _sampled(conn):
+        ref = pseudonym(key, child)
+        case = cases.setdefault(ref, Case(ref, child, "sample"))
+        case.sampled_as.append(role)
+    for row in sql.case_rows(conn):
+        if row["ref"] not in cases:
+            cases[row["ref"]] = Case(row["ref"], row["child_key"], row["origin"])
+    return cases
+
+
+def sampled_cases(conn: sqlite3.Connection, key: bytes) -> list[Case]:
+    """Children in the newest samples (picks first, then reserves), when sampling has run."""
+    known = known_cases(conn, key)
+    return [c for c in known.values() if c.sampled_as]
+
+
+def _sampled(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(child key, "tracked pick") for members of the newest samples; empty before sampling."""
+    try:
+        from jtai.store import sampling as sampling_sql
+
+        found: list[tuple[str, str]] = []
+        for kind in ("tracked", "front_door"):
+            sample_id = sampling_sql.latest_sample_id(conn, kind)
+            if sample_id is None:
+                continue
+            for member in sampling_sql.member_rows(conn, sample_id):
+                if member["role"] != "withdrawn":
+                    found.append((str(member["child_key"]), f"{kind.replace('_', '-')} {member['role']}"))
+        return found
+    except (ImportError, AttributeError, sqlite3.Error, IndexError, KeyError):
+        # sampling's tables are not there (yet): scoring works without them
+        return []
+
+
+def resolve(
+    conn: sqlite3.Connection,
+    key: bytes,
+    ref: str,
+    *,
+    by: str,
+    add: bool = False,
+    root: Path | None = None,
+) -> Case:
+    """The case named ``ref``; with ``add``, a case no record or sample holds is registered by hand.
+
+    Every case judged is registered (with an audit entry) the first time it is used.
+
+    Raises:
+        NotFoundError: the case is unknown and ``add`` is false.
+    """
+    ref = normalise_ref(ref)
+    case = known_cases(conn, key).get(ref)
+    if case is None and not add:
+        raise NotFoundError(
+            f"No case {ref}: no linked record, sample or earlier judgement has that pseudonym.",
+            hint="Check the pseudonym (`jtai sample show`), or score it as a hand-named case with --new.",
+        )
+    if case is None:
+        case = Case(ref, None, "hand")
+    register(conn, case, by=by, root=root)
+    return case
+
+
+def register(conn: sqlite3.Connection, case: Case, *, by: str, root: Path | None) -> None:
+    """Record the case in the scoring tables (once), with an audit entry."""
+    if sql.case_row(conn, case.ref) is not None:
+        return
+    entry = None
+    with transaction(conn):
+        at = audit.now()
+        if sql.insert_case(conn, case.ref, case.child_key, case.origin, by, at):
+            entry = audit.append(
+                conn,
+                actor=by,
+                action="case.add",
+                case_ref=case.ref,
+                detail={"ref": case.ref, "origin": case.origin},
+            )
+    if root is not None:
+        audit.save_head(root, entry)

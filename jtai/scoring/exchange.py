@@ -1,0 +1,224 @@
+"""Judgement files for offline capture: YAML, CSV and XLSX, one judgement per row.
+
+Columns (every format): ``case, criterion, agency, grade, note, inspector, inspectorate,
+role, reason``. ``grade`` holds the answer and ``note`` the narrative on the case-question
+row (criterion ``case_question``, agency ``all``). Exports add ``version, recorded_at,
+source``; templates add ``criterion_text``; import reads those back and ignores them.
+
+A YAML file is a mapping with optional defaults (``inspector``, ``inspectorate``) and a
+``judgements`` list of mappings with the same keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jtai.errors import InputError, UsageError
+
+COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
+EXPORT_EXTRA = ("version", "recorded_at", "source")
+TEMPLATE_EXTRA = ("criterion_text",)
+IGNORED = frozenset(EXPORT_EXTRA + TEMPLATE_EXTRA)
+REQUIRED = ("case", "criterion", "agency", "grade")
+FORMATS = ("yaml", "csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row read from a file: where it was and its values (all text)."""
+
+    row: int
+    values: dict[str, str]
+
+
+def file_format(path: Path, explicit: str | None = None) -> str:
+    """``yaml``, ``csv`` or ``xlsx`` from ``explicit`` or the file's extension.
+
+    Raises:
+        UsageError: the format cannot be told.
+    """
+    name = (explicit or path.suffix.lstrip(".")).lower()
+    name = {"yml": "yaml", "xlsm": "xlsx"}.get(name, name)
+    if name not in FORMATS:
+        raise UsageError(
+            f"{path.name}: cannot tell the file format from its extension.",
+            hint="Name it .yaml, .csv or .xlsx (or give --format).",
+        )
+    return name
+
+
+def read(path: Path) -> tuple[list[Row], dict[str, str]]:
+    """Read a judgement file.
+
+    Returns:
+        The rows, and file-wide defaults (YAML ``inspector``/``inspectorate``).
+
+    Raises:
+        InputError: the file cannot be read, has no ``judgements``, or lacks a required
+            column; unknown columns are errors too (nothing is silently dropped).
+    """
+    kind = file_format(path)
+    if not path.is_file():
+        raise InputError("no such file.", file=str(path))
+    if kind == "csv":
+        rows, header = _read_csv(path)
+        defaults: dict[str, str] = {}
+    elif kind == "xlsx":
+        rows, header = _read_xlsx(path)
+        defaults = {}
+    else:
+        rows, header, defaults = _read_yaml(path)
+    unknown = [c for c in header if c not in COLUMNS and c not in IGNORED]
+    if unknown:
+        raise InputError(
+            f"unknown column(s) {', '.join(map(repr, unknown))}.",
+            file=str(path),
+            hint=f"Columns are: {', '.join(COLUMNS)}.",
+        )
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InputError(f"the column(s) {', '.join(missing)} are missing.", file=str(path))
+    return rows, defaults
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_csv(path: Path) -> tuple[list[Row], list[str]]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [h.strip().lower() for h in next(reader, [])]
+            rows = []
+            for number, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) > len(header):
+                    raise InputError(
+                        "has more cells than the header has columns.", file=str(path), row=number
+                    )
+                rows.append(Row(number, {h: c for h, c in zip(header, cells, strict=False)}))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot be read as UTF-8 CSV ({type(exc).__name__}).", file=str(path)) from exc
+    return rows, header
+
+
+def _read_xlsx(path: Path) -> tuple[list[Row], list[str]]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError("cannot be read as an Excel workbook.", file=str(path)) from exc
+    try:
+        sheet = book["judgements"] if "judgements" in book.sheetnames else book.worksheets[0]
+        values = list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not values:
+        return [], []
+    header = [_text(h).strip().lower() for h in values[0]]
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for number, cells in enumerate(values[1:], start=2):
+        texts = [_text(c) for c in cells]
+        if not any(t.strip() for t in texts):
+            continue
+        rows.append(Row(number, {h: t for h, t in zip(header, texts, strict=False) if h}))
+    return rows, header
+
+
+def _read_yaml(path: Path) -> tuple[list[Row], list[str], dict[str, str]]:
+    import yaml
+
+    try:
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("cannot be read as UTF-8 text.", file=str(path)) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise InputError(f"is not valid YAML{line}.", file=str(path)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("judgements"), list):
+        raise InputError("needs a `judgements:` list (see `jtai score template`).", file=str(path))
+    assert node is not None  # data is a mapping, so the document has a node
+    items_node = next(v for k, v in node.value if k.value == "judgements")
+    header: list[str] = list(REQUIRED)
+    rows = []
+    for item, item_node in zip(data["judgements"], items_node.value, strict=True):
+        line = item_node.start_mark.line + 1
+        if not isinstance(item, dict):
+            raise InputError("each judgement must be a mapping of column: value.", file=str(path), row=line)
+        values = {str(k).strip().lower(): _text(v) for k, v in item.items()}
+        header += [k for k in values if k not in header]
+        rows.append(Row(line, values))
+    defaults = {k: _text(data[k]) for k in ("inspector", "inspectorate") if data.get(k)}
+    extra = [k for k in data if k not in ("judgements", "inspector", "inspectorate", "framework")]
+    header += [str(k) for k in extra]
+    return rows, header, defaults
+
+
+def write(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[str, ...], *, header: str = "") -> None:
+    """Write rows to ``path`` (0600) in the format its extension names."""
+    kind = file_format(path)
+    data = list(rows)
+    if kind == "xlsx":
+        _write_xlsx(path, data, columns)
+        return
+    text = render(data, columns, kind, header=header)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, header: str = "") -> str:
+    """Rows as YAML or CSV text (a template printed to stdout uses this)."""
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_text(row.get(c, "")) for c in columns])
+        return buffer.getvalue()
+    import yaml
+
+    body = {"judgements": [{c: row.get(c, "") for c in columns} for row in rows]}
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return comment + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _write_xlsx(path: Path, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "judgements"
+    sheet.append(list(columns))
+    for r, row in enumerate(rows, start=2):
+        for c, column in enumerate(columns, start=1):
+            value = row.get(column, "")
+            cell = sheet.cell(row=r, column=c, value=value if isinstance(value, int) else _text(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # a note starting with "=" is text, never a formula
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        book.save(handle)

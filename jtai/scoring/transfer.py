@@ -1,0 +1,304 @@
+"""Templates, import and export of judgements.
+
+An import is all or nothing: every row is checked first and every problem is listed with
+its file and row; only a file with no problem is written, in one transaction, so a process
+killed half-way leaves nothing of it behind.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jtai.errors import ConflictError, InputError
+from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
+from jtai.scoring import audit, cases, exchange, judgements
+from jtai.scoring.judgements import Rater
+from jtai.store import scoring as sql
+from jtai.store import transaction
+
+MAX_LISTED = 50
+
+
+def applicable(fw: Framework, agencies: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(criterion id, agency, criterion text) for every judgement a case needs, in framework order.
+
+    Args:
+        agencies: the workspace's agencies; criteria are judged for those only (default all).
+    """
+    out = []
+    for _, criterion in fw.criteria():
+        for agency in criterion.agencies:
+            if agencies is None or agency in agencies:
+                out.append((criterion.id, agency, criterion.text))
+    out.append((CASE_QUESTION_ID, ALL_AGENCIES, fw.case_question.text))
+    return out
+
+
+def template_rows(
+    fw: Framework, case_ref: str, agencies: list[str] | None, rater: Rater | None = None
+) -> list[dict[str, str]]:
+    """Blank rows for one case, to fill in offline."""
+    return [
+        {
+            "case": case_ref,
+            "criterion": criterion,
+            "agency": agency,
+            "grade": "",
+            "note": "",
+            "inspector": rater.name if rater else "",
+            "inspectorate": rater.inspectorate if rater else "",
+            "role": "rater",
+            "reason": "",
+            "criterion_text": text,
+        }
+        for criterion, agency, text in applicable(fw, agencies)
+    ]
+
+
+def template_header(fw: Framework) -> str:
+    """The comment at the top of a YAML template."""
+    grades = ", ".join(fw.scale_ids)
+    answers = ", ".join(a.id for a in fw.case_question.answers)
+    return (
+        f"Judgements for {fw.title}.\n{fw.note}\n"
+        f"grade: one of {grades}; a note is required for {', '.join(fw.scale.note_required)}.\n"
+        f"The {CASE_QUESTION_ID} row: grade is the answer ({answers}); note is the narrative.\n"
+        "Leave grade empty for judgements not made yet. Import with: jtai score import FILE"
+    )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    written: int
+    unchanged: int
+    blank: int
+    cases_added: int
+
+
+@dataclass(frozen=True)
+class _Planned:
+    row: int
+    case_ref: str
+    criterion: str
+    agency: str
+    value: str
+    note: str
+    rater: Rater
+    role: str
+    reason: str
+
+
+def import_file(
+    conn: sqlite3.Connection,
+    fw: Framework,
+    path: Path,
+    *,
+    key: bytes,
+    team: list[Any],
+    inspector: str | None = None,
+    inspectorate: str | None = None,
+    reason: str | None = None,
+    new_cases: bool = False,
+    root: Path | None = None,
+    on_write: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import a judgement file, all or nothing.
+
+    Args:
+        inspector, inspectorate: defaults for rows that do not name them.
+        reason: the reason for every changed judgement whose row gives none.
+        new_cases: accept cases no record or sample holds (registered as hand-named).
+        on_write: called with the number of judgements just before they are written.
+
+    Raises:
+        InputError: the file cannot be read, or rows have problems (all listed, with rows).
+    """
+    rows, defaults = exchange.read(path)
+    known = cases.known_cases(conn, key)
+    planned: list[_Planned] = []
+    problems: list[str] = []
+    slots: dict[tuple[str, ...], int] = {}
+    blank = 0
+    for item in rows:
+        v = item.values
+        if not v.get("grade", "").strip():
+            blank += 1
+            continue
+        where = f"row {item.row}"
+        found: list[str] = []
+        try:
+            ref = cases.normalise_ref(v.get("case", ""))
+        except Exception:
+            found.append(f"{v.get('case', '')!r} is not a case reference")
+            ref = v.get("case", "")
+        else:
+            if ref not in known and not new_cases:
+                found.append(f"unknown case {ref} (use --new-cases to accept hand-named cases)")
+        role = (v.get("role") or "rater").strip().lower()
+        if role not in judgements.ROLES:
+            found.append(f"role {role!r} is not rater or agreed")
+        try:
+            rater = judgements.rater_for(
+                fw,
+                v.get("inspector") or defaults.get("inspector") or inspector,
+                v.get("inspectorate") or defaults.get("inspectorate") or inspectorate,
+                team,
+            )
+        except Exception as exc:
+            found.append(getattr(exc, "message", str(exc)).rstrip("."))
+            rater = Rater("", "")
+        criterion, agency, value, issues = judgements.check(
+            fw, v.get("criterion", ""), v.get("agency", ""), v.get("grade", ""), v.get("note", "")
+        )
+        found += [i.rstrip(".") for i in issues]
+        slot = (ref, criterion, agency, role, rater.name if role == "rater" else "")
+        if slot in slots and not found:
+            found.append(f"the same judgement is also on row {slots[slot]}")
+        slots.setdefault(slot, item.row)
+        if found:
+            problems.append(f"{where}: " + "; ".join(found) + ".")
+            continue
+        planned.append(
+            _Planned(
+                item.row,
+                ref,
+                criterion,
+                agency,
+                value,
+                v.get("note", "").strip(),
+                rater,
+                role,
+                (v.get("reason") or reason or "").strip(),
+            )
+        )
+    problems += _conflicts(conn, planned)
+    if problems:
+        listed = problems[:MAX_LISTED]
+        more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+        raise InputError(
+            f"{len(problems)} row(s) have problems, so nothing was imported:\n  "
+            + "\n  ".join(listed)
+            + more,
+            file=str(path),
+            hint="\nFix the rows and import the whole file again.",
+        )
+    return _write(conn, fw, planned, known, blank, root, on_write)
+
+
+def _conflicts(conn: sqlite3.Connection, planned: list[_Planned]) -> list[str]:
+    """Rows that change an earlier judgement without a reason."""
+    current: dict[tuple[str, ...], sqlite3.Row] = {}
+    for r in sql.current_judgements(conn):
+        current[
+            (
+                r["case_ref"],
+                r["criterion"],
+                r["agency"],
+                r["role"],
+                r["inspector"] if r["role"] == "rater" else "",
+            )
+        ] = r
+    problems = []
+    for p in planned:
+        old = current.get(
+            (p.case_ref, p.criterion, p.agency, p.role, p.rater.name if p.role == "rater" else "")
+        )
+        if old is not None and (old["value"], old["note"]) != (p.value, p.note) and not p.reason:
+            problems.append(
+                f"row {p.row}: changes {p.case_ref} {p.criterion} {p.agency} (version {old['version']}) "
+                "and gives no reason (add a reason column or --reason)."
+            )
+    return problems
+
+
+def _write(
+    conn: sqlite3.Connection,
+    fw: Framework,
+    planned: list[_Planned],
+    known: dict[str, cases.Case],
+    blank: int,
+    root: Path | None,
+    on_write: Callable[[int], None] | None,
+) -> ImportResult:
+    if on_write is not None:
+        on_write(len(planned))
+    written = unchanged = added = 0
+    entry: dict[str, Any] | None = None
+    with transaction(conn):
+        for ref in dict.fromkeys(p.case_ref for p in planned):
+            case = known.get(ref) or cases.Case(ref, None, "hand")
+            if sql.insert_case(conn, ref, case.child_key, case.origin, planned[0].rater.name, audit.now()):
+                added += 1
+                entry = audit.append(
+                    conn,
+                    actor=planned[0].rater.name,
+                    action="case.add",
+                    case_ref=ref,
+                    detail={"ref": ref, "origin": case.origin},
+                )
+        for p in planned:
+            try:
+                new, new_entry = judgements.write(
+                    conn,
+                    fw,
+                    case_ref=p.case_ref,
+                    criterion=p.criterion,
+                    agency=p.agency,
+                    value=p.value,
+                    note=p.note,
+                    rater=p.rater,
+                    role=p.role,
+                    reason=p.reason or None,
+                    source="import",
+                )
+            except ConflictError as exc:  # another process changed it since the check
+                raise ConflictError(f"row {p.row}: {exc.message}", hint="Nothing was imported.") from None
+            if new is None:
+                unchanged += 1
+            else:
+                written += 1
+                entry = new_entry
+    if root is not None:
+        audit.save_head(root, entry)
+    return ImportResult(written=written, unchanged=unchanged, blank=blank, cases_added=added)
+
+
+def export_rows(
+    conn: sqlite3.Connection, *, history: bool = False, case_ref: str | None = None
+) -> list[dict[str, Any]]:
+    """Judgements as rows of the exchange format (current versions, or every version)."""
+    rows = (
+        judgements.history(conn, case_ref=case_ref)
+        if history
+        else judgements.current(conn, case_ref=case_ref)
+    )
+    return [
+        {
+            "case": j.case_ref,
+            "criterion": j.criterion,
+            "agency": j.agency,
+            "grade": j.value,
+            "note": j.note,
+            "inspector": j.inspector,
+            "inspectorate": j.inspectorate,
+            "role": j.role,
+            "reason": j.reason,
+            "version": j.version,
+            "recorded_at": j.recorded_at,
+            "source": j.source,
+        }
+        for j in rows
+    ]
+
+
+def export_file(conn: sqlite3.Connection, path: Path, *, history: bool = False) -> int:
+    """Write judgements to ``path`` (format from its extension); returns the rows written."""
+    rows = export_rows(conn, history=history)
+    exchange.write(path, rows, exchange.COLUMNS + exchange.EXPORT_EXTRA)
+    return len(rows)
