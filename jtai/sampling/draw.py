@@ -69,10 +69,8 @@ def frame_hash(frame: pd.DataFrame, columns: Sequence[str]) -> str:
     digest = hashlib.sha256()
     digest.update("\t".join(columns).encode("utf-8"))
     if len(frame):
-        text = frame[columns[0]].astype("string").fillna("")
-        for column in columns[1:]:
-            text = text + "\t" + frame[column].astype("string").fillna("")
-        digest.update(("\n" + "\n".join(text.tolist())).encode("utf-8"))
+        values = [frame[c].astype("string").fillna("").tolist() for c in columns]
+        digest.update(("\n" + "\n".join("\t".join(row) for row in zip(*values, strict=True))).encode("utf-8"))
     return digest.hexdigest()
 
 

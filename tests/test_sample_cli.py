@@ -1,0 +1,286 @@
+"""`jtai sample` end to end on a workspace: draw, show, replace, export, and clear errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jtai.errors import ExitCode
+from jtai.store import sampling as store
+from jtai.workspace import Workspace
+
+RISKS = ["cse", "gang", "missing", ""]
+SOURCES = ["q) 6: Police", "e) 2A", "g) 3A", "s) 8"]
+OUTCOMES = ["NFA", "Early help", "Single assessment", "Section 47"]
+
+
+def _children(ws: Workspace, count: int = 40, *, linked: bool = True) -> None:
+    """``count`` children: a police record with a theme flag and a CSC contact each."""
+    rows: list[dict[str, Any]] = []
+    for i in range(count):
+        who = {
+            "la_child_id": f"L{i:03d}",
+            "first_name": "=HYPERLINK(1)" if i == 0 else f"Name{i}",
+            "last_name": "Smith",
+            "dob": f"{2001 + i % 16}-05-0{1 + i % 9}",
+            "sex": "female" if i % 3 else "male",
+            "child_id": f"child-{i:03d}" if linked else None,
+        }
+        rows.append(
+            {
+                **who,
+                "agency": "police",
+                "agency_person_id": f"P{i}",
+                "event_type": "police_incident",
+                "event_date": "2018-01-10",
+                "flags": RISKS[i % 4] or None,
+            }
+        )
+        rows.append(
+            {
+                **who,
+                "agency": "csc",
+                "agency_person_id": f"S{i}",
+                "event_type": "contact",
+                "event_date": f"2018-02-{1 + i % 27:02d}",
+                "source": SOURCES[i % 4],
+                "outcome": OUTCOMES[(i // 4) % 4],
+            }
+        )
+    conn = ws.connect()
+    try:
+        store.insert_test_records(conn, rows)
+    finally:
+        conn.close()
+
+
+def _sample(run, ws: Workspace, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    result = run("--workspace", str(ws.root), "sample", *args, "--json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_tracked_sample_is_reproducible_and_explained(run, ws: Workspace) -> None:
+    """Same seed and records give the same children; each has a reason; strata are all covered."""
+    _children(ws)
+    first = _sample(run, ws, "tracked", "--seed", "2018")
+    again = _sample(run, ws, "tracked", "--seed", "2018")
+    other = _sample(run, ws, "tracked", "--seed", "2019")
+    picks = [m["pseudonym"] for m in first["members"] if m["role"] == "pick"]
+    assert picks == [m["pseudonym"] for m in again["members"] if m["role"] == "pick"]
+    assert picks != [m["pseudonym"] for m in other["members"] if m["role"] == "pick"]
+    assert first["frame_hash"] == again["frame_hash"] and (first["id"], again["id"]) == (1, 2)
+    assert (first["seed"], first["frame_size"], first["linked"]) == (2018, 30, True)
+    assert len(picks) == 6 and len(first["members"]) == 12
+    assert {a["stratum"]: a["picked"] for a in first["summary"]["allocation"]} == {
+        "cse": 2,
+        "criminal_exploitation": 2,
+        "missing": 2,
+    }
+    assert first["summary"]["explanation"] == (
+        "30 of 40 children are eligible; 30 had a theme event or risk flag from 2017-09-19 to 2018-03-18."
+    )
+    assert first["members"][0]["reason"].endswith("; CSC, police involved")
+    assert first["created_by"] and first["created_at"].startswith("20")
+
+
+def test_tracked_table_output(run, ws: Workspace) -> None:
+    """The human output shows the heading, allocation and members with pseudonyms only."""
+    _children(ws)
+    result = run(
+        "--workspace", str(ws.root), "sample", "tracked", "--seed", "7", "--n", "3", "--reserves", "1"
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith(
+        "Tracked sample 1 (exploitation-2018): 3 picks and 3 reserves from 30 eligible children."
+    )
+    assert "Seed 7; frame hash " in out
+    assert "criminal exploitation" in out and "Allocation" in out
+    assert "Smith" not in out and "L00" not in out
+
+
+def test_empty_cohort_says_why(run, ws: Workspace) -> None:
+    """No eligible child: the error counts the children and says what left them out."""
+    conn = ws.connect()
+    store.insert_test_records(
+        conn,
+        [
+            {
+                "child_id": "c1",
+                "dob": "1990-01-01",
+                "event_type": "missing_episode",
+                "event_date": "2018-01-01",
+                "agency": "police",
+            }
+        ],
+    )
+    conn.close()
+    result = run("--workspace", str(ws.root), "sample", "tracked")
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert result.stderr.startswith(
+        "Error: No child is eligible for tracking: 0 of 1 children are eligible; 1 had a theme event or risk "
+        "flag from 2017-09-19 to 2018-03-18; 1 are outside ages 0-17 on 2018-03-19."
+    )
+
+
+def test_no_records_says_load_first(run, ws: Workspace) -> None:
+    """An empty workspace says to load extracts first."""
+    result = run("--workspace", str(ws.root), "sample", "front-door")
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert "No records are loaded in this workspace" in result.stderr
+    assert "jtai load" in result.stderr
+
+
+def test_unlinked_records_are_flagged(run, ws: Workspace) -> None:
+    """Without linkage the sample says so, and each record's own id stands for the child."""
+    _children(ws, 8, linked=False)
+    data = _sample(run, ws, "tracked", "--seed", "1")
+    assert data["linked"] is False
+    assert any(n.startswith("Linkage has not run on 16 records") for n in data["summary"]["notes"])
+    assert data["members"][0]["child_id"] is None
+
+
+def test_replace_swaps_for_a_reserve_of_the_same_stratum(run, ws: Workspace) -> None:
+    """Replacing a pick promotes a same-stratum reserve, keeps the rest, and records the reason."""
+    _children(ws)
+    before = _sample(run, ws, "tracked", "--seed", "3")
+    target = before["members"][0]
+    result = run(
+        "--workspace",
+        str(ws.root),
+        "sample",
+        "replace",
+        target["pseudonym"].lower(),
+        "--reason",
+        "family declined",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    swap = json.loads(result.stdout)
+    assert swap["promoted"]["group"] == target["group"]
+    after = _sample(run, ws, "show")
+    roles = {m["pseudonym"]: m["role"] for m in after["members"]}
+    assert roles[target["pseudonym"]] == "withdrawn"
+    assert roles[swap["promoted"]["pseudonym"]] == "pick"
+    unchanged = [m["pseudonym"] for m in before["members"][1:6]]
+    assert all(roles[p] == "pick" for p in unchanged)
+    assert after["replacements"][0]["reason"] == "family declined"
+    again = run("--workspace", str(ws.root), "sample", "replace", target["pseudonym"], "--reason", "x")
+    assert again.exit_code == ExitCode.CONFLICT and "already replaced" in again.stderr
+    missing = run("--workspace", str(ws.root), "sample", "replace", "C-0000-0000", "--reason", "x")
+    assert missing.exit_code == ExitCode.NOT_FOUND
+    assert missing.stderr.startswith("Error: C-0000-0000 is not in sample 1.")
+
+
+def test_replace_without_reserves_is_a_conflict(run, ws: Workspace) -> None:
+    """With no reserve left in the stratum the replacement is refused with advice."""
+    _children(ws)
+    data = _sample(run, ws, "tracked", "--seed", "3", "--reserves", "0")
+    result = run(
+        "--workspace", str(ws.root), "sample", "replace", data["members"][0]["pseudonym"], "--reason", "x"
+    )
+    assert result.exit_code == ExitCode.CONFLICT
+    assert "No reserve is left in stratum" in result.stderr and "--reserves" in result.stderr
+
+
+def test_front_door_sample(run, ws: Workspace) -> None:
+    """Contacts are stratified by source and outcome, each non-empty stratum gets one, refs are R<id>."""
+    _children(ws)
+    data = _sample(run, ws, "front-door", "--n", "20", "--seed", "5", "--reserves", "1")
+    allocation = data["summary"]["allocation"]
+    assert len(allocation) == 16 and all(a["picked"] >= 1 for a in allocation)
+    assert sum(a["picked"] for a in allocation) == 20
+    assert allocation[0]["stratum"] == "police | no further action"
+    pick = data["members"][0]
+    assert pick["record_ref"].startswith("R") and pick["reason"].startswith("contact from ")
+    swap = run("--workspace", str(ws.root), "sample", "replace", pick["record_ref"], "--reason", "duplicate")
+    assert swap.exit_code == 0, swap.output
+    assert swap.stdout.startswith(f"Replaced {pick['record_ref']} (")
+
+
+def test_export_csv_pseudonymous_and_with_identifiers(run, ws: Workspace, tmp_path: Path) -> None:
+    """CSV export holds pseudonyms only unless asked; identifiers are neutralised; the file is 0600."""
+    _children(ws, 4)
+    _sample(run, ws, "tracked", "--seed", "1", "--n", "4", "--reserves", "0")
+    plain = tmp_path / "plain.csv"
+    assert run("--workspace", str(ws.root), "sample", "export", str(plain)).exit_code == 0
+    rows = list(csv.DictReader(plain.read_text(encoding="utf-8").splitlines()))
+    assert list(rows[0]) == ["position", "role", "drawn_as", "case", "stratum", "reason", "replaced_because"]
+    assert "Smith" not in plain.read_text(encoding="utf-8")
+    full = tmp_path / "full.csv"
+    result = run("--workspace", str(ws.root), "sample", "export", str(full), "--with-identifiers")
+    assert result.exit_code == 0, result.output
+    assert "never publish it" in result.stderr
+    rows = list(csv.DictReader(full.read_text(encoding="utf-8").splitlines()))
+    by_la = {r["la_child_id"]: r for r in rows}
+    assert by_la["L000"]["first_name"] == "'=HYPERLINK(1)"
+    assert by_la["L001"]["agency_person_ids"] == "police:P1; csc:S1"
+    assert by_la["L001"]["dob"] == "2002-05-02"
+    assert stat.S_IMODE(full.stat().st_mode) == 0o600
+
+
+def test_export_xlsx_neutralises_formulas(run, ws: Workspace, tmp_path: Path) -> None:
+    """XLSX export writes text, never a formula, and records seed and hash on an About sheet."""
+    from openpyxl import load_workbook
+
+    _children(ws, 4)
+    data = _sample(run, ws, "tracked", "--seed", "1", "--n", "4", "--reserves", "0")
+    out = tmp_path / "sample.xlsx"
+    assert run("--workspace", str(ws.root), "sample", "export", str(out), "--with-identifiers").exit_code == 0
+    book = load_workbook(out)
+    sheet = book["Sample 1"]
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "'=HYPERLINK(1)" in values
+    assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+    about = {r[0].value: r[1].value for r in book["About"].iter_rows()}
+    assert about["seed"] == 1 and about["frame hash"] == data["frame_hash"]
+
+
+def test_export_rejects_other_formats(run, ws: Workspace, tmp_path: Path) -> None:
+    """A file name that is not .csv or .xlsx is a usage error."""
+    _children(ws, 4)
+    _sample(run, ws, "tracked", "--seed", "1")
+    result = run("--workspace", str(ws.root), "sample", "export", str(tmp_path / "x.pdf"))
+    assert result.exit_code == ExitCode.USAGE
+    assert "give a file name ending in .csv or .xlsx" in result.stderr
+
+
+def test_exclude_file(run, ws: Workspace, tmp_path: Path) -> None:
+    """Children named in --exclude are left out; lines that match nobody are reported, not ignored."""
+    _children(ws)
+    first = _sample(run, ws, "tracked", "--seed", "9")
+    names = [m["pseudonym"] for m in first["members"][:2]]
+    listing = tmp_path / "exclude.csv"
+    listing.write_text("pseudonym\n" + "\n".join(names) + "\nC-NOPE-NOPE\n", encoding="utf-8")
+    data = _sample(run, ws, "tracked", "--seed", "9", "--exclude", str(listing))
+    assert not set(names) & {m["pseudonym"] for m in data["members"]}
+    assert data["summary"]["cohort"]["excluded"] == 2
+    assert f"1 entries of {listing} match no child: lines 4." in data["summary"]["notes"]
+
+
+def test_show_without_sample_and_missing_fieldwork_start(run, ws: Workspace) -> None:
+    """`show` before any draw says how to draw; a blank fieldwork_start is a config error."""
+    result = run("--workspace", str(ws.root), "sample", "show", "--kind", "front-door")
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert "No front-door sample has been drawn" in result.stderr
+    text = ws.config_path.read_text(encoding="utf-8").replace(
+        "fieldwork_start: 2018-03-19", "fieldwork_start:"
+    )
+    ws.config_path.write_text(text, encoding="utf-8")
+    result = run("--workspace", str(ws.root), "sample", "tracked")
+    assert result.exit_code == ExitCode.CONFIG
+    assert "fieldwork_start is not set" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["tracked", "front-door", "size", "replace", "show", "export"])
+def test_help_has_example(run, command: str) -> None:
+    """Every sample command documents itself with an example."""
+    result = run("sample", command, "--help")
+    assert result.exit_code == 0 and "Example: jtai sample" in result.stdout
