@@ -69,7 +69,10 @@ def generate(out: Path, cfg: SynthConfig) -> SynthResult:
     events["probation"], probation_hh = partners.probation(rng, pop, clock, flags)
     known = np.zeros(pop.n, dtype=bool)
     known[inv.known] = True
-    sheets = annex_lists.lists(rng, pop, inv, clock)
+    sheets = {
+        title: _unique_rows(cols, list(cols))
+        for title, cols in annex_lists.lists(rng, pop, inv, clock).items()
+    }
 
     extracts = out / "extracts"
     truth_dir = out / "truth"
@@ -149,7 +152,20 @@ def _records(
             table[name] = cols[name][order]
     table["noise"] = np.array([";".join(n) for n in people["noise"]], dtype=object)[person]
     table["fault"] = np.full(person.size, "", dtype=object)
-    return table
+    return _unique_rows(table, FIELDS)
+
+
+def _unique_rows(table: dict[str, Any], fields: Any) -> dict[str, Any]:
+    """Drop rows that repeat an earlier row exactly (two GP visits on one day, say).
+
+    Loading quarantines exact repeats, so only the deliberate one may remain.
+    """
+    import pandas as pd
+
+    repeated = pd.DataFrame({f: table[f] for f in fields}, dtype=object).duplicated().to_numpy()
+    if not repeated.any():
+        return table
+    return {key: value[~repeated] for key, value in table.items()}
 
 
 Population = population.Population

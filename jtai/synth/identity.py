@@ -54,6 +54,7 @@ def persons(
         slot = np.full(base, -1, dtype=np.int64)
         slot[dup] = base + np.arange(dup.size)
         moved = (slot[event_person] >= 0) & (rng.random(event_person.size) < 0.5)
+        moved[np.unique(event_person, return_index=True)[1]] = False  # the first record keeps one
         event_person = np.where(moved, slot[event_person], event_person)
         extra_events = base + np.arange(dup.size)  # each second record also has a person row
     k = child.size
