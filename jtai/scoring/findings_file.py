@@ -95,7 +95,9 @@ def load_findings(path: Path) -> FindingsDoc:
         loader.dispose()
     if not isinstance(data, dict) or not isinstance(data.get("findings", []), list):
         raise ConfigError("needs a `findings:` list.", file=str(path))
-    item_nodes: list[Any] = next((v.value for k, v in node.value if k.value == "findings"), []) if node else []
+    item_nodes: list[Any] = []
+    if node is not None:
+        item_nodes = next((v.value for k, v in node.value if k.value == "findings"), [])
     lines = [n.start_mark.line + 1 for n in item_nodes]
     try:
         doc = FindingsDoc.model_validate({"findings": data.get("findings") or []})

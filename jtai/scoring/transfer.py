@@ -184,9 +184,9 @@ def import_file(
         raise InputError(
             f"{len(problems)} row(s) have problems, so nothing was imported:\n  "
             + "\n  ".join(listed)
-            + more,
+            + more
+            + "\nFix the rows and import the whole file again.",
             file=str(path),
-            hint="\nFix the rows and import the whole file again.",
         )
     return _write(conn, fw, planned, known, blank, root, on_write)
 

@@ -1,0 +1,183 @@
+"""Judgements: recording, editing with a reason, history, cases, and interactive capture."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _score_helpers import ANN, BOB, FW, add_child, hand_case, judge
+
+from jtai.errors import ConflictError, ExitCode, InputError, NotFoundError, UsageError
+from jtai.scoring import cases, judgements
+
+
+def test_record_keeps_who_when_and_version(ws) -> None:
+    """A judgement records inspector, inspectorate, time, version and framework."""
+    conn = ws.connect()
+    case = hand_case(conn, "C-AAAA-BBBB")
+    saved = judge(conn, case, "fd2", "POLICE", "Good", note=" checks done ")
+    assert saved is not None
+    assert (saved.criterion, saved.agency, saved.value, saved.note) == (
+        "FD2",
+        "police",
+        "good",
+        "checks done",
+    )
+    assert (saved.inspector, saved.inspectorate, saved.version, saved.framework) == (
+        "Ann",
+        "ofsted",
+        1,
+        FW.id,
+    )
+    assert saved.recorded_at.startswith("20")
+
+
+def test_edit_needs_reason_and_keeps_history(ws) -> None:
+    """Changing a judgement without a reason is refused; with one, both versions are kept."""
+    conn = ws.connect()
+    case = hand_case(conn, "C-AAAA-BBBB")
+    judge(conn, case, "FD2", "police", "good")
+    assert judge(conn, case, "FD2", "police", "good") is None  # same again: nothing new
+    with pytest.raises(
+        ConflictError, match=r"C-AAAA-BBBB FD2 police already has Ann's judgement \(version 1, Good\)"
+    ):
+        judge(conn, case, "FD2", "police", "inadequate", note="no checks")
+    changed = judgements.record(
+        conn, FW, case_ref=case, criterion="FD2", agency="police", value="inadequate", note="no checks",
+        rater=ANN, reason="second look at the log",
+    )  # fmt: skip
+    assert changed is not None and changed.version == 2 and changed.reason == "second look at the log"
+    versions = [(j.version, j.value, j.reason) for j in judgements.history(conn, case_ref=case)]
+    assert versions == [(1, "good", ""), (2, "inadequate", "second look at the log")]
+    assert [j.value for j in judgements.current(conn, case_ref=case)] == ["inadequate"]
+
+
+def test_judgement_rules(ws) -> None:
+    """Unknown criterion, agency out of scope, bad grade and a missing note are refused."""
+    conn = ws.connect()
+    case = hand_case(conn, "C-AAAA-BBBB")
+    with pytest.raises(InputError, match="unknown criterion 'XX9'"):
+        judge(conn, case, "XX9", "police", "good")
+    with pytest.raises(
+        InputError, match=r"agency 'probation' is not judged under FD2 \(it covers csc, police, health\)"
+    ):
+        judge(conn, case, "FD2", "probation", "good")
+    with pytest.raises(InputError, match="grade 'great' is not on the scale"):
+        judge(conn, case, "FD2", "police", "great")
+    with pytest.raises(InputError, match="a grade of Inadequate needs an evidence note"):
+        judge(conn, case, "FD2", "police", "inadequate", note="")
+    with pytest.raises(InputError, match="the case question needs a short narrative"):
+        judge(conn, case, "case_question", "all", "no", note="")
+
+
+def test_rater_from_team_and_options() -> None:
+    """The inspectorate comes from --inspectorate or the team list; a stranger is refused."""
+    team = [{"name": "Ann", "inspectorate": "Care Quality Commission"}]
+    assert judgements.rater_for(FW, "ann", None, team) == judgements.Rater("ann", "cqc")
+    assert judgements.rater_for(FW, "Zed", "HMICFRS", team).inspectorate == "hmicfrs"
+    with pytest.raises(UsageError, match="No inspectorate for Zed"):
+        judgements.rater_for(FW, "Zed", None, team)
+    with pytest.raises(UsageError, match="'fire' is not an inspectorate of exploitation-2018"):
+        judgements.rater_for(FW, "Zed", "fire", team)
+
+
+def test_cases_from_records_and_by_hand(ws) -> None:
+    """A linked child is a case by pseudonym; an unknown one needs --new; a name-like ref is refused."""
+    conn = ws.connect()
+    ref = add_child(conn, ws.key, "child-1", [("police", "missing_episode", "2018-02-01")])
+    assert cases.resolve(conn, ws.key, ref.lower(), by="Ann").origin == "records"
+    with pytest.raises(NotFoundError, match="No case C-ZZZZ-ZZZZ"):
+        cases.resolve(conn, ws.key, "C-ZZZZ-ZZZZ", by="Ann")
+    with pytest.raises(UsageError, match="is not a case reference"):
+        cases.normalise_ref("Jane Smith")
+    assert cases.resolve(conn, ws.key, "C-ZZZZ-ZZZZ", by="Ann", add=True).origin == "hand"
+
+
+INPUT_FIRST = "2\n\n3\nlate referral\nq\n"
+
+
+def test_capture_saves_each_answer_and_resumes(run, ws) -> None:
+    """Interactive capture saves answers as given, stops on q, and resumes at the next question."""
+    conn = ws.connect()
+    ref = add_child(
+        conn,
+        ws.key,
+        "child-1",
+        [("police", "missing_episode", "2018-02-01"), ("csc", "contact", "2018-02-03")],
+    )
+    args = ("-w", str(ws.root), "score", ref, "--inspector", "Ann", "--inspectorate", "ofsted")
+    first = run(*args, input=INPUT_FIRST)
+    assert first.exit_code == 0, first.output
+    assert f"Case {ref} (linked records)" in first.stdout
+    assert "Agencies involved: csc, police" in first.stdout
+    assert "Children's social care" not in first.stdout  # the first question is FD1 police
+    assert "2018-02-03" in first.stdout and "Contact to children's social care" in first.stdout
+    assert "2 saved, 0 skipped." in first.stdout
+    assert "Stopped with 68 question(s) left" in first.stderr
+    rows = {(j.criterion, j.agency): (j.value, j.note) for j in judgements.current(conn, case_ref=ref)}
+    assert rows == {
+        ("FD1", "police"): ("good", ""),
+        ("FD1", "health"): ("requires_improvement", "late referral"),
+    }
+    second = run(*args, input="x\n4\n\n4\nnone shared\n")
+    assert "Resuming: 2 of 70 judgements already made." in second.stdout
+    assert "'x' is not one of the choices; type a number from 1 to 6." in second.stdout
+    assert "A note is required for Inadequate." in second.stdout
+    assert second.exit_code == ExitCode.INTERRUPTED  # input ended: work kept
+    saved = {(j.criterion, j.agency): j.value for j in judgements.current(conn, case_ref=ref)}
+    assert saved[("FD1", "education")] == "inadequate"
+
+
+def test_capture_is_blind(run, ws) -> None:
+    """A second inspector is asked everything afresh and never shown the first one's answers."""
+    conn = ws.connect()
+    case = hand_case(conn, "C-AAAA-BBBB")
+    judge(conn, case, "FD1", "police", "inadequate", note="SECRET-NOTE")
+    result = run(
+        "-w", str(ws.root), "score", case, "--inspector", "Bob", "--inspectorate", "cqc", input="q\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Resuming" not in result.stdout
+    assert "SECRET-NOTE" not in result.output and "Inadequate," in result.stdout  # only in the menu
+    assert "FD1 Police: " in result.stdout
+    assert [j.inspector for j in judgements.current(conn, case_ref=case)] == ["Ann"]
+
+
+def test_cli_single_judgement_and_history(run, ws) -> None:
+    """`jtai score CASE --criterion --grade` records; a change needs --reason; history shows both."""
+    base = ("-w", str(ws.root), "score", "C-AAAA-BBBB", "--inspector", "Bob", "--inspectorate", "cqc")
+    first = run(*base, "--new", "--criterion", "DD6", "--agency", "health", "--grade", "good")
+    assert first.exit_code == 0, first.output
+    assert first.stdout.strip() == "Saved version 1."
+    refused = run(*base, "--criterion", "DD6", "--agency", "health", "--grade", "inadequate", "--note", "no")
+    assert refused.exit_code == ExitCode.CONFLICT
+    assert "Give a --reason to change it" in refused.stderr
+    edited = run(*base, "--criterion", "DD6", "--agency", "health", "--grade", "inadequate", "--note", "no",
+                 "--reason", "new evidence")  # fmt: skip
+    assert edited.stdout.strip() == "Saved version 2."
+    history = json.loads(run("-w", str(ws.root), "score", "history", "C-AAAA-BBBB", "--json").stdout)
+    assert [(h["version"], h["value"], h["reason"], h["source"]) for h in history] == [
+        (1, "good", "", "capture"),
+        (2, "inadequate", "new evidence", "edit"),
+    ]
+
+
+def test_score_list_shows_progress(run, ws) -> None:
+    """`jtai score list` shows each judged case with its progress and inspectors."""
+    conn = ws.connect()
+    case = hand_case(conn, "C-AAAA-BBBB")
+    judge(conn, case, "FD1", "police", "good")
+    judge(conn, case, "FD1", "police", "good", rater=BOB)
+    judge(conn, case, "case_question", "all", "yes", note="safer now")
+    rows = json.loads(run("-w", str(ws.root), "score", "list", "--json").stdout)
+    assert rows == [
+        {
+            "case": "C-AAAA-BBBB",
+            "origin": "hand",
+            "judged": 2,
+            "needed": 70,
+            "inspectors": ["Ann", "Bob"],
+            "answer": "Yes",
+            "case_question_answered": True,
+        }
+    ]

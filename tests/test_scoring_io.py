@@ -1,0 +1,213 @@
+"""Offline capture: templates, all-or-nothing import with every error listed, export round trips."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from _score_helpers import ANN, BOB, hand_case, judge
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jtai import workspace
+from jtai.errors import ExitCode
+from jtai.scoring import judgements, transfer
+
+CASE = "C-AAAA-BBBB"
+
+
+def _slot(j: judgements.Judgement) -> tuple[str, ...]:
+    return (j.case_ref, j.criterion, j.agency, j.role, j.inspector, j.inspectorate, j.value, j.note)
+
+
+def test_template_lists_every_question(run, ws) -> None:
+    """The YAML template has one blank row per criterion x agency, then the case question."""
+    hand_case(ws.connect(), CASE)
+    result = run(
+        "-w", str(ws.root), "score", "template", CASE, "--inspector", "Ann", "--inspectorate", "ofsted"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Judgements for Joint targeted area inspection")
+    rows = yaml.safe_load(result.stdout)["judgements"]
+    assert len(rows) == 70
+    assert rows[0] == {
+        "case": CASE, "criterion": "FD1", "agency": "police", "grade": "", "note": "", "inspector": "Ann",
+        "inspectorate": "ofsted", "role": "rater", "reason": "",
+        "criterion_text": rows[0]["criterion_text"],
+    }  # fmt: skip
+    assert rows[-1]["criterion"] == "case_question" and rows[-1]["agency"] == "all"
+    unknown = run("-w", str(ws.root), "score", "template", "C-ZZZZ-ZZZZ")
+    assert unknown.exit_code == ExitCode.NOT_FOUND
+
+
+def test_import_filled_template(run, ws, tmp_path: Path) -> None:
+    """A filled template imports; blank rows are counted and left for later; re-import changes nothing."""
+    hand_case(ws.connect(), CASE)
+    text = run("-w", str(ws.root), "score", "template", CASE, "--format", "csv").stdout
+    rows = list(csv.DictReader(text.splitlines()))
+    rows[0].update(grade="good")
+    rows[1].update(grade="Requires improvement", note="late")
+    rows[-1].update(grade="partly", note="safer at home, still missing school")
+    path = tmp_path / "filled.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    args = (
+        "-w",
+        str(ws.root),
+        "score",
+        "import",
+        str(path),
+        "--inspector",
+        "Ann",
+        "--inspectorate",
+        "ofsted",
+    )
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.strip()
+        == "Imported 3 judgements (0 unchanged, 67 blank rows left for later, 0 new cases)."
+    )
+    assert "Writing 3 judgements..." in result.stderr
+    again = run(*args)
+    assert (
+        again.stdout.strip()
+        == "Imported 0 judgements (3 unchanged, 67 blank rows left for later, 0 new cases)."
+    )
+
+
+def test_import_lists_every_error_and_writes_nothing(run, ws, tmp_path: Path) -> None:
+    """Unknown criterion, bad grade, unknown case, missing note: all listed with rows; nothing saved."""
+    conn = ws.connect()
+    hand_case(conn, CASE)
+    judge(conn, CASE, "FD2", "police", "good")
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "case,criterion,agency,grade,note,inspector,inspectorate\n"
+        f"{CASE},FD1,police,good,,Ann,ofsted\n"
+        f"{CASE},ZZ1,police,good,,Ann,ofsted\n"
+        f"{CASE},FD1,health,brilliant,,Ann,ofsted\n"
+        "C-ZZZZ-ZZZZ,FD1,education,good,,Ann,ofsted\n"
+        f"{CASE},FD1,yos,inadequate,,Ann,ofsted\n"
+        f"{CASE},FD2,police,inadequate,no checks,Ann,ofsted\n"
+    )
+    result = run("-w", str(ws.root), "score", "import", str(path))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: 5 row(s) have problems, so nothing was imported:",
+        "  row 3: unknown criterion 'ZZ1' in framework exploitation-2018.",
+        "  row 4: grade 'brilliant' is not on the scale (outstanding, good, requires_improvement, "
+        "inadequate, not_applicable, insufficient_evidence).",
+        "  row 5: unknown case C-ZZZZ-ZZZZ (use --new-cases to accept hand-named cases).",
+        "  row 6: a grade of Inadequate needs an evidence note.",
+        f"  row 7: changes {CASE} FD2 police (version 1) and gives no reason "
+        "(add a reason column or --reason).",
+        "Fix the rows and import the whole file again.",
+    ]
+    assert [j.criterion for j in judgements.current(conn)] == ["FD2"]
+
+
+def test_import_unknown_column_and_duplicate_row(run, ws, tmp_path: Path) -> None:
+    """An unknown column stops the import; the same judgement twice is an error."""
+    hand_case(ws.connect(), CASE)
+    path = tmp_path / "x.csv"
+    path.write_text("case,criterion,agency,grade,colour\n")
+    result = run("-w", str(ws.root), "score", "import", str(path))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "unknown column(s) 'colour'" in result.stderr
+    path.write_text(f"case,criterion,agency,grade\n{CASE},FD1,police,good\n{CASE},FD1,police,good\n")
+    result = run(
+        "-w", str(ws.root), "score", "import", str(path), "--inspector", "Ann", "--inspectorate", "ofsted"
+    )
+    assert "row 3: the same judgement is also on row 2." in result.stderr
+
+
+def test_yaml_import_names_lines(run, ws, tmp_path: Path) -> None:
+    """A YAML file's errors name the line each judgement starts on."""
+    hand_case(ws.connect(), CASE)
+    path = tmp_path / "j.yaml"
+    path.write_text(
+        "inspector: Ann\ninspectorate: ofsted\njudgements:\n"
+        f"  - {{case: {CASE}, criterion: FD1, agency: police, grade: good}}\n"
+        f"  - case: {CASE}\n    criterion: FD1\n    agency: nowhere\n    grade: good\n"
+    )
+    result = run("-w", str(ws.root), "score", "import", str(path))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "  row 5: agency 'nowhere' is not judged under FD1" in result.stderr
+
+
+def _fresh(root: Path) -> workspace.Workspace:
+    return workspace.create(
+        root, area="A", framework="exploitation-2018", fieldwork_start=dt.date(2018, 3, 19)
+    )
+
+
+NOTES = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30
+).map(str.strip)
+JUDGEMENTS = st.lists(
+    st.tuples(
+        st.sampled_from(["C-AAAA-BBBB", "C-CCCC-DDDD", "hand.ref-1"]),
+        st.sampled_from(
+            [("FD2", "police"), ("DD6", "health"), ("LG1", "education"), ("case_question", "all")]
+        ),
+        st.sampled_from([ANN, BOB]),
+        st.integers(0, 5),
+        NOTES,
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=JUDGEMENTS, fmt=st.sampled_from(["yaml", "csv", "xlsx"]))
+def test_export_import_round_trip(tmp_path_factory, items, fmt) -> None:
+    """Exporting and importing into a new workspace gives the same current judgements (any format)."""
+    from _score_helpers import FW
+
+    root = tmp_path_factory.mktemp("rt")
+    source = _fresh(root / "a")
+    conn = source.connect()
+    for case, (criterion, agency), rater, pick, note, agreed in items:
+        hand_case(conn, case)
+        values = [a.id for a in FW.case_question.answers] if criterion == "case_question" else FW.scale_ids
+        value = values[pick % len(values)]
+        judgements.record(
+            conn, FW, case_ref=case, criterion=criterion, agency=agency, value=value, note=note or "n",
+            rater=rater, role="agreed" if agreed else "rater", reason="again",
+        )  # fmt: skip
+    path = root / f"out.{fmt}"
+    transfer.export_file(conn, path)
+    target = _fresh(root / "b")
+    tconn = target.connect()
+    result = transfer.import_file(tconn, FW, path, key=target.key, team=[], new_cases=True)
+    assert result.written == len(judgements.current(conn))
+    assert sorted(map(_slot, judgements.current(tconn))) == sorted(map(_slot, judgements.current(conn)))
+    back = root / f"back.{fmt}"
+    transfer.export_file(tconn, back)
+    strip = {"version", "recorded_at", "source", "reason"}
+    first = [{k: v for k, v in r.items() if k not in strip} for r in transfer.export_rows(conn)]
+    second = [{k: v for k, v in r.items() if k not in strip} for r in transfer.export_rows(tconn)]
+    assert sorted(map(str, first)) == sorted(map(str, second))
+
+
+def test_export_is_private_and_xlsx_keeps_formula_text(run, ws, tmp_path: Path) -> None:
+    """The export file is 0600; a note starting with '=' stays text in XLSX."""
+    conn = ws.connect()
+    hand_case(conn, CASE)
+    judge(conn, CASE, "FD2", "police", "inadequate", note="=SUM(A1:A2)")
+    path = tmp_path / "out.xlsx"
+    result = run("-w", str(ws.root), "score", "export", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Wrote 1 judgements to {path}."
+    assert path.stat().st_mode & 0o777 == 0o600
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path)["judgements"]
+    assert sheet["E2"].value == "=SUM(A1:A2)" and sheet["E2"].data_type == "s"
