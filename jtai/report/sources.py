@@ -1,18 +1,131 @@
-"""What reports read from the other areas (scoring, sampling, linkage), in one place.
+"""What reports read from the other areas (scoring, sampling), in one place.
 
-Each function returns plain data, or ``None`` when that area has nothing recorded in the
+Each function returns plain data, empty when that area has nothing recorded in the
 workspace yet, so a report can always be rendered and says what is missing.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from jtai.frameworks import Framework
+    from jtai.sampling import Sample
     from jtai.workspace import Workspace
+
+CASE_QUESTION = "case_question"
+
+
+@dataclass(frozen=True)
+class Graded:
+    """The judgement that counts for one case x criterion x agency.
+
+    The agreed (moderated) judgement when there is one; otherwise the first inspector's.
+    """
+
+    case: str
+    criterion: str
+    agency: str
+    value: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement between inspectors on one criterion (or all of them: ``criterion`` "All")."""
+
+    criterion: str
+    items: int
+    raters: int
+    percent: str
+    kappa: str
+    ac1: str
+    alpha: str
+
+
+def final_judgements(conn: sqlite3.Connection) -> list[Graded]:
+    """One judgement per case x criterion x agency (the case question included)."""
+    from jtai.scoring.judgements import current
+
+    chosen: dict[tuple[str, str, str], tuple[int, int, str, str]] = {}
+    for j in current(conn):
+        slot = (j.case_ref, j.criterion, j.agency)
+        # agreed beats rater; among raters the earliest recorded wins
+        rank = (0 if j.role == "agreed" else 1, j.id)
+        if slot not in chosen or rank < chosen[slot][:2]:
+            chosen[slot] = (*rank, j.value, j.note)
+    return [Graded(c, k, a, v[2], v[3]) for (c, k, a), v in sorted(chosen.items())]
+
+
+def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, str]]:
+    """(case, criterion, agency, inspector, value) of every current rater judgement."""
+    from jtai.scoring.judgements import current
+
+    return [(j.case_ref, j.criterion, j.agency, j.inspector, j.value) for j in current(conn, role="rater")]
 
 
 def case_outcomes(ws: Workspace) -> tuple[int, int] | None:
-    """(children safer, cases answered) from the case-question answers, or None."""
-    del ws
-    return None
+    """(children safer, cases answered) from the case-question answers, or None if none."""
+    from jtai.frameworks import workspace_framework
+
+    fw = workspace_framework(ws)
+    conn = ws.connect()
+    try:
+        answers = outcome_counts(fw, final_judgements(conn))
+    finally:
+        conn.close()
+    total = sum(answers.values())
+    return (answers.get("yes", 0), total) if total else None
+
+
+def outcome_counts(fw: Framework, graded: list[Graded]) -> Counter[str]:
+    """How many cases got each answer to the case question."""
+    known = {a.id for a in fw.case_question.answers}
+    return Counter(g.value for g in graded if g.criterion == CASE_QUESTION and g.value in known)
+
+
+def agreement(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> list[Agreement]:
+    """Agreement per criterion where two or more inspectors graded the same items, then overall."""
+    from jtai.scoring.agreement import agreement_summary
+
+    by_criterion: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+    for case, criterion, agency, inspector, value in ratings:
+        rank = fw.rank(value)
+        if rank is not None:
+            by_criterion.setdefault(criterion, []).append(((case, agency), inspector, rank))
+    ranks = sorted({g.rank for g in fw.scale.grades})
+    rows = []
+    groups = sorted(by_criterion.items())
+    everything = [
+        ((criterion, *unit), rater, rank) for criterion, items in groups for unit, rater, rank in items
+    ]
+    named: list[tuple[str, list[tuple[tuple[str, ...], str, int]]]] = [*groups, ("All criteria", everything)]
+    for name, items in named:
+        if len({rater for _, rater, _ in items}) < 2:
+            continue
+        summary = agreement_summary(items, ranks, n_boot=200, seed=0)
+        if summary.n_units == 0:
+            continue
+        rows.append(
+            Agreement(
+                name,
+                summary.n_units,
+                summary.n_raters,
+                summary.percent_agreement.format(),
+                summary.kappa.format(),
+                summary.ac1.format(),
+                summary.alpha.format(),
+            )
+        )
+    return rows
+
+
+def samples(ws: Workspace) -> list[Sample]:
+    """The newest tracked and front-door samples that exist."""
+    from jtai.sampling import FRONT_DOOR, TRACKED, latest_sample
+
+    found = [latest_sample(ws, kind) for kind in (TRACKED, FRONT_DOOR)]
+    return [s for s in found if s is not None]

@@ -1,0 +1,66 @@
+"""`jtai demo`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jtai.cli._common import JsonOption, console, err_console, print_json
+
+
+def demo(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Folder for the demo workspace (default: ./jtai-demo).", show_default=False),
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """Run the whole job on the fictional area in sample_data: load, link, sample, judge, report.
+
+    Builds a workspace in DIR from the shipped sample data, loads every extract, links
+    records into children, draws the tracked and front-door samples, imports the demo
+    judgements and findings, and renders the letter of findings, the evidence pack and the
+    self-assessment (PDF and HTML). Needs no network. Every run rebuilds DIR from scratch;
+    a non-empty folder that an earlier demo did not make is refused, never deleted.
+
+    Example: jtai demo ./jtai-demo
+    """
+    from jtai.report.demo import run_demo
+
+    target = directory or Path(os.environ.get("JTAI_DEMO_DIR") or "jtai-demo")
+
+    def show(name: str) -> None:
+        if not json:
+            err_console.print(f"[dim]- {name}...[/]", highlight=False)
+
+    result = run_demo(target, on_step=show)
+    if json:
+        print_json(
+            {
+                "workspace": str(result.root),
+                "steps": [
+                    {"step": s.name, "result": s.detail, "seconds": round(s.seconds, 2)} for s in result.steps
+                ],
+                "outputs": [
+                    {"report": name, "format": w.kind, "path": str(w.path)} for name, w in result.outputs
+                ],
+                "notes": result.skipped,
+            }
+        )
+        return
+    for step in result.steps:
+        console.print(f"{step.name}: {step.detail} ({step.seconds:.1f} s)", highlight=False)
+    for note in result.skipped:
+        console.print(f"Note: {note}", highlight=False)
+    console.print(f"\nDemo workspace: [bold]{result.root}[/]", highlight=False)
+    for name, written in result.outputs:
+        console.print(f"  {name} ({written.kind.upper()}): {written.path}", highlight=False)
+    console.print(f"\nNext: cd {result.root} && jtai sample show", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("demo")(demo)

@@ -1,0 +1,279 @@
+"""``jtai demo``: the whole job on the fictional area shipped in ``sample_data/``.
+
+Creates a workspace, loads every extract, links, draws the tracked and front-door samples,
+imports the demo judgements and findings, and renders the letter, the evidence pack and the
+self-assessment. Needs no network.
+
+The demo folder is rebuilt from scratch on every run: a folder holding the marker file
+``.jtai-demo`` (written by an earlier demo) is deleted first; any other non-empty folder is
+refused, so the demo never deletes a real workspace.
+
+Demo judgements and findings name cases by their place in the demo's samples ("tracked 3",
+"front_door 12"), never by pseudonym: pseudonyms depend on each workspace's own secret key.
+The demo writes copies with this workspace's pseudonyms, then imports them.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jtai.errors import ConflictError, JtaiError
+
+if TYPE_CHECKING:
+    from jtai.report.publish import Written
+    from jtai.workspace import Workspace
+
+MARKER = ".jtai-demo"
+SEED = 2018  # the seed of both demo samples: the same cases on every run and machine
+_POSITION = re.compile(r"^(tracked|front_door)\s+(\d+)$")
+_AGENCY_OF_FILE = {"annex_a": "csc"}
+
+
+@dataclass
+class DemoStep:
+    """One step of the demo and what it did."""
+
+    name: str
+    detail: str
+    seconds: float
+
+
+@dataclass
+class DemoResult:
+    """Where the demo put everything, and what it could not do."""
+
+    root: Path
+    steps: list[DemoStep] = field(default_factory=list)
+    outputs: list[tuple[str, Written]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def sample_data_dir() -> Path:
+    """The shipped sample data: installed package data, else the source tree's ``sample_data/``.
+
+    Raises:
+        JtaiError: neither place holds it (a broken installation).
+    """
+    packaged = Path(str(importlib.resources.files("jtai") / "_sample_data"))
+    for folder in (packaged, Path(__file__).resolve().parents[2] / "sample_data"):
+        if (folder / "inspection.yaml").is_file():
+            return folder.resolve()
+    raise JtaiError(
+        "The sample data is missing from this installation of jtai.",
+        hint="Reinstall jtai: pip install --force-reinstall jtai",
+    )
+
+
+def run_demo(
+    target: Path, *, data: Path | None = None, on_step: Callable[[str], None] | None = None
+) -> DemoResult:
+    """Run the whole job on the sample data in ``target``.
+
+    Args:
+        target: the demo folder (rebuilt; see the module's notes).
+        data: a folder laid out like ``sample_data/`` (default: the shipped sample data).
+        on_step: called with each step's name as it starts (for a progress display).
+
+    Raises:
+        ConflictError: ``target`` is a non-empty folder that an earlier demo did not create.
+    """
+    data = data or sample_data_dir()
+    result = DemoResult(target.expanduser().resolve())
+    say = on_step or (lambda _name: None)
+
+    def step(name: str, action: Callable[[], str]) -> None:
+        say(name)
+        started = time.perf_counter()
+        result.steps.append(DemoStep(name, action(), time.perf_counter() - started))
+
+    ws_box: list[Workspace] = []
+    step("Create the workspace", lambda: _create(result.root, data, ws_box))
+    ws = ws_box[0]
+    step("Load the extracts", lambda: _load(ws, data))
+    step("Link records into children", lambda: _link(ws))
+    step("Draw the samples", lambda: _sample(ws))
+    step("Import the demo judgements", lambda: _judgements(ws, data, result))
+    step("Write the demo findings", lambda: _findings(ws, data))
+    step("Render the reports", lambda: _reports(ws, result))
+    return result
+
+
+def _create(root: Path, data: Path, box: list[Workspace]) -> str:
+    from jtai import workspace
+
+    if root.exists() and any(root.iterdir()):
+        if not (root / MARKER).is_file():
+            raise ConflictError(
+                f"{root} is not empty and was not made by `jtai demo`, so the demo will not replace it.",
+                hint="Name an empty or new folder: jtai demo DIR",
+            )
+        shutil.rmtree(root)
+    config = _read_yaml(data / "inspection.yaml")
+    ws = workspace.create(
+        root,
+        area=str(config["area"]),
+        framework=str(config["framework"]),
+        fieldwork_start=config.get("fieldwork_start"),
+    )
+    _write_private(ws.config_path, (data / "inspection.yaml").read_text(encoding="utf-8"))
+    _write_private(root / MARKER, "Made by `jtai demo`: the next demo run deletes this folder.\n")
+    box.append(workspace.Workspace(ws.root))
+    return str(ws.root)
+
+
+def _load(ws: Workspace, data: Path) -> str:
+    from jtai.ingest import load_files
+    from jtai.ingest.layouts import AGENCIES
+
+    folder = data / "extracts" if (data / "extracts").is_dir() else data
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".csv", ".xlsx"})
+    read = accepted = quarantined = 0
+    for path in files:
+        agency = _AGENCY_OF_FILE.get(path.stem.lower(), path.stem.lower().split("_")[0])
+        if agency not in AGENCIES:
+            raise JtaiError(f"{path.name}: the demo cannot tell which agency this sample extract is from.")
+        loaded = load_files(ws, [path], agency=agency)
+        for problem in loaded.errors + loaded.rejected:
+            raise JtaiError(f"{problem.name}: the sample extract did not load ({problem.message}).")
+        read, accepted, quarantined = (
+            read + loaded.rows_read,
+            accepted + loaded.accepted,
+            quarantined + loaded.quarantined,
+        )
+    return f"{len(files)} files: {read:,} rows read = {accepted:,} accepted + {quarantined:,} quarantined"
+
+
+def _link(ws: Workspace) -> str:
+    from jtai.linkage import link
+
+    conn = ws.connect()
+    try:
+        summary = link(ws, conn)
+    finally:
+        conn.close()
+    pairs = summary.review_pairs
+    return f"{summary.records:,} records -> {summary.children:,} children ({pairs} pairs for review)"
+
+
+def _sample(ws: Workspace) -> str:
+    from jtai.sampling import draw_front_door, draw_tracked
+
+    tracked = draw_tracked(ws, seed=SEED)
+    front = draw_front_door(ws, seed=SEED)
+    return (
+        f"{len(tracked.picks)} tracked children (+{len(tracked.reserves)} reserves) "
+        f"of {tracked.frame_size:,}; "
+        f"{len(front.picks)} front-door contacts and referrals of {front.frame_size:,}; seed {SEED}"
+    )
+
+
+def positions(ws: Workspace) -> dict[str, str]:
+    """``tracked 1`` -> its pseudonym, ``front_door 1`` -> ..., from the newest samples."""
+    from jtai.sampling import FRONT_DOOR, TRACKED, latest_sample
+
+    found: dict[str, str] = {}
+    for kind in (TRACKED, FRONT_DOOR):
+        sample = latest_sample(ws, kind)
+        for n, member in enumerate(sample.picks if sample else [], start=1):
+            found[f"{kind} {n}"] = member.pseudonym
+    return found
+
+
+def _judgements(ws: Workspace, data: Path, result: DemoResult) -> str:
+    from jtai.frameworks import workspace_framework
+    from jtai.scoring.transfer import import_file
+
+    template = _read_yaml(data / "demo" / "judgements.yaml")
+    refs = positions(ws)
+    rows, slots, left_out = [], set(), 0
+    for row in template.get("judgements") or []:
+        case = refs.get(" ".join(str(row["case"]).split()))
+        slot = (case, row["criterion"], row["agency"], row.get("inspector"))
+        if case is None or slot in slots:
+            left_out += 1
+            continue
+        slots.add(slot)
+        rows.append({**{k: str(v) for k, v in row.items()}, "case": case})
+    path = ws.root / "demo-judgements.yaml"
+    _write_private(path, _dump_yaml({"judgements": rows}))
+    conn = ws.connect()
+    try:
+        done = import_file(
+            conn, workspace_framework(ws), path, key=ws.key, team=ws.config.get("team") or [], root=ws.root
+        )
+    finally:
+        conn.close()
+    if left_out:
+        result.skipped.append(
+            f"{left_out} demo judgements named a sample position or slot this sample does not have."
+        )
+    cases = len({r["case"] for r in rows})
+    return f"{done.written} judgements of {cases} cases ({left_out} left out)"
+
+
+def _findings(ws: Workspace, data: Path) -> str:
+    from jtai.report.authored import FINDINGS_FILE
+
+    refs = positions(ws)
+    text = (data / "demo" / "findings.yaml").read_text(encoding="utf-8")
+
+    def swap(match: re.Match[str]) -> str:
+        return refs.get(f"{match[1]} {match[2]}", match[0])
+
+    text = re.sub(r"\b(tracked|front_door) (\d+)\b", swap, text)
+    _write_private(ws.root / FINDINGS_FILE, text)
+    return str(ws.root / FINDINGS_FILE)
+
+
+def _reports(ws: Workspace, result: DemoResult) -> str:
+    from jtai.report.evidence import write_evidence
+    from jtai.report.guard import index_from_store
+    from jtai.report.letter import write_letter
+    from jtai.report.selfassess import write_self_assessment
+
+    conn = ws.connect()
+    try:
+        index = index_from_store(conn)
+    finally:
+        conn.close()
+    for name, writer in (
+        ("letter of findings", write_letter),
+        ("evidence pack", write_evidence),
+        ("self-assessment", write_self_assessment),
+    ):
+        for written in writer(ws, index=index):
+            result.outputs.append((name, written))
+    return f"{len(result.outputs)} files in {ws.reports_dir}"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise JtaiError(f"{path}: the sample data file is damaged.", hint="Reinstall jtai.")
+    return data
+
+
+def _dump_yaml(data: dict[str, Any]) -> str:
+    import yaml
+
+    return (
+        "# Written by `jtai demo` from sample_data/demo/judgements.yaml, with this workspace's pseudonyms.\n"
+        + str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    )
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)

@@ -1,0 +1,348 @@
+"""The evidence pack: the internal record of how the findings were reached.
+
+Marked OFFICIAL-SENSITIVE. Children appear by pseudonym only; the anonymity guard checks
+the pack like a publishable output, so a name typed into an evidence note is caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jtai.report import sources
+from jtai.report.parts import Figure, Part, Table
+from jtai.report.render import DocInfo, render_html
+from jtai.report.text import agency_heading, format_date, format_span
+
+if TYPE_CHECKING:
+    from jtai.frameworks import Framework
+    from jtai.report.guard import IdentifyingIndex
+    from jtai.report.publish import Written
+    from jtai.sampling import Sample
+    from jtai.workspace import Workspace
+
+MARKING = "OFFICIAL-SENSITIVE"
+KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
+
+
+def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> list[Part]:
+    """Every part of the evidence pack, read from the workspace."""
+    from jtai.report.quality import data_quality_part
+
+    graded = sources.final_judgements(conn)
+    return [
+        method_part(ws, fw, sources.samples(ws)),
+        judgements_part(fw, graded),
+        charts_part(ws, fw, conn, graded, sources.samples(ws)),
+        moderation_part(fw, sources.rater_judgements(conn)),
+        outcomes_part(fw, graded),
+        notes_part(fw, graded),
+        data_quality_part(conn),
+    ]
+
+
+def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
+    """How the cases were chosen: the framework, each sample's seed, frame and allocation."""
+    paragraphs = [
+        f"Framework: {fw.title} ({fw.id}). {fw.note}",
+        f"Fieldwork: between {format_span(ws.config['fieldwork_start'], ws.config['fieldwork_end'])}. "
+        f"The theme cohort is children with a theme event or risk flag in the {fw.cohort.window_months} "
+        "months before fieldwork.",
+    ]
+    subparts = []
+    for sample in samples:
+        label = "Tracked children" if sample.kind == "tracked" else "Front-door contacts and referrals"
+        unit = "children" if sample.kind == "tracked" else "contacts and referrals"
+        text = [
+            f"Sample {sample.id}: {len(sample.picks)} picks and {len(sample.reserves)} reserves drawn from "
+            f"{sample.frame_size:,} eligible {unit} with seed {sample.seed} (frame hash "
+            f"{sample.frame_hash[:16]}), {sample.created_at[:10]}.",
+            *(str(note) for note in sample.summary.get("notes", [])),
+        ]
+        if sample.summary.get("explanation"):
+            text.insert(1, str(sample.summary["explanation"]))
+        allocation = Table.build(
+            "Allocation by stratum",
+            ("Stratum", "Eligible", "Picked", "Reserves"),
+            (
+                (str(a["stratum"]).replace("_", " "), a["eligible"], a["picked"], a["reserves"])
+                for a in sample.allocation
+            ),
+            numeric=(1, 2, 3),
+        )
+        members = Table.build(
+            "Cases in the sample",
+            ("Case", "Role", "Stratum", "Why chosen"),
+            (
+                (
+                    m.pseudonym
+                    if sample.kind == "tracked"
+                    else f"{m.pseudonym} {m.record_ref or ''}".strip(),
+                    m.role,
+                    m.stratum,
+                    m.reason,
+                )
+                for m in sample.members
+            ),
+        )
+        subparts.append(Part(f"sample-{sample.id}", label, tuple(text), (allocation, members)))
+    missing = (
+        "" if samples else "No sample has been drawn yet (`jtai sample tracked`, `jtai sample front-door`)."
+    )
+    return Part("method", "Method", tuple(paragraphs), missing=missing, subparts=tuple(subparts))
+
+
+def judgement_table(fw: Framework, graded: list[sources.Graded], criteria: list[str], caption: str) -> Table:
+    """Counts of each grade per criterion and agency, for the given criteria."""
+    values = [g.id for g in fw.scale.grades] + [o.id for o in fw.scale.other]
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for g in graded:
+        if g.criterion in criteria:
+            counts.setdefault((g.criterion, g.agency), Counter())[g.value] += 1
+    order = {c: n for n, c in enumerate(criteria)}
+    rows = [
+        (criterion, agency_heading(agency), *(c.get(v, 0) for v in values), sum(c.values()))
+        for (criterion, agency), c in sorted(counts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+    ]
+    header = ("Criterion", "Agency", *(fw.label(v) for v in values), "Cases")
+    return Table.build(caption, header, rows, numeric=range(2, len(header)))
+
+
+def judgements_part(fw: Framework, graded: list[sources.Graded]) -> Part:
+    """Judgement tables per section: criterion x agency x grade."""
+    if not any(g.criterion != sources.CASE_QUESTION for g in graded):
+        return Part(
+            "judgements", "Judgements", missing="No judgements have been recorded yet (`jtai score`)."
+        )
+    tables = []
+    for section in fw.sections:
+        ids = [c.id for c in section.criteria]
+        if any(g.criterion in ids for g in graded):
+            tables.append(judgement_table(fw, graded, ids, section.title))
+    text = (
+        "Each cell counts cases. Where two inspectors graded the same case, the agreed (moderated) "
+        "judgement is counted, or the first inspector's until one is agreed.",
+    )
+    return Part("judgements", "Judgements", text, tuple(tables))
+
+
+def charts_part(
+    ws: Workspace,
+    fw: Framework,
+    conn: sqlite3.Connection,
+    graded: list[sources.Graded],
+    samples: list[Sample],
+) -> Part:
+    """Grade distribution by agency, the cohort's profile, missing episodes and return interviews."""
+    from jtai.report import charts
+    from jtai.store import report as queries
+
+    figures = []
+    grade_ids = [g.id for g in fw.scale.grades]
+    by_agency: dict[str, Counter[str]] = {}
+    for g in graded:
+        if g.value in grade_ids:
+            by_agency.setdefault(agency_heading(g.agency), Counter())[g.value] += 1
+    if by_agency:
+        agencies = sorted(by_agency)
+        series = {fw.label(v): [by_agency[a].get(v, 0) for a in agencies] for v in grade_ids}
+        data = Table.build(
+            "Grades by agency",
+            ("Agency", *series),
+            ((a, *(s[i] for s in series.values())) for i, a in enumerate(agencies)),
+            numeric=range(1, len(series) + 1),
+        )
+        figures.append(
+            Figure(
+                "Grades by agency (cases x criteria)",
+                charts.stacked_bars(agencies, series, title="Grades by agency"),
+                data,
+            )
+        )
+    tracked = next((s for s in samples if s.kind == "tracked"), None)
+    if tracked is not None:
+        profile: dict[str, dict[str, int]] = {
+            "Risk type": {str(a["stratum"]): int(a["eligible"]) for a in tracked.allocation}
+        }
+        for dimension, levels in tracked.summary.get("coverage", {}).items():
+            profile[dimension.replace("_", " ").capitalize()] = {str(k): int(v[0]) for k, v in levels.items()}
+        rows = [
+            (dim, level.replace("_", " "), n)
+            for dim, levels in profile.items()
+            for level, n in levels.items()
+        ]
+        data = Table.build("The cohort's profile", ("Dimension", "Group", "Children"), rows, numeric=(2,))
+        figures.append(
+            Figure(
+                "The theme cohort's profile (eligible children)",
+                charts.grouped_counts(profile, title="Cohort profile"),
+                data,
+            )
+        )
+    end: dt.date = ws.config["fieldwork_start"]
+    start = dt.date(end.year - 1, end.month, 1)
+    events = queries.events_between(
+        conn, ("missing_episode", "return_home_interview"), start.isoformat(), end.isoformat()
+    )
+    if events:
+        months = sorted({str(r["month"]) for r in events})
+        index = {(str(r["month"]), str(r["event_type"])): int(r["n"]) for r in events}
+        series = {
+            "Missing episodes": [index.get((m, "missing_episode"), 0) for m in months],
+            "Return home interviews": [index.get((m, "return_home_interview"), 0) for m in months],
+        }
+        data = Table.build(
+            "Missing episodes and return home interviews by month",
+            ("Month", *series),
+            ((m, *(s[i] for s in series.values())) for i, m in enumerate(months)),
+            numeric=(1, 2),
+        )
+        figures.append(
+            Figure(
+                f"Missing episodes and return home interviews, {format_date(start)} to {format_date(end)}",
+                charts.monthly_lines(months, series, title="Missing episodes and return home interviews"),
+                data,
+            )
+        )
+    missing = "" if figures else "Nothing to chart yet: no judgements, samples or missing episodes."
+    return Part("charts", "Charts", figures=tuple(figures), missing=missing)
+
+
+def moderation_part(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> Part:
+    """Agreement between inspectors who graded the same cases blind."""
+    rows = sources.agreement(fw, ratings)
+    if not rows:
+        return Part(
+            "moderation",
+            "Moderation",
+            missing="No case was graded by two inspectors, so there is no agreement to report.",
+        )
+    table = Table.build(
+        "Agreement between inspectors (95% confidence intervals)",
+        (
+            "Criterion",
+            "Items",
+            "Inspectors",
+            "Percent agreement",
+            "Weighted kappa",
+            "Gwet's AC1",
+            "Krippendorff's alpha",
+        ),
+        ((r.criterion, r.items, r.raters, r.percent, r.kappa, r.ac1, r.alpha) for r in rows),
+        numeric=(1, 2),
+    )
+    return Part(
+        "moderation",
+        "Moderation",
+        ("Items are case x agency pairs graded by two or more inspectors.",),
+        (table,),
+    )
+
+
+def outcomes_part(fw: Framework, graded: list[sources.Graded]) -> Part:
+    """How many children were safer because of what the agencies did."""
+    counts = sources.outcome_counts(fw, graded)
+    total = sum(counts.values())
+    if not total:
+        return Part(
+            "outcomes", "Children safer", missing="The case question has not been answered for any case yet."
+        )
+    table = Table.build(
+        fw.case_question.text,
+        ("Answer", "Cases", "Share"),
+        (
+            (a.label, counts.get(a.id, 0), f"{counts.get(a.id, 0) / total:.0%}")
+            for a in fw.case_question.answers
+        ),
+        numeric=(1, 2),
+    )
+    return Part(
+        "outcomes",
+        "Children safer",
+        (f"{total} cases answered the question: {fw.case_question.text}",),
+        (table,),
+    )
+
+
+def notes_part(fw: Framework, graded: list[sources.Graded]) -> Part:
+    """Every evidence note, case by case (pseudonyms only)."""
+    by_case: dict[str, list[str]] = {}
+    for g in graded:
+        if g.note.strip():
+            what = "Is the child safer?" if g.criterion == sources.CASE_QUESTION else g.criterion
+            where = "" if g.criterion == sources.CASE_QUESTION else f", {agency_heading(g.agency)}"
+            by_case.setdefault(g.case, []).append(f"{what}{where} ({fw.label(g.value)}): {g.note}")
+    if not by_case:
+        return Part("notes", "Evidence notes", missing="No evidence notes have been recorded yet.")
+    subparts = tuple(
+        Part(f"notes-{case}", case, items=tuple(notes)) for case, notes in sorted(by_case.items())
+    )
+    return Part(
+        "notes",
+        "Evidence notes",
+        (f"{sum(map(len, by_case.values()))} notes on {len(by_case)} cases.",),
+        subparts=subparts,
+    )
+
+
+def evidence_html(ws: Workspace, parts: list[Part], fw: Framework, *, paged: bool) -> str:
+    """The evidence pack as HTML."""
+    area = str(ws.config["area"])
+    doc = DocInfo(
+        title=f"Evidence pack: joint targeted area inspection of {area}",
+        authors=tuple(i.name for i in fw.inspectorates),
+        description=f"Internal evidence pack for {fw.title}, {area}.",
+        running_header=f"{MARKING} - Evidence pack: {area}",
+        marking=MARKING,
+    )
+    intro = (
+        f"This pack records how the findings of the joint targeted area inspection of {area} were reached. "
+        "Children are named by pseudonym only. It is not for publication.",
+    )
+    return render_html("pack.html.j2", doc, paged=paged, heading=doc.title, intro=intro, parts=parts)
+
+
+def write_evidence(
+    ws: Workspace, *, pdf: Path | None = None, html: Path | None = None, index: IdentifyingIndex | None = None
+) -> list[Written]:
+    """Render the evidence pack and write it (both formats to ``reports/`` if none named).
+
+    Raises:
+        IdentifyingDataError: the pack would hold a name, identifier, date of birth or postcode.
+    """
+    from jtai.frameworks import workspace_framework
+    from jtai.report.publish import default_targets, publish
+
+    fw = workspace_framework(ws)
+    conn = ws.connect()
+    try:
+        parts = evidence_parts(ws, fw, conn)
+    finally:
+        conn.close()
+    pdf, html = default_targets(ws, "evidence-pack", pdf, html)
+    return publish(
+        ws,
+        what="The evidence pack",
+        html=lambda paged: evidence_html(ws, parts, fw, paged=paged),
+        pdf_path=pdf,
+        html_path=html,
+        public=settings_phrases(ws, fw),
+        index=index,
+    )
+
+
+def settings_phrases(ws: Workspace, fw: Framework) -> list[str]:
+    """Text written from the workspace settings and framework (not searched by the guard)."""
+    config = ws.config
+    phrases = [str(config["area"]), fw.title, *(i.name for i in fw.inspectorates)]
+    for key in ("fieldwork_start", "fieldwork_end"):
+        day = config.get(key)
+        if isinstance(day, dt.date):
+            phrases += [format_date(day), f"{day.day} {day:%B}", day.isoformat()]
+    for person in [*(config.get("team") or []), *(config.get("signatories") or [])]:
+        if isinstance(person, dict) and person.get("name"):
+            phrases.append(str(person["name"]))
+    return phrases
