@@ -162,3 +162,29 @@ EXPECTED_2018 = [
     ("child-023", "reserve"),
 ]
 EXPECTED_HASH = "7ba0792b1c9489a9ce88f1675b555e812f6ab07c0f39f3159db8e25d43231179"
+
+
+def test_distinct_children_where_a_stratum_allows() -> None:
+    """A proportional draw with `distinct` takes each child once while other children remain."""
+    frame = pd.DataFrame(
+        {
+            "key": [f"R{i:03d}" for i in range(12)],
+            "child": [f"c{i // 2}" for i in range(12)],
+            "risk_type": ["cse"] * 12,
+            "age_band": ["0-9"] * 12,
+        }
+    )
+    for seed in range(30):
+        draw = draw_stratified(
+            frame,
+            dimensions=["risk_type", "age_band"],
+            levels={},
+            n=6,
+            reserves=0,
+            seed=seed,
+            hash_columns=["key"],
+            spread=False,
+            distinct="child",
+        )
+        children = [frame.at[m.row, "child"] for m in draw.members]
+        assert sorted(children) == [f"c{i}" for i in range(6)]

@@ -211,7 +211,7 @@ def test_outcome_texts() -> None:
 
 
 def test_front_door_frame_derives_outcomes() -> None:
-    """Outcomes come from the record, Annex A's NFA column, later events within 45 days, else NFA."""
+    """Outcomes come from the record, Annex A's NFA column, later steps within 45 days, else NFA."""
     df = records(
         {
             "child_id": "c1",
@@ -229,7 +229,7 @@ def test_front_door_frame_derives_outcomes() -> None:
             "child_id": "c4",
             "event_type": "referral",
             "event_date": "2018-02-01",
-            "extra": '{"Referral NFA?": "a) Yes"}',
+            "extra": '{"referral_nfa": "a) Yes"}',
         },
         {"child_id": "c5", "event_type": "contact", "event_date": "2017-01-01", "source": "6"},
         {"child_id": "c6", "event_type": "contact", "source": "6"},
@@ -237,16 +237,45 @@ def test_front_door_frame_derives_outcomes() -> None:
     frame, counts = build_front_door(df, FrontDoorSpec(START))
     assert frame["record_id"].tolist() == [1, 2, 5, 7]
     assert frame["source"].tolist() == ["police", "schools", "health", "other"]
-    assert frame["outcome"].tolist() == [
-        "no further action",
-        "section 47",
-        "no further action",
-        "no further action",
-    ]
     assert frame["reason"].tolist() == [
         "contact from police; no further action",
         "referral from schools; section 47 (from later records)",
-        "contact from health; no further action (from later records)",
+        "contact from health; no further action (no later step recorded)",
         "referral from other source; no further action",
     ]
-    assert counts == {"in_window": 4, "no_source": 1, "derived": 2, "undated": 1}
+    assert counts == {
+        "in_window": 4,
+        "no_source": 1,
+        "from_later_records": 1,
+        "no_later_step": 1,
+        "undated": 1,
+    }
+
+
+def test_front_door_next_steps() -> None:
+    """A contact then a referral means assessment; a MASH decision gives its outcome; NFA "no" is a floor."""
+    df = records(
+        {"child_id": "c1", "event_type": "contact", "event_date": "2018-01-01", "source": "6"},
+        {"child_id": "c1", "event_type": "referral", "event_date": "2018-01-02", "source": "6"},
+        {"child_id": "c2", "event_type": "contact", "event_date": "2018-01-01", "source": "6"},
+        {
+            "child_id": "c2",
+            "event_type": "mash_decision",
+            "event_date": "2018-01-02",
+            "outcome": "Early help",
+        },
+        {
+            "child_id": "c3",
+            "event_type": "referral",
+            "event_date": "2018-01-01",
+            "extra": '{"referral_nfa": "no"}',
+        },
+        {"child_id": "c3", "event_type": "early_help", "event_date": "2018-01-05"},
+    )
+    frame, _ = build_front_door(df, FrontDoorSpec(START))
+    assert dict(zip(frame["record_id"], frame["outcome"], strict=True)) == {
+        1: "assessment",
+        2: "no further action",
+        3: "early help",
+        5: "assessment",
+    }

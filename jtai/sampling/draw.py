@@ -120,6 +120,7 @@ def draw_stratified(
     hash_columns: Sequence[str],
     spread: bool,
     when_short: str = "order",
+    distinct: str | None = None,
 ) -> Draw:
     """Draw picks and reserves from ``frame``, stratified on ``dimensions``.
 
@@ -140,6 +141,8 @@ def draw_stratified(
         hash_columns: the columns that identify the frame for its hash.
         spread: cover the other dimensions inside each group (tracked sampling).
         when_short: passed to :func:`allocate`.
+        distinct: a column (the child) of which, where a stratum allows, each value is
+            taken once (proportional draws only).
     """
     if not frame["key"].is_monotonic_increasing:
         frame = frame.sort_values("key", kind="stable")
@@ -157,8 +160,14 @@ def draw_stratified(
     if spread:
         members = _spread(cells, groups, quotas, u, reserves)
     else:
+        owner = frame[distinct].astype("string").fillna("").tolist() if distinct else None
+        used: set[str] = set()
         for group, quota in zip(groups, quotas, strict=True):
             rows = cells[group]
+            if owner is not None:
+                # one unit per child where the cell allows: a child's contact and the referral
+                # that followed it are one journey through the front door
+                rows = _one_per_owner(rows, owner, used, quota + reserves if quota else 0)
             label = CELL_SEPARATOR.join(group)
             members += [Drawn(r, PICK, group[0], label) for r in rows[:quota]]
             if quota:
@@ -180,6 +189,19 @@ def draw_stratified(
         left = [str(a["stratum"]) for a in allocation if a["eligible"] and not a["picked"]]
         notes.append(f"{len(left)} non-empty strata have no pick (n is too small): {', '.join(left)}.")
     return Draw(members, allocation, frame_hash(frame, hash_columns), notes)
+
+
+def _one_per_owner(rows: list[int], owner: list[str], used: set[str], wanted: int) -> list[int]:
+    """Rows reordered so the first ``wanted`` belong to distinct owners not yet used, if possible."""
+    first: list[int] = []
+    later: list[int] = []
+    for r in rows:
+        if len(first) < wanted and owner[r] not in used:
+            first.append(r)
+            used.add(owner[r])
+        else:
+            later.append(r)
+    return first + later
 
 
 def _cells(frame: pd.DataFrame, dims: list[str], u: np.ndarray) -> dict[tuple[str, ...], list[int]]:

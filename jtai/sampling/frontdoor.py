@@ -21,7 +21,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SOURCES = ("police", "schools", "health", "other")
-OUTCOMES = ("no further action", "early help", "assessment", "section 47")
+OUTCOMES = ("no further action", "early help", "assessment", "section 47")  # least to most intensive
+NFA = OUTCOMES[0]
+RECORDED = "recorded"
+LATER = "later records"
+NO_LATER_STEP = "no later step"
 FOLLOW_UP_DAYS = 45
 FRONT_DOOR_COLUMNS = (
     "key",
@@ -31,7 +35,7 @@ FRONT_DOOR_COLUMNS = (
     "event_date",
     "source",
     "outcome",
-    "outcome_derived",
+    "outcome_basis",
     "reason",
 )
 
@@ -99,8 +103,9 @@ def build_front_door(records: pd.DataFrame, spec: FrontDoorSpec) -> tuple[pd.Dat
 
     Returns:
         The frame (columns :data:`FRONT_DOOR_COLUMNS`) and counts: ``in_window``,
-        ``no_source`` (source not recorded, counted as other), ``derived`` (outcome taken
-        from later records), ``undated`` (front-door records with no date, left out).
+        ``no_source`` (source not recorded, counted as other), ``from_later_records``
+        (outcome taken from what happened next), ``no_later_step`` (no outcome and no next
+        step: counted as no further action), ``undated`` (no date, left out).
     """
     import pandas as pd
 
@@ -108,51 +113,66 @@ def build_front_door(records: pd.DataFrame, spec: FrontDoorSpec) -> tuple[pd.Dat
     inside, undated = in_window(df, spec.window_start, spec.fieldwork_start)
     kind = df["event_type"].isin(spec.event_types)
     rows = df[kind & inside].copy()
-    rows["source_group"] = [source_group(v) for v in rows["source"]]
-    recorded = [outcome_group(v) for v in rows["outcome"]]
-    if "extra" in rows.columns:
-        recorded = [r if r else _nfa_column(x) for r, x in zip(recorded, rows["extra"], strict=True)]
-    rows["outcome_group"] = pd.Series(recorded, index=rows.index, dtype="object")
-    missing = rows["outcome_group"].isna()
-    later = _later_outcomes(df, rows[missing])
-    rows.loc[missing, "outcome_group"] = rows.loc[missing, "id"].map(later).fillna("no further action")
+    recorded = [outcome_group(v) for v in rows["outcome"].tolist()]
+    nfa = rows["extra"].tolist() if "extra" in rows.columns else [None] * len(rows)
+    floors = [None if r else _nfa_column(x) for r, x in zip(recorded, nfa, strict=True)]
+    recorded = [r or (f if f == NFA else None) for r, f in zip(recorded, floors, strict=True)]
+    later = _later_outcomes(df, rows[[r is None for r in recorded]])
+    outcomes, basis = [], []
+    for rid, own, floor in zip(rows["id"].tolist(), recorded, floors, strict=True):
+        found = later.get(int(rid))
+        if own:
+            outcomes.append(own)
+            basis.append(RECORDED)
+        elif found or floor:
+            outcomes.append(max((o for o in (found, floor) if o), key=OUTCOMES.index))
+            basis.append(LATER)
+        else:
+            outcomes.append(NFA)
+            basis.append(NO_LATER_STEP)
     frame = pd.DataFrame(
         {
-            "key": ["R" + str(int(i)).zfill(12) for i in rows["id"]],
-            "child_id": rows["child"].to_numpy(),
-            "record_id": rows["id"].astype(int).to_numpy(),
-            "event_type": rows["event_type"].to_numpy(),
-            "event_date": rows["event_date"].to_numpy(),
-            "source": rows["source_group"].to_numpy(),
-            "outcome": rows["outcome_group"].to_numpy(),
-            "outcome_derived": missing.to_numpy(),
-        }
+            "key": ["R" + str(int(i)).zfill(12) for i in rows["id"].tolist()],
+            "child_id": rows["child"].tolist(),
+            "record_id": [int(i) for i in rows["id"].tolist()],
+            "event_type": rows["event_type"].tolist(),
+            "event_date": rows["event_date"].tolist(),
+            "source": [source_group(v) for v in rows["source"].tolist()],
+            "outcome": outcomes,
+            "outcome_basis": basis,
+        },
+        dtype=object,
     )
     frame["reason"] = [
-        front_door_reason(e, s, o, d)
-        for e, s, o, d in zip(
-            frame["event_type"], frame["source"], frame["outcome"], frame["outcome_derived"], strict=True
+        front_door_reason(e, s, o, b)
+        for e, s, o, b in zip(
+            frame["event_type"], frame["source"], frame["outcome"], frame["outcome_basis"], strict=True
         )
     ]
     frame = frame.sort_values("key", kind="stable").reset_index(drop=True)
     counts = {
         "in_window": len(frame),
         "no_source": int(rows["source"].isna().sum()),
-        "derived": int(missing.sum()),
+        "from_later_records": basis.count(LATER),
+        "no_later_step": basis.count(NO_LATER_STEP),
         "undated": int((kind & undated).sum()),
     }
     return frame.loc[:, list(FRONT_DOOR_COLUMNS)], counts
 
 
-def front_door_reason(event_type: str, source: str, outcome: str, derived: bool) -> str:
+def front_door_reason(event_type: str, source: str, outcome: str, basis: str) -> str:
     """``"referral from police; section 47 (from later records)"``."""
     src = "other source" if source == "other" else source
-    how = " (from later records)" if derived else ""
+    how = {LATER: " (from later records)", NO_LATER_STEP: " (no later step recorded)"}.get(basis, "")
     return f"{event_type.replace('_', ' ')} from {src}; {outcome}{how}"
 
 
 def _nfa_column(extra: Any) -> str | None:
-    """Annex A List 3's "Referral NFA?" column, kept in ``extra`` by ingest."""
+    """Annex A List 3's "Referral NFA?" column, kept in ``extra`` by ingest.
+
+    Returns ``no further action`` for yes, ``assessment`` (the least a referral that was
+    not closed led to) for no, else None.
+    """
     if not isinstance(extra, str) or "nfa" not in extra.lower():
         return None
     try:
@@ -165,36 +185,65 @@ def _nfa_column(extra: Any) -> str | None:
         if "nfa" in str(name).lower():
             answer = re.sub(r"^\s*[a-z]\)\s*", "", str(value).strip().lower())
             if answer in ("yes", "y"):
-                return "no further action"
+                return NFA
             if answer in ("no", "n"):
                 return "assessment"
     return None
 
 
 def _later_outcomes(df: pd.DataFrame, rows: pd.DataFrame) -> dict[int, str]:
-    """Record id -> the most intensive next step of the same child within the follow-up days."""
+    """Record id -> the most intensive next step of the same child within the follow-up days.
+
+    Next steps are section 47 work, assessments, early help, and the outcome of a MASH
+    decision; for a contact, a referral counts as leading to an assessment.
+    """
     import pandas as pd
 
     if rows.empty:
         return {}
     step_of = {event: step for step, events in _NEXT_STEPS.items() for event in events}
-    rank = {step: i for i, step in enumerate(_NEXT_STEPS)}
-    later = df.loc[df["event_type"].isin(step_of), ["child", "event_type", "event_date"]]
+    later = df.loc[df["event_type"].isin([*step_of, "mash_decision", "referral"])]
+    steps = [
+        (outcome_group(o) if e == "mash_decision" else step_of.get(e, "assessment"))
+        for e, o in zip(later["event_type"].tolist(), later["outcome"].tolist(), strict=True)
+    ]
     later = later.assign(
-        step=later["event_type"].map(step_of),
+        step=pd.Series(steps, index=later.index, dtype=object),
         when=pd.to_datetime(later["event_date"], errors="coerce", format="%Y-%m-%d"),
-    ).dropna(subset=["when"])
-    base = rows[["id", "child", "event_date"]].assign(
-        start=pd.to_datetime(rows["event_date"], errors="coerce", format="%Y-%m-%d")
+    ).dropna(subset=["when", "step"])
+    base = rows[["id", "child", "event_type"]].rename(columns={"event_type": "own_type"})
+    base = base.assign(start=pd.to_datetime(rows["event_date"], errors="coerce", format="%Y-%m-%d"))
+    joined = base.merge(
+        later[["id", "child", "event_type", "step", "when"]], on="child", suffixes=("", "_next")
     )
-    joined = base.merge(later[["child", "step", "when"]], on="child", how="inner")
     limit = joined["start"] + pd.Timedelta(days=FOLLOW_UP_DAYS)
-    joined = joined[(joined["when"] >= joined["start"]) & (joined["when"] <= limit)]
+    keep = (
+        (joined["when"] >= joined["start"]) & (joined["when"] <= limit) & (joined["id"] != joined["id_next"])
+    )
+    keep &= (joined["event_type"] != "referral") | (joined["own_type"] == "contact")
+    joined = joined[keep]
     if joined.empty:
         return {}
-    joined = joined.assign(r=joined["step"].map(rank)).sort_values(["id", "r"], kind="stable")
+    joined = joined.assign(r=joined["step"].map(OUTCOMES.index)).sort_values(
+        ["id", "r"], ascending=[True, False]
+    )
     best = joined.drop_duplicates("id")
-    return {int(i): str(s) for i, s in zip(best["id"], best["step"], strict=True)}
+    return {int(i): str(s) for i, s in zip(best["id"].tolist(), best["step"].tolist(), strict=True)}
+
+
+def explain(counts: dict[str, int], spec: FrontDoorSpec) -> str:
+    """One sentence on the frame: how many, and how sources and outcomes were filled in."""
+    parts = [f"{counts['in_window']:,} {' and '.join(spec.event_types)} records from {window_text(spec)}"]
+    if counts["no_source"]:
+        parts.append(f"{counts['no_source']:,} have no source recorded (counted as other)")
+    if counts["from_later_records"]:
+        parts.append(f"{counts['from_later_records']:,} outcomes are taken from what happened next")
+    if counts["no_later_step"]:
+        parts.append(
+            f"{counts['no_later_step']:,} have no outcome and no later step within {FOLLOW_UP_DAYS} days "
+            "(counted as no further action)"
+        )
+    return "; ".join(parts) + "."
 
 
 def window_text(spec: FrontDoorSpec) -> str:

@@ -22,8 +22,15 @@ if TYPE_CHECKING:
     from jtai.workspace import Workspace
 
 TRACKED_HASH_COLUMNS = ("key", "age", "age_band", "sex", "risk_type", "agencies", "agencies_involved")
-FRONT_DOOR_HASH_COLUMNS = ("key", "child_id", "event_type", "event_date", "source", "outcome")
-_EXCLUDE_HEADERS = {"pseudonym", "child", "case", "child_id", "id", "reference", "ref"}
+FRONT_DOOR_HASH_COLUMNS = (
+    "key",
+    "child_id",
+    "event_type",
+    "event_date",
+    "source",
+    "outcome",
+    "outcome_basis",
+)
 
 
 def fieldwork_start(ws: Workspace) -> dt.date:
@@ -63,6 +70,7 @@ def draw_tracked(
         ConfigError: fieldwork_start is not set, or the framework is invalid.
     """
     from jtai.frameworks import workspace_framework
+    from jtai.sampling.exclude import read_exclusions
     from jtai.sampling.frame import build_frame, child_keys
     from jtai.store import sampling as store
 
@@ -74,7 +82,7 @@ def draw_tracked(
     try:
         records = _records(conn)
         keys = set(child_keys(records).dropna())
-        excluded, unmatched = _read_exclusions(ws, exclude, keys) if exclude else (set(), [])
+        excluded, unmatched = read_exclusions(ws.key, exclude, keys) if exclude else (set(), [])
         frame, count = build_frame(records, rule, spec, exclude=excluded)
         if frame.empty:
             raise NotFoundError(
@@ -157,7 +165,7 @@ def draw_front_door(
             there are outside it).
     """
     from jtai.frameworks import workspace_framework
-    from jtai.sampling.frontdoor import OUTCOMES, SOURCES, build_front_door, window_text
+    from jtai.sampling.frontdoor import OUTCOMES, SOURCES, build_front_door, explain, window_text
     from jtai.store import sampling as store
 
     fw = workspace_framework(ws)
@@ -185,6 +193,7 @@ def draw_front_door(
             hash_columns=FRONT_DOOR_HASH_COLUMNS,
             spread=False,
             when_short="largest",
+            distinct="child_id",
         )
         unlinked = int(records["child_id"].isna().sum())
         notes = list(draw.notes)
@@ -203,7 +212,12 @@ def draw_front_door(
             "fieldwork_start": spec.fieldwork_start.isoformat(),
             "window_start": spec.window_start.isoformat(),
         }
-        summary = {"allocation": draw.allocation, "counts": counts, "notes": notes}
+        summary = {
+            "allocation": draw.allocation,
+            "counts": counts,
+            "explanation": explain(counts, spec),
+            "notes": notes,
+        }
         sample_id = store.insert_sample(
             conn,
             kind=FRONT_DOOR,
@@ -317,29 +331,6 @@ def _coverage(frame: pd.DataFrame, draw: Draw, dims: list[str]) -> dict[str, dic
         }
         for d in dims
     }
-
-
-def _read_exclusions(ws: Workspace, path: Path, keys: set[str]) -> tuple[set[str], list[str]]:
-    """The child keys a file names (pseudonyms or child ids), and the lines that name none."""
-    from jtai.errors import InputError
-
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("cannot be read as UTF-8 text.", file=str(path)) from exc
-    by_pseudonym = {pseudonym(ws.key, k): k for k in keys}
-    found: set[str] = set()
-    unmatched: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        entry = line.split(",")[0].strip().strip('"')
-        if not entry or entry.startswith("#") or (number == 1 and entry.lower() in _EXCLUDE_HEADERS):
-            continue
-        key = by_pseudonym.get(entry.upper()) or (entry if entry in keys else None)
-        if key is None:
-            unmatched.append(str(number))
-        else:
-            found.add(key)
-    return found, unmatched
 
 
 def _load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
