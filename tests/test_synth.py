@@ -107,8 +107,11 @@ def test_truth_names_every_row_and_its_child(area: Path) -> None:
             child = children[true["child_id"]]
             if not true["noise"] and not true["fault"]:
                 assert (row["first_name"], row["last_name"], row["dob"], row["postcode"]) == (
-                    child["first_name"], child["last_name"], child["dob"], child["postcode"]
-                )  # fmt: skip
+                    child["first_name"],
+                    child["last_name"],
+                    child["dob"],
+                    child["postcode"],
+                )
 
 
 def _persons(area: Path) -> dict[tuple[str, str], dict[str, str]]:
@@ -209,3 +212,48 @@ def test_no_noise_means_identities_are_exact(tmp_path: Path) -> None:
     """With --no-noise every record's identity is the child's true identity."""
     generate(tmp_path, options_for(children=500, seed=4, noise=False, faults=False))
     assert all(not r["noise"] and not r["fault"] for r in _rows(tmp_path / "truth/truth.csv"))
+
+
+def test_theme_events_belong_to_the_cohort(area: Path) -> None:
+    """Only cohort children carry theme flags or missing episodes; each is known to several agencies."""
+    children = {r["child_id"]: r for r in _rows(area / "truth/children.csv")}
+    theme = {"cse", "criminal_exploitation", "gang", "missing", "child_missing_education"}
+    agencies = defaultdict(set)
+    for name in AGENCY_FILES.values():
+        rows = _rows(area / "extracts" / name)
+        for true, row in zip(
+            (t for t in _rows(area / "truth/truth.csv") if t["file"] == name), rows, strict=True
+        ):
+            themed = set(row["flags"].split(";")) & theme or row["event_type"] in (
+                "missing_episode",
+                "child_missing_education",
+            )
+            if themed and not true["fault"]:
+                assert children[true["child_id"]]["risk_type"], (name, true["row"])
+            agencies[true["child_id"]].add(true["agency"])
+    cohort = [c for c in children if children[c]["risk_type"]]
+    assert all(len(agencies[c]) >= 3 and "csc" in agencies[c] for c in cohort)
+
+
+def test_cli_writes_the_area_and_reports_json(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`jtai synth --json` writes the files and prints their row counts and faults."""
+    import json
+
+    result = run("synth", str(tmp_path / "area"), "--children", "200", "--seed", "9", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["children"] == 200 and len(data["faults"]) == 8
+    assert data["records"] == sum(data["rows"].values())
+    assert sorted(p.name for p in (tmp_path / "area/extracts").iterdir()) == sorted(
+        [*AGENCY_FILES.values(), "annex_a.xlsx"]
+    )
+
+
+def test_cli_rejects_a_bad_rate(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An unknown --rate name is a usage error that lists the known names."""
+    result = run("synth", str(tmp_path / "area"), "--rate", "typos=0.1")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "Error: --rate 'typos=0.1' is not NAME=VALUE with a known NAME. Known names:"
+    )
+    assert not (tmp_path / "area").exists()

@@ -15,7 +15,7 @@ RATES: dict[str, tuple[float, str]] = {
     "typo_last_name": (0.03, "agency person records whose surname has one keyboard slip"),
     "nickname": (0.15, "records of a child with a common short form (Alexander/Alex) using it"),
     "dob_swap": (0.02, "records whose birth date has day and month swapped (where both are 1-12)"),
-    "surname_change": (0.02, "records holding another surname (a step-parent's, a double-barrel)"),
+    "surname_change": (0.02, "records holding another surname (a step-parent's or the other parent's)"),
     "postcode_move": (0.08, "records holding the family's previous postcode after a move"),
     "police_duplicate": (0.05, "children known to police who have a second police person record"),
     "nhs_missing.csc": (0.10, "children's social care records without an NHS number"),
@@ -25,7 +25,10 @@ RATES: dict[str, tuple[float, str]] = {
     "nhs_missing.yos": (0.40, "youth justice records without an NHS number"),
     "nhs_missing.probation": (0.80, "probation records without an NHS number"),
     "twins": (0.03, "children who have a twin (same surname, birth date, postcode): must NOT link"),
-    "namesakes": (0.01, "children given the name of an unrelated child born near the same date"),
+    "namesakes": (
+        0.01,
+        "children given the full name of an unrelated child born within 60 days: must NOT link",
+    ),
     "cohort": (0.03, "children in the theme cohort (at risk of exploitation or going missing)"),
 }
 

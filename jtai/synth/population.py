@@ -91,7 +91,7 @@ def build(rng: np.random.Generator, cfg: SynthConfig) -> Population:
         rng, household, dob, sex, first_name, ethnicity, round(cfg.rates["twins"] * n_children / 2)
     )
     namesake_of = _make_namesakes(rng, household, dob, sex, first_name, last_name, twin_of, cfg)
-    dob = np.maximum(dob, start - int(21 * DAYS_PER_YEAR))
+    dob = np.clip(dob, start - int(21 * DAYS_PER_YEAR), start - 1)  # namesakes are born, too
     age = _age_years(dob, cfg)
 
     risk_names = tuple(cfg.risk_types)
