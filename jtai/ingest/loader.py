@@ -136,7 +136,7 @@ def _load_one(
         return fr
     stored = _keep_copy(ws, data, sha, path.suffix)
     total = sum(len(v.records) + len(v.quarantine) for _, v in outcomes)
-    with transaction(conn):
+    with store.bulk_load(conn), transaction(conn):
         fr.file_id = store.add_file(
             conn,
             sha256=sha,
@@ -149,13 +149,19 @@ def _load_one(
             loaded_by=_user(),
         )
         done = 0
-        for table, outcome in outcomes:
-            done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
-            store.add_sheet(
-                conn, fr.file_id, table.name, outcome.rows_read, len(outcome.records), len(outcome.quarantine)
-            )
-    seen[sha] = name
-    return fr
+        with store.deferred_indexes(conn, total):
+            for table, outcome in outcomes:
+                done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
+                store.add_sheet(
+                    conn,
+                    fr.file_id,
+                    table.name,
+                    outcome.rows_read,
+                    len(outcome.records),
+                    len(outcome.quarantine),
+                )
+        seen[sha] = name
+        return fr
 
 
 def _read(
@@ -231,22 +237,35 @@ def _write(
     done: int,
     total: int,
 ) -> int:
+    import itertools
+
     frame = outcome.records
+    n = len(frame)
+    subject = str(frame["subject"].iloc[0]) if n else "child"
+    names: list[str] = ["file_id", "sheet", "agency", "subject"]
+    constants: list[Any] = [file_id, sheet, agency, subject]
     columns: list[list[Any]] = []
     for col in frame.columns:
+        values = frame[col]
         if col == "source_row":
-            columns.append(frame[col].astype("int64").tolist())
+            names.append(col)
+            columns.append(values.astype("int64").tolist())
+        elif col == "subject":
+            continue
         elif col == "extra":
-            columns.append(frame[col].tolist())
+            if values.notna().any():
+                names.append(col)
+                columns.append(values.tolist())
         else:
-            values = frame[col]
-            columns.append(values.where(values != "", None).tolist())
-    n = len(frame)
+            column = _pylist(values)
+            if column is not None:
+                names.append(col)
+                columns.append(column)
     for start in range(0, n, CHUNK_ROWS):
         stop = min(n, start + CHUNK_ROWS)
-        parts = [c[start:stop] for c in columns]
-        rows = zip(*parts, strict=True)
-        store.add_records(conn, ((file_id, sheet, r[0], agency, *r[1:]) for r in rows))
+        parts = [itertools.repeat(c, stop - start) for c in constants]
+        parts += [c[start:stop] for c in columns]
+        store.add_records(conn, names, zip(*parts))
         done += stop - start
         if progress is not None:
             progress(name, done, total)
@@ -255,6 +274,23 @@ def _write(
     if progress is not None:
         progress(name, done, total)
     return done
+
+
+def _pylist(values: Any) -> list[Any] | None:
+    """A text column as Python values, ``""`` as None; None when the column is all empty.
+
+    Each distinct value becomes one Python string shared by its rows (factorize, then
+    take), far cheaper than a string per cell for columns such as sex or event type.
+    """
+    import numpy as np
+
+    codes, uniques = values.factorize()
+    table = np.asarray(uniques, dtype=object)
+    table = np.append(table, None)  # code -1 (a missing value) takes the last slot
+    table[table == ""] = None
+    if all(v is None for v in table):
+        return None
+    return table[codes].tolist()  # type: ignore[no-any-return]
 
 
 def _keep_copy(ws: Workspace, data: bytes, sha: str, suffix: str) -> str:

@@ -31,6 +31,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MAX_SERIAL = 109574
 _NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+# Patterns avoid \s and \d so pandas hands them to pyarrow (RE2) instead of Python's re:
+# RE2's \s misses some white space, and its \d is ASCII only.
+_WS = "[ \t\r\n\u00a0\u2007\u202f]"
 
 # Date formats tried, in order, on text that is not ISO; day first, as in the UK.
 UK_DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%Y%m%d")
@@ -39,16 +42,16 @@ UK_DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%
 def text(values: pd.Series) -> pd.Series:
     """Trim, and turn runs of white space (tabs, non-breaking spaces) into one space."""
     values = values.str.strip()
-    odd = values.str.contains(r"\s\s|[^\S ]", regex=True)
+    odd = values.str.contains("  |[\t\r\n\u00a0\u2007\u202f]", regex=True)
     if bool(odd.any()):
-        values = values.where(~odd, values.str.replace(r"\s+", " ", regex=True).str.strip())
+        values = values.where(~odd, values.str.replace(f"{_WS}+", " ", regex=True).str.strip())
     return values
 
 
 def identifier(values: pd.Series) -> pd.Series:
     """Trim; numbers lose a trailing ``.0`` and leading zeros (``000123.0`` -> ``123``)."""
     values = text(values)
-    numeric = values.str.fullmatch(r"\d+(\.0+)?")
+    numeric = values.str.fullmatch(r"[0-9]+(\.0+)?")
     if bool(numeric.any()):
         stripped = values.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
         stripped = stripped.where(stripped != "", "0")
@@ -58,17 +61,17 @@ def identifier(values: pd.Series) -> pd.Series:
 
 def upper_code(values: pd.Series) -> pd.Series:
     """Upper case with no spaces: UPNs and PNC ids."""
-    return values.str.replace(r"\s+", "", regex=True).str.upper()
+    return values.str.replace(f"{_WS}+", "", regex=True).str.upper()
 
 
 def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Ten digits with a valid Modulus 11 check digit; spaces and dashes dropped."""
     import numpy as np
 
-    values = values.str.replace(r"[\s\-]", "", regex=True)
+    values = values.str.replace("[ \t\u00a0-]", "", regex=True)
     values = values.str.replace(r"\.0$", "", regex=True)
     present = (values != "").to_numpy()
-    shaped = values.str.fullmatch(r"\d{10}").to_numpy(dtype=bool)
+    shaped = values.str.fullmatch(r"[0-9]{10}").to_numpy(dtype=bool)
     bad = present & ~shaped
     if shaped.any():
         joined = "".join(values[shaped].tolist()).encode("ascii")
@@ -83,7 +86,7 @@ def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """UK postcode, upper case, with one space before the last three characters."""
-    compact = values.str.replace(r"\s+", "", regex=True).str.upper()
+    compact = values.str.replace(f"{_WS}+", "", regex=True).str.upper()
     present = (compact != "").to_numpy()
     good = compact.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
     formatted = compact.str.slice(0, -3) + " " + compact.str.slice(-3)
@@ -112,7 +115,7 @@ def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, 
             break
         todo = _try_format(values, out, todo, fmt)
     if todo.any():
-        iso = todo & values.str.match(r"\d{4}-\d\d-\d\d(?:$|[ T]\d)").to_numpy(dtype=bool)
+        iso = todo & values.str.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}($|[ T][0-9])").to_numpy(dtype=bool)
         if iso.any():
             head = values.str.slice(0, 10)
             parsed = pd.to_datetime(head[iso], format="%Y-%m-%d", errors="coerce")
@@ -122,11 +125,11 @@ def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, 
             todo[idx] = False
     if todo.any():
         slashed = values.str.replace(
-            r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T].*)?$", r"\1/\2/\3", regex=True
+            r"^([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})([ T].*)?$", r"\1/\2/\3", regex=True
         )
         todo = _try_format(slashed, out, todo, "%d/%m/%Y")
     if todo.any():
-        serial = todo & values.str.fullmatch(r"\d{1,6}(\.\d+)?").to_numpy(dtype=bool)
+        serial = todo & values.str.fullmatch(r"[0-9]{1,6}(\.[0-9]+)?").to_numpy(dtype=bool)
         if serial.any():
             days = pd.to_numeric(values[serial], errors="coerce").to_numpy()
             in_range = (days >= 1) & (days <= _MAX_SERIAL)

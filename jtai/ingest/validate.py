@@ -113,9 +113,7 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     import pandas as pd
 
     frame = raw.frame
-    nonblank = np.zeros(len(frame), dtype=bool)
-    for col in frame.columns:
-        nonblank |= (frame[col].str.strip() != "").to_numpy(dtype=bool)
+    nonblank = _nonblank(frame)
     if not nonblank.all():
         frame = frame[nonblank].reset_index(drop=True)
         rows = raw.rows[nonblank]
@@ -235,13 +233,9 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     records.insert(0, "source_row", rows)
     records["extra"] = extra_values
     ok = faults.ok
-    hashes = pd.util.hash_pandas_object(records.drop(columns=["source_row"]), index=False).to_numpy()
-    dup = pd.Series(hashes).duplicated().to_numpy() & ok
+    dup, first = _duplicates(records.drop(columns=["source_row"]), ok)
     if dup.any():
-        first: dict[int, int] = {}
-        for h, r in zip(hashes.tolist(), rows.tolist(), strict=True):
-            first.setdefault(h, r)
-        keyed = pd.Series([f"row {first[h]}" for h in hashes.tolist()], dtype="str")
+        keyed = pd.Series([f"row {rows[first[i]]}" if dup[i] else "" for i in range(n)], dtype="str")
         faults.add(dup, "duplicate_row", "", keyed, "The same values as {value}; loaded once.")
         for i in np.flatnonzero(dup).tolist():
             faults.value[i] = None  # type: ignore[assignment]
@@ -249,6 +243,53 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     accepted = records[faults.ok]
     reasons = Counter(r for _, _, _, r, _, _ in quarantine)
     return Validated(accepted, quarantine, n + len(raw.ragged), reasons)
+
+
+def _nonblank(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with at least one non-blank cell (checked column by column, only where needed)."""
+    import numpy as np
+
+    keep = np.zeros(len(frame), dtype=bool)
+    for col in frame.columns:
+        todo = np.flatnonzero(~keep)
+        if not len(todo):
+            break
+        values = frame[col] if len(todo) == len(frame) else frame[col].iloc[todo]
+        keep[todo] = (values.str.strip() != "").to_numpy(dtype=bool)
+    return keep
+
+
+def _duplicates(frame: pd.DataFrame, ok: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+    """Rows (among ``ok``) equal in every column to an earlier accepted row, and that row.
+
+    Rows are keyed by a 64-bit mix of their columns' factorized codes; rows whose keys
+    collide are then compared value by value, so the answer is exact.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(frame)
+    key = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in frame.columns:
+            codes, _ = pd.factorize(frame[col], use_na_sentinel=True)
+            key = key * np.uint64(1_000_003) + (codes.astype(np.int64) + 1).astype(np.uint64)
+    key = np.where(ok, key, np.uint64(0))
+    candidates = pd.Series(key).duplicated(keep=False).to_numpy() & ok
+    dup = np.zeros(n, dtype=bool)
+    first: dict[int, int] = {}
+    if not candidates.any():
+        return dup, first
+    idx = np.flatnonzero(candidates)
+    values = frame.iloc[idx].astype(object).itertuples(index=False, name=None)
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, row in zip(idx.tolist(), values, strict=True):
+        if row in seen:
+            dup[i] = True
+            first[i] = seen[row]
+        else:
+            seen[row] = i
+    return dup, first
 
 
 def _resolve(sheet: SheetMapping, keys: list[str]) -> dict[str, int]:
@@ -339,7 +380,7 @@ def _typed(values: pd.Series, kind: str, header: str, faults: _Faults) -> pd.Ser
         return result.map(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
     cleaned = norm.text(values)
     if kind == "code":
-        cleaned = cleaned.str.replace(r"^[a-zA-Z]\)\s*", "", regex=True)
+        cleaned = cleaned.str.replace(r"^[a-zA-Z]\) *", "", regex=True)
     return cleaned
 
 

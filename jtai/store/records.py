@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 DDL = """
@@ -112,6 +113,52 @@ QUARANTINE_COLUMNS: tuple[str, ...] = (
 )
 
 
+@contextmanager
+def bulk_load(conn: sqlite3.Connection) -> Iterator[None]:
+    """Settings for writing many records on this connection, restored afterwards.
+
+    Foreign keys are not checked row by row: the loader writes only rows of the file it
+    has just inserted, in the same transaction. A larger page cache keeps the indexes in
+    memory while they grow. Call outside a transaction (SQLite ignores the foreign-key
+    setting inside one).
+    """
+    fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    # (the indexes are handled by deferred_indexes, inside the transaction)
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if fk else 'OFF'}")
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+# The indexes on records that this module declares (in DDL above).
+RECORD_INDEXES: dict[str, str] = {
+    "records_child": "CREATE INDEX IF NOT EXISTS records_child ON records(child_id)",
+    "records_event": "CREATE INDEX IF NOT EXISTS records_event ON records(event_type, event_date)",
+}
+
+
+@contextmanager
+def deferred_indexes(conn: sqlite3.Connection, new_rows: int) -> Iterator[None]:
+    """Inside a transaction: drop this module's record indexes and build them again at the end.
+
+    Building an index once is several times faster than growing it row by row, but it
+    reads every record; so it is done only when the new rows outnumber those stored.
+    """
+    stored = conn.execute("SELECT max(id) FROM records").fetchone()[0] or 0
+    if new_rows <= max(stored, 50_000):
+        yield
+        return
+    for name in RECORD_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    yield
+    for statement in RECORD_INDEXES.values():
+        conn.execute(statement)
+
+
 def file_by_hash(conn: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:
     """The loaded file with this content hash, if any."""
     row: sqlite3.Row | None = conn.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
@@ -150,10 +197,16 @@ def add_sheet(
     )
 
 
-def add_records(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> None:
-    """Insert records; each row holds the values of :data:`RECORD_COLUMNS` in order."""
-    marks = ", ".join("?" * len(RECORD_COLUMNS))
-    conn.executemany(f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({marks})", rows)
+def add_records(conn: sqlite3.Connection, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert records: each row holds the values of ``columns`` (names from :data:`RECORD_COLUMNS`).
+
+    Columns left out are NULL, which makes bulk loads of sparse extracts faster.
+    """
+    unknown = set(columns) - set(RECORD_COLUMNS)
+    if unknown:
+        raise ValueError(f"not record columns: {sorted(unknown)}")
+    marks = ", ".join("?" * len(columns))
+    conn.executemany(f"INSERT INTO records ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def add_quarantine(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> None:
