@@ -111,7 +111,9 @@ def case_command(
             f"Saved version {saved.version}." if saved else "Unchanged: that judgement is already recorded."
         )
         return
-    _show_overview(capture.overview(s.conn, found))
+    from jtai.scoring import display
+
+    console.print(display.overview(capture.overview(s.conn, found)), highlight=False)
     result = capture.capture(
         s.conn, s.fw, found, rater, ask=_ask, say=lambda t: console.print(t, highlight=False, markup=False),
         agencies=s.agencies, root=s.ws.root,
@@ -135,54 +137,20 @@ def _ask(prompt: str) -> str:
     return line.rstrip("\n")
 
 
-def _show_overview(view: Any) -> None:
-    from rich.table import Table
-
-    case = view.case
-    origin = {"records": "linked records", "sample": "sample", "hand": "named by hand"}[case.origin]
-    extra = f"; in {', '.join(case.sampled_as)}" if case.sampled_as else ""
-    console.print(f"[bold]Case {case.ref}[/] ({origin}{extra})", highlight=False)
-    if not view.events:
-        console.print("No records are linked to this case; judge it from the case file.")
-        return
-    console.print("Agencies involved: " + ", ".join(view.agencies), highlight=False)
-    table = Table(
-        "Date", "Agency", "Event", "Flags", title=f"Latest {len(view.events)} of {view.total_events} events"
-    )
-    for event in view.events:
-        table.add_row(event.date, event.agency, event.event, event.flags)
-    console.print(table)
-
-
 @score_app.command("list")
 def list_command(as_json: JsonOption = False) -> None:
     """List the cases to judge: sampled children and cases already judged, with progress.
 
     Example: jtai score list
     """
-    from jtai.scoring import progress
+    from jtai.scoring import display, progress
 
     s = _Session()
     rows = progress.case_progress(s.conn, s.fw, s.ws.key, s.agencies)
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
-
-    table = Table("Case", "Origin", "Judgements", "Inspectors", "Child safer?")
-    for row in rows:
-        table.add_row(
-            row["case"],
-            row["origin"],
-            f"{row['judged']}/{row['needed']}",
-            ", ".join(row["inspectors"]),
-            row["answer"] or "",
-        )
-    console.print(
-        table
-        if rows
-        else "No cases yet: draw a sample (`jtai sample tracked`) or name one with `jtai score CASE --new`."
-    )
+    console.print(display.progress(rows), highlight=False)
 
 
 @score_app.command("template")
@@ -276,28 +244,14 @@ def history_command(
 
     Example: jtai score history C-7KQ3-XM9D
     """
-    from rich.table import Table
-
-    from jtai.scoring import cases, judgements
+    from jtai.scoring import cases, display, judgements
 
     s = _Session()
     rows = judgements.history(s.conn, case_ref=cases.normalise_ref(case))
     if as_json:
         print_json([j.as_dict() for j in rows])
         return
-    table = Table("Criterion", "Agency", "Inspector", "Role", "V", "Grade", "Reason", "When")
-    for j in rows:
-        table.add_row(
-            j.criterion,
-            j.agency,
-            j.inspector,
-            j.role,
-            str(j.version),
-            s.fw.label(j.value),
-            j.reason,
-            j.recorded_at[:19],
-        )
-    console.print(table)
+    console.print(display.history(s.fw, rows), highlight=False)
 
 
 @moderate_app.callback()
@@ -312,43 +266,14 @@ def moderate_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from jtai.scoring import moderation
+    from jtai.scoring import display, moderation
 
     s = _Session()
     result = moderation.moderate(s.conn, s.fw, seed=seed)
     if as_json:
         print_json(moderation.moderation_json(result))
         return
-    from rich.table import Table
-
-    if result.overall is None:
-        console.print("No graded judgements yet: nothing to moderate.")
-        return
-    console.print(
-        f"{len(result.inspectors)} inspectors; {result.double_rated} items rated by two or more; "
-        f"{len(result.disagreements)} disagreements ({result.resolved} resolved).",
-        highlight=False,
-    )
-    table = Table(
-        "Criterion", "Items", "Agreement", "Cohen's kappa (w)", "Gwet's AC1", "Krippendorff's alpha"
-    )
-    rows = [("All", result.overall), *result.criteria]
-    rows += [(f"{a} / {b}", summary) for a, b, summary in result.pairs]
-    for name, summary in rows:
-        table.add_row(
-            name, str(summary.n_units), summary.percent_agreement.format(), summary.kappa.format(),
-            summary.ac1.format(), summary.alpha.format(),
-        )  # fmt: skip
-    console.print(table)
-    if result.disagreements:
-        listing = Table("Case", "Criterion", "Agency", "Grades", "Agreed", title="Disagreements")
-        for d in result.disagreements:
-            grades = "; ".join(f"{who}: {s.fw.label(v)}" for who, v in d.grades.items())
-            listing.add_row(
-                d.case_ref, d.criterion, d.agency, grades, s.fw.label(d.agreed) if d.agreed else "-"
-            )
-        console.print(listing)
-        console.print("Record the agreed grade with `jtai moderate resolve CASE CRITERION AGENCY --grade G`.")
+    console.print(display.moderation(s.fw, result), highlight=False)
 
 
 @moderate_app.command("resolve")
@@ -386,9 +311,7 @@ def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
-    from jtai.scoring import findings
+    from jtai.scoring import display, findings
 
     s = _Session()
     cells = findings.aggregate(s.conn, s.fw)
@@ -396,23 +319,7 @@ def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(findings.findings_json(s.fw, cells, counts))
         return
-    answers = ", ".join(f"{s.fw.label(k)} {v}" for k, v in counts.items())
-    console.print(f"{s.fw.case_question.text} {answers}", highlight=False)
-    table = Table(
-        "Criterion", "Agency", *(g.label for g in s.fw.scale.grades), "Other", "Not safer", "Unresolved"
-    )
-    for c in cells:
-        other = sum(n for k, n in c.counts.items() if s.fw.rank(k) is None)
-        grades = [str(c.counts.get(g, 0)) for g in s.fw.grade_ids]
-        table.add_row(c.criterion, c.agency, *grades, str(other), str(len(c.not_safer)), str(c.unresolved))
-    console.print(table)
-    names = {
-        "strength": "Strength",
-        "improvement": "Area for improvement",
-        "priority_action": "Priority action",
-    }
-    for k in findings.candidates(s.fw, cells):
-        console.print(f"{names[k.kind]}: {k.criterion} {k.agency} ({k.why})", highlight=False)
+    console.print(display.findings(s.fw, cells, counts), highlight=False)
 
 
 @findings_app.command("check")
