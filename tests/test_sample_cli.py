@@ -262,7 +262,7 @@ def test_exclude_file(run, ws: Workspace, tmp_path: Path) -> None:
     data = _sample(run, ws, "tracked", "--seed", "9", "--exclude", str(listing))
     assert not set(names) & {m["pseudonym"] for m in data["members"]}
     assert data["summary"]["cohort"]["excluded"] == 2
-    assert f"1 entries of {listing} match no child: lines 4." in data["summary"]["notes"]
+    assert f"1 entry of {listing} match no child: lines 4." in data["summary"]["notes"]
 
 
 def test_show_without_sample_and_missing_fieldwork_start(run, ws: Workspace) -> None:
@@ -284,3 +284,19 @@ def test_help_has_example(run, command: str) -> None:
     """Every sample command documents itself with an example."""
     result = run("sample", command, "--help")
     assert result.exit_code == 0 and "Example: jtai sample" in result.stdout
+
+
+def test_show_list_and_unknown_sample(run, ws: Workspace) -> None:
+    """`show --list` lists every sample with seed and frame; an unknown number is not found."""
+    _children(ws, 10)
+    _sample(run, ws, "tracked", "--seed", "11")
+    _sample(run, ws, "front-door", "--seed", "12", "--n", "5")
+    listed = json.loads(run("--workspace", str(ws.root), "sample", "show", "--list", "--json").stdout)
+    assert [(s["id"], s["kind"], s["seed"]) for s in listed] == [(1, "tracked", 11), (2, "front_door", 12)]
+    table = run("--workspace", str(ws.root), "sample", "show", "--list")
+    assert table.exit_code == 0 and "front-door" in table.stdout
+    missing = run("--workspace", str(ws.root), "sample", "show", "--sample", "9")
+    assert missing.exit_code == ExitCode.NOT_FOUND
+    assert (
+        missing.stderr.strip() == "Error: There is no sample 9. List samples with `jtai sample show --list`."
+    )

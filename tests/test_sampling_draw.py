@@ -188,3 +188,10 @@ def test_distinct_children_where_a_stratum_allows() -> None:
         )
         children = [frame.at[m.row, "child"] for m in draw.members]
         assert sorted(children) == [f"c{i}" for i in range(6)]
+
+
+def test_uniform_keys_are_pinned() -> None:
+    """The random numbers behind every draw are fixed by the seed (PCG64 raw output, 53-bit floats)."""
+    from jtai.sampling.draw import uniform_keys
+
+    assert uniform_keys(3, 2018).tolist() == [0.4874032925129972, 0.17924326731342033, 0.9106144830799372]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +20,7 @@ sample_app = typer.Typer(
 )
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """Which kind of sample a command reads."""
 
     tracked = "tracked"
@@ -39,7 +39,9 @@ KindOption = Annotated[Kind, typer.Option("--kind", help="Which sample: tracked 
 
 @sample_app.command("tracked")
 def tracked(
-    n: Annotated[int | None, typer.Option("--n", min=1, help="Children to track (default: framework's).")] = None,
+    n: Annotated[
+        int | None, typer.Option("--n", min=1, help="Children to track (default: framework's).")
+    ] = None,
     reserves: Annotated[
         int | None, typer.Option("--reserves", min=0, help="Reserves per stratum (default: framework's).")
     ] = None,
@@ -114,7 +116,9 @@ def size(
 
 @sample_app.command("replace")
 def replace(
-    ref: Annotated[str, typer.Argument(help="The child's pseudonym (C-...), or R<id> for a front-door record.")],
+    ref: Annotated[
+        str, typer.Argument(help="The child's pseudonym (C-...), or R<id> for a front-door record.")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why, e.g. 'family declined'.")],
     sample_id: SampleOption = None,
     as_json: JsonOption = False,
@@ -137,11 +141,26 @@ def replace(
 
 
 @sample_app.command("show")
-def show(kind: KindOption = Kind.tracked, sample_id: SampleOption = None, as_json: JsonOption = False) -> None:
+def show(
+    kind: KindOption = Kind.tracked,
+    sample_id: SampleOption = None,
+    list_all: Annotated[bool, typer.Option("--list", help="List every sample drawn, oldest first.")] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Show a sample: its allocation, members, reasons, seed and replacements.
 
     Example: jtai sample show --kind front-door
     """
+    if list_all:
+        from jtai.sampling import all_samples
+        from jtai.sampling.view import sample_list
+
+        samples = all_samples(open_workspace())
+        if as_json:
+            print_json([{k: v for k, v in s.to_dict().items() if k != "members"} for s in samples])
+        else:
+            console.print(sample_list(samples))
+        return
     _print(_sample(kind, sample_id), as_json)
 
 

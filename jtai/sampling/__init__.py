@@ -20,6 +20,7 @@ from jtai.sampling.frontdoor import build_front_door, outcome_group, source_grou
 from jtai.sampling.model import FRONT_DOOR, KINDS, TRACKED, Member, Replacement, Sample
 from jtai.sampling.replace import replace
 from jtai.sampling.service import (
+    all_samples,
     draw_front_door,
     draw_tracked,
     latest_sample,
@@ -43,6 +44,7 @@ __all__ = [
     "Sample",
     "SampleSize",
     "TrackedSpec",
+    "all_samples",
     "allocate",
     "build_frame",
     "build_front_door",

@@ -58,10 +58,16 @@ class Draw:
 
 
 def uniform_keys(size: int, seed: int) -> np.ndarray:
-    """One uniform random number per frame row, from the seed alone."""
+    """One uniform random number in [0, 1) per frame row, from the seed alone.
+
+    Built from the raw 64-bit output of the PCG64 bit generator (whose stream NumPy keeps
+    fixed) with the standard 53-bit conversion, so the numbers do not depend on how a
+    NumPy version implements its distributions.
+    """
     import numpy as np
 
-    return np.random.Generator(np.random.PCG64(seed)).random(size)
+    raw = np.random.PCG64(seed).random_raw(size)
+    return np.asarray(raw >> np.uint64(11), dtype=np.float64) * (1.0 / 9007199254740992.0)
 
 
 def frame_hash(frame: pd.DataFrame, columns: Sequence[str]) -> str:

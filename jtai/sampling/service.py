@@ -103,8 +103,9 @@ def draw_tracked(
         )
         notes = list(draw.notes)
         if unmatched:
+            what = "entry" if len(unmatched) == 1 else "entries"
             notes.append(
-                f"{len(unmatched)} entries of {exclude} match no child: lines {', '.join(unmatched)}."
+                f"{len(unmatched)} {what} of {exclude} match no child: lines {', '.join(unmatched)}."
             )
         linked = count.unlinked_records == 0
         if not linked:
@@ -262,6 +263,17 @@ def latest_sample(ws: Workspace, kind: str = TRACKED) -> Sample | None:
         conn.close()
 
 
+def all_samples(ws: Workspace) -> list[Sample]:
+    """Every sample drawn in the workspace, oldest first."""
+    from jtai.store import sampling as store
+
+    conn = ws.connect()
+    try:
+        return [_load(ws, conn, i) for i in store.sample_ids(conn)]
+    finally:
+        conn.close()
+
+
 def tracked_cases(ws: Workspace) -> list[Member]:
     """The children to track now: picks of the newest tracked sample, replacements applied."""
     sample = latest_sample(ws, TRACKED)
@@ -338,7 +350,9 @@ def _load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
 
     row = store.sample_row(conn, sample_id)
     if row is None:
-        raise NotFoundError(f"There is no sample {sample_id}.", hint="List samples with `jtai sample show`.")
+        raise NotFoundError(
+            f"There is no sample {sample_id}.", hint="List samples with `jtai sample show --list`."
+        )
     members = [
         Member(
             position=m["position"],

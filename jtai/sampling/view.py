@@ -65,3 +65,25 @@ def renderables(sample: Sample) -> list[RenderableType]:
     if not sample.linked:
         out.append(Text("Linkage had not run on every record when this sample was drawn.", style="yellow"))
     return out
+
+
+def sample_list(samples: list[Sample]) -> RenderableType:
+    """A table of samples: number, kind, seed, frame, picks, replacements, who and when."""
+    from rich.table import Table
+
+    table = Table("Sample", "Kind", "Seed", "Frame", "Picks", "Reserves", "Replaced", "Drawn by", "Drawn at")
+    for s in samples:
+        table.add_row(
+            str(s.id),
+            s.kind.replace("_", "-"),
+            str(s.seed),
+            f"{s.frame_size:,} ({s.frame_hash[:8]})",
+            str(len(s.picks)),
+            str(len(s.reserves)),
+            str(len(s.replacements)),
+            s.created_by,
+            s.created_at,
+        )
+    if not samples:
+        table.caption = "No sample drawn yet: run `jtai sample tracked` or `jtai sample front-door`."
+    return table

@@ -176,6 +176,11 @@ def latest_sample_id(conn: sqlite3.Connection, kind: str) -> int | None:
     return int(row[0]) if row[0] is not None else None
 
 
+def sample_ids(conn: sqlite3.Connection) -> list[int]:
+    """Every sample's id, oldest first."""
+    return [int(r[0]) for r in conn.execute("SELECT id FROM samples ORDER BY id")]
+
+
 def member_rows(conn: sqlite3.Connection, sample_id: int) -> list[sqlite3.Row]:
     """A sample's members in position order."""
     return conn.execute(
@@ -235,7 +240,9 @@ def identifiers(conn: sqlite3.Connection, child_keys: Sequence[str]) -> dict[str
             sql = f"SELECT {cols} FROM records WHERE child_id = ?"
             params = [key]
             if person:
-                sql += " OR (child_id IS NULL AND la_child_id IS NULL AND agency = ? AND agency_person_id = ?)"
+                sql += (
+                    " OR (child_id IS NULL AND la_child_id IS NULL AND agency = ? AND agency_person_id = ?)"
+                )
                 params += [agency, person]
         values: dict[str, list[str]] = {c: [] for c in IDENTIFIER_COLUMNS}
         for row in conn.execute(sql, params):
@@ -246,7 +253,9 @@ def identifiers(conn: sqlite3.Connection, child_keys: Sequence[str]) -> dict[str
     return out
 
 
-def insert_test_records(conn: sqlite3.Connection, rows: Sequence[dict[str, Any]], *, agency: str = "csc") -> list[int]:
+def insert_test_records(
+    conn: sqlite3.Connection, rows: Sequence[dict[str, Any]], *, agency: str = "csc"
+) -> list[int]:
     """Insert canonical records directly (for tests and benchmarks); return their ids.
 
     Real data comes in through ingest; this skips reading a file. Each row is a dict of
