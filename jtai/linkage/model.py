@@ -36,15 +36,29 @@ EM_MAX_PAIRS = 1_000_000
 SEED = 42
 
 Step = Callable[[str], None]
+# EM sessions: what each trains, and its blocking rules (tightest first).
+_EM_SESSIONS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("names and sex (EM, blocked on date of birth and postcode)", (("dob", "postcode"), ("dob",))),
+    (
+        "date of birth (EM, blocked on names and postcode)",
+        (("first_name", "last_name", "postcode"), ("first_name", "last_name")),
+    ),
+    (
+        "surname, postcode and sex (EM, blocked on first name and date of birth)",
+        (("first_name", "dob"), ("dob",)),
+    ),
+)
 
 
 def settings() -> Any:
     """The splink settings: comparisons and the blocking rules that generate candidate pairs.
 
     Every blocking rule also requires the same ``subject``, so an adult (an Annex A adopter)
-    is never compared with a child. The rules together keep recall high: a child whose
-    surname changed is found by date of birth; one whose date of birth was mistyped by
-    name; one with both names misspelt by their Soundex codes and year of birth.
+    is never compared with a child. The rules together keep recall high while pairing few
+    records that cannot match: a child whose surname changed is found by date of birth and
+    first name (or its short form); one whose first name is misspelt by date of birth and
+    surname Soundex; one whose date of birth is mistyped or has day and month swapped by
+    names and year of birth; one with a wrong date of birth and a new surname by postcode.
     """
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
@@ -61,11 +75,11 @@ def settings() -> Any:
             cl.ExactMatch("sex"),
         ],
         blocking_rules_to_generate_predictions=[
-            block_on("subject", "dob"),
-            block_on("subject", "first_name", "last_name"),
-            block_on("subject", "last_name", "dob_year"),
-            block_on("subject", "postcode", "first_sdx"),
-            block_on("subject", "first_sdx", "last_sdx", "dob_year"),
+            block_on("subject", "dob", "first_group"),
+            block_on("subject", "dob", "last_sdx"),
+            block_on("subject", "first_group", "last_sdx", "dob_year"),
+            block_on("subject", "postcode", "first_group"),
+            block_on("subject", "postcode", "last_sdx", "dob_year"),
         ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
@@ -92,6 +106,34 @@ def _first_name_comparison() -> Any:
             cll.ElseLevel(),
         ],
     )
+
+
+# EM can drive a level's m or u to exactly 0 on a small workspace, which splink 5.0.0 then
+# rejects (values must be >= 1e-300). Such a level is floored at this probability instead.
+_PROBABILITY_FLOOR = 1e-6
+
+
+@contextmanager
+def _floored_em() -> Iterator[None]:
+    """Floor zero m and u estimates during EM (see :data:`_PROBABILITY_FLOOR`)."""
+    from splink.internals import expectation_maximisation as em
+
+    original = em.populate_m_u_from_lookup
+
+    def floored(fixed: Any, level: Any, name: str, lookup: dict[str, dict[int, Any]]) -> None:
+        for levels in lookup.values():
+            for record in levels.values():
+                for key in ("m_probability", "u_probability"):
+                    value = record.get(key)
+                    if isinstance(value, int | float) and value < _PROBABILITY_FLOOR:
+                        record[key] = _PROBABILITY_FLOOR
+        original(fixed, level, name, lookup)
+
+    em.populate_m_u_from_lookup = floored  # type: ignore[assignment]  # same signature, untyped args
+    try:
+        yield
+    finally:
+        em.populate_m_u_from_lookup = original
 
 
 @contextmanager
@@ -122,9 +164,10 @@ def train_and_predict(
         ``{"model": <splink settings>, "tf": {column: {value: frequency}}}``.
     """
     from splink import DuckDBAPI, Linker, block_on
+    from splink.internals.exceptions import EMTrainingException
 
     report = step or (lambda _name: None)
-    with quiet_splink():
+    with quiet_splink(), _floored_em():
         db_api = DuckDBAPI()
         table = db_api.register(nodes, dataset_display_name="identities")
         linker = Linker(table, settings(), log_level=None)
@@ -134,14 +177,19 @@ def train_and_predict(
         )
         report("Estimating u from random pairs")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-        report("Training names, postcode and sex (EM, blocked on date of birth)")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("subject", "dob"), max_pairs=EM_MAX_PAIRS
-        )
-        report("Training date of birth (EM, blocked on names)")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("subject", "first_name", "last_name"), max_pairs=EM_MAX_PAIRS
-        )
+        # Each EM session blocks on fields that make most of its pairs true matches, and
+        # trains the comparisons it does not block on. A small workspace may have no pairs
+        # for the tight rule; the looser one after it is tried instead.
+        for label, rules in _EM_SESSIONS:
+            report(f"Training {label}")
+            for rule in rules:
+                try:
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        block_on("subject", *rule), max_pairs=EM_MAX_PAIRS
+                    )
+                    break
+                except EMTrainingException:
+                    continue
         report("Scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
         con = db_api.duckdb_con

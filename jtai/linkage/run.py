@@ -115,18 +115,23 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
     started, clock = store.now(), time.perf_counter()
     upper, lower = thresholds(ws)
     report("Reading records")
-    raw = store.identity_records(conn)
-    if raw.empty:
+    import numpy as np
+
+    groups, record_ids, record_group = store.identity_groups(conn)
+    if len(record_ids) == 0:
         raise NotFoundError(
             "No records are loaded, so there is nothing to link.", hint="Run `jtai load` first."
         )
-    ident = identity_frame(raw)
+    ident = identity_frame(groups)
     ident["atom"] = ident.groupby(_ATOM_FIELDS, dropna=False, sort=False).ngroup()
-    atoms = ident.groupby("atom", sort=True).first()  # first row = smallest record id
+    atoms = ident.groupby("atom", sort=True).first()  # rows are in id order: id = smallest record id
+    record_atom = ident["atom"].to_numpy()[record_group]
     uf = ConstrainedUnionFind(atoms["nhs_number"].tolist(), atoms["sex"].tolist())
 
     decided = store.decisions(conn)
-    atom_of = dict(zip(ident["id"].tolist(), ident["atom"].tolist(), strict=True))
+    wanted = {d["left_id"] for d in decided} | {d["right_id"] for d in decided}
+    held = np.isin(record_ids, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+    atom_of = dict(zip(record_ids[held].tolist(), record_atom[held].tolist(), strict=True))
     reviewer_links = 0
     for d in decided:
         a, b = atom_of.get(d["left_id"]), atom_of.get(d["right_id"])
@@ -190,12 +195,12 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
     review = sum(1 for s in statuses if s[4] == "review")
     blocked = sum(1 for s in statuses if s[4] == "blocked")
 
-    roots = pd.Series(uf.roots(), index=atoms.index)
-    frame = pd.DataFrame(
-        {"id": ident["id"], "cluster": ident["atom"].map(roots), "previous": raw["child_id"]}
-    )
+    roots = np.asarray(uf.roots(), dtype=np.int64)
+    previous = store.previous_child_ids(conn)
+    frame = pd.DataFrame({"id": record_ids, "cluster": roots[record_atom]})
+    frame["previous"] = frame["id"].map(previous) if previous else None
     frame["child_id"] = stable_child_ids(frame)
-    adult = ident["subject"] == "adult"
+    adult = (ident["subject"].to_numpy() == "adult")[record_group]
     report("Saving child ids")
     finished = store.now()
     summary = LinkSummary(
