@@ -8,7 +8,7 @@ import numpy as np
 
 from jtai.synth import codes
 from jtai.synth.annex_a import CARE_TEAMS, WORKERS, Involvement
-from jtai.synth.annex_lists import List, _where, child_columns, dates
+from jtai.synth.annex_lists import List, child_columns, dates, either_or
 from jtai.synth.population import Population
 from jtai.synth.table import NO_DATE, Clock, choose
 
@@ -53,7 +53,7 @@ def looked_after(rng: np.random.Generator, pop: Population, inv: Involvement, cl
             object
         ),
         "Date Ceased to be Looked After": dates(c["end"]),
-        "Reason Ceased to be Looked After": _where(
+        "Reason Ceased to be Looked After": either_or(
             ceased, choose(rng, ("E13: Left care to live with parents", "E41: Residence order"), k), None
         ),
         "Start Date of Most Recent Placement": dates(np.minimum(placement_start, clock.start - 1)),
@@ -62,17 +62,17 @@ def looked_after(rng: np.random.Generator, pop: Population, inv: Involvement, cl
             rng, ("b) PR1 - Own provision", "e) PR4 - Private provision"), k, (0.6, 0.4)
         ),
         "Placement postcode": pop.old_postcode[c["child"]],
-        "URN of Placement": _where(
+        "URN of Placement": either_or(
             rng.random(k) < 0.2, "SC" + np.char.zfill(rng.integers(0, 999999, k).astype(str), 6), None
         ),
         "Placement Location": choose(rng, ("a) Inside LA boundary", "b) Outside LA boundary"), k, (0.7, 0.3)),
         "LA of Placement": choose(rng, ("Seaborough", "Other authority"), k, (0.7, 0.3)),
         MISSING_HEADER: missing.astype(object),
         ABSENT_HEADER: rng.poisson(0.3 + (missing > 0), k).astype(object),
-        "Was the child offered a Return Interview after their last missing episode (Y/N)?": _where(
+        "Was the child offered a Return Interview after their last missing episode (Y/N)?": either_or(
             missing > 0, choose(rng, codes.YES_NO, k, (0.85, 0.15)), None
         ),
-        "Did the child accept a Return Interview after their last missing episode (Y/N)?": _where(
+        "Did the child accept a Return Interview after their last missing episode (Y/N)?": either_or(
             missing > 0, choose(rng, codes.YES_NO, k, (0.6, 0.4)), None
         ),
         "Allocated Team": choose(rng, CARE_TEAMS, k),

@@ -55,7 +55,7 @@ def lists(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Cl
         "Continuous Assessment Start Date": dates(a["start"]),
         "Child Seen During Continuous Assessment": np.where(a["seen"], "a) Yes", "b) No").astype(object),
         "Continuous Assessment Date of Authorisation": dates(a["end"]),
-        "Was the child assessed as requiring LA children's social care support?": _where(
+        "Was the child assessed as requiring LA children's social care support?": either_or(
             authorised, choose(rng, codes.YES_NO, k, (0.6, 0.4)), None
         ),
         **_team(rng, k, TEAMS[1:3]),
@@ -65,9 +65,9 @@ def lists(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Cl
     held = s["icpc"] != NO_DATE
     out["List 5"] = _child(pop, s["child"], rng) | {
         "Strategy discussion initiating Section 47 Enquiry Start Date": dates(s["date"]),
-        "Was an Initial Child Protection Conference deemed unnecessary?": _where(held, "b) No", "a) Yes"),
+        "Was an Initial Child Protection Conference deemed unnecessary?": either_or(held, "b) No", "a) Yes"),
         "Date of Initial Child Protection Conference": dates(s["icpc"]),
-        "Did the Initial Child Protection Conference Result in a Child Protection Plan": _where(
+        "Did the Initial Child Protection Conference Result in a Child Protection Plan": either_or(
             held, np.where(s["plan"], "a) Yes", "b) No"), None
         ),
         "Number of Section 47 Enquiries in the last 12 months": rng.poisson(0.3, k).astype(object),
@@ -106,7 +106,8 @@ def _team(rng: np.random.Generator, k: int, teams: tuple[str, ...]) -> List:
     return {"Allocated Team": choose(rng, teams, k), "Allocated Worker": choose(rng, WORKERS, k)}
 
 
-def _where(mask: Any, yes: Any, no: Any) -> Any:
+def either_or(mask: Any, yes: Any, no: Any) -> Any:
+    """Cell values: ``yes`` where ``mask`` holds, else ``no`` (arrays or scalars, ``None`` allowed)."""
     out = np.empty(np.asarray(mask).size, dtype=object)
     yes_arr = np.broadcast_to(np.asarray(yes, dtype=object), out.shape)
     no_arr = np.broadcast_to(np.asarray(no, dtype=object), out.shape)
@@ -138,7 +139,7 @@ def _cin(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Clo
         "Primary Need Code": choose(rng, codes.PRIMARY_NEEDS, k, codes.PRIMARY_NEED_SHARES),
         "Date Child Was Last Seen": dates(np.maximum(c["start"], clock.window(rng, k))),
         "CIN Closure Date": dates(c["end"]),
-        "Reason for Closure": _where(closed, choose(rng, codes.REASONS_FOR_CLOSURE[1:], k), None),
+        "Reason for Closure": either_or(closed, choose(rng, codes.REASONS_FOR_CLOSURE[1:], k), None),
         "Case Status": status,
         **_team(rng, k, TEAMS[3:]),
     }

@@ -12,6 +12,7 @@ import numpy as np
 from jtai.ingest.layouts import FIELDS
 from jtai.synth import annex_a, annex_lists, codes, csc, faults, identity, partners, population, writer
 from jtai.synth.config import SynthConfig
+from jtai.synth.population import Population
 from jtai.synth.table import NO_DATE, Clock, Events
 
 AGENCY_FILES = {
@@ -166,9 +167,6 @@ def _unique_rows(table: dict[str, Any], fields: Any) -> dict[str, Any]:
     if not repeated.any():
         return table
     return {key: value[~repeated] for key, value in table.items()}
-
-
-Population = population.Population
 
 
 def _truth_rows(agency: str, name: str, sheet: str, table: dict[str, Any], pop: Population) -> Any:
