@@ -74,7 +74,7 @@ def verify_command(as_json: JsonOption = False) -> None:
         )
     else:
         for problem in result.problems:
-            console.print(f"- {problem}", highlight=False, markup=False)
+            console.print(f"- {problem}", highlight=False, markup=False, soft_wrap=True)
     if not result.ok:
         raise TamperedError(
             f"The audit log does not verify: {len(result.problems)} problem(s).",

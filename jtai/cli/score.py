@@ -344,7 +344,10 @@ def check_command(
     else:
         for p in problems:
             console.print(
-                f"{path.name}, line {p.line}: {p.finding}: {p.message}", highlight=False, markup=False
+                f"{path.name}, line {p.line}: {p.finding}: {p.message}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
             )
         if not problems:
             console.print(f"{len(doc.findings)} findings checked: each rests on evidence that supports it.")

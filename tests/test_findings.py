@@ -1,0 +1,182 @@
+"""`jtai findings`: aggregates and candidates by threshold; `findings check` over findings.yaml."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _score_helpers import ANN, BOB, FW, hand_case, judge
+
+from jtai.errors import ConfigError, ExitCode
+from jtai.scoring import findings, findings_file
+
+A, B, C, D = "C-AAAA-AAAA", "C-BBBB-BBBB", "C-CCCC-CCCC", "C-DDDD-DDDD"
+
+
+@pytest.fixture
+def graded(ws):
+    """Four cases: FD2 police mostly good, DD2 csc mostly inadequate, D not safer; one disagreement."""
+    conn = ws.connect()
+    for case in (A, B, C, D):
+        hand_case(conn, case)
+    for case, value in ((A, "good"), (B, "outstanding"), (C, "good"), (D, "good")):
+        judge(conn, case, "FD2", "police", value)
+    for case, value in ((A, "inadequate"), (B, "requires_improvement"), (C, "good"), (D, "inadequate")):
+        judge(conn, case, "DD2", "csc", value)
+    judge(conn, A, "DD2", "police", "good")
+    judge(conn, A, "DD2", "police", "requires_improvement", rater=BOB)  # unresolved: counts as the lower
+    judge(conn, A, "DD6", "health", "not_applicable")
+    judge(conn, D, "case_question", "all", "no", note="still going missing")
+    judge(conn, A, "case_question", "all", "yes", note="settled")
+    judge(conn, A, "case_question", "all", "partly", rater=BOB, note="school unsure")
+    return ws
+
+
+def test_aggregate_counts_and_shares(graded) -> None:
+    """Cells count final grades per criterion x agency; shares use graded cases only."""
+    conn = graded.connect()
+    cells = {(c.criterion, c.agency): c for c in findings.aggregate(conn, FW)}
+    assert list(cells) == [("FD2", "police"), ("DD2", "csc"), ("DD2", "police"), ("DD6", "health")]
+    fd2 = cells[("FD2", "police")]
+    assert fd2.counts == {"good": 3, "outstanding": 1} and fd2.share_good == 1.0
+    dd2 = cells[("DD2", "csc")]
+    assert (dd2.graded, dd2.share_poor, dd2.share_worst) == (4, 0.75, 0.5)
+    assert dd2.not_safer == [D]
+    assert cells[("DD2", "police")].counts == {"requires_improvement": 1}
+    assert cells[("DD2", "police")].unresolved == 1
+    assert cells[("DD6", "health")].graded == 0 and cells[("DD6", "health")].share_good is None
+    assert findings.case_answers(conn, FW) == {A: "unresolved", D: "no"}
+    assert findings.question_counts(conn, FW) == {
+        "yes": 0,
+        "partly": 0,
+        "no": 1,
+        "too_early": 0,
+        "unresolved": 1,
+    }
+
+
+def test_candidates_by_threshold(graded) -> None:
+    """Good-or-better share makes a strength; inadequate share or a not-safer case a priority action."""
+    cells = findings.aggregate(graded.connect(), FW)
+    found = [(k.kind, k.criterion, k.agency, k.why) for k in findings.candidates(FW, cells)]
+    assert found == [
+        ("strength", "FD2", "police", "100% of 4 graded cases good or better"),
+        (
+            "priority_action",
+            "DD2",
+            "csc",
+            "50% of 4 graded cases inadequate; 1 of them where the child is not safer",
+        ),
+    ]
+
+
+def test_findings_cli(run, graded) -> None:
+    """`jtai findings` prints the table and the candidates; --json carries the same."""
+    text = run("-w", str(graded.root), "findings")
+    assert text.exit_code == 0, text.output
+    assert "Strength: FD2 police (100% of 4 graded cases good or better)" in text.stdout
+    data = json.loads(run("-w", str(graded.root), "findings", "--json").stdout)
+    assert data["case_question"]["no"] == 1
+    assert [k["kind"] for k in data["candidates"]] == ["strength", "priority_action"]
+
+
+FINDINGS = f"""\
+findings:
+  - id: H1
+    kind: headline
+    text: Most children were safer.
+  - id: S1
+    kind: strength
+    text: Police share information in the MASH quickly.
+    agencies: [police]
+    criteria: [FD2]
+    cases: [{A}, {B}]
+    case_studies: [CS1]
+  - id: CS1
+    kind: case_study
+    text: A 14-year-old who had repeatedly gone missing was found and helped.
+    criteria: [FD2]
+    cases: [{C}]
+  - id: S2
+    kind: strength
+    text: Return home interviews are timely.
+    agencies: [csc]
+    criteria: [DD2]
+    cases: [{C}, {D}]
+  - id: I1
+    kind: improvement
+    text: Police planning is weak.
+    agencies: [police]
+    criteria: [FD2]
+    cases: [{A}]
+  - id: P1
+    kind: priority_action
+    text: Missing children are not followed up.
+    agencies: [csc]
+    criteria: [DD2]
+  - id: M1
+    kind: main_finding
+    text: In {A} the plan drifted.
+    agencies: [council]
+    criteria: [ZZ9]
+    cases: [C-ZZZZ-ZZZZ]
+    case_studies: [S1]
+"""
+
+
+def test_findings_check_flags_each_problem(run, graded) -> None:
+    """No evidence, contradicted strengths and improvements, unknown names and pseudonyms are flagged."""
+    (graded.root / "findings.yaml").write_text(FINDINGS)
+    result = run("-w", str(graded.root), "findings", "check")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stdout.splitlines() == [
+        f"findings.yaml, line 17: S2: contradicted: it rests on {D}, graded inadequate.",
+        f"findings.yaml, line 17: S2: contradicted: in {D} the child is not safer.",
+        "findings.yaml, line 23: I1: contradicted: every case it rests on is graded good or better there.",
+        "findings.yaml, line 29: P1: no evidence: it names no case it rests on.",
+        "findings.yaml, line 34: M1: the text names a case by pseudonym; the letter is public, describe the "
+        "child instead.",
+        "findings.yaml, line 34: M1: unknown agency 'council' (use csc, police, health, probation, yos, "
+        "education or partnership).",
+        "findings.yaml, line 34: M1: unknown criterion 'ZZ9' in exploitation-2018.",
+        "findings.yaml, line 34: M1: a main finding needs the section it belongs to.",
+        "findings.yaml, line 34: M1: 'S1' is not a case_study finding in this file.",
+        "findings.yaml, line 34: M1: unknown case C-ZZZZ-ZZZZ.",
+    ]
+    assert "Error: " in result.stderr and "10 problem(s) in the findings" in result.stderr
+
+
+def test_findings_check_clean(run, graded) -> None:
+    """A file whose findings rest on supporting evidence passes."""
+    lines = FINDINGS.split("  - id: S2")[0]
+    (graded.root / "findings.yaml").write_text(lines)
+    result = run("-w", str(graded.root), "findings", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "3 findings checked: each rests on evidence that supports it."
+
+
+def test_findings_file_shape_errors(tmp_path) -> None:
+    """A finding of an unknown kind, or an unknown key, is a config error with the line."""
+    path = tmp_path / "findings.yaml"
+    path.write_text(
+        "findings:\n  - id: X\n    kind: strength\n    text: t\n  - id: Y\n    kind: praise\n    text: t\n"
+    )
+    with pytest.raises(ConfigError, match=r"findings.yaml, line 5: kind: input should be"):
+        findings_file.load_findings(path)
+    path.write_text("findings: []\nauthor: me\n")
+    with pytest.raises(ConfigError, match="unknown setting"):
+        findings_file.load_findings(path)
+    path.write_text("findings:\n  - id: S1\n    kind: strength\n    text: t\n    cases: [C-AAAA-AAAA]\n")
+    doc = findings_file.load_findings(path)
+    assert doc.by_kind("strength")[0].cases == ["C-AAAA-AAAA"] and doc.lines == {"S1": 2}
+
+
+def test_report_facing_rows(graded) -> None:
+    """Judgement rows for the report: ANN's and BOB's current grades are both listed."""
+    from jtai.scoring import transfer
+
+    rows = transfer.export_rows(graded.connect(), case_ref=A)
+    assert {(r["criterion"], r["agency"], r["inspector"]) for r in rows} >= {
+        ("DD2", "police", ANN.name),
+        ("DD2", "police", BOB.name),
+    }
