@@ -257,3 +257,15 @@ def test_cli_rejects_a_bad_rate(run, tmp_path: Path) -> None:  # type: ignore[no
         "Error: --rate 'typos=0.1' is not NAME=VALUE with a known NAME. Known names:"
     )
     assert not (tmp_path / "area").exists()
+
+
+def test_cli_refuses_a_file_as_the_output_folder(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """OUT naming an existing file is a usage error, not a traceback."""
+    target = tmp_path / "taken.txt"
+    target.write_text("x", encoding="utf-8")
+    result = run("synth", str(target), "--children", "10")
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"Error: {target} is a file, not a folder. Name a folder to write the extracts into.\n"
+    )

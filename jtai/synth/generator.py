@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from jtai.errors import UsageError
 from jtai.ingest.layouts import FIELDS
 from jtai.synth import annex_a, annex_lists, codes, csc, faults, identity, partners, population, writer
 from jtai.synth.config import SynthConfig
@@ -24,6 +25,7 @@ AGENCY_FILES = {
     "probation": "probation.csv",
 }
 WORKBOOK = "annex_a.xlsx"
+DEFAULT_AREA = "Seaborough"
 TRUTH_COLUMNS = ("agency", "file", "sheet", "row", "agency_person_id", "child_id", "noise", "fault")
 CHILD_COLUMNS = (
     "child_id", "household", "first_name", "last_name", "dob", "sex", "ethnicity", "postcode",
@@ -51,7 +53,22 @@ def generate(out: Path, cfg: SynthConfig) -> SynthResult:
 
     Returns:
         The row counts and the deliberate faults, as also written to ``out/manifest.json``.
+
+    Raises:
+        UsageError: ``out`` is a file, or cannot be written to.
     """
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file, not a folder.", hint="Name a folder to write the extracts into.")
+    try:
+        return _generate(out, cfg)
+    except OSError as exc:
+        raise UsageError(
+            f"{out}: cannot write the extracts there ({exc.strerror}).",
+            hint="Choose a folder you can write to.",
+        ) from exc
+
+
+def _generate(out: Path, cfg: SynthConfig) -> SynthResult:
     rng = np.random.default_rng(cfg.seed)
     pop = population.build(rng, cfg)
     clock = Clock(population.day_number(cfg.fieldwork_start), population.day_number(cfg.window_start))
@@ -85,11 +102,14 @@ def generate(out: Path, cfg: SynthConfig) -> SynthResult:
         cols = police_cols if agency == "police" else events[agency].columns()
         hh = probation_hh if agency == "probation" else None
         table = _records(rng, pop, cfg, agency, cols, known, hh)
+        _name_area(table, ("source", "team", "details"), cfg.area)
         if cfg.faults:
             result.faults += faults.inject_csv(agency, name, table)
         writer.write_csv(extracts / name, table)
         result.rows[name] = len(table["child"])
         truth.append(_truth_rows(agency, name, "", table, pop))
+    for cols in sheets.values():
+        _name_area(cols, [h for h in cols if h.startswith(("Organisation", "LA of"))], cfg.area)
     marks = {sheet: np.full(len(cols["Child Unique ID"]), "", dtype=object) for sheet, cols in sheets.items()}
     if cfg.faults:
         result.faults += faults.inject_workbook(WORKBOOK, sheets, marks)
@@ -154,6 +174,16 @@ def _records(
     table["noise"] = np.array([";".join(n) for n in people["noise"]], dtype=object)[person]
     table["fault"] = np.full(person.size, "", dtype=object)
     return _unique_rows(table, FIELDS)
+
+
+def _name_area(table: dict[str, Any], columns: Any, area: str) -> None:
+    """Put the area's own name in place of "Seaborough" in place names (in place)."""
+    if area == DEFAULT_AREA:
+        return
+    for column in columns:
+        values = table[column]
+        named = np.array([str(v).replace(DEFAULT_AREA, area) if v else v for v in values], dtype=object)
+        table[column] = named
 
 
 def _unique_rows(table: dict[str, Any], fields: Any) -> dict[str, Any]:
