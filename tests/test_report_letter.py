@@ -108,8 +108,12 @@ def test_html_key_sentences(html: str) -> None:
         "inspectorates by 16 August 2018.</p>" in html
     )
     assert "That date is 70 working days after the publication of this letter on 9 May 2018" in html
-    assert "<li>Pat Example, Director of Children&#39;s Services, Seaborough</li>" in html
-    assert "<li>Chief Constable, Seaborough</li>" in html
+    assert "<li>Pat Example, Director of Children&#39;s Services</li>" in html
+    assert "<li>Chief Constable</li>" in html
+    assert (
+        "<p>The inspection covered three parts, each reported under the main findings below: the "
+        "multi-agency front door; the deep dive; leadership, management and governance. This letter" in html
+    )
     assert html.count('<div class="signatory">') == 4
     assert '<p class="date">9 May 2018</p>' in html
 
@@ -220,3 +224,31 @@ def test_fetcher_serves_an_asset() -> None:
     url = (templates_dir() / "fonts" / "LiberationSans-Regular.ttf").as_uri()
     response = asset_fetcher().fetch(url)
     assert response.read()[:4] == b"\x00\x01\x00\x00"
+
+
+@pytest.mark.parametrize(
+    ("counts", "sentence"),
+    [
+        (
+            {"yes": 4, "partly": 1, "no": 1},
+            "Of the six cases where inspectors asked whether the child was safer because of what the "
+            "agencies did, four children were safer, one was partly safer and one was not.",
+        ),
+        (
+            {"yes": 1},
+            "Of the one case where inspectors asked whether the child was safer because of what the "
+            "agencies did, one child was safer.",
+        ),
+        (
+            {"no": 2, "too_early": 1},
+            "Of the three cases where inspectors asked whether the child was safer because of what the "
+            "agencies did, two children were not and for one it was too early to say.",
+        ),
+        ({}, ""),
+    ],
+)
+def test_children_safer_sentence(counts: dict[str, int], sentence: str) -> None:
+    """The case-question answers become one plain sentence."""
+    from jtai.report.build_letter import children_safer_sentence
+
+    assert children_safer_sentence(counts) == sentence

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jtai import __version__
 from jtai.report.authored import FINDINGS_FILE, Authored, read_authored
 from jtai.report.deadline import add_working_days
 from jtai.report.model import Addressee, AgencyPoints, Letter, SectionFindings, Signatory
-from jtai.report.text import AGENCY_HEADINGS, agency_heading, format_date, number_word
+from jtai.report.text import AGENCY_HEADINGS, agency_heading, format_date, format_list, number_word
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -124,17 +125,30 @@ def main_findings(fw: Framework, authored: Authored) -> tuple[SectionFindings, .
     )
 
 
-def children_safer_sentence(outcomes: tuple[int, int] | None) -> str:
-    """``In five of the seven children's cases tracked, ...`` from (safer, answered)."""
-    if not outcomes or not outcomes[1]:
+def children_safer_sentence(counts: Mapping[str, int] | None) -> str:
+    """``Of the six cases where inspectors asked ..., four children were safer, ...``.
+
+    Args:
+        counts: how many cases got each answer id (yes, partly, no, too_early).
+    """
+    total = sum((counts or {}).values())
+    if not counts or not total:
         return ""
-    safer, total = outcomes
-    verb = "was" if safer == 1 else "were"
-    cases = "case" if total == 1 else "cases"
-    return (
-        f"In {number_word(safer)} of the {number_word(total)} children's {cases} that inspectors "
-        f"tracked and answered the question, children {verb} safer because of what the agencies did."
-    )
+    phrases = {
+        "yes": "{n} {were} safer",
+        "partly": "{n} {were} partly safer",
+        "no": "{n} {were} not",
+        "too_early": "for {n} it was too early to say",
+    }
+    parts = []
+    for answer, template in phrases.items():
+        n = counts.get(answer, 0)
+        if n:
+            parts.append(template.format(n=number_word(n), were="was" if n == 1 else "were"))
+    lead = f"Of the {number_word(total)} {'case' if total == 1 else 'cases'} where inspectors asked whether "
+    lead += "the child was safer because of what the agencies did, "
+    first = parts[0].replace(" were", " children were", 1).replace(" was", " child was", 1)
+    return lead + format_list([first, *parts[1:]]) + "."
 
 
 def public_phrases(letter: Letter) -> list[str]:

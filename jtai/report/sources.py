@@ -67,18 +67,16 @@ def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str,
     return [(j.case_ref, j.criterion, j.agency, j.inspector, j.value) for j in current(conn, role="rater")]
 
 
-def case_outcomes(ws: Workspace) -> tuple[int, int] | None:
-    """(children safer, cases answered) from the case-question answers, or None if none."""
+def case_outcomes(ws: Workspace) -> Counter[str]:
+    """How many cases got each answer to the case question (empty when none is answered)."""
     from jtai.frameworks import workspace_framework
 
     fw = workspace_framework(ws)
     conn = ws.connect()
     try:
-        answers = outcome_counts(fw, final_judgements(conn))
+        return outcome_counts(fw, final_judgements(conn))
     finally:
         conn.close()
-    total = sum(answers.values())
-    return (answers.get("yes", 0), total) if total else None
 
 
 def outcome_counts(fw: Framework, graded: list[Graded]) -> Counter[str]:

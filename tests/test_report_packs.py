@@ -1,0 +1,194 @@
+"""The evidence pack, the self-assessment and `jtai report` on a small workspace."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from _report_helpers import HOSTILE_NOTE
+
+from jtai import workspace
+from jtai.frameworks import workspace_framework
+from jtai.pseudonym import pseudonym
+from jtai.report.assets import templates_dir
+from jtai.report.evidence import evidence_html, evidence_parts
+from jtai.report.render import html_to_pdf
+from jtai.report.selfassess import write_self_assessment
+from jtai.scoring.transfer import import_file
+from jtai.store.sampling import insert_test_records
+
+CHILD = {
+    "first_name": "Jayden",
+    "last_name": "Quillfeather",
+    "dob": "2004-04-03",
+    "postcode": "SB1 2AB",
+    "la_child_id": "LA0012345",
+    "sex": "male",
+}
+
+
+def _workspace(root: Path) -> workspace.Workspace:
+    ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
+    conn = ws.connect()
+    try:
+        insert_test_records(conn, [{**CHILD, "child_id": "k1"}, {"first_name": "Mia", "child_id": "k2"}])
+    finally:
+        conn.close()
+    return ws
+
+
+def _import(ws: workspace.Workspace, rows: list[str]) -> None:
+    path = ws.root / "judgements.yaml"
+    path.write_text("judgements:\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    conn = ws.connect()
+    try:
+        import_file(conn, workspace_framework(ws), path, key=ws.key, team=[])
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> workspace.Workspace:
+    """Two children; both graded on DD2 by two inspectors; one hostile evidence note."""
+    ws = _workspace(tmp_path_factory.mktemp("packs") / "ws")
+    one, two = pseudonym(ws.key, "k1"), pseudonym(ws.key, "k2")
+    note = HOSTILE_NOTE.replace('"', '\\"')
+    rater_a = "inspector: Al, inspectorate: ofsted"
+    rater_b = "inspector: Bob, inspectorate: cqc"
+    question = "criterion: case_question, agency: all"
+    _import(
+        ws,
+        [
+            f'  - {{case: {one}, criterion: DD2, agency: csc, grade: inadequate, {rater_a}, note: "{note}"}}',
+            f"  - {{case: {one}, criterion: DD2, agency: csc, grade: inadequate, {rater_b}, note: Late.}}",
+            f"  - {{case: {two}, criterion: DD2, agency: csc, grade: good, {rater_a}}}",
+            f"  - {{case: {two}, criterion: DD2, agency: csc, grade: good, {rater_b}}}",
+            f"  - {{case: {one}, criterion: DD2, agency: police, grade: good, {rater_a}}}",
+            f"  - {{case: {two}, criterion: DD2, agency: police, grade: good, {rater_a}}}",
+            f'  - {{case: {one}, {question}, grade: "no", {rater_a}, note: No.}}',
+            f'  - {{case: {two}, {question}, grade: "yes", {rater_a}, note: Yes.}}',
+        ],
+    )
+    (ws.root / "findings.yaml").write_text(
+        "findings:\n"
+        "  - {kind: priority_action, text: Return home interviews are not offered to every child., "
+        "agencies: [csc], criteria: [DD2]}\n",
+        encoding="utf-8",
+    )
+    return ws
+
+
+@pytest.fixture(scope="module")
+def evidence(ws: workspace.Workspace) -> tuple[str, str]:
+    """The evidence pack's standalone HTML and paged HTML."""
+    fw = workspace_framework(ws)
+    conn = ws.connect()
+    try:
+        parts = evidence_parts(ws, fw, conn)
+    finally:
+        conn.close()
+    return evidence_html(ws, parts, fw, paged=False), evidence_html(ws, parts, fw, paged=True)
+
+
+def test_evidence_outline(evidence: tuple[str, str]) -> None:
+    """Marked OFFICIAL-SENSITIVE top and bottom; its parts in order."""
+    html = evidence[0]
+    assert html.count('<p class="marking">OFFICIAL-SENSITIVE</p>') == 2
+    assert re.findall(r'<h2 id="p-[^"]+">([^<]+)</h2>', html) == [
+        "Method",
+        "Judgements",
+        "Charts",
+        "Moderation",
+        "Children safer",
+        "Evidence notes",
+        "Data quality",
+    ]
+    assert "No sample has been drawn yet (`jtai sample tracked`, `jtai sample front-door`)." in html
+
+
+def test_evidence_tables(evidence: tuple[str, str]) -> None:
+    """Judgement counts per agency, the case question and the agreement table hold the data."""
+    html = evidence[0]
+    row = re.search(r"<tr><th scope=\"row\">DD2</th><td>Children&#39;s social care</td>(.*?)</tr>", html)
+    assert row is not None
+    assert re.findall(r">(\d+)<", row.group(1)) == ["0", "1", "0", "1", "0", "0", "2"]
+    assert '<tr><th scope="row">No</th><td class="num">1</td><td class="num">50%</td></tr>' in html
+    assert '<th scope="row">DD2</th><td class="num">2</td><td class="num">2</td><td>1.00' in html
+    assert html.count('<svg role="img" aria-label="Grades by agency"') == 1
+    assert "Jayden" not in html and "Quillfeather" not in html
+
+
+def test_hostile_note_is_text(evidence: tuple[str, str]) -> None:
+    """The note's script, image and link are escaped, in both HTML versions."""
+    for html in evidence:
+        assert (
+            "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &lt;img src=&#34;file:///etc/passwd&#34;&gt;"
+            in html
+        )
+        assert "see http://example.org/tracker.png</li>" in html
+        assert "<img" not in html and "<script" not in html
+
+
+def test_evidence_pdf_fetches_only_assets(evidence: tuple[str, str]) -> None:
+    """Rendering the pack asks only for packaged stylesheets and fonts; the PDF opens."""
+    from pypdf import PdfReader
+
+    asked: list[str] = []
+    pdf = html_to_pdf(evidence[1], on_request=asked.append)
+    root = templates_dir().as_uri() + "/"
+    assert asked and all(url.startswith(root) for url in asked)
+    assert not any("passwd" in url or "example.org" in url for url in asked)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "OFFICIAL-SENSITIVE" in text and "Evidence notes" in text
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Evidence pack: joint targeted area inspection of Seaborough"
+
+
+def test_self_assessment(ws: workspace.Workspace, tmp_path: Path) -> None:
+    """Standing per criterion, change since an empty earlier workspace, and the action plan."""
+    earlier = workspace.create(tmp_path / "earlier", area="Seaborough", framework="exploitation-2018")
+    written = write_self_assessment(ws, html=tmp_path / "sa.html", compare=earlier.root)
+    assert [(w.kind, w.path.name) for w in written] == [("html", "sa.html")]
+    html = (tmp_path / "sa.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'<th scope="row">DD2</th><td>[^<]+</td><td class="num">4</td><td class="num">75%</td>'
+        r'<td class="num">25%</td><td>Priority for action</td>',
+        html,
+    )
+    assert (
+        '<th scope="row">DD2</th><td class="num"></td><td class="num">75%</td><td class="num"></td>' in html
+    )
+    assert (
+        '<tr><th scope="row">1</th><td>Return home interviews are not offered to every child.</td>'
+        "<td>High</td><td>Children&#39;s social care</td><td>DD2</td><td>To be agreed</td></tr>" in html
+    )
+    assert "Change since the last self-assessment" in html
+
+
+def test_cli_letter_refused_for_a_childs_name(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A finding naming a loaded child: exit 10, the hit located, nothing written."""
+    ws = _workspace(tmp_path / "named")
+    (ws.root / "findings.yaml").write_text(
+        "findings:\n  - {kind: strength, text: Quillfeather was seen weekly from SB12AB.}\n", encoding="utf-8"
+    )
+    result = run("--workspace", str(ws.root), "report", "letter")
+    assert result.exit_code == 10, result.output
+    assert result.stdout == ""
+    assert "The letter would contain identifying data (2 found), so nothing was written:" in result.stderr
+    assert "under 'Key strengths'): a name (Q***********)" in result.stderr
+    assert "under 'Key strengths'): a postcode (S*****)" in result.stderr
+    assert "Quillfeather" not in result.stderr
+    assert list(ws.reports_dir.iterdir()) == []
+
+
+def test_cli_letter_writes_html(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A clean letter is written where asked, and --json says where."""
+    ws = _workspace(tmp_path / "clean")
+    out = tmp_path / "letter.html"
+    result = run("--workspace", str(ws.root), "report", "letter", "--html", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    assert f'"path": "{out}"' in result.stdout
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
