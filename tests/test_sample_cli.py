@@ -300,3 +300,31 @@ def test_show_list_and_unknown_sample(run, ws: Workspace) -> None:
     assert (
         missing.stderr.strip() == "Error: There is no sample 9. List samples with `jtai sample show --list`."
     )
+
+
+def test_draws_from_loaded_extracts(run, ws: Workspace) -> None:
+    """From the Seaborough extracts loaded by ingest (not linked), both samples draw and explain."""
+    from jtai.ingest import load_files
+
+    extracts = Path(__file__).resolve().parents[1] / "sample_data" / "extracts"
+    load_files(ws, [extracts / "annex_a.xlsx", extracts / "csc.csv"], agency="csc")
+    load_files(ws, [extracts / "police.csv"], agency="police")
+    load_files(ws, [extracts / "education.csv"], agency="education")
+    tracked = _sample(run, ws, "tracked", "--seed", "2018")
+    assert len([m for m in tracked["members"] if m["role"] == "pick"]) == 6
+    assert {a["stratum"]: (a["eligible"], a["picked"]) for a in tracked["summary"]["allocation"]} == {
+        "cse": (4, 1),
+        "criminal_exploitation": (3, 1),
+        "missing": (16, 3),
+        "missing_education": (5, 1),
+    }
+    assert tracked["summary"]["explanation"].startswith("28 of 490 children are eligible; 28 had a theme")
+    assert all(m["reason"].count(";") == 1 for m in tracked["members"])
+    front = _sample(run, ws, "front-door", "--seed", "2018", "--n", "20")
+    assert sum(a["picked"] for a in front["summary"]["allocation"]) == 20
+    sources = {a["stratum"].split(" | ")[0] for a in front["summary"]["allocation"]}
+    assert sources == {"police", "schools", "health", "other"}
+    assert front["summary"]["explanation"] == (
+        "126 contact and referral records from 2017-09-19 to 2018-03-18; "
+        "122 outcomes are taken from what happened next."
+    )
