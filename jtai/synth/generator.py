@@ -161,6 +161,10 @@ def _records(
     rank = np.argsort(np.argsort(people["agency_person_id"].astype(str), kind="stable"), kind="stable")
     order = np.lexsort((cols["event_date"], rank[person]))
     person = person[order]
+    # exact repeats can only be rows of one person on one day, which the order puts side by side
+    day = cols["event_date"][order]
+    pair = (person[1:] == person[:-1]) & (day[1:] == day[:-1])
+    candidates = np.r_[pair, False] | np.r_[False, pair]
     table: dict[str, Any] = {"child": cols["child"][order], "person": person}
     for name in FIELDS:
         if name in ("event_date", "end_date"):
@@ -173,7 +177,7 @@ def _records(
             table[name] = cols[name][order]
     table["noise"] = np.array([";".join(n) for n in people["noise"]], dtype=object)[person]
     table["fault"] = np.full(person.size, "", dtype=object)
-    return _unique_rows(table, FIELDS)
+    return _unique_rows(table, FIELDS, candidates)
 
 
 def _name_area(table: dict[str, Any], columns: Any, area: str) -> None:
@@ -186,14 +190,19 @@ def _name_area(table: dict[str, Any], columns: Any, area: str) -> None:
         table[column] = named
 
 
-def _unique_rows(table: dict[str, Any], fields: Any) -> dict[str, Any]:
+def _unique_rows(table: dict[str, Any], fields: Any, candidates: Any = None) -> dict[str, Any]:
     """Drop rows that repeat an earlier row exactly (two GP visits on one day, say).
 
-    Loading quarantines exact repeats, so only the deliberate one may remain.
+    Loading quarantines exact repeats, so only the deliberate one may remain. Only the
+    ``candidates`` rows (a boolean mask; default all) can be repeats.
     """
     import pandas as pd
 
-    repeated = pd.DataFrame({f: table[f] for f in fields}, dtype=object).duplicated().to_numpy()
+    n = len(table[fields[0]])
+    where = np.flatnonzero(np.ones(n, dtype=bool) if candidates is None else candidates)
+    repeated = np.zeros(n, dtype=bool)
+    subset = pd.DataFrame({f: table[f][where] for f in fields}, dtype=object)
+    repeated[where] = subset.duplicated().to_numpy()
     if not repeated.any():
         return table
     return {key: value[~repeated] for key, value in table.items()}
