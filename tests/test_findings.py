@@ -81,30 +81,22 @@ def test_findings_cli(run, graded) -> None:
 
 
 FINDINGS = f"""\
+headline:
+  - Most children were safer.
 findings:
-  - id: H1
-    kind: headline
-    text: Most children were safer.
   - id: S1
     kind: strength
     text: Police share information in the MASH quickly.
     agencies: [police]
     criteria: [FD2]
     cases: [{A}, {B}]
-    case_studies: [CS1]
-  - id: CS1
-    kind: case_study
-    text: A 14-year-old who had repeatedly gone missing was found and helped.
-    criteria: [FD2]
-    cases: [{C}]
-  - id: S2
-    kind: strength
+  - kind: strength
     text: Return home interviews are timely.
-    agencies: [csc]
-    criteria: [DD2]
+    agency: csc
+    criteria: DD2
     cases: [{C}, {D}]
   - id: I1
-    kind: improvement
+    kind: area for improvement
     text: Police planning is weak.
     agencies: [police]
     criteria: [FD2]
@@ -115,12 +107,18 @@ findings:
     agencies: [csc]
     criteria: [DD2]
   - id: M1
-    kind: main_finding
+    kind: main
     text: In {A} the plan drifted.
     agencies: [council]
     criteria: [ZZ9]
+    section: middle
     cases: [C-ZZZZ-ZZZZ]
-    case_studies: [S1]
+case_studies:
+  - title: highly effective practice
+    text: A 14-year-old who had repeatedly gone missing was found and helped.
+    cases: [{D}]
+  - kind: not_safer
+    text: A child whose plan drifted.
 """
 
 
@@ -130,45 +128,66 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
     result = run("-w", str(graded.root), "findings", "check")
     assert result.exit_code == ExitCode.BAD_INPUT
     assert result.stdout.splitlines() == [
-        f"findings.yaml, line 17: S2: contradicted: it rests on {D}, graded inadequate.",
-        f"findings.yaml, line 17: S2: contradicted: in {D} the child is not safer.",
-        "findings.yaml, line 23: I1: contradicted: every case it rests on is graded good or better there.",
-        "findings.yaml, line 29: P1: no evidence: it names no case it rests on.",
-        "findings.yaml, line 34: M1: the text names a case by pseudonym; the letter is public, describe the "
+        f"findings.yaml, line 10: finding 2: contradicted: it rests on {D}, graded inadequate.",
+        f"findings.yaml, line 10: finding 2: contradicted: in {D} the child is not safer.",
+        "findings.yaml, line 15: I1: contradicted: every case it rests on is graded good or better there.",
+        "findings.yaml, line 21: P1: no evidence: it names no case it rests on.",
+        "findings.yaml, line 26: M1: the text names a case by pseudonym; the letter is public, describe the "
         "child instead.",
-        "findings.yaml, line 34: M1: unknown agency 'council' (use csc, police, health, probation, yos, "
-        "education or partnership).",
-        "findings.yaml, line 34: M1: unknown criterion 'ZZ9' in exploitation-2018.",
-        "findings.yaml, line 34: M1: a main finding needs the section it belongs to.",
-        "findings.yaml, line 34: M1: 'S1' is not a case_study finding in this file.",
-        "findings.yaml, line 34: M1: unknown case C-ZZZZ-ZZZZ.",
+        "findings.yaml, line 26: M1: unknown case C-ZZZZ-ZZZZ.",
+        "findings.yaml, line 26: M1: unknown agency 'council' (use csc, police, health, probation, yos, "
+        "education, or none for the partnership).",
+        "findings.yaml, line 26: M1: unknown criterion 'ZZ9' in exploitation-2018.",
+        "findings.yaml, line 26: M1: unknown section 'middle' (use front_door, deep_dive, leadership).",
+        f"findings.yaml, line 34: case study 1: contradicted: it rests on {D}, graded inadequate.",
+        f"findings.yaml, line 34: case study 1: contradicted: in {D} the child is not safer.",
+        "findings.yaml, line 37: case study 2: no evidence: it names no case it rests on.",
     ]
-    assert "Error: " in result.stderr and "10 problem(s) in the findings" in result.stderr
+    assert "Error: " in result.stderr and "12 problem(s) in the findings" in result.stderr
 
 
 def test_findings_check_clean(run, graded) -> None:
     """A file whose findings rest on supporting evidence passes."""
-    lines = FINDINGS.split("  - id: S2")[0]
+    lines = FINDINGS.split("  - kind: strength")[0]
     (graded.root / "findings.yaml").write_text(lines)
     result = run("-w", str(graded.root), "findings", "check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "3 findings checked: each rests on evidence that supports it."
+    assert result.stdout.strip() == "1 findings checked: each rests on evidence that supports it."
 
 
-def test_findings_file_shape_errors(tmp_path) -> None:
-    """A finding of an unknown kind, or an unknown key, is a config error with the line."""
+def test_findings_file_shape(tmp_path) -> None:
+    """Kinds and keys are checked with the line; other spellings the letter accepts are read."""
     path = tmp_path / "findings.yaml"
-    path.write_text(
-        "findings:\n  - id: X\n    kind: strength\n    text: t\n  - id: Y\n    kind: praise\n    text: t\n"
-    )
-    with pytest.raises(ConfigError, match=r"findings.yaml, line 5: kind: input should be"):
+    path.write_text("findings:\n  - kind: strength\n    text: t\n  - kind: praise\n    text: t\n")
+    with pytest.raises(ConfigError, match=r"findings.yaml, line 4: kind: input should be"):
         findings_file.load_findings(path)
     path.write_text("findings: []\nauthor: me\n")
-    with pytest.raises(ConfigError, match="unknown setting"):
+    with pytest.raises(ConfigError, match="author: unknown setting"):
         findings_file.load_findings(path)
-    path.write_text("findings:\n  - id: S1\n    kind: strength\n    text: t\n    cases: [C-AAAA-AAAA]\n")
+    path.write_text(
+        "headline: One paragraph.\nfindings:\n  - id: S1\n    kind: Key strength\n    text: |\n      two\n"
+        "      lines\n    agency: police, csc\n    cases: C-AAAA-AAAA\n"
+        "case_studies:\n  - {kind: poor, text: t}\n"
+    )
     doc = findings_file.load_findings(path)
-    assert doc.by_kind("strength")[0].cases == ["C-AAAA-AAAA"] and doc.lines == {"S1": 2}
+    assert doc.headline == ["One paragraph."]
+    strength = doc.by_kind("strength")[0]
+    assert (strength.text, strength.agencies, strength.cases) == (
+        "two lines",
+        ["police", "csc"],
+        ["C-AAAA-AAAA"],
+    )
+    assert doc.case_studies[0].kind == "not_safer"
+    assert doc.lines == {"S1": 3, "case study 1": 11}
+
+
+def test_demo_findings_file_reads(tmp_path) -> None:
+    """The demo's findings.yaml (written for the letter) fits the format."""
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[1] / "sample_data" / "demo" / "findings.yaml"
+    doc = findings_file.load_findings(demo)
+    assert doc.headline and doc.by_kind("strength") and doc.by_kind("main")
 
 
 def test_report_facing_rows(graded) -> None:

@@ -1,17 +1,23 @@
 """``findings.yaml``: the findings report writers author, and the check of their evidence.
 
-The file sits in the workspace folder. Shape (see docs/scoring.md)::
+The file sits in the workspace folder; the letter is rendered from it. Shape (see
+docs/scoring.md)::
 
+    headline:                       # optional: the opening paragraph(s) of the letter
+      - "Staff are tenacious in their efforts to engage with children."
     findings:
-      - id: S1
-        kind: strength          # headline | strength | case_study | improvement
-                                # | priority_action | main_finding
-        section: front_door     # main_finding: a section id of the framework
-        text: "Police officers recognise risk quickly ..."
-        agencies: [police]      # framework agencies, or "partnership"
-        criteria: [FD1]
-        cases: [C-7KQ3-XM9D]    # the cases it rests on (never printed in the letter)
-        case_studies: [CS1]     # ids of case_study findings that illustrate it
+      - id: S1                      # optional; names the finding in `jtai findings check`
+        kind: strength              # strength | improvement | priority_action | main
+        text: "Police and children's social care share information promptly."
+        agencies: [police, csc]     # empty: the partnership as a whole
+        criteria: [FD2]
+        cases: [C-7KQ3-XM9D]        # the cases it rests on (pseudonyms; never printed)
+        section: front_door         # main findings: a framework section (else from criteria)
+    case_studies:
+      - title: highly effective practice
+        kind: effective             # effective | not_safer
+        text: "A 14-year-old who had repeatedly gone missing ..."
+        cases: [C-7KQ3-XM9D]
 """
 
 from __future__ import annotations
@@ -22,44 +28,128 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from jtai.errors import ConfigError, InputError, NotFoundError
-from jtai.frameworks import Framework
+from jtai.frameworks import CASE_QUESTION_ID, Framework
 
 FILE_NAME = "findings.yaml"
-KINDS = ("headline", "strength", "case_study", "improvement", "priority_action", "main_finding")
+KINDS = ("strength", "improvement", "priority_action", "main")
+STUDY_KINDS = ("effective", "not_safer")
 PARTNERSHIP = "partnership"
-_NEEDS_EVIDENCE = ("strength", "case_study", "improvement", "priority_action")
+# other spellings report writers use, as the letter renderer accepts them
+_KIND_ALIASES = {
+    "strengths": "strength",
+    "key_strength": "strength",
+    "area_for_improvement": "improvement",
+    "areas_for_improvement": "improvement",
+    "priority": "priority_action",
+    "area_for_priority_action": "priority_action",
+    "main_finding": "main",
+    "finding": "main",
+}
 _CASE_LIKE = re.compile(r"\bC-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
 
-class Finding(BaseModel):
-    """One finding as authored."""
+def _names(value: Any) -> Any:
+    """A list of names from a list, or from one string split on commas or semicolons."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+    if isinstance(value, list):
+        return [str(p).strip() for p in value if str(p).strip()]
+    return value
 
+
+class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(min_length=1)
-    kind: Literal["headline", "strength", "case_study", "improvement", "priority_action", "main_finding"]
+    id: str | None = None
     text: str = Field(min_length=1)
-    section: str | None = None
+    cases: list[str] = []
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return " ".join(str(value).split()) if value is not None else value
+
+    @field_validator("cases", mode="before")
+    @classmethod
+    def _case_list(cls, value: Any) -> Any:
+        return _names(value)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if value is not None else None
+
+
+class Finding(_Item):
+    """One authored finding."""
+
+    kind: Literal["strength", "improvement", "priority_action", "main"]
     agencies: list[str] = []
     criteria: list[str] = []
-    cases: list[str] = []
-    case_studies: list[str] = []
+    section: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spellings(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for single, plural in (("agency", "agencies"), ("criterion", "criteria")):
+            if single in data and plural not in data:
+                data[plural] = data.pop(single)
+        kind = str(data.get("kind", "")).strip().lower().replace(" ", "_").replace("-", "_")
+        data["kind"] = _KIND_ALIASES.get(kind, kind)
+        for key in ("agencies", "criteria"):
+            data[key] = _names(data.get(key))
+        return data
+
+
+class CaseStudy(_Item):
+    """An anonymous account of one child's case."""
+
+    kind: Literal["effective", "not_safer"] = "effective"
+    title: str | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        text = str(value or "effective").strip().lower().replace(" ", "_")
+        return "not_safer" if text in ("not_safer", "poor") else text
 
 
 class FindingsDoc(BaseModel):
-    """The whole file, with the line each finding starts on."""
+    """The whole file; ``lines`` gives the line each finding and case study starts on."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    headline: list[str] = []
     findings: list[Finding] = []
+    case_studies: list[CaseStudy] = []
     lines: dict[str, int] = {}
+
+    @field_validator("headline", mode="before")
+    @classmethod
+    def _paragraphs(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        items = [value] if isinstance(value, str) else value
+        return [" ".join(str(p).split()) for p in items] if isinstance(items, list) else items
 
     def by_kind(self, kind: str) -> list[Finding]:
         """Findings of one kind, in file order."""
         return [f for f in self.findings if f.kind == kind]
+
+
+def label(item: _Item, number: int) -> str:
+    """How check names an item: its id, else ``finding 3`` or ``case study 1``."""
+    if item.id:
+        return item.id
+    return f"{'case study' if isinstance(item, CaseStudy) else 'finding'} {number}"
 
 
 def findings_path(root: Path) -> Path:
@@ -72,16 +162,13 @@ def load_findings(path: Path) -> FindingsDoc:
 
     Raises:
         NotFoundError: no such file.
-        ConfigError: bad YAML or a finding that does not fit the shape (file and line).
+        ConfigError: bad YAML or an entry that does not fit the shape (file and line).
     """
     import yaml
     from pydantic import ValidationError
 
     if not path.is_file():
-        raise NotFoundError(
-            f"{path}: no findings file yet.",
-            hint="Write one (see docs/scoring.md) or start from `jtai findings`.",
-        )
+        raise NotFoundError(f"{path}: no findings file yet.", hint="Write one: see docs/scoring.md.")
     loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
     try:
         node = loader.get_single_node()
@@ -93,36 +180,38 @@ def load_findings(path: Path) -> FindingsDoc:
         ) from None
     finally:
         loader.dispose()
-    if not isinstance(data, dict) or not isinstance(data.get("findings", []), list):
-        raise ConfigError("needs a `findings:` list.", file=str(path))
-    item_nodes: list[Any] = []
-    if node is not None:
-        item_nodes = next((v.value for k, v in node.value if k.value == "findings"), [])
-    lines = [n.start_mark.line + 1 for n in item_nodes]
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping with headline, findings and case_studies.", file=str(path))
+    lines: dict[tuple[str, int], int] = {}
+    for key_node, value_node in node.value if node is not None else []:
+        for index, item in enumerate(getattr(value_node, "value", None) or []):
+            if hasattr(item, "start_mark"):
+                lines[(str(key_node.value), index)] = item.start_mark.line + 1
     try:
-        doc = FindingsDoc.model_validate({"findings": data.get("findings") or []})
+        doc = FindingsDoc.model_validate({k: v for k, v in data.items() if k != "lines"})
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         loc = error["loc"]
-        index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
-        field = ".".join(str(p) for p in loc[2:]) or "finding"
+        where = lines.get((str(loc[0]), loc[1])) if len(loc) > 1 and isinstance(loc[1], int) else None
+        field = ".".join(str(p) for p in loc[2:]) or str(loc[0])
+        message = "unknown setting." if error["type"] == "extra_forbidden" else f"{error['msg'].lower()}."
         raise ConfigError(
-            f"{field}: {error['msg'].lower()}.",
+            f"{field}: {message}",
             file=str(path),
-            line=lines[index] if index is not None and index < len(lines) else None,
-            hint=f"Kinds are: {', '.join(KINDS)}.",
+            line=where,
+            hint=f"Finding kinds: {', '.join(KINDS)}; case study kinds: {', '.join(STUDY_KINDS)}.",
         ) from None
-    extra = [k for k in data if k != "findings"]
-    if extra:
-        raise ConfigError(f"unknown setting(s) {', '.join(map(str, extra))}.", file=str(path))
-    return doc.model_copy(
-        update={"lines": {f.id: line for f, line in zip(doc.findings, lines, strict=False)}}
-    )
+    named = {
+        label(item, n): lines.get((key, n - 1), 0)
+        for key, items in (("findings", doc.findings), ("case_studies", doc.case_studies))
+        for n, item in enumerate(items, start=1)
+    }
+    return doc.model_copy(update={"lines": named})
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with one finding."""
+    """Something wrong with one finding or case study."""
 
     finding: str
     line: int | None
@@ -130,83 +219,126 @@ class Problem:
 
 
 def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: bytes) -> list[Problem]:
-    """Findings with no evidence, evidence that contradicts them, or names that do not exist."""
+    """Findings with no evidence, evidence that contradicts them, names that do not exist, pseudonyms."""
     from jtai.scoring import cases as case_mod
     from jtai.scoring import findings
 
     finals = findings.finals(conn, fw)
-    answers = {f.case_ref: f.value for f in finals if f.criterion == "case_question"}
+    answers = {f.case_ref: f.value for f in finals if f.criterion == CASE_QUESTION_ID}
     by_case: dict[str, list[findings.Final]] = {}
     for f in finals:
-        if f.criterion != "case_question":
+        if f.criterion != CASE_QUESTION_ID:
             by_case.setdefault(f.case_ref, []).append(f)
     known = set(case_mod.known_cases(conn, key)) | set(by_case) | set(answers)
-    ids = [f.id for f in doc.findings]
-    studies = {f.id for f in doc.findings if f.kind == "case_study"}
     criteria = {c.id for _, c in fw.criteria()}
+    sections = [s.id for s in fw.sections]
     problems: list[Problem] = []
-    for finding in doc.findings:
-        line = doc.lines.get(finding.id)
-
-        def flag(message: str, finding: Finding = finding, line: int | None = line) -> None:
-            problems.append(Problem(finding.id, line, message))
-
-        if ids.count(finding.id) > 1:
-            flag("the id is used by more than one finding.")
-        if _CASE_LIKE.search(finding.text):
-            flag("the text names a case by pseudonym; the letter is public, describe the child instead.")
-        for agency in finding.agencies:
-            if agency not in fw.agencies and agency != PARTNERSHIP:
-                flag(f"unknown agency {agency!r} (use {', '.join(fw.agencies)} or {PARTNERSHIP}).")
-        for criterion in finding.criteria:
-            if criterion not in criteria:
-                flag(f"unknown criterion {criterion!r} in {fw.id}.")
-        if finding.section is not None and finding.section not in [s.id for s in fw.sections]:
-            flag(f"unknown section {finding.section!r}.")
-        if finding.kind == "main_finding" and finding.section is None:
-            flag("a main finding needs the section it belongs to.")
-        for study in finding.case_studies:
-            if study not in studies:
-                flag(f"{study!r} is not a case_study finding in this file.")
-        for ref in finding.cases:
-            if ref not in known:
-                flag(f"unknown case {ref}.")
-        if finding.kind not in _NEEDS_EVIDENCE:
-            continue
-        items = [
-            f
-            for ref in finding.cases
-            for f in by_case.get(ref, [])
-            if (not finding.criteria or f.criterion in finding.criteria)
-            and (not finding.agencies or f.agency in finding.agencies or PARTNERSHIP in finding.agencies)
-        ]
-        graded = [f for f in items if fw.rank(f.value) is not None]
-        if not finding.cases:
-            flag("no evidence: it names no case it rests on.")
-            continue
-        if not graded:
-            flag("no evidence: its cases have no grade under its criteria and agencies.")
-            continue
-        if finding.kind in ("strength", "case_study"):
-            bad = sorted({f.case_ref for f in graded if f.value == fw.worst})
-            if bad:
-                flag(f"contradicted: it rests on {', '.join(bad)}, graded {fw.label(fw.worst).lower()}.")
-            unsafe = sorted(r for r in finding.cases if answers.get(r) in fw.case_question.not_safer)
-            if unsafe:
-                flag(f"contradicted: in {', '.join(unsafe)} the child is not safer.")
-        elif all(f.value in fw.good_or_better for f in graded):
-            flag(
-                f"contradicted: every case it rests on is graded "
-                f"{fw.label(fw.good_or_better[-1]).lower()} or better there."
+    for n, text in enumerate(doc.headline, start=1):
+        if _CASE_LIKE.search(text):
+            problems.append(
+                Problem(f"headline {n}", None, "names a case by pseudonym; describe the child instead.")
             )
+    ids = [item.id for item in (*doc.findings, *doc.case_studies) if item.id]
+    items: list[tuple[str, Finding | CaseStudy]] = [
+        *((label(f, n), f) for n, f in enumerate(doc.findings, start=1)),
+        *((label(c, n), c) for n, c in enumerate(doc.case_studies, start=1)),
+    ]
+    for name, item in items:
+        found: list[str] = []
+        if item.id and ids.count(item.id) > 1:
+            found.append("the id is used more than once.")
+        if _CASE_LIKE.search(item.text) or (
+            isinstance(item, CaseStudy) and _CASE_LIKE.search(item.title or "")
+        ):
+            found.append(
+                "the text names a case by pseudonym; the letter is public, describe the child instead."
+            )
+        found += [f"unknown case {ref}." for ref in item.cases if ref not in known]
+        if isinstance(item, Finding):
+            found += _names_problems(fw, item, criteria, sections)
+            if item.kind != "main":
+                found += _evidence(fw, item, by_case, answers)
+        else:
+            found += _study_evidence(fw, item, by_case, answers)
+        problems += [Problem(name, doc.lines.get(name) or None, message) for message in found]
     return problems
+
+
+def _names_problems(fw: Framework, finding: Finding, criteria: set[str], sections: list[str]) -> list[str]:
+    found = []
+    for agency in finding.agencies:
+        if agency not in fw.agencies and agency != PARTNERSHIP:
+            found.append(
+                f"unknown agency {agency!r} (use {', '.join(fw.agencies)}, or none for the partnership)."
+            )
+    found += [f"unknown criterion {c!r} in {fw.id}." for c in finding.criteria if c not in criteria]
+    if finding.section is not None and finding.section not in sections:
+        found.append(f"unknown section {finding.section!r} (use {', '.join(sections)}).")
+    return found
+
+
+def _graded(fw: Framework, finding: Finding | CaseStudy, by_case: dict[str, list[Any]]) -> list[Any]:
+    criteria = finding.criteria if isinstance(finding, Finding) else []
+    agencies = [a for a in finding.agencies if a != PARTNERSHIP] if isinstance(finding, Finding) else []
+    return [
+        f
+        for ref in finding.cases
+        for f in by_case.get(ref, [])
+        if (not criteria or f.criterion in criteria)
+        and (not agencies or f.agency in agencies)
+        and fw.rank(f.value) is not None
+    ]
+
+
+def _evidence(
+    fw: Framework, finding: Finding, by_case: dict[str, list[Any]], answers: dict[str, str]
+) -> list[str]:
+    if not finding.cases:
+        return ["no evidence: it names no case it rests on."]
+    graded = _graded(fw, finding, by_case)
+    if not graded:
+        return ["no evidence: its cases have no grade under its criteria and agencies."]
+    if finding.kind == "strength":
+        return _contradicts_good(fw, finding.cases, graded, answers)
+    if all(f.value in fw.good_or_better for f in graded):
+        better = fw.label(fw.good_or_better[-1]).lower()
+        return [f"contradicted: every case it rests on is graded {better} or better there."]
+    return []
+
+
+def _study_evidence(
+    fw: Framework, study: CaseStudy, by_case: dict[str, list[Any]], answers: dict[str, str]
+) -> list[str]:
+    if not study.cases:
+        return ["no evidence: it names no case it rests on."]
+    if study.kind == "effective":
+        return _contradicts_good(fw, study.cases, _graded(fw, study, by_case), answers)
+    safer = sorted(r for r in study.cases if answers.get(r) == fw.case_question.answers[0].id)
+    if safer:
+        return [
+            f"contradicted: in {', '.join(safer)} the child is safer ({fw.case_question.answers[0].label})."
+        ]
+    return []
+
+
+def _contradicts_good(
+    fw: Framework, refs: list[str], graded: list[Any], answers: dict[str, str]
+) -> list[str]:
+    found = []
+    bad = sorted({f.case_ref for f in graded if f.value == fw.worst})
+    if bad:
+        found.append(f"contradicted: it rests on {', '.join(bad)}, graded {fw.label(fw.worst).lower()}.")
+    unsafe = sorted(r for r in refs if answers.get(r) in fw.case_question.not_safer)
+    if unsafe:
+        found.append(f"contradicted: in {', '.join(unsafe)} the child is not safer.")
+    return found
 
 
 def require_clean(problems: list[Problem], path: Path) -> None:
     """Raise when the check found problems.
 
     Raises:
-        InputError: naming how many findings need attention.
+        InputError: naming how many problems need attention.
     """
     if problems:
         raise InputError(
