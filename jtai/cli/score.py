@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+
+if TYPE_CHECKING:
+    from jtai.scoring.judgements import Rater
 
 
 class _CaseFirstGroup(TyperGroup):
@@ -65,7 +68,7 @@ class _Session:
         agencies = self.ws.config.get("agencies")
         self.agencies: list[str] | None = [str(a) for a in agencies] if agencies else None
 
-    def rater(self, name: str | None, inspectorate: str | None) -> Any:
+    def rater(self, name: str | None, inspectorate: str | None) -> Rater:
         from jtai.scoring.judgements import rater_for
 
         return rater_for(self.fw, name, inspectorate, self.team)
@@ -128,13 +131,14 @@ def case_command(
 
 
 def _ask(prompt: str) -> str:
+    """Read one line after the prompt (line editing in a terminal); EOFError when input ends."""
     console.print(prompt, end="", highlight=False, markup=False)
     console.file.flush()
-    line = sys.stdin.readline()
-    if not line:
+    try:
+        return input()
+    except EOFError:
         console.print()
-        raise EOFError
-    return line.rstrip("\n")
+        raise
 
 
 @score_app.command("list")
