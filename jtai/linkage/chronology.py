@@ -176,16 +176,21 @@ def gaps(events: list[Event]) -> list[Gap]:
         return [(e, d) for e, d in dated if e.event_type == kind]
 
     interviews = of("return_home_interview")
-    for episode, start in of("missing_episode"):
+    episodes = sorted(of("missing_episode"), key=lambda pair: pair[1])
+    for n, (episode, start) in enumerate(episodes):
         back = _date(episode.end_date) or start
         due = back + dt.timedelta(hours=RHI_HOURS)
-        after = [(e, d) for e, d in interviews if d >= back]
+        following = episodes[n + 1][1] if n + 1 < len(episodes) else None
+        # an interview after the next episode began is about that episode, not this one
+        after = [(e, d) for e, d in interviews if d >= back and (following is None or d < following)]
         if not after:
+            until = " and the next episode" if following else ""
             found.append(
                 Gap(
                     back.isoformat(),
                     "return_home_interview",
-                    f"Missing episode with no return home interview recorded after the return on {back}.",
+                    f"Missing episode with no return home interview recorded "
+                    f"{'between' if following else 'after'} the return on {back}{until}.",
                     (episode.record,),
                 )
             )
@@ -274,10 +279,10 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _working_days(start: dt.date, end: dt.date) -> int:
-    """Working days (Monday to Friday) after ``start`` up to and including ``end``."""
-    import numpy as np
+    """Working days in England (bank holidays excluded) after ``start`` up to and including ``end``."""
+    from jtai.report.deadline import working_days_between
 
-    return int(np.busday_count(start + dt.timedelta(days=1), end + dt.timedelta(days=1)))
+    return working_days_between(start, end)
 
 
 def _replace_names(text: str, names: set[str], replacement: str) -> str:

@@ -8,6 +8,7 @@ sampling, m probabilities from expectation maximisation on two blocking rules.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -33,6 +34,8 @@ MODEL_COLUMNS: tuple[str, ...] = (
 # u is estimated from this many random pairs; the same seed gives the same model.
 U_MAX_PAIRS = 2_000_000
 EM_MAX_PAIRS = 1_000_000
+# An EM session on fewer pairs than this learns nothing reliable; a looser rule is used.
+MIN_EM_PAIRS = 50
 SEED = 42
 
 Step = Callable[[str], None]
@@ -183,13 +186,17 @@ def train_and_predict(
         for label, rules in _EM_SESSIONS:
             report(f"Training {label}")
             for rule in rules:
+                if _pairs_blocked(nodes, rule) < MIN_EM_PAIRS:
+                    continue
+                # a failed session can leave the model half-changed: keep a copy to restore
+                saved = copy.deepcopy(linker._settings_obj.core_model_settings)
                 try:
                     linker.training.estimate_parameters_using_expectation_maximisation(
                         block_on("subject", *rule), max_pairs=EM_MAX_PAIRS
                     )
                     break
                 except EMTrainingException:
-                    continue
+                    linker._settings_obj.core_model_settings = saved
         report("Scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
         con = db_api.duckdb_con
@@ -205,6 +212,13 @@ def train_and_predict(
         ).df()
         model = json.dumps({"model": linker.misc.save_model_to_json(), "tf": _term_frequencies(nodes)})
     return scored, model
+
+
+def _pairs_blocked(nodes: pd.DataFrame, rule: tuple[str, ...]) -> int:
+    """How many pairs of identities agree on every field of ``rule`` (and on subject)."""
+    keys = ["subject", *rule]
+    sizes = nodes.dropna(subset=list(rule)).groupby(keys, sort=False).size()
+    return int((sizes * (sizes - 1) // 2).sum())
 
 
 def _term_frequencies(nodes: pd.DataFrame) -> dict[str, dict[str, float]]:

@@ -1,0 +1,178 @@
+"""Benchmark: link about 1,000,000 records (about 200,000 children over six agencies).
+
+Generates a fictional area with ``jtai synth`` (the Annex A workbook and six agency
+extracts, with the true child of every row), loads it with ``jtai load``'s library, then in
+fresh processes that each report their own peak memory:
+
+1. ``jtai link`` end to end: read the store, normalise, deterministic pass, splink model
+   (train and predict), must-not-link clusters, stable ids, write every child id;
+2. splink alone on the same records: the same settings trained and run on every record
+   (registered straight from the store, normalised the same way), with no jtai step.
+
+Prints the time, peak memory, pairwise precision and recall against the truth, and the
+ratio of jtai's time to splink's. Targets: under 120 s and under 4 GB peak for step 1.
+
+    python bench/link.py [--children 200000] [--seed 7] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 120
+TARGET_PEAK_MB = 4096
+
+_SETUP = """
+import datetime as dt, json, sys, time
+from pathlib import Path
+from jtai import workspace
+from jtai.ingest import load_files
+from jtai.synth import AGENCY_FILES, WORKBOOK, SynthConfig, generate
+out, children, seed = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+start = time.perf_counter()
+generate(out / "synth", SynthConfig(children=children, seed=seed, faults=False))
+synth_s = time.perf_counter() - start
+ws = workspace.create(out / "ws", area="Bench", framework="exploitation-2018",
+                      fieldwork_start=dt.date(2018, 3, 19))
+start = time.perf_counter()
+extracts = out / "synth" / "extracts"
+for agency, name in AGENCY_FILES.items():
+    load_files(ws, [extracts / name], agency=agency, today=dt.date(2018, 3, 19))
+load_files(ws, [extracts / WORKBOOK], agency="csc", today=dt.date(2018, 3, 19))
+print(json.dumps({"synth_s": synth_s, "load_s": time.perf_counter() - start}))
+"""
+
+_LINK = """
+import json, resource, sys, time
+from pathlib import Path
+from jtai import workspace
+from jtai.linkage import link
+ws = workspace.Workspace(Path(sys.argv[1]))
+conn = ws.connect()
+start = time.perf_counter()
+summary = link(ws, conn)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": elapsed, "peak_mb": peak, **summary.as_dict()}))
+"""
+
+_SPLINK = """
+import json, resource, sqlite3, sys, time
+from pathlib import Path
+import pandas as pd
+from jtai.linkage.model import MODEL_COLUMNS, SEED, U_MAX_PAIRS, EM_MAX_PAIRS, settings
+from jtai.linkage.normalise import identity_frame
+from splink import DuckDBAPI, Linker, block_on
+start = time.perf_counter()
+conn = sqlite3.connect(Path(sys.argv[1]) / "jtai.db")
+cols = ["id", "subject", "agency", "agency_person_id", "la_child_id", "nhs_number", "upn", "pnc_id",
+        "first_name", "last_name", "dob", "sex", "postcode"]
+raw = pd.DataFrame(conn.execute(f"SELECT {', '.join(cols)} FROM records").fetchall(), columns=cols)
+for c in cols[1:]:
+    raw[c] = raw[c].astype("string")
+frame = identity_frame(raw)[["id", *MODEL_COLUMNS]].rename(columns={"id": "node_id"})
+db_api = DuckDBAPI()
+linker = Linker(db_api.register(frame, dataset_display_name="records"), settings(), log_level=None)
+linker.training.estimate_probability_two_random_records_match(
+    [block_on("subject", "first_name", "last_name", "dob")], recall=0.7)
+linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
+for rule in (("dob", "postcode"), ("first_name", "last_name", "postcode"), ("first_name", "dob")):
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("subject", *rule),
+                                                                       max_pairs=EM_MAX_PAIRS)
+pairs = linker.inference.predict(threshold_match_probability=0.95, warning_mode="never")
+clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pairs, 0.95)
+ids = clusters.as_pandas_dataframe()[["node_id", "cluster_id"]]
+elapsed = time.perf_counter() - start
+ids.to_parquet(Path(sys.argv[2]))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": elapsed, "peak_mb": peak, "records": len(ids)}))
+"""
+
+
+def _run(code: str, *args: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _pairwise(truth: dict[int, str], predicted: dict[int, object]) -> tuple[float, float]:
+    from collections import Counter
+
+    def pairs(counter: Counter[object]) -> int:
+        return sum(n * (n - 1) // 2 for n in counter.values())
+
+    both = pairs(Counter((truth[r], predicted[r]) for r in truth))
+    return both / max(pairs(Counter(predicted[r] for r in truth)), 1), both / max(
+        pairs(Counter(truth.values())), 1
+    )
+
+
+def _truth(out: Path) -> dict[int, str]:
+    """Each record id's true child, joining truth.csv to the store by file, sheet and row."""
+    import csv
+    import sqlite3
+
+    by_row: dict[tuple[str, str, int], str] = {}
+    with (out / "synth" / "truth" / "truth.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            by_row[(row["file"], row["sheet"], int(row["row"]))] = row["child_id"]
+    conn = sqlite3.connect(out / "ws" / "jtai.db")
+    query = "SELECT r.id, f.name, r.sheet, r.source_row FROM records r JOIN files f ON f.id = r.file_id"
+    return {rid: by_row[(name, sheet or "", row)] for rid, name, sheet, row in conn.execute(query)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--children", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (reused if present)")
+    parser.add_argument("--no-splink", action="store_true", help="skip timing splink alone")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = args.keep or Path(tmp)
+        if not (out / "ws" / "jtai.db").exists():
+            setup = _run(_SETUP, str(out), str(args.children), str(args.seed))
+            print(f"synth {setup['synth_s']:.1f} s, load {setup['load_s']:.1f} s")
+        import sqlite3
+
+        truth = _truth(out)
+        jtai = _run(_LINK, str(out / "ws"))
+        conn = sqlite3.connect(out / "ws" / "jtai.db")
+        predicted = dict(conn.execute("SELECT id, child_id FROM records"))
+        precision, recall = _pairwise(truth, predicted)
+        ok = jtai["seconds"] < TARGET_SECONDS and jtai["peak_mb"] < TARGET_PEAK_MB
+        print(
+            f"jtai link: {jtai['records']:,} records -> {jtai['children']:,} children "
+            f"in {jtai['seconds']:.1f} s "
+            f"(splink part {jtai['model_seconds']:.1f} s), peak {jtai['peak_mb']:.0f} MB; "
+            f"precision {precision:.4f}, recall {recall:.4f}; {jtai['review_pairs']:,} pairs for review "
+            f"[target < {TARGET_SECONDS} s, < {TARGET_PEAK_MB} MB: {'met' if ok else 'MISSED'}]"
+        )
+        if args.no_splink:
+            return
+        import pandas as pd
+
+        alone = _run(_SPLINK, str(out / "ws"), str(out / "splink.parquet"))
+        ids = pd.read_parquet(out / "splink.parquet")
+        sp_precision, sp_recall = _pairwise(truth, dict(zip(ids["node_id"], ids["cluster_id"], strict=True)))
+        print(
+            f"splink alone: {alone['records']:,} records in {alone['seconds']:.1f} s, "
+            f"peak {alone['peak_mb']:.0f} MB; "
+            f"precision {sp_precision:.4f}, recall {sp_recall:.4f}"
+        )
+        print(f"ratio jtai / splink alone: {jtai['seconds'] / alone['seconds']:.2f}")
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    main()
+    print(f"(bench wall time {time.perf_counter() - start:.0f} s)")

@@ -1,0 +1,136 @@
+"""`jtai link`, `jtai link review`, `jtai link explain` and `jtai link export` from the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import stat
+
+import _link_helpers as h
+import pytest
+
+from jtai import workspace
+from jtai.store import linkage as store
+
+
+@pytest.fixture(scope="module")
+def _loaded_once(tmp_path_factory):
+    """300 children in four agencies, loaded but not linked."""
+    root = tmp_path_factory.mktemp("cli") / "ws"
+    ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
+    conn = ws.connect()
+    h.load(conn, h.records(h.population(300, twins=15)))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return root
+
+
+@pytest.fixture
+def ws_loaded(_loaded_once, tmp_path):
+    """A private copy of the loaded workspace."""
+    shutil.copytree(_loaded_once, tmp_path / "ws")
+    return workspace.Workspace(tmp_path / "ws")
+
+
+def test_link_prints_counts_and_json(ws_loaded, run) -> None:
+    """`jtai link` says how many records, children, automatic links and pairs awaiting review."""
+    result = run("-w", str(ws_loaded.root), "link", "--json")
+    assert result.exit_code == 0, result.output
+    s = json.loads(result.stdout)
+    assert s["records"] == 1540
+    assert s["automatic_links"] == s["deterministic_links"] + s["model_links"]
+    result = run("-w", str(ws_loaded.root), "link")
+    assert result.exit_code == 0, result.output
+    expected = (
+        f"{s['records']:,} records: {s['children']:,} children; {s['automatic_links']:,} automatic links "
+        f"({s['deterministic_links']:,} on identifiers, {s['model_links']:,} by the model), 0 by reviewers; "
+        f"{s['review_pairs']:,} pairs awaiting review; {s['blocked_pairs']:,} kept apart by "
+        "must-not-link rules."
+    )
+    assert " ".join(result.stdout.split()).startswith(expected)
+    assert "Review the waiting pairs with: jtai link review" in result.stdout
+    assert "Scoring candidate pairs" in result.stderr  # progress
+
+
+def test_review_is_blind_and_resumable(ws_loaded, run) -> None:
+    """Same, skip, different, undo, unsure, quit: decisions stored with reviewer; resume shows the rest."""
+    assert run("-w", str(ws_loaded.root), "link").exit_code == 0
+    conn = ws_loaded.connect()
+    queue = store.review_queue(conn)
+    assert len(queue) >= 4
+    result = run(
+        "-w", str(ws_loaded.root), "link", "review", "--reviewer", "A. Inspector", input="s\nk\nd\nb\nu\nq\n"
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"Pair 1 of {len(queue)}: are these the same child?" in out
+    assert f"Undone: your decision on R{queue[2][0]} and R{queue[2][1]}." in out
+    assert "probab" not in out.lower() and "weight" not in out.lower()
+    assert "≠" in out
+    assert (
+        f"2 decided, 1 skipped, {len(queue) - 2} still waiting. Run `jtai link` to apply the decisions."
+        in out
+    )
+    decided = [(d["left_id"], d["right_id"], d["decision"], d["reviewer"]) for d in store.decisions(conn)]
+    assert decided == [(*queue[0], "same", "A. Inspector"), (*queue[2], "unsure", "A. Inspector")]
+    resumed = run("-w", str(ws_loaded.root), "link", "review", input="")
+    assert resumed.exit_code == 0, resumed.output
+    assert f"Pair 1 of {len(queue) - 2}" in resumed.stdout
+    assert f"R{queue[1][0]}" in resumed.stdout.split("\n")[2]
+
+
+def test_explain_shows_weights(ws_loaded, run) -> None:
+    """`jtai link explain` gives the verdict and each field's weight; --json gives the same as data."""
+    assert run("-w", str(ws_loaded.root), "link").exit_code == 0
+    left, right = store.review_queue(ws_loaded.connect())[0]
+    result = run("-w", str(ws_loaded.root), "link", "explain", f"R{left}", f"R{right}", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [f["name"] for f in data["fields"]] == [
+        "First name",
+        "Last name",
+        "Date of birth",
+        "Postcode",
+        "Sex",
+    ]
+    total = data["prior_weight"] + sum(f["weight"] for f in data["fields"])
+    assert abs(total - data["match_weight"]) < 0.05
+    assert data["pair_status"] == "review"
+    text = run("-w", str(ws_loaded.root), "link", "explain", f"R{left}", f"R{right}")
+    assert text.stdout.startswith(data["verdict"].split(",")[0])
+    assert "(prior)" in text.stdout
+
+
+def test_explain_rejects_bad_references(ws_loaded, run) -> None:
+    """A reference that is not R<number> is a usage error naming it."""
+    result = run("-w", str(ws_loaded.root), "link", "explain", "R1", "Maya")
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "Error: 'Maya' is not a record reference; write a record as R<number>, e.g. R1042.\n"
+    )
+
+
+def test_export_writes_every_record(ws_loaded, run, tmp_path) -> None:
+    """`jtai link export` writes one row per record with its child id and pseudonym, mode 0600."""
+    assert run("-w", str(ws_loaded.root), "link").exit_code == 0
+    out = tmp_path / "links.csv"
+    result = run("-w", str(ws_loaded.root), "link", "export", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Wrote 1,540 records to {out}.\n"
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == 1540
+    assert list(rows[0]) == ["record", "agency", "source_file", "sheet", "row", "agency_person_id", "subject",
+                             "child_id", "child"]  # fmt: skip
+    assert rows[0]["record"] == "R1" and rows[0]["child"].startswith("C-")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    "args", [["link"], ["link", "review"], ["link", "explain"], ["link", "export"], ["child"]]
+)
+def test_help_has_an_example(run, args) -> None:
+    """Every linkage command's help shows an example."""
+    result = run(*args, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example: jtai " in result.stdout
