@@ -160,13 +160,9 @@ def main() -> None:
         jtai = _child(_JTAI, str(folder / "ws"), json.dumps([(a, str(p)) for a, p in files]))
     rate = jtai["rows"] / jtai["seconds"]
     ratio = jtai["seconds"] / bare["seconds"]
-    print(
-        f"bare pandas.read_csv : {bare['rows']:>9,} rows {bare['seconds']:6.2f} s  peak {bare['peak_mb']:6.0f} MB"
-    )
-    print(
-        f"jtai ingest          : {jtai['rows']:>9,} rows {jtai['seconds']:6.2f} s  peak {jtai['peak_mb']:6.0f} MB"
-        f"  ({jtai['accepted']:,} accepted + {jtai['quarantined']:,} quarantined)"
-    )
+    for label, run in (("bare pandas.read_csv", bare), ("jtai ingest", jtai)):
+        print(f"{label:<21}: {run['rows']:>9,} rows {run['seconds']:6.2f} s  peak {run['peak_mb']:6.0f} MB")
+    print(f"jtai: {jtai['accepted']:,} accepted + {jtai['quarantined']:,} quarantined")
     print(f"rate {rate:,.0f} rows/s (target >= {TARGET_ROWS_PER_S:,})")
     print(f"ratio to bare read {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)")
     print(f"peak memory {jtai['peak_mb']:.0f} MB (target < {TARGET_PEAK_MB} MB)")

@@ -12,7 +12,7 @@ import datetime as dt
 import getpass
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +120,10 @@ def _load_one(
             if isinstance(t, readers.RawSheet)
         ]
     except JtaiError as exc:
-        message = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
+        message = str(exc)
+        if not message.startswith(name):
+            located = isinstance(exc, InputError) and (exc.sheet or exc.row or exc.column)
+            message = f"{name}, {message}" if located else f"{name}: {message}"
         return FileResult(str(path), name, agency, "error", sha, message=message)
     sheets = [
         SheetResult(t.name, v.rows_read, len(v.records), len(v.quarantine), v.reasons) for t, v in outcomes
@@ -263,9 +266,9 @@ def _write(
                 columns.append(column)
     for start in range(0, n, CHUNK_ROWS):
         stop = min(n, start + CHUNK_ROWS)
-        parts = [itertools.repeat(c, stop - start) for c in constants]
+        parts: list[Iterable[Any]] = [itertools.repeat(c, stop - start) for c in constants]
         parts += [c[start:stop] for c in columns]
-        store.add_records(conn, names, zip(*parts))
+        store.add_records(conn, names, zip(*parts, strict=False))  # repeat() is endless
         done += stop - start
         if progress is not None:
             progress(name, done, total)
@@ -285,8 +288,9 @@ def _pylist(values: Any) -> list[Any] | None:
     import numpy as np
 
     codes, uniques = values.factorize()
-    table = np.asarray(uniques, dtype=object)
-    table = np.append(table, None)  # code -1 (a missing value) takes the last slot
+    # code -1 (a missing value) takes the extra last slot, None
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = np.asarray(uniques, dtype=object)
     table[table == ""] = None
     if all(v is None for v in table):
         return None

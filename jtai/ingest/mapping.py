@@ -127,6 +127,7 @@ class Mapping(_Strict):
     date_formats: list[str] = []
     recode: dict[str, dict[str, str]] = {}
     strict_codes: list[str] = []
+    strip_letter_prefix: list[str] = []
     sheets: list[SheetMapping]
     source: str = Field(default="", exclude=True)
 
@@ -153,7 +154,7 @@ class Mapping(_Strict):
                     )
         return value
 
-    @field_validator("strict_codes")
+    @field_validator("strict_codes", "strip_letter_prefix")
     @classmethod
     def _known_strict(cls, value: list[str]) -> list[str]:
         for name in value:
@@ -240,6 +241,8 @@ def parse(content: str, file: str, source: str) -> Mapping:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
+        if "sheets" not in data and loc[:2] == ("sheets", 0):
+            loc = loc[2:]  # a one-table mapping gives the sheet's keys at the top level
         where = ".".join(str(p) for p in loc) or "(top level)"
         message = str(first["msg"]).removeprefix("Value error, ")
         named = re.search(r"'([^']+)'", message)

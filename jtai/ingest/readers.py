@@ -42,7 +42,7 @@ class RawSheet:
         headers: the header cells.
         frame: the data rows; columns ``c0``, ``c1``... of text, ``""`` where empty.
         rows: the spreadsheet row number of each data row.
-        ragged: rows with more or fewer fields than the header, as (row, raw text).
+        ragged: rows with more or fewer fields than the header, as (row, raw text, fields).
     """
 
     name: str
@@ -50,7 +50,7 @@ class RawSheet:
     headers: list[str]
     frame: pd.DataFrame
     rows: np.ndarray
-    ragged: list[tuple[int, str]] = field(default_factory=list)
+    ragged: list[tuple[int, str, int]] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -97,11 +97,8 @@ def read_workbook(
 
     if kind == "ole":
         _refuse_encrypted(data)
-    elif not _is_xlsx_zip(data):
-        raise InputError(
-            "is a ZIP file but not an Excel workbook.",
-            hint="Load the .xlsx or .csv file itself, not an archive or another Office document.",
-        )
+    else:
+        _check_xlsx_zip(data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
@@ -187,21 +184,21 @@ def _first_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
 
 def _parse_csv(
     payload: bytes, delimiter: str, header_index: int, width: int
-) -> tuple[pd.DataFrame, list[tuple[int, str]], np.ndarray]:
+) -> tuple[pd.DataFrame, list[tuple[int, str, int]], np.ndarray]:
     """Parse the data rows with pyarrow; rows with the wrong number of fields are set aside."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [f"c{i}" for i in range(width)]
-    bad: list[tuple[int | None, str]] = []
+    bad: list[tuple[int | None, str, int]] = []
     blank = [0]
 
     def on_invalid(row: Any) -> str:
         if row.text.strip(delimiter + " \r\n") == "":
             blank[0] += 1
         else:
-            bad.append((row.number, row.text))
+            bad.append((row.number, row.text, int(row.actual_columns)))
         return "skip"
 
     def parse(threads: bool) -> Any:
@@ -239,11 +236,11 @@ def _parse_csv(
         # a one-column file: blank lines are empty cells, not rows
         frame = frame[frame["c0"].str.strip() != ""].reset_index(drop=True)
     first = header_index + 2
-    ragged = [(int(n) if n is not None else first, t.rstrip("\r\n")) for n, t in bad]
+    ragged = [(int(n) if n is not None else first, t.rstrip("\r\n"), k) for n, t, k in bad]
     count = len(frame) + len(ragged) + blank[0]
     rows = np.arange(first, first + count, dtype=np.int64)
     if ragged or blank[0]:
-        skip = {r for r, _ in ragged}
+        skip = {r for r, _, _ in ragged}
         blank_rows = _blank_rows(payload, header_index, count, skip) if blank[0] else set()
         rows = np.array([r for r in rows.tolist() if r not in skip and r not in blank_rows], dtype=np.int64)
     rows = rows[: len(frame)]
@@ -333,14 +330,22 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _is_xlsx_zip(data: bytes) -> bool:
+def _check_xlsx_zip(data: bytes) -> None:
     import zipfile
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist() or "xl/workbook.bin" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise InputError(
+            "is damaged: it starts like an .xlsx file but is not complete.",
+            hint="Copy or export it again from the source system.",
+        ) from exc
+    if not names & {"xl/workbook.xml", "xl/workbook.bin"}:
+        raise InputError(
+            "is a ZIP file but not an Excel workbook.",
+            hint="Load the .xlsx or .csv file itself, not an archive or another Office document.",
+        )
 
 
 def _refuse_encrypted(data: bytes) -> None:

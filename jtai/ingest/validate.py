@@ -215,7 +215,10 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
                 "{column} {value!r} holds a risk flag not in the list (see docs/ingest.md).",
             )
         else:
-            out[name] = norm.text(values) if recode == {} else norm.text(values).replace(recode)
+            cleaned = norm.text(values)
+            if name in mapping.strip_letter_prefix:
+                cleaned = cleaned.str.replace(r"^[a-zA-Z]\) *", "", regex=True)
+            out[name] = cleaned if recode == {} else cleaned.replace(recode)
     extra_values, extra_frame = _extra(frame, raw.headers, sheet, columns, faults)
     _derived_flags(sheet, out, extra_frame)
     for name in sheet.required:
@@ -376,8 +379,8 @@ def _typed(values: pd.Series, kind: str, header: str, faults: _Faults) -> pd.Ser
         if kind == "integer":
             bad |= (numbers.notna() & (numbers % 1 != 0)).to_numpy(dtype=bool)
         faults.add(bad, "not_a_number", header, values, "{column} {value!r} is not a number.")
-        result = numbers.astype(object).where(numbers.notna(), None)
-        return result.map(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
+        typed = [None if v != v else int(v) if float(v).is_integer() else float(v) for v in numbers.tolist()]
+        return pd.Series(typed, index=values.index, dtype=object)
     cleaned = norm.text(values)
     if kind == "code":
         cleaned = cleaned.str.replace(r"^[a-zA-Z]\) *", "", regex=True)
@@ -468,14 +471,14 @@ def _quarantine_rows(
     import numpy as np
 
     out: list[tuple[int, str | None, str | None, str, str, str]] = []
-    for number, text in raw.ragged:
+    for number, text, fields in raw.ragged:
         out.append(
             (
                 number,
                 None,
                 None,
                 "ragged_row",
-                f"The row has a different number of fields from the header ({len(raw.headers)}).",
+                f"The row has {fields} fields; the header has {len(raw.headers)}.",
                 json.dumps({"line": text}, ensure_ascii=False),
             )
         )
