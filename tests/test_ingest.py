@@ -147,7 +147,8 @@ def test_annex_a_messy_workbook(ws) -> None:
     assert dict(by_sheet["List 8"].reasons) == {"not_a_number": 1}
     with _db(ws) as conn:
         rows = conn.execute(
-            "SELECT la_child_id, sex, ethnicity, dob, event_date, source, flags, extra FROM records ORDER BY id"
+            "SELECT la_child_id, sex, ethnicity, dob, event_date, source, flags, extra "
+            "FROM records ORDER BY id"
         ).fetchall()
     assert [tuple(r)[:7] for r in rows] == [
         ("1001", "male", "WBRI", "2010-05-01", "2018-01-10", "6: Police", None),
@@ -175,7 +176,8 @@ def test_canonical_csv_normalises_identity_fields(ws, tmp_path) -> None:
     path = _csv(
         tmp_path / "police.csv",
         HEADER,
-        "0042.0,943 476 5919,  Jane\u00a0 Ann ,Smith,03/04/2005,F,sw1a1aa,Missing episode,2018-01-02,Missing; cse",
+        "0042.0,943 476 5919,  Jane\u00a0 Ann ,Smith,03/04/2005,F,sw1a1aa,"
+        "Missing episode,2018-01-02,Missing; cse",
     )
     result = load_files(ws, [path], agency="police", today=TODAY)
     assert (result.rows_read, result.accepted, result.quarantined) == (1, 1, 0)
