@@ -203,14 +203,25 @@ def index_from_store(conn: sqlite3.Connection) -> IdentifyingIndex:
     from jtai.store import report as queries
 
     index = IdentifyingIndex()
-    for first, last in queries.full_names(conn):
-        index.add_name(first, last)
+    # set comprehensions over each column: one pass, no per-value method calls
     for column in queries.NAME_COLUMNS:
-        for value in queries.distinct_values(conn, column):
-            index.add_name(value, None)
+        index.names.update(
+            folded
+            for value in queries.distinct_values(conn, column)
+            for word in value.split()
+            if len(word) >= 2 and (folded := _fold(word))
+        )
+    for first, last in queries.full_names(conn):
+        words = [_fold(w) for w in f"{first} {last}".split() if len(w) >= 2]
+        if len(words) >= 2:
+            index.full_names.add(" ".join(words))
+            index._longest_full = max(index._longest_full, len(words))
     for column in queries.IDENTIFIER_COLUMNS:
-        for value in queries.distinct_values(conn, column):
-            index.add_identifier(value)
+        index.identifiers.update(
+            key
+            for value in queries.distinct_values(conn, column)
+            if len(key := _NOT_ALNUM.sub("", value).upper()) >= MIN_IDENTIFIER
+        )
     for value in queries.distinct_values(conn, "dob"):
         index.add_date_of_birth(value)
     for value in queries.distinct_values(conn, "postcode"):
