@@ -181,3 +181,23 @@ def test_score_list_shows_progress(run, ws) -> None:
             "case_question_answered": True,
         }
     ]
+
+
+def test_capture_one_section(run, ws) -> None:
+    """--section limits the questions to one section (and the case question); a wrong one is refused."""
+    conn = ws.connect()
+    case = hand_case(conn, "C-AAAA-BBBB")
+    args = ("-w", str(ws.root), "score", case, "--inspector", "Ann", "--inspectorate", "ofsted")
+    bad = run(*args, "--section", "middle")
+    assert bad.exit_code == ExitCode.USAGE
+    assert (
+        "exploitation-2018 has no section 'middle'. Sections: front_door, deep_dive, leadership."
+        in bad.stderr
+    )
+    answers = "5\n\n" * 16 + "1\nsafer now\n"
+    done = run(*args, "--section", "front_door", input=answers)
+    assert done.exit_code == 0, done.output
+    assert "17 saved, 0 skipped." in done.stdout
+    assert "All 17 judgements" in run(*args, "--section", "front_door").stdout
+    saved = judgements.current(conn, case_ref=case)
+    assert {j.criterion for j in saved} == {"FD1", "FD2", "FD3", "FD4", "FD5", "case_question"}

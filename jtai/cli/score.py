@@ -91,15 +91,19 @@ def case_command(
     ] = None,
     note: Annotated[str, typer.Option("--note", help="Evidence note (or narrative).")] = "",
     reason: Reason = None,
+    section: Annotated[
+        list[str] | None, typer.Option("--section", help="Ask only this section's criteria (repeatable).")
+    ] = None,
 ) -> None:
     """Judge a case: asks each criterion per agency and saves each answer at once (run again to resume).
 
     Example: jtai score C-7KQ3-XM9D --inspector 'A. Inspector'
     """
-    from jtai.scoring import capture, cases, judgements
+    from jtai.scoring import capture, cases, judgements, transfer
 
     s = _Session()
     rater = s.rater(inspector, inspectorate)
+    transfer.applicable(s.fw, s.agencies, section)  # an unknown section fails before anything is saved
     found = cases.resolve(s.conn, s.ws.key, case, by=rater.name, add=new, root=s.ws.root)
     if grade is not None or criterion is not None:
         if not (criterion and grade):
@@ -119,7 +123,7 @@ def case_command(
     console.print(display.overview(capture.overview(s.conn, found)), highlight=False)
     result = capture.capture(
         s.conn, s.fw, found, rater, ask=_ask, say=lambda t: console.print(t, highlight=False, markup=False),
-        agencies=s.agencies, root=s.ws.root,
+        agencies=s.agencies, sections=section, root=s.ws.root,
     )  # fmt: skip
     console.print(f"\n{result.saved} saved, {result.skipped} skipped.")
     if result.stopped:
@@ -167,6 +171,9 @@ def template_command(
     inspector: Inspector = None,
     inspectorate: Inspectorate = None,
     new: Annotated[bool, typer.Option("--new", help="Allow a hand-named case.")] = False,
+    section: Annotated[
+        list[str] | None, typer.Option("--section", help="Only this section (repeatable).")
+    ] = None,
 ) -> None:
     """Print a blank judgement file for one case, to fill in offline and import.
 
@@ -179,7 +186,7 @@ def template_command(
     if not new and ref not in cases.known_cases(s.conn, s.ws.key):
         cases.resolve(s.conn, s.ws.key, ref, by="template")  # raises NotFoundError
     rater = s.rater(inspector, inspectorate) if inspector else None
-    rows = transfer.template_rows(s.fw, ref, s.agencies, rater)
+    rows = transfer.template_rows(s.fw, ref, s.agencies, rater, section)
     columns = exchange.COLUMNS + exchange.TEMPLATE_EXTRA
     if output is not None:
         exchange.write(output, rows, columns, header=transfer.template_header(s.fw))

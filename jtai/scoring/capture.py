@@ -51,6 +51,7 @@ def overview(conn: sqlite3.Connection, case: Case, limit: int = 12) -> Overview:
 
     rows = sql.chronology(conn, case.child_key) if case.child_key else []
     agencies = sorted({str(r["agency"]) for r in rows})
+    rows = [r for r in rows if r["event_type"] != "person"]  # a bare person record is no event
     events = [
         Event(
             date=str(r["event_date"] or "undated"),
@@ -77,14 +78,19 @@ class CaptureResult:
 
 
 def pending(
-    conn: sqlite3.Connection, fw: Framework, case_ref: str, rater: Rater, agencies: list[str] | None
+    conn: sqlite3.Connection,
+    fw: Framework,
+    case_ref: str,
+    rater: Rater,
+    agencies: list[str] | None,
+    sections: list[str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """The questions this inspector has not answered yet for the case, in framework order."""
     done = {
         (j.criterion, j.agency)
         for j in judgements.current(conn, case_ref=case_ref, inspector=rater.name, role="rater")
     }
-    return [q for q in applicable(fw, agencies) if (q[0], q[1]) not in done]
+    return [q for q in applicable(fw, agencies, sections) if (q[0], q[1]) not in done]
 
 
 def choices(fw: Framework, criterion: str) -> list[tuple[str, str]]:
@@ -114,14 +120,15 @@ def capture(
     ask: Callable[[str], str],
     say: Callable[[str], None],
     agencies: list[str] | None = None,
+    sections: list[str] | None = None,
     root: Path | None = None,
 ) -> CaptureResult:
     """Ask every pending question; each answer is saved before the next is asked.
 
     ``ask`` may raise EOFError (input ended): capture then stops, keeping what was saved.
     """
-    questions = pending(conn, fw, case.ref, rater, agencies)
-    total = len(applicable(fw, agencies))
+    questions = pending(conn, fw, case.ref, rater, agencies, sections)
+    total = len(applicable(fw, agencies, sections))
     if not questions:
         say(f"All {total} judgements for {case.ref} are made by {rater.name}.")
         return CaptureResult(0, 0, 0, False)

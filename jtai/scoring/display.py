@@ -27,14 +27,17 @@ def overview(view: Overview) -> RenderableType:
     )
     extra = f"; in {', '.join(case.sampled_as)}" if case.sampled_as else ""
     head = Text.assemble((f"Case {case.ref}", "bold"), f" ({origin}{extra})")
-    if not view.events:
+    if not view.agencies:
         return Group(head, Text("No records are linked to this case; judge it from the case file."))
+    involved = Text("Agencies involved: " + ", ".join(view.agencies))
+    if not view.events:
+        return Group(head, involved)
     table = Table(
         "Date", "Agency", "Event", "Flags", title=f"Latest {len(view.events)} of {view.total_events} events"
     )
     for event in view.events:
         table.add_row(event.date, event.agency, event.event, event.flags)
-    return Group(head, Text("Agencies involved: " + ", ".join(view.agencies)), table)
+    return Group(head, involved, table)
 
 
 def progress(rows: list[dict[str, object]]) -> RenderableType:

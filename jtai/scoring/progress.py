@@ -8,45 +8,54 @@ from typing import Any
 from jtai.frameworks import CASE_QUESTION_ID, Framework
 from jtai.scoring import cases, findings, judgements
 from jtai.scoring.transfer import applicable
+from jtai.store import scoring as sql
+
+FRONT_DOOR = "front_door"
+_ORDER = ("tracked pick", "tracked reserve", "front-door pick", "front-door reserve")
 
 
 def case_progress(
     conn: sqlite3.Connection, fw: Framework, key: bytes, agencies: list[str] | None
 ) -> list[dict[str, Any]]:
-    """One row per sampled or judged case: origin, questions answered, inspectors, final answer.
+    """One row per sampled or registered case: origin, questions answered, inspectors, final answer.
 
     ``judged`` counts the questions (criterion x agency, and the case question) that at
-    least one inspector answered, out of ``needed``.
+    least one inspector answered, out of ``needed``: a child sampled at the front door only
+    needs the framework's ``front_door`` section (when it has one). Tracked picks come
+    first, then reserves, front-door picks, and cases named by hand.
     """
     needed = len(applicable(fw, agencies))
-    current = judgements.current(conn, role="rater")
+    has_front_door = FRONT_DOOR in [s.id for s in fw.sections]
+    front_door_needed = len(applicable(fw, agencies, [FRONT_DOOR])) if has_front_door else needed
     answered: dict[str, set[tuple[str, str]]] = {}
     who: dict[str, set[str]] = {}
-    for j in current:
+    for j in judgements.current(conn, role="rater"):
         answered.setdefault(j.case_ref, set()).add((j.criterion, j.agency))
         who.setdefault(j.case_ref, set()).add(j.inspector)
     answers = findings.case_answers(conn, fw)
     known = cases.known_cases(conn, key)
-    registered = {c.ref for c in known.values() if c.sampled_as} | set(answered)
-    registered |= {ref for ref, c in known.items() if c.origin in ("hand", "sample")}
-    from jtai.store import scoring as sql
-
-    registered |= {row["ref"] for row in sql.case_rows(conn)}
+    listed = {ref for ref, c in known.items() if c.sampled_as or c.origin in ("hand", "sample")}
+    listed |= set(answered) | {row["ref"] for row in sql.case_rows(conn)}
     rows = []
-    for ref in sorted(
-        registered, key=lambda r: (not known.get(r, cases.Case(r, None, "hand")).sampled_as, r)
-    ):
+    for ref in sorted(listed, key=lambda r: (_order(known.get(r)), r)):
         case = known.get(ref, cases.Case(ref, None, "hand"))
-        origin = ", ".join(case.sampled_as) if case.sampled_as else case.origin
+        front_only = bool(case.sampled_as) and all(s.startswith("front-door") for s in case.sampled_as)
         rows.append(
             {
                 "case": ref,
-                "origin": origin,
+                "origin": ", ".join(case.sampled_as) if case.sampled_as else case.origin,
                 "judged": len(answered.get(ref, set())),
-                "needed": needed,
+                "needed": front_door_needed if front_only else needed,
                 "inspectors": sorted(who.get(ref, set())),
                 "answer": fw.label(answers[ref]) if ref in answers else None,
                 "case_question_answered": (CASE_QUESTION_ID, "all") in answered.get(ref, set()),
             }
         )
     return rows
+
+
+def _order(case: cases.Case | None) -> int:
+    """Tracked picks first, then reserves, front-door picks, and the rest."""
+    if case is None or not case.sampled_as:
+        return len(_ORDER)
+    return min(_ORDER.index(s) if s in _ORDER else len(_ORDER) for s in case.sampled_as)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jtai.errors import ConflictError, InputError
+from jtai.errors import ConflictError, InputError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
 from jtai.scoring import audit, cases, exchange, judgements
 from jtai.scoring.judgements import Rater
@@ -23,14 +23,29 @@ from jtai.store import transaction
 MAX_LISTED = 50
 
 
-def applicable(fw: Framework, agencies: list[str] | None = None) -> list[tuple[str, str, str]]:
+def applicable(
+    fw: Framework, agencies: list[str] | None = None, sections: list[str] | None = None
+) -> list[tuple[str, str, str]]:
     """(criterion id, agency, criterion text) for every judgement a case needs, in framework order.
 
     Args:
         agencies: the workspace's agencies; criteria are judged for those only (default all).
+        sections: only these sections' criteria (default all); the case question is always asked.
+
+    Raises:
+        UsageError: a section id the framework does not have.
     """
+    if sections:
+        unknown = [s for s in sections if s not in [x.id for x in fw.sections]]
+        if unknown:
+            raise UsageError(
+                f"{fw.id} has no section {unknown[0]!r}.",
+                hint=f"Sections: {', '.join(s.id for s in fw.sections)}.",
+            )
     out = []
-    for _, criterion in fw.criteria():
+    for section, criterion in fw.criteria():
+        if sections and section.id not in sections:
+            continue
         for agency in criterion.agencies:
             if agencies is None or agency in agencies:
                 out.append((criterion.id, agency, criterion.text))
@@ -39,7 +54,11 @@ def applicable(fw: Framework, agencies: list[str] | None = None) -> list[tuple[s
 
 
 def template_rows(
-    fw: Framework, case_ref: str, agencies: list[str] | None, rater: Rater | None = None
+    fw: Framework,
+    case_ref: str,
+    agencies: list[str] | None,
+    rater: Rater | None = None,
+    sections: list[str] | None = None,
 ) -> list[dict[str, str]]:
     """Blank rows for one case, to fill in offline."""
     return [
@@ -55,7 +74,7 @@ def template_rows(
             "reason": "",
             "criterion_text": text,
         }
-        for criterion, agency, text in applicable(fw, agencies)
+        for criterion, agency, text in applicable(fw, agencies, sections)
     ]
 
 
