@@ -269,3 +269,10 @@ def test_cli_refuses_a_file_as_the_output_folder(run, tmp_path: Path) -> None:  
         result.stderr
         == f"Error: {target} is a file, not a folder. Name a folder to write the extracts into.\n"
     )
+
+
+@pytest.mark.parametrize("children", [1, 2, 7])
+def test_tiny_areas_work(tmp_path: Path, children: int) -> None:
+    """An area of a handful of children is written whole, with a truth row per extract row."""
+    result = generate(tmp_path, options_for(children=children, seed=children))
+    assert result.records == len(_rows(tmp_path / "truth/truth.csv"))

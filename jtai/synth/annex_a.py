@@ -69,7 +69,10 @@ def involvement(rng: np.random.Generator, pop: Population, clock: Clock, missing
     }
 
     order = np.lexsort((contacts["date"], c_child))
-    first_row = order[np.r_[True, c_child[order][1:] != c_child[order][:-1]]]
+    sorted_child = c_child[order]
+    starts = np.ones(sorted_child.size, dtype=bool)
+    starts[1:] = sorted_child[1:] != sorted_child[:-1]
+    first_row = order[starts]
     r_rows = first_row[rng.random(first_row.size) < np.where(cohort[c_child[first_row]], 0.9, 0.4)]
     r_child = c_child[r_rows]
     r_date = np.minimum(contacts["date"][r_rows] + rng.integers(0, 4, r_child.size), clock.start - 1)

@@ -63,7 +63,9 @@ def looked_after(rng: np.random.Generator, pop: Population, inv: Involvement, cl
         ),
         "Placement postcode": pop.old_postcode[c["child"]],
         "URN of Placement": either_or(
-            rng.random(k) < 0.2, "SC" + np.char.zfill(rng.integers(0, 999999, k).astype(str), 6), None
+            rng.random(k) < 0.2,
+            np.array([f"SC{v:06d}" for v in rng.integers(0, 999999, k)], dtype=object),
+            None,
         ),
         "Placement Location": choose(rng, ("a) Inside LA boundary", "b) Outside LA boundary"), k, (0.7, 0.3)),
         "LA of Placement": choose(rng, ("Seaborough", "Other authority"), k, (0.7, 0.3)),
