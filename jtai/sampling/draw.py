@@ -71,12 +71,26 @@ def uniform_keys(size: int, seed: int) -> np.ndarray:
 
 
 def frame_hash(frame: pd.DataFrame, columns: Sequence[str]) -> str:
-    """SHA-256 of the frame's rows (only ``columns``, in key order), as hex."""
+    """SHA-256 of the frame's rows (only ``columns``, in key order), as hex.
+
+    The text hashed is the column names joined by tabs, then one line per row with its
+    values as text (missing as empty) joined by tabs.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     digest = hashlib.sha256()
     digest.update("\t".join(columns).encode("utf-8"))
     if len(frame):
-        values = [frame[c].astype("string").fillna("").tolist() for c in columns]
-        digest.update(("\n" + "\n".join("\t".join(row) for row in zip(*values, strict=True))).encode("utf-8"))
+        arrays = [
+            pc.fill_null(pa.array(frame[c].astype("string"), type=pa.large_string()), "") for c in columns
+        ]
+        rows = pc.binary_join_element_wise(*arrays, pa.scalar("\t", pa.large_string()))
+        text = pc.binary_join(
+            pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows),
+            pa.scalar("\n", pa.large_string()),
+        )
+        digest.update(b"\n" + text[0].as_buffer().to_pybytes())
     return digest.hexdigest()
 
 
@@ -219,7 +233,7 @@ def _cells(frame: pd.DataFrame, dims: list[str], u: np.ndarray) -> dict[tuple[st
         return {}
     codes, uniques = [], []
     for d in dims:
-        code, unique = pd.factorize(frame[d].to_numpy(dtype=object, na_value=""))
+        code, unique = pd.factorize(frame[d].astype("string").fillna(""))
         codes.append(code)
         uniques.append(unique)
     combined = np.ravel_multi_index(codes, [max(len(x), 1) for x in uniques])

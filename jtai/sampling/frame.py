@@ -145,6 +145,10 @@ def build_frame(
     )
 
     all_keys = df["key"].nunique()
+    unlinked_records = int(df["child_id"].isna().sum())
+    # the rest concerns the cohort's children only (usually a small share of the records)
+    df = df[_isin(df["key"], matched)]
+    current = current[_isin(current["key"], matched)]
     frame = pd.DataFrame({"key": sorted(matched)}, dtype="string")
     frame["child_id"] = frame["key"].where(_isin(frame["key"], set(df["child_id"].dropna().tolist())), pd.NA)
     frame = frame.merge(_dob(df), on="key", how="left").merge(_sex(df), on="key", how="left")
@@ -185,7 +189,7 @@ def build_frame(
         outside_age=outside,
         excluded=excluded,
         eligible=len(frame),
-        unlinked_records=int(df["child_id"].isna().sum()),
+        unlinked_records=unlinked_records,
     )
     return frame.loc[:, list(FRAME_COLUMNS)], count
 
@@ -259,17 +263,16 @@ def _risk_types(keys: pd.Series, flags: pd.DataFrame, spec: TrackedSpec) -> pd.S
 
 def _agencies(current: pd.DataFrame, order: tuple[str, ...]) -> dict[str, str]:
     """Child key -> agencies with a record in the window, e.g. ``"police, CSC, education"``."""
-    rank = {a: i for i, a in enumerate(order)}
     pairs = current[["key", "agency"]].drop_duplicates()
-    by_child: dict[str, list[str]] = {}
-    for key, agency in zip(pairs["key"].tolist(), pairs["agency"].tolist(), strict=True):
-        by_child.setdefault(key, []).append(agency)
-    return {
-        key: ", ".join(
-            AGENCY_LABELS.get(a, a) for a in sorted(agencies, key=lambda a: (rank.get(a, len(rank)), a))
-        )
-        for key, agencies in by_child.items()
+    present = sorted(set(pairs["agency"].dropna().unique().tolist()))
+    ordered = [a for a in order if a in present] + [a for a in present if a not in order]
+    bit = {a: 1 << i for i, a in enumerate(ordered)}
+    masks = pairs.assign(bit=pairs["agency"].map(bit).fillna(0).astype("int64")).groupby("key")["bit"].sum()
+    labels = {
+        int(m): ", ".join(AGENCY_LABELS.get(a, a) for a in ordered if int(m) & bit[a])
+        for m in masks.unique().tolist()
     }
+    return dict(zip(masks.index.tolist(), [labels[int(m)] for m in masks.tolist()], strict=True))
 
 
 def _isin(values: pd.Series, wanted: set[str]) -> pd.Series:
