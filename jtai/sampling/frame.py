@@ -264,12 +264,12 @@ def _risk_types(keys: pd.Series, flags: pd.DataFrame, spec: TrackedSpec) -> pd.S
 def _agencies(current: pd.DataFrame, order: tuple[str, ...]) -> dict[str, str]:
     """Child key -> agencies with a record in the window, e.g. ``"police, CSC, education"``."""
     pairs = current[["key", "agency"]].drop_duplicates()
-    present = sorted(set(pairs["agency"].dropna().unique().tolist()))
+    present: list[str] = sorted({str(a) for a in pairs["agency"].dropna().unique().tolist()})
     ordered = [a for a in order if a in present] + [a for a in present if a not in order]
     bit = {a: 1 << i for i, a in enumerate(ordered)}
     masks = pairs.assign(bit=pairs["agency"].map(bit).fillna(0).astype("int64")).groupby("key")["bit"].sum()
     labels = {
-        int(m): ", ".join(AGENCY_LABELS.get(a, a) for a in ordered if int(m) & bit[a])
+        int(m): ", ".join(AGENCY_LABELS.get(a) or a for a in ordered if int(m) & bit[a])
         for m in masks.unique().tolist()
     }
     return dict(zip(masks.index.tolist(), [labels[int(m)] for m in masks.tolist()], strict=True))
