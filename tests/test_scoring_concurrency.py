@@ -120,3 +120,23 @@ def test_killed_import_leaves_nothing(ws, tmp_path: Path) -> None:
     assert cases.known_cases(conn, ws.key) == {}
     result = audit.verify(conn, ws.root)
     assert (result.ok, result.entries) == (True, 0)
+
+
+def test_four_cli_imports_at_once(ws, tmp_path: Path) -> None:
+    """Four `jtai score import` processes started together all succeed, with no "database is locked"."""
+    questions = [(c, a) for c, a, _ in transfer.applicable(FW) if c != "case_question"]
+    procs = []
+    for n in range(4):
+        path = tmp_path / f"inspector{n}.csv"
+        rows = [f"{CASE},{c},{a},good,seen by {n}" for c, a in questions]
+        path.write_text("case,criterion,agency,grade,note\n" + "\n".join(rows) + "\n")
+        command = [sys.executable, "-c", "from jtai.cli import main; main()", "-w", str(ws.root), "score"]
+        command += ["import", str(path), "--new-cases", "--inspector", f"I{n}", "--inspectorate", "cqc"]
+        procs.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outputs = [p.communicate(timeout=60) for p in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "locked" not in out + err
+    conn = ws.connect()
+    assert len(judgements.current(conn)) == 4 * len(questions)
+    assert audit.verify(conn, ws.root).ok
