@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jtai.errors import ConflictError, InputError, UsageError
+from jtai.errors import ConflictError, InputError, JtaiError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
 from jtai.scoring import audit, cases, exchange, judgements
 from jtai.scoring.judgements import Rater
@@ -153,7 +153,7 @@ def import_file(
         found: list[str] = []
         try:
             ref = cases.normalise_ref(v.get("case", ""))
-        except Exception:
+        except JtaiError:
             found.append(f"{v.get('case', '')!r} is not a case reference")
             ref = v.get("case", "")
         else:
@@ -169,8 +169,8 @@ def import_file(
                 v.get("inspectorate") or defaults.get("inspectorate") or inspectorate,
                 team,
             )
-        except Exception as exc:
-            found.append(getattr(exc, "message", str(exc)).rstrip("."))
+        except JtaiError as exc:
+            found.append(exc.message.rstrip("."))
             rater = Rater("", "")
         criterion, agency, value, issues = judgements.check(
             fw, v.get("criterion", ""), v.get("agency", ""), v.get("grade", ""), v.get("note", "")
