@@ -195,3 +195,16 @@ def test_uniform_keys_are_pinned() -> None:
     from jtai.sampling.draw import uniform_keys
 
     assert uniform_keys(3, 2018).tolist() == [0.4874032925129972, 0.17924326731342033, 0.9106144830799372]
+
+
+def test_unknown_sex_is_not_sought() -> None:
+    """'Sex not recorded' is a data gap: a child is not picked just to cover it."""
+    rows = [("cse", "10-13", "male")] * 5 + [("cse", "10-13", "unknown")] + [("missing", "10-13", "male")] * 5
+    frame = _frame(rows)
+    unknown = "child-005"
+    hits = 0
+    for seed in range(300):
+        draw = _draw(frame, 3, 0, seed)
+        hits += any(frame.at[m.row, "key"] == unknown for m in draw.members)
+    # two of the six CSE children are picked, each equally likely: about a third of draws
+    assert 60 < hits < 140

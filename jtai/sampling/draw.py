@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 PICK = "pick"
 RESERVE = "reserve"
 CELL_SEPARATOR = " | "
+# Levels that are gaps in the data, not groups to represent: never sought for coverage.
+NOT_SOUGHT = frozenset({"", "unknown", "other ages"})
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,8 @@ def draw_stratified(
     The first dimension is allocated across with :func:`allocate`. With ``spread``
     (tracked children), the picks inside each group are then those that add the most
     levels of the other dimensions not yet in the sample, so a small sample still covers
-    age bands, sexes and so on; without it (front door) every full cell is allocated
+    age bands, sexes and so on (sex not recorded and ages outside the bands are data gaps,
+    not levels sought); without it (front door) every full cell is allocated
     proportionally. Ties go to the row with the smallest random number, so a row's chance
     is the same as any other row of its cell.
 
@@ -274,7 +277,7 @@ def _spread(
 ) -> list[Drawn]:
     """Picks round-robin over groups, each covering new levels; then reserves alike."""
     remaining = {cell: list(rows) for cell, rows in cells.items()}
-    covered: list[set[str]] = [set() for _ in next(iter(cells), ("",))[1:]]
+    covered: list[set[str]] = [set(NOT_SOUGHT) for _ in next(iter(cells), ("",))[1:]]
     picks: list[Drawn] = []
     by_group: dict[str, list[tuple[str, ...]]] = {}
     for rnd in range(max(quotas, default=0)):
