@@ -134,7 +134,10 @@ def capture(
         return CaptureResult(0, 0, 0, False)
     if len(questions) < total:
         say(f"Resuming: {total - len(questions)} of {total} judgements already made.")
-    say(f"Type a number or a name; {SKIP} skips a question, {QUIT} stops (answers so far are saved).")
+    say(
+        f"Type a number or a name; ? shows the choices, {SKIP} skips a question, "
+        f"{QUIT} stops (answers are saved)."
+    )
     saved = skipped = 0
     shown = ""
     for index, (criterion, agency, text) in enumerate(questions):
@@ -154,12 +157,17 @@ def capture(
     return CaptureResult(saved, skipped, skipped, False)
 
 
+def _menu(fw: Framework, criterion: str) -> str:
+    return "  " + ", ".join(f"{i} {label}" for i, (_, label) in enumerate(choices(fw, criterion), start=1))
+
+
 def _heading(fw: Framework, criterion: str, text: str) -> str:
+    """The criterion (or the case question), its evidence hints and the numbered choices."""
     if criterion == CASE_QUESTION_ID:
-        return f"\n{text}"
+        return f"\n{text}\n{_menu(fw, criterion)}"
     found = fw.criterion(criterion)
     hints = f"\n  Evidence: {'; '.join(found.evidence)}" if found and found.evidence else ""
-    return f"\n{criterion}  {text}{hints}"
+    return f"\n{criterion}  {text}{hints}\n{_menu(fw, criterion)}"
 
 
 def _ask_one(
@@ -178,14 +186,15 @@ def _ask_one(
     from jtai.ingest.layouts import AGENCIES
 
     options = choices(fw, criterion)
-    menu = ", ".join(f"{i} {label}" for i, (_, label) in enumerate(options, start=1))
     is_case = criterion == CASE_QUESTION_ID
     prompt = "Answer" if is_case else f"{criterion} {AGENCIES.get(agency, agency)}"
-    say(f"  {menu}")
     while True:
         typed = ask(f"{prompt}: ").strip()
         if typed.lower() in (SKIP, QUIT):
             return typed.lower()
+        if typed == "?":
+            say(_menu(fw, criterion))
+            continue
         value = parse_choice(typed, options)
         if value is None:
             say(f"  {typed!r} is not one of the choices; type a number from 1 to {len(options)}.")
