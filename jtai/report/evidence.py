@@ -32,7 +32,7 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
     """Every part of the evidence pack, read from the workspace."""
     from jtai.report.quality import data_quality_part
 
-    graded = sources.final_judgements(conn)
+    graded = sources.final_judgements(conn, fw)
     return [
         method_part(ws, fw, sources.samples(ws)),
         judgements_part(fw, graded),
@@ -124,7 +124,7 @@ def judgements_part(fw: Framework, graded: list[sources.Graded]) -> Part:
             tables.append(judgement_table(fw, graded, ids, section.title))
     text = (
         "Each cell counts cases. Where two inspectors graded the same case, the agreed (moderated) "
-        "judgement is counted, or the first inspector's until one is agreed.",
+        "judgement is counted; until one is agreed, their common grade, or the lower of their grades.",
     )
     return Part("judgements", "Judgements", text, tuple(tables))
 

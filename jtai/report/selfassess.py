@@ -108,7 +108,7 @@ def change_part(
     other = find(explicit=compare)
     conn = other.connect()
     try:
-        before = criterion_standing(fw, sources.final_judgements(conn))
+        before = criterion_standing(fw, sources.final_judgements(conn, fw))
     finally:
         conn.close()
     rows = []
@@ -191,7 +191,7 @@ def self_assessment_parts(ws: Workspace, fw: Framework, compare: Path | None) ->
 
     conn = ws.connect()
     try:
-        graded = sources.final_judgements(conn)
+        graded = sources.final_judgements(conn, fw)
         ratings = sources.rater_judgements(conn)
         quality = data_quality_part(conn)
     finally:

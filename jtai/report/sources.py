@@ -21,10 +21,7 @@ CASE_QUESTION = "case_question"
 
 @dataclass(frozen=True)
 class Graded:
-    """The judgement that counts for one case x criterion x agency.
-
-    The agreed (moderated) judgement when there is one; otherwise the first inspector's.
-    """
+    """The judgement that counts for one case x criterion x agency (see :func:`final_judgements`)."""
 
     case: str
     criterion: str
@@ -46,18 +43,32 @@ class Agreement:
     alpha: str
 
 
-def final_judgements(conn: sqlite3.Connection) -> list[Graded]:
-    """One judgement per case x criterion x agency (the case question included)."""
+def final_judgements(conn: sqlite3.Connection, fw: Framework) -> list[Graded]:
+    """One judgement per case x criterion x agency (the case question included).
+
+    The value is the scoring area's final value (:func:`jtai.scoring.findings.finals`): the
+    agreed judgement, else the inspectors' common grade, else the lowest grade given until
+    moderation agrees one. The note is the agreed judgement's, else the first inspector's.
+    """
+    from jtai.scoring.findings import finals
     from jtai.scoring.judgements import current
 
-    chosen: dict[tuple[str, str, str], tuple[int, int, str, str]] = {}
+    notes: dict[tuple[str, str, str], tuple[tuple[int, int], str]] = {}
     for j in current(conn):
         slot = (j.case_ref, j.criterion, j.agency)
-        # agreed beats rater; among raters the earliest recorded wins
         rank = (0 if j.role == "agreed" else 1, j.id)
-        if slot not in chosen or rank < chosen[slot][:2]:
-            chosen[slot] = (*rank, j.value, j.note)
-    return [Graded(c, k, a, v[2], v[3]) for (c, k, a), v in sorted(chosen.items())]
+        if j.note.strip() and (slot not in notes or rank < notes[slot][0]):
+            notes[slot] = (rank, j.note)
+    return [
+        Graded(
+            f.case_ref,
+            f.criterion,
+            f.agency,
+            f.value,
+            notes.get((f.case_ref, f.criterion, f.agency), ((0, 0), ""))[1],
+        )
+        for f in finals(conn, fw)
+    ]
 
 
 def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, str]]:
@@ -74,7 +85,7 @@ def case_outcomes(ws: Workspace) -> Counter[str]:
     fw = workspace_framework(ws)
     conn = ws.connect()
     try:
-        return outcome_counts(fw, final_judgements(conn))
+        return outcome_counts(fw, final_judgements(conn, fw))
     finally:
         conn.close()
 
