@@ -29,7 +29,9 @@ class Kind(StrEnum):
 
 SeedOption = Annotated[
     int | None,
-    typer.Option("--seed", min=0, help="Random seed; the same seed and records give the same sample."),
+    typer.Option(
+        "--seed", min=0, max=2**63 - 1, help="Random seed; the same seed and records give the same sample."
+    ),
 ]
 SampleOption = Annotated[
     int | None, typer.Option("--sample", min=1, help="Sample number (default: the newest of its kind).")

@@ -18,15 +18,9 @@ from jtai.sampling.export import export_sample, neutralise, sample_table
 from jtai.sampling.frame import CohortCount, build_frame, tracked_reason
 from jtai.sampling.frontdoor import build_front_door, outcome_group, source_group
 from jtai.sampling.model import FRONT_DOOR, KINDS, TRACKED, Member, Replacement, Sample
+from jtai.sampling.read import all_samples, latest_sample, load_sample, tracked_cases
 from jtai.sampling.replace import replace
-from jtai.sampling.service import (
-    all_samples,
-    draw_front_door,
-    draw_tracked,
-    latest_sample,
-    load_sample,
-    tracked_cases,
-)
+from jtai.sampling.service import draw_front_door, draw_tracked
 from jtai.sampling.sizes import SampleSize, sample_size
 from jtai.sampling.spec import CohortRule, FrontDoorSpec, TrackedSpec
 

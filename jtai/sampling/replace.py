@@ -33,7 +33,8 @@ def replace(ws: Workspace, ref: str, reason: str, *, sample_id: int | None = Non
         NotFoundError: no such sample, or ``ref`` is not in it.
         ConflictError: ``ref`` was already replaced, or no reserve is left in its stratum.
     """
-    from jtai.sampling.service import latest_sample, load_sample, now, who
+    from jtai.sampling.read import latest_sample, load_sample
+    from jtai.sampling.service import now, who
     from jtai.store import sampling as store
 
     if not reason.strip():

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
 import secrets
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConfigError, NotFoundError
-from jtai.pseudonym import pseudonym
 from jtai.sampling.draw import PICK, Draw, draw_stratified
-from jtai.sampling.model import FRONT_DOOR, TRACKED, Member, Replacement, Sample
+from jtai.sampling.model import FRONT_DOOR, TRACKED, Sample
+from jtai.sampling.read import load
 from jtai.sampling.spec import cohort_rule, front_door_spec, tracked_spec
 
 if TYPE_CHECKING:
@@ -77,7 +76,7 @@ def draw_tracked(
     fw = workspace_framework(ws)
     rule = cohort_rule(fw, fieldwork_start(ws))
     spec = tracked_spec(fw, n=n, reserves=reserves)
-    seed = new_seed() if seed is None else seed
+    seed = _check_seed(seed)
     conn = ws.connect()
     try:
         records = _records(conn)
@@ -146,7 +145,7 @@ def draw_tracked(
             created_at=now(),
             members=members,
         )
-        return _load(ws, conn, sample_id)
+        return load(ws, conn, sample_id)
     finally:
         conn.close()
 
@@ -171,7 +170,7 @@ def draw_front_door(
 
     fw = workspace_framework(ws)
     spec = front_door_spec(fw, fieldwork_start(ws), n=n, months=months, reserves=reserves)
-    seed = new_seed() if seed is None else seed
+    seed = _check_seed(seed)
     conn = ws.connect()
     try:
         records = _records(conn)
@@ -233,51 +232,20 @@ def draw_front_door(
             created_at=now(),
             members=_members(frame, draw, record_ids=True),
         )
-        return _load(ws, conn, sample_id)
+        return load(ws, conn, sample_id)
     finally:
         conn.close()
 
 
-def load_sample(ws: Workspace, sample_id: int) -> Sample:
-    """A stored sample by id.
+def _check_seed(seed: int | None) -> int:
+    """The seed to use: the given one (0 to 2**63 - 1, as the store keeps it) or a new one."""
+    from jtai.errors import UsageError
 
-    Raises:
-        NotFoundError: no such sample.
-    """
-    conn = ws.connect()
-    try:
-        return _load(ws, conn, sample_id)
-    finally:
-        conn.close()
-
-
-def latest_sample(ws: Workspace, kind: str = TRACKED) -> Sample | None:
-    """The newest sample of a kind (``tracked`` or ``front_door``), or None if none is drawn."""
-    from jtai.store import sampling as store
-
-    conn = ws.connect()
-    try:
-        sample_id = store.latest_sample_id(conn, kind)
-        return _load(ws, conn, sample_id) if sample_id is not None else None
-    finally:
-        conn.close()
-
-
-def all_samples(ws: Workspace) -> list[Sample]:
-    """Every sample drawn in the workspace, oldest first."""
-    from jtai.store import sampling as store
-
-    conn = ws.connect()
-    try:
-        return [_load(ws, conn, i) for i in store.sample_ids(conn)]
-    finally:
-        conn.close()
-
-
-def tracked_cases(ws: Workspace) -> list[Member]:
-    """The children to track now: picks of the newest tracked sample, replacements applied."""
-    sample = latest_sample(ws, TRACKED)
-    return sample.picks if sample else []
+    if seed is None:
+        return new_seed()
+    if not 0 <= seed < 2**63:
+        raise UsageError(f"--seed is {seed}; give a whole number from 0 to {2**63 - 1}.")
+    return seed
 
 
 def new_seed() -> int:
@@ -343,66 +311,3 @@ def _coverage(frame: pd.DataFrame, draw: Draw, dims: list[str]) -> dict[str, dic
         }
         for d in dims
     }
-
-
-def _load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
-    from jtai.store import sampling as store
-
-    row = store.sample_row(conn, sample_id)
-    if row is None:
-        raise NotFoundError(
-            f"There is no sample {sample_id}.", hint="List samples with `jtai sample show --list`."
-        )
-    members = [
-        Member(
-            position=m["position"],
-            role=m["role"],
-            drawn_as=m["drawn_as"],
-            child_key=m["child_key"],
-            child_id=None if _unlinked_key(m["child_key"]) else m["child_key"],
-            pseudonym=pseudonym(ws.key, m["child_key"]),
-            record_id=m["record_id"],
-            group=m["grp"],
-            stratum=m["stratum"],
-            reason=m["reason"],
-        )
-        for m in store.member_rows(conn, sample_id)
-    ]
-    by_position = {m.position: m for m in members}
-    replacements = [
-        Replacement(
-            withdrawn=_ref(by_position[r["withdrawn_position"]], row["kind"]),
-            reserve=_ref(by_position[r["reserve_position"]], row["kind"]),
-            reason=r["reason"],
-            replaced_by=r["replaced_by"],
-            replaced_at=r["replaced_at"],
-        )
-        for r in store.replacement_rows(conn, sample_id)
-    ]
-    return Sample(
-        id=row["id"],
-        kind=row["kind"],
-        framework=row["framework"],
-        seed=row["seed"],
-        parameters=json.loads(row["parameters"]),
-        frame_size=row["frame_size"],
-        frame_hash=row["frame_hash"],
-        linked=bool(row["linked"]),
-        summary=json.loads(row["summary"]),
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        members=members,
-        replacements=replacements,
-    )
-
-
-def _unlinked_key(key: str) -> bool:
-    """Whether a child key stands for records linkage has not reached."""
-    from jtai.ingest.layouts import AGENCIES
-
-    prefix, sep, _ = key.partition(":")
-    return bool(sep) and (prefix in ("la", "record") or prefix in AGENCIES)
-
-
-def _ref(member: Member, kind: str) -> str:
-    return member.record_ref or member.pseudonym if kind == FRONT_DOOR else member.pseudonym
