@@ -29,7 +29,7 @@ def criterion_standing(
     """Per criterion: (graded, share good or better, share poor, share inadequate, position).
 
     The position uses the framework's findings thresholds: "Strength", "Area for improvement",
-    "Priority for action", "Mixed", or "Too few audits" below ``min_cases``.
+    "Priority for action", "Mixed", or "Too few judgements" below ``min_cases``.
     """
     rule = fw.findings
     ranks = {g.id: g.rank for g in fw.scale.grades}
@@ -43,7 +43,7 @@ def criterion_standing(
         poor = sum(v < good_rank for v in values) / n if n else 0.0
         bad = sum(v == worst for v in values) / n if n else 0.0
         if n < rule.min_cases:
-            position = "Too few audits"
+            position = "Too few judgements"
         elif bad >= rule.priority_min_share_inadequate:
             position = "Priority for action"
         elif poor >= rule.improvement_min_share_poor:
@@ -77,7 +77,7 @@ def standing_part(fw: Framework, standing: dict[str, tuple[int, float, float, fl
                 (
                     "Criterion",
                     "What good looks like",
-                    "Audits",
+                    "Judgements",
                     "Good or better",
                     "Requires improvement or worse",
                     "Where we stand",
@@ -91,7 +91,7 @@ def standing_part(fw: Framework, standing: dict[str, tuple[int, float, float, fl
         f"A criterion is a strength when at least {rule.strength_min_share_good:.0%} of audited "
         f"judgements are good or better; an area for improvement when at least "
         f"{rule.improvement_min_share_poor:.0%} require improvement or worse; a priority when at least "
-        f"{rule.priority_min_share_inadequate:.0%} are inadequate. Fewer than {rule.min_cases} audits "
+        f"{rule.priority_min_share_inadequate:.0%} are inadequate. Fewer than {rule.min_cases} judgements "
         "are too few to say.",
     )
     return Part("standing", "Where we stand against each criterion", text, tuple(tables))
