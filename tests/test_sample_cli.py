@@ -328,3 +328,15 @@ def test_draws_from_loaded_extracts(run, ws: Workspace) -> None:
         "126 contact and referral records from 2017-09-19 to 2018-03-18; "
         "122 outcomes are taken from what happened next."
     )
+
+
+def test_seed_out_of_range_is_refused(ws: Workspace) -> None:
+    """A seed the store cannot keep is a usage error, not a crash."""
+    from jtai.errors import UsageError
+    from jtai.sampling import draw_tracked
+
+    _children(ws, 4)
+    with pytest.raises(
+        UsageError, match=r"--seed is -1; give a whole number from 0 to 9223372036854775807\."
+    ):
+        draw_tracked(ws, seed=-1)

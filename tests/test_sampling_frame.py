@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jtai.sampling import CohortRule, FrontDoorSpec, TrackedSpec, build_frame, build_front_door
 from jtai.sampling.frontdoor import outcome_group, source_group
@@ -279,3 +281,42 @@ def test_front_door_next_steps() -> None:
         3: "early help",
         5: "assessment",
     }
+
+
+dates = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2018, 6, 30)).map(dt.date.isoformat)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["contact", "referral", "assessment", "mash_decision", "section_47"]),
+            st.none() | dates,
+            st.sampled_from([None, "6", "e) 2A", "3B", "s) 8", "Police", "?"]),
+            st.sampled_from([None, "NFA", "Early help", "x", "Section 47"]),
+            st.integers(0, 5),
+        ),
+        max_size=40,
+    )
+)
+def test_front_door_frame_loses_nothing(
+    rows: list[tuple[str, str | None, str | None, str | None, int]],
+) -> None:
+    """Every contact and referral dated in the window is in the frame once, with a known source, outcome."""
+    df = records(
+        *[
+            {"event_type": e, "event_date": d, "source": s, "outcome": o, "child_id": f"c{c}"}
+            for e, d, s, o, c in rows
+        ]
+    )
+    frame, counts = build_front_door(df, FrontDoorSpec(START))
+    wanted = [
+        i
+        for i, (e, d, *_rest) in enumerate(rows, 1)
+        if e in ("contact", "referral") and d is not None and "2017-09-19" <= d < "2018-03-19"
+    ]
+    assert frame["record_id"].tolist() == wanted
+    assert set(frame["source"]) <= {"police", "schools", "health", "other"}
+    assert set(frame["outcome"]) <= {"no further action", "early help", "assessment", "section 47"}
+    undated = sum(1 for e, d, *_rest in rows if e in ("contact", "referral") and d is None)
+    assert counts["undated"] == undated

@@ -208,7 +208,7 @@ def _flags(current: pd.DataFrame, inside: pd.Series) -> pd.DataFrame:
 
     recorded = current[["key", "flags"]].dropna()
     recorded = recorded.assign(flag=recorded["flags"].str.split(";")).explode("flag")
-    recorded["flag"] = recorded["flag"].str.strip()
+    recorded["flag"] = recorded["flag"].str.strip().str.lower()
     implied = current.loc[inside & _isin(current["event_type"], set(EVENT_FLAGS)), ["key", "event_type"]]
     implied = implied.assign(flag=implied["event_type"].map(EVENT_FLAGS))
     both = pd.concat([recorded[["key", "flag"]], implied[["key", "flag"]]], ignore_index=True)
