@@ -236,8 +236,8 @@ def test_fetcher_serves_an_asset() -> None:
         ),
         (
             {"yes": 1},
-            "Of the one case where inspectors asked whether the child was safer because of what the "
-            "agencies did, one child was safer.",
+            "In the one case where inspectors asked whether the child was safer because of what the "
+            "agencies did, the child was safer.",
         ),
         (
             {"no": 2, "too_early": 1},

@@ -134,6 +134,15 @@ def children_safer_sentence(counts: Mapping[str, int] | None) -> str:
     total = sum((counts or {}).values())
     if not counts or not total:
         return ""
+    question = "whether the child was safer because of what the agencies did"
+    if total == 1:
+        single = {
+            "yes": "the child was safer",
+            "partly": "the child was partly safer",
+            "no": "the child was not",
+        }
+        answer = single.get(next(a for a, n in counts.items() if n), "it was too early to say")
+        return f"In the one case where inspectors asked {question}, {answer}."
     phrases = {
         "yes": "{n} {were} safer",
         "partly": "{n} {were} partly safer",
@@ -145,8 +154,7 @@ def children_safer_sentence(counts: Mapping[str, int] | None) -> str:
         n = counts.get(answer, 0)
         if n:
             parts.append(template.format(n=number_word(n), were="was" if n == 1 else "were"))
-    lead = f"Of the {number_word(total)} {'case' if total == 1 else 'cases'} where inspectors asked whether "
-    lead += "the child was safer because of what the agencies did, "
+    lead = f"Of the {number_word(total)} cases where inspectors asked {question}, "
     first = parts[0].replace(" were", " children were", 1).replace(" was", " child was", 1)
     return lead + format_list([first, *parts[1:]]) + "."
 
