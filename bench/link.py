@@ -66,7 +66,7 @@ _SPLINK = """
 import json, resource, sqlite3, sys, time
 from pathlib import Path
 import pandas as pd
-from jtai.linkage.model import MODEL_COLUMNS, SEED, U_MAX_PAIRS, EM_MAX_PAIRS, settings
+from jtai.linkage.model import MODEL_COLUMNS, SEED, U_MAX_PAIRS, EM_MAX_PAIRS, settings, _floored_em
 from jtai.linkage.normalise import identity_frame
 from splink import DuckDBAPI, Linker, block_on
 start = time.perf_counter()
@@ -76,9 +76,12 @@ cols = ["id", "subject", "agency", "agency_person_id", "la_child_id", "nhs_numbe
 raw = pd.DataFrame(conn.execute(f"SELECT {', '.join(cols)} FROM records").fetchall(), columns=cols)
 for c in cols[1:]:
     raw[c] = raw[c].astype("string")
-frame = identity_frame(raw)[["id", *MODEL_COLUMNS]].rename(columns={"id": "node_id"})
+frame = identity_frame(raw)[["id", *MODEL_COLUMNS]].rename(columns={"id": "unique_id"})
 db_api = DuckDBAPI()
-linker = Linker(db_api.register(frame, dataset_display_name="records"), settings(), log_level=None)
+model = settings()
+model.unique_id_column_name = "unique_id"  # splink's clustering needs its default id name
+linker = Linker(db_api.register(frame, dataset_display_name="records"), model, log_level=None)
+_floored_em().__enter__()  # the same splink 5.0.0 EM work-around jtai uses
 linker.training.estimate_probability_two_random_records_match(
     [block_on("subject", "first_name", "last_name", "dob")], recall=0.7)
 linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
@@ -87,7 +90,7 @@ for rule in (("dob", "postcode"), ("first_name", "last_name", "postcode"), ("fir
                                                                        max_pairs=EM_MAX_PAIRS)
 pairs = linker.inference.predict(threshold_match_probability=0.95, warning_mode="never")
 clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pairs, 0.95)
-ids = clusters.as_pandas_dataframe()[["node_id", "cluster_id"]]
+ids = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
 elapsed = time.perf_counter() - start
 ids.to_parquet(Path(sys.argv[2]))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -163,7 +166,9 @@ def main() -> None:
 
         alone = _run(_SPLINK, str(out / "ws"), str(out / "splink.parquet"))
         ids = pd.read_parquet(out / "splink.parquet")
-        sp_precision, sp_recall = _pairwise(truth, dict(zip(ids["node_id"], ids["cluster_id"], strict=True)))
+        sp_precision, sp_recall = _pairwise(
+            truth, dict(zip(ids["unique_id"], ids["cluster_id"], strict=True))
+        )
         print(
             f"splink alone: {alone['records']:,} records in {alone['seconds']:.1f} s, "
             f"peak {alone['peak_mb']:.0f} MB; "

@@ -9,11 +9,20 @@ from jtai.linkage.clusters import (
     NHS_CONFLICT,
     REVIEWER_CONFLICT,
     SEX_CONFLICT,
+    UPN_CONFLICT,
     ConstrainedUnionFind,
     stable_child_ids,
 )
 from jtai.linkage.nicknames import name_group
-from jtai.linkage.normalise import identity_frame, nhs_number, nhs_number_valid, plain_id, pnc_id, soundex
+from jtai.linkage.normalise import (
+    identity_frame,
+    nhs_number,
+    nhs_number_valid,
+    plain_id,
+    pnc_id,
+    soundex,
+    upn,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +45,13 @@ def test_nhs_check_digit_ten_is_never_valid() -> None:
     # 6 x weight 2 = 12, 12 mod 11 = 1, so the check digit would be 10 whatever is written
     assert not any(nhs_number_valid(f"000000006{d}") for d in range(10))
     assert nhs_number_valid("0000000051")  # 5 x 2 = 10 -> check 1
+
+
+def test_upn_check_letter() -> None:
+    """A UPN counts only when its check letter matches its digits."""
+    assert upn("c999 873 778 848") == "C999873778848"
+    assert upn("C999873778849") is None
+    assert upn("C99987377884") is None
 
 
 def test_identifiers_normalise() -> None:
@@ -109,6 +125,12 @@ def test_chain_cannot_join_two_nhs_numbers() -> None:
     assert uf.union(0, 1) == (True, None)
     assert uf.union(1, 2) == (False, NHS_CONFLICT)
     assert uf.find(0) == uf.find(1) != uf.find(2)
+
+
+def test_two_valid_upns_never_join() -> None:
+    """Two different unique pupil numbers are two children, however alike the rest."""
+    uf = ConstrainedUnionFind([None, None], [None, None], upn=["C999873778848", "H999444046046"])
+    assert uf.union(0, 1) == (False, UPN_CONFLICT)
 
 
 def test_recorded_sexes_and_reviewer_decisions_keep_apart() -> None:

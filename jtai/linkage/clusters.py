@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NHS_CONFLICT = "different NHS numbers"
+UPN_CONFLICT = "different unique pupil numbers"
+CONFLICTS = {"nhs_number": NHS_CONFLICT, "upn": UPN_CONFLICT}
 SEX_CONFLICT = "different recorded sexes"
 REVIEWER_CONFLICT = "a reviewer decided they are different children"
 
@@ -25,6 +27,7 @@ class ConstrainedUnionFind:
         nhs: each atom's valid NHS number or None.
         sex: each atom's recorded sex or None.
         cannot: pairs of atoms a reviewer said are different children.
+        upn: each atom's valid unique pupil number or None (optional).
     """
 
     def __init__(
@@ -32,10 +35,14 @@ class ConstrainedUnionFind:
         nhs: Sequence[str | None],
         sex: Sequence[str | None],
         cannot: Iterable[tuple[int, int]] = (),
+        upn: Sequence[str | None] | None = None,
     ) -> None:
         size = len(nhs)
         self.parent = list(range(size))
-        self.nhs: dict[int, str] = {i: v for i, v in enumerate(nhs) if v}
+        self.exclusive: dict[str, dict[int, str]] = {
+            "nhs_number": {i: v for i, v in enumerate(nhs) if v},
+            "upn": {i: v for i, v in enumerate(upn or ()) if v},
+        }
         self.sex: dict[int, str] = {i: v for i, v in enumerate(sex) if v}
         self.cannot: dict[int, set[int]] = {}
         for a, b in cannot:
@@ -55,9 +62,10 @@ class ConstrainedUnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
-        na, nb = self.nhs.get(ra), self.nhs.get(rb)
-        if na and nb and na != nb:
-            return NHS_CONFLICT
+        for name, held in self.exclusive.items():
+            va, vb = held.get(ra), held.get(rb)
+            if va and vb and va != vb:
+                return CONFLICTS[name]
         sa, sb = self.sex.get(ra), self.sex.get(rb)
         if sa and sb and sa != sb:
             return SEX_CONFLICT
@@ -84,8 +92,9 @@ class ConstrainedUnionFind:
         if ra > rb:
             ra, rb = rb, ra
         self.parent[rb] = ra
-        if rb in self.nhs:
-            self.nhs.setdefault(ra, self.nhs[rb])
+        for held in self.exclusive.values():
+            if rb in held:
+                held.setdefault(ra, held[rb])
         if rb in self.sex:
             self.sex.setdefault(ra, self.sex[rb])
         if rb in self.cannot:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jtai.errors import NotFoundError
-from jtai.linkage.clusters import NHS_CONFLICT, REVIEWER_CONFLICT, SEX_CONFLICT
+from jtai.linkage.clusters import NHS_CONFLICT, REVIEWER_CONFLICT, SEX_CONFLICT, UPN_CONFLICT
 from jtai.linkage.normalise import STRONG_IDS, identity_frame
 from jtai.store import linkage as store
 
@@ -107,6 +107,8 @@ def explain(conn: sqlite3.Connection, left_id: int, right_id: int) -> Explanatio
         out.identifiers.append((_LABELS.get(name, "Agency person id"), va, vb, verdict))
     if a["nhs_number"] and b["nhs_number"] and a["nhs_number"] != b["nhs_number"]:
         out.rules.append(NHS_CONFLICT)
+    if a["upn"] and b["upn"] and a["upn"] != b["upn"]:
+        out.rules.append(UPN_CONFLICT)
     if a["sex"] and b["sex"] and a["sex"] != b["sex"]:
         out.rules.append(SEX_CONFLICT)
     if a["subject"] != b["subject"]:

@@ -26,13 +26,16 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "last_name",
     "dob",
     "dob_year",
+    "dob_days",
+    "dob_swapped",
     "sex",
     "postcode",
     "first_sdx",
     "last_sdx",
 )
-# u is estimated from this many random pairs; the same seed gives the same model.
+# u is estimated from up to this many random pairs; the same seed gives the same model.
 U_MAX_PAIRS = 2_000_000
+U_MIN_PAIRS = 200_000  # u needs this many even on a small workspace (50 per identity otherwise)
 EM_MAX_PAIRS = 1_000_000
 # An EM session on fewer pairs than this learns nothing reliable; a looser rule is used.
 MIN_EM_PAIRS = 50
@@ -73,7 +76,7 @@ def settings() -> Any:
         comparisons=[
             _first_name_comparison(),
             cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("dob", input_is_string=True),
+            _dob_comparison(),
             cl.PostcodeComparison("postcode"),
             cl.ExactMatch("sex"),
         ],
@@ -86,6 +89,29 @@ def settings() -> Any:
         ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
+    )
+
+
+def _dob_comparison() -> Any:
+    """Dates of birth: exact, one keystroke apart, day and month swapped, within a month.
+
+    Anything further apart is a different child (siblings are months or years apart), so
+    it has no level of its own between "a month" and "anything else".
+    """
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="Date of birth",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.ExactMatchLevel("dob").configure(label_for_charts="Exact match on date of birth"),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="One keystroke apart"),
+            cll.CustomLevel('"dob_swapped_l" = "dob_r"', label_for_charts="Day and month swapped"),
+            cll.CustomLevel('abs("dob_days_l" - "dob_days_r") <= 31', label_for_charts="Within a month"),
+            cll.ElseLevel(),
+        ],
     )
 
 
@@ -179,7 +205,8 @@ def train_and_predict(
             [block_on("subject", "first_name", "last_name", "dob")], recall=0.7
         )
         report("Estimating u from random pairs")
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
+        u_pairs = min(U_MAX_PAIRS, max(U_MIN_PAIRS, 50 * len(nodes)))
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=SEED)
         # Each EM session blocks on fields that make most of its pairs true matches, and
         # trains the comparisons it does not block on. A small workspace may have no pairs
         # for the tight rule; the looser one after it is tried instead.

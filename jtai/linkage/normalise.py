@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 # The strong identifiers, in the order the deterministic pass trusts them.
 STRONG_IDS: tuple[str, ...] = ("nhs_number", "la_child_id", "upn", "pnc_id")
+# Identifiers a child has only one of: two different valid values never link.
+EXCLUSIVE_IDS: tuple[str, ...] = ("nhs_number", "upn")
 # Sexes that count as recorded: two different recorded sexes never link.
 RECORDED_SEXES: frozenset[str] = frozenset({"male", "female"})
 
@@ -29,6 +31,7 @@ _SOUNDEX_CODES = {
     **dict.fromkeys("MN", "5"),
     "R": "6",
 }
+_UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _PNC = re.compile(r"^(\d{2}|\d{4})/?0*(\d{1,7})([A-Z])$")
 
 
@@ -49,6 +52,33 @@ def nhs_number(value: str | None) -> str | None:
         return None
     digits = re.sub(r"\D", "", value)
     return digits if nhs_number_valid(digits) else None
+
+
+def upn_valid(upn: str) -> bool:
+    """Whether a 13-character unique pupil number's check letter is right.
+
+    The letter is the weighted sum (weights 2 to 13) of the 12 characters after it, modulo
+    23, as a letter of ``ABCDEFGHJKLMNPQRTUVWXYZ``; a temporary UPN's last character is a
+    letter and counts as its position in that alphabet.
+    """
+    if len(upn) != 13 or upn[0] not in _UPN_LETTERS or not upn[1:12].isdigit():
+        return False
+    last = upn[12]
+    values = [int(c) for c in upn[1:12]]
+    if last.isdigit():
+        values.append(int(last))
+    elif last in _UPN_LETTERS:
+        values.append(_UPN_LETTERS.index(last))
+    else:
+        return False
+    total = sum(v * w for v, w in zip(values, range(2, 14), strict=True))
+    return _UPN_LETTERS[total % 23] == upn[0]
+
+
+def upn(value: str | None) -> str | None:
+    """A UPN in upper case without spaces, or None when missing or its check letter is wrong."""
+    text = plain_id(value)
+    return text if text and upn_valid(text) else None
 
 
 def pnc_id(value: str | None) -> str | None:
@@ -100,7 +130,8 @@ def identity_frame(records: pd.DataFrame) -> pd.DataFrame:
     Returns:
         The same rows with the identity columns normalised (missing values as ``None``),
         plus ``first_group`` (see :mod:`.nicknames`), ``first_sdx`` and ``last_sdx``
-        (Soundex) and ``dob_year``.
+        (Soundex), ``dob_year``, ``dob_swapped`` (day and month exchanged) and ``dob_days``
+        (days since 1900, for date differences).
     """
     import pandas as pd
 
@@ -110,7 +141,7 @@ def identity_frame(records: pd.DataFrame) -> pd.DataFrame:
     out["agency_person_id"] = _clean(records["agency_person_id"].str.strip())
     out["nhs_number"] = _map_unique(records["nhs_number"], nhs_number)
     out["la_child_id"] = _map_unique(records["la_child_id"], plain_id)
-    out["upn"] = _map_unique(records["upn"], plain_id)
+    out["upn"] = _map_unique(records["upn"], upn)
     out["pnc_id"] = _map_unique(records["pnc_id"], pnc_id)
     for field in ("first_name", "last_name"):
         names = (
@@ -128,6 +159,10 @@ def identity_frame(records: pd.DataFrame) -> pd.DataFrame:
     dob = dob.where(dob.str.match(r"^\d{4}-\d{2}-\d{2}$", na=False))
     out["dob"] = _clean(dob)
     out["dob_year"] = _clean(dob.str.slice(0, 4))
+    out["dob_swapped"] = _clean(dob.str.slice(0, 5) + dob.str.slice(8, 10) + "-" + dob.str.slice(5, 7))
+    days = pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce")
+    out["dob_days"] = ((days - pd.Timestamp("1900-01-01")).dt.days).astype("Int64").astype(object)
+    out["dob_days"] = out["dob_days"].where(out["dob_days"].notna(), None)
     sex = records["sex"].str.strip().str.lower()
     out["sex"] = _clean(sex.where(sex.isin(list(RECORDED_SEXES))))
     postcode = records["postcode"].str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)

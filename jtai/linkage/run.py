@@ -127,7 +127,7 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
     ident["atom"] = ident.groupby(_ATOM_FIELDS, dropna=False, sort=False).ngroup()
     atoms = ident.groupby("atom", sort=True).first()  # rows are in id order: id = smallest record id
     record_atom = ident["atom"].to_numpy()[record_group]
-    uf = ConstrainedUnionFind(atoms["nhs_number"].tolist(), atoms["sex"].tolist())
+    uf = ConstrainedUnionFind(atoms["nhs_number"].tolist(), atoms["sex"].tolist(), upn=atoms["upn"].tolist())
 
     decided = store.decisions(conn)
     wanted = {d["left_id"] for d in decided} | {d["right_id"] for d in decided}
