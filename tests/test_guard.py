@@ -151,4 +151,4 @@ def test_scan_is_fast_with_many_children() -> None:
     hits = ix.scan_html(letter)
     scanned = time.perf_counter() - start
     assert hits == []
-    assert built < 5 and scanned < 1, (built, scanned)
+    assert built < 10 and scanned < 2, (built, scanned)
