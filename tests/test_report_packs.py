@@ -192,3 +192,15 @@ def test_cli_letter_writes_html(run, tmp_path: Path) -> None:  # type: ignore[no
     assert result.exit_code == 0, result.output
     assert f'"path": "{out}"' in result.stdout
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_cli_missing_output_folder(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An output file in a folder that does not exist is a usage error; nothing is written."""
+    ws = _workspace(tmp_path / "ws")
+    target = tmp_path / "missing" / "letter.pdf"
+    result = run("--workspace", str(ws.root), "report", "letter", "--pdf", str(target))
+    assert result.exit_code == 2, result.output
+    assert f"Error: {target}: the folder does not exist. Create it first or name another file." in " ".join(
+        result.stderr.split()
+    )
+    assert not target.parent.exists()
