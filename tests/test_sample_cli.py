@@ -19,10 +19,10 @@ SOURCES = ["q) 6: Police", "e) 2A", "g) 3A", "s) 8"]
 OUTCOMES = ["NFA", "Early help", "Single assessment", "Section 47"]
 
 
-def _children(ws: Workspace, count: int = 40, *, linked: bool = True) -> None:
+def _children(ws: Workspace, count: int = 40, *, linked: bool = True, start: int = 0) -> None:
     """``count`` children: a police record with a theme flag and a CSC contact each."""
     rows: list[dict[str, Any]] = []
-    for i in range(count):
+    for i in range(start, start + count):
         who = {
             "la_child_id": f"L{i:03d}",
             "first_name": "=HYPERLINK(1)" if i == 0 else f"Name{i}",
@@ -340,3 +340,26 @@ def test_seed_out_of_range_is_refused(ws: Workspace) -> None:
         UsageError, match=r"--seed is -1; give a whole number from 0 to 9223372036854775807\."
     ):
         draw_tracked(ws, seed=-1)
+
+
+def test_verify_reproduces_then_detects_changed_records(run, ws: Workspace, tmp_path: Path) -> None:
+    """`verify` redraws a sample (exclusions and replacements included); new records make it fail."""
+    _children(ws)
+    listing = tmp_path / "exclude.txt"
+    first = _sample(run, ws, "tracked", "--seed", "4")
+    listing.write_text(first["members"][0]["pseudonym"] + "\n", encoding="utf-8")
+    data = _sample(run, ws, "tracked", "--seed", "4", "--exclude", str(listing))
+    run(
+        "--workspace", str(ws.root), "sample", "replace", data["members"][1]["pseudonym"], "--reason", "moved"
+    )
+    ok = run("--workspace", str(ws.root), "sample", "verify")
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.replace("\n", " ").startswith(
+        "Sample 2 reproduces: the same frame of 29 children (hash "
+    )
+    _children(ws, 4, start=100)
+    changed = run("--workspace", str(ws.root), "sample", "verify", "--json")
+    assert changed.exit_code == ExitCode.CONFLICT
+    result = json.loads(changed.stdout)
+    assert result["reproduced"] is False and (result["stored_size"], result["current_size"]) == (29, 32)
+    assert "does not reproduce from the records now loaded: the frame has changed" in changed.stderr

@@ -166,6 +166,30 @@ def show(
     _print(_sample(kind, sample_id), as_json)
 
 
+@sample_app.command("verify")
+def verify(
+    kind: KindOption = Kind.tracked, sample_id: SampleOption = None, as_json: JsonOption = False
+) -> None:
+    """Draw a stored sample again from the records now loaded and check it comes out the same.
+
+    Example: jtai sample verify --kind tracked
+    """
+    from jtai.errors import ConflictError
+    from jtai.sampling import verify_sample
+
+    result = verify_sample(open_workspace(), _sample(kind, sample_id))
+    if as_json:
+        print_json(result.to_dict())
+    elif result.reproduced:
+        console.print(result.message(), highlight=False)
+    if not result.reproduced:
+        raise ConflictError(
+            result.message(),
+            hint="Were extracts loaded or linkage run again since? Draw a new sample, or keep this one "
+            "and say why.",
+        )
+
+
 @sample_app.command("export")
 def export(
     file: Annotated[Path, typer.Argument(help="Output file, .csv or .xlsx.")],

@@ -23,6 +23,7 @@ from jtai.sampling.replace import replace
 from jtai.sampling.service import draw_front_door, draw_tracked
 from jtai.sampling.sizes import SampleSize, sample_size
 from jtai.sampling.spec import CohortRule, FrontDoorSpec, TrackedSpec
+from jtai.sampling.verify import Verification, verify_sample
 
 __all__ = [
     "FRONT_DOOR",
@@ -38,6 +39,7 @@ __all__ = [
     "Sample",
     "SampleSize",
     "TrackedSpec",
+    "Verification",
     "all_samples",
     "allocate",
     "build_frame",
@@ -57,4 +59,5 @@ __all__ = [
     "source_group",
     "tracked_cases",
     "tracked_reason",
+    "verify_sample",
 ]

@@ -10,14 +10,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConfigError, NotFoundError
+from jtai.pseudonym import pseudonym
 from jtai.sampling.draw import PICK, Draw, draw_stratified
 from jtai.sampling.model import FRONT_DOOR, TRACKED, Sample
 from jtai.sampling.read import load
-from jtai.sampling.spec import cohort_rule, front_door_spec, tracked_spec
+from jtai.sampling.spec import (
+    CohortRule,
+    FrontDoorSpec,
+    TrackedSpec,
+    cohort_rule,
+    front_door_parameters,
+    front_door_spec,
+    tracked_parameters,
+    tracked_spec,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from jtai.sampling.frame import CohortCount
     from jtai.workspace import Workspace
 
 TRACKED_HASH_COLUMNS = ("key", "age", "age_band", "sex", "risk_type", "agencies", "agencies_involved")
@@ -70,7 +81,7 @@ def draw_tracked(
     """
     from jtai.frameworks import workspace_framework
     from jtai.sampling.exclude import read_exclusions
-    from jtai.sampling.frame import build_frame, child_keys
+    from jtai.sampling.frame import child_keys
     from jtai.store import sampling as store
 
     fw = workspace_framework(ws)
@@ -79,27 +90,10 @@ def draw_tracked(
     seed = _check_seed(seed)
     conn = ws.connect()
     try:
-        records = _records(conn)
+        records = read_records(conn)
         keys = set(child_keys(records).dropna())
         excluded, unmatched = read_exclusions(ws.key, exclude, keys) if exclude else (set(), [])
-        frame, count = build_frame(records, rule, spec, exclude=excluded)
-        if frame.empty:
-            raise NotFoundError(
-                f"No child is eligible for tracking: {count.explain(rule)}",
-                hint="Check that the extracts with the theme's events and flags are loaded and that "
-                "fieldwork_start in inspection.yaml is right.",
-            )
-        dims = list(spec.strata)
-        draw = draw_stratified(
-            frame,
-            dimensions=dims,
-            levels={d: spec.levels(d) for d in dims},
-            n=spec.n,
-            reserves=spec.reserves,
-            seed=seed,
-            hash_columns=TRACKED_HASH_COLUMNS,
-            spread=True,
-        )
+        frame, count, draw = tracked_draw(records, rule, spec, seed, excluded)
         notes = list(draw.notes)
         if unmatched:
             what = "entry" if len(unmatched) == 1 else "entries"
@@ -110,27 +104,18 @@ def draw_tracked(
         if not linked:
             notes.append(_linkage_note(count.unlinked_records))
         parameters = {
-            "n": spec.n,
-            "reserves": spec.reserves,
-            "strata": dims,
-            "age_bands": [list(b) for b in spec.age_bands],
-            "risk_types": {k: list(v) for k, v in spec.risk_types},
-            "fieldwork_start": rule.fieldwork_start.isoformat(),
-            "window_start": rule.window_start.isoformat(),
-            "window_months": rule.window_months,
-            "age": [rule.age_min, rule.age_max],
-            "event_types": list(rule.event_types),
-            "flags": list(rule.flags),
+            **tracked_parameters(rule, spec),
             "exclude": str(exclude) if exclude else None,
+            "excluded": sorted(pseudonym(ws.key, k) for k in excluded),
         }
         summary = {
             "allocation": draw.allocation,
-            "coverage": _coverage(frame, draw, dims[1:]),
+            "coverage": _coverage(frame, draw, list(spec.strata)[1:]),
             "cohort": count.to_dict(),
             "explanation": count.explain(rule),
             "notes": notes,
         }
-        members = _members(frame, draw, record_ids=False)
+        members = members_of(frame, draw, record_ids=False)
         sample_id = store.insert_sample(
             conn,
             kind=TRACKED,
@@ -165,7 +150,7 @@ def draw_front_door(
             there are outside it).
     """
     from jtai.frameworks import workspace_framework
-    from jtai.sampling.frontdoor import OUTCOMES, SOURCES, build_front_door, explain, window_text
+    from jtai.sampling.frontdoor import explain
     from jtai.store import sampling as store
 
     fw = workspace_framework(ws)
@@ -173,28 +158,8 @@ def draw_front_door(
     seed = _check_seed(seed)
     conn = ws.connect()
     try:
-        records = _records(conn)
-        frame, counts = build_front_door(records, spec)
-        if frame.empty:
-            total = int(records["event_type"].isin(spec.event_types).sum())
-            raise NotFoundError(
-                f"No {' or '.join(spec.event_types)} record falls in {window_text(spec)}: "
-                f"{total:,} such records are loaded, all outside the window or undated "
-                f"({counts['undated']:,} undated).",
-                hint="Check fieldwork_start in inspection.yaml, or widen the window with --months.",
-            )
-        draw = draw_stratified(
-            frame,
-            dimensions=list(spec.strata),
-            levels={"source": list(SOURCES), "outcome": list(OUTCOMES)},
-            n=spec.n,
-            reserves=spec.reserves,
-            seed=seed,
-            hash_columns=FRONT_DOOR_HASH_COLUMNS,
-            spread=False,
-            when_short="largest",
-            distinct="child_id",
-        )
+        records = read_records(conn)
+        frame, counts, draw = front_door_draw(records, spec, seed)
         unlinked = int(records["child_id"].isna().sum())
         notes = list(draw.notes)
         if counts["undated"]:
@@ -203,15 +168,7 @@ def draw_front_door(
             )
         if unlinked:
             notes.append(_linkage_note(unlinked))
-        parameters = {
-            "n": spec.n,
-            "months": spec.months,
-            "reserves": spec.reserves,
-            "event_types": list(spec.event_types),
-            "strata": list(spec.strata),
-            "fieldwork_start": spec.fieldwork_start.isoformat(),
-            "window_start": spec.window_start.isoformat(),
-        }
+        parameters = front_door_parameters(spec)
         summary = {
             "allocation": draw.allocation,
             "counts": counts,
@@ -230,11 +187,76 @@ def draw_front_door(
             summary=summary,
             created_by=who(),
             created_at=now(),
-            members=_members(frame, draw, record_ids=True),
+            members=members_of(frame, draw, record_ids=True),
         )
         return load(ws, conn, sample_id)
     finally:
         conn.close()
+
+
+def tracked_draw(
+    records: pd.DataFrame, rule: CohortRule, spec: TrackedSpec, seed: int, excluded: set[str]
+) -> tuple[pd.DataFrame, CohortCount, Draw]:
+    """Build the cohort frame and draw from it (the same steps for a draw and a check).
+
+    Raises:
+        NotFoundError: no child is eligible (the message says why).
+    """
+    from jtai.sampling.frame import build_frame
+
+    frame, count = build_frame(records, rule, spec, exclude=excluded)
+    if frame.empty:
+        raise NotFoundError(
+            f"No child is eligible for tracking: {count.explain(rule)}",
+            hint="Check that the extracts with the theme's events and flags are loaded and that "
+            "fieldwork_start in inspection.yaml is right.",
+        )
+    dims = list(spec.strata)
+    draw = draw_stratified(
+        frame,
+        dimensions=dims,
+        levels={d: spec.levels(d) for d in dims},
+        n=spec.n,
+        reserves=spec.reserves,
+        seed=seed,
+        hash_columns=TRACKED_HASH_COLUMNS,
+        spread=True,
+    )
+    return frame, count, draw
+
+
+def front_door_draw(
+    records: pd.DataFrame, spec: FrontDoorSpec, seed: int
+) -> tuple[pd.DataFrame, dict[str, int], Draw]:
+    """Build the front-door frame and draw from it.
+
+    Raises:
+        NotFoundError: no contact or referral in the window.
+    """
+    from jtai.sampling.frontdoor import OUTCOMES, SOURCES, build_front_door, window_text
+
+    frame, counts = build_front_door(records, spec)
+    if frame.empty:
+        total = int(records["event_type"].isin(spec.event_types).sum())
+        raise NotFoundError(
+            f"No {' or '.join(spec.event_types)} record falls in {window_text(spec)}: "
+            f"{total:,} such records are loaded, all outside the window or undated "
+            f"({counts['undated']:,} undated).",
+            hint="Check fieldwork_start in inspection.yaml, or widen the window with --months.",
+        )
+    draw = draw_stratified(
+        frame,
+        dimensions=list(spec.strata),
+        levels={"source": list(SOURCES), "outcome": list(OUTCOMES)},
+        n=spec.n,
+        reserves=spec.reserves,
+        seed=seed,
+        hash_columns=FRONT_DOOR_HASH_COLUMNS,
+        spread=False,
+        when_short="largest",
+        distinct="child_id",
+    )
+    return frame, counts, draw
 
 
 def _check_seed(seed: int | None) -> int:
@@ -266,7 +288,7 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _records(conn: sqlite3.Connection) -> pd.DataFrame:
+def read_records(conn: sqlite3.Connection) -> pd.DataFrame:
     from jtai.store import sampling as store
 
     records = store.read_records(conn)
@@ -285,7 +307,7 @@ def _linkage_note(unlinked: int) -> str:
     )
 
 
-def _members(frame: pd.DataFrame, draw: Draw, *, record_ids: bool) -> list[dict[str, Any]]:
+def members_of(frame: pd.DataFrame, draw: Draw, *, record_ids: bool) -> list[dict[str, Any]]:
     key_col = "child_id" if record_ids else "key"
     return [
         {

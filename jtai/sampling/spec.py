@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -179,4 +179,71 @@ def front_door_spec(
         months=f.months if months is None else months,
         event_types=tuple(f.event_types),
         reserves=reserves,
+    )
+
+
+def tracked_parameters(rule: CohortRule, spec: TrackedSpec) -> dict[str, object]:
+    """The settings a tracked sample is stored with (enough to draw it again)."""
+    return {
+        "n": spec.n,
+        "reserves": spec.reserves,
+        "strata": list(spec.strata),
+        "age_bands": [list(b) for b in spec.age_bands],
+        "risk_types": {k: list(v) for k, v in spec.risk_types},
+        "risk_type_order": [k for k, _ in spec.risk_types],
+        "agencies": list(spec.agencies),
+        "fieldwork_start": rule.fieldwork_start.isoformat(),
+        "window_start": rule.window_start.isoformat(),
+        "window_months": rule.window_months,
+        "age": [rule.age_min, rule.age_max],
+        "event_types": list(rule.event_types),
+        "flags": list(rule.flags),
+    }
+
+
+def tracked_from_parameters(params: dict[str, Any]) -> tuple[CohortRule, TrackedSpec]:
+    """The cohort rule and settings a stored tracked sample was drawn with."""
+    risk = params["risk_types"]
+    order = params.get("risk_type_order") or list(risk)
+    rule = CohortRule(
+        fieldwork_start=dt.date.fromisoformat(params["fieldwork_start"]),
+        window_months=int(params["window_months"]),
+        age_min=int(params["age"][0]),
+        age_max=int(params["age"][1]),
+        event_types=tuple(params["event_types"]),
+        flags=tuple(params["flags"]),
+    )
+    spec = TrackedSpec(
+        n=int(params["n"]),
+        reserves=int(params["reserves"]),
+        strata=tuple(params["strata"]),
+        age_bands=tuple((int(a), int(b)) for a, b in params["age_bands"]),
+        risk_types=tuple((name, tuple(risk[name])) for name in order),
+        agencies=tuple(params.get("agencies") or AGENCY_LABELS),
+    )
+    return rule, spec
+
+
+def front_door_parameters(spec: FrontDoorSpec) -> dict[str, object]:
+    """The settings a front-door sample is stored with (enough to draw it again)."""
+    return {
+        "n": spec.n,
+        "months": spec.months,
+        "reserves": spec.reserves,
+        "event_types": list(spec.event_types),
+        "strata": list(spec.strata),
+        "fieldwork_start": spec.fieldwork_start.isoformat(),
+        "window_start": spec.window_start.isoformat(),
+    }
+
+
+def front_door_from_parameters(params: dict[str, Any]) -> FrontDoorSpec:
+    """The settings a stored front-door sample was drawn with."""
+    return FrontDoorSpec(
+        fieldwork_start=dt.date.fromisoformat(params["fieldwork_start"]),
+        n=int(params["n"]),
+        months=int(params["months"]),
+        event_types=tuple(params["event_types"]),
+        reserves=int(params["reserves"]),
+        strata=tuple(params["strata"]),
     )
