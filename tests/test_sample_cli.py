@@ -279,7 +279,7 @@ def test_show_without_sample_and_missing_fieldwork_start(run, ws: Workspace) -> 
     assert "fieldwork_start is not set" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["tracked", "front-door", "size", "replace", "show", "export"])
+@pytest.mark.parametrize("command", ["tracked", "front-door", "size", "replace", "show", "export", "verify"])
 def test_help_has_example(run, command: str) -> None:
     """Every sample command documents itself with an example."""
     result = run("sample", command, "--help")
