@@ -249,18 +249,11 @@ def _write(
     constants: list[Any] = [file_id, sheet, agency, subject]
     columns: list[list[Any]] = []
     for col in frame.columns:
-        values = frame[col]
         if col == "source_row":
             names.append(col)
-            columns.append(values.astype("int64").tolist())
-        elif col == "subject":
-            continue
-        elif col == "extra":
-            if values.notna().any():
-                names.append(col)
-                columns.append(values.tolist())
-        else:
-            column = _pylist(values)
+            columns.append(frame[col].astype("int64").tolist())
+        elif col != "subject":
+            column = _pylist(*outcome.factors[col])
             if column is not None:
                 names.append(col)
                 columns.append(column)
@@ -279,15 +272,14 @@ def _write(
     return done
 
 
-def _pylist(values: Any) -> list[Any] | None:
-    """A text column as Python values, ``""`` as None; None when the column is all empty.
+def _pylist(codes: Any, uniques: Any) -> list[Any] | None:
+    """A factorized column as Python values, ``""`` as None; None when the column is all empty.
 
-    Each distinct value becomes one Python string shared by its rows (factorize, then
-    take), far cheaper than a string per cell for columns such as sex or event type.
+    Each distinct value is one Python string shared by its rows, far cheaper than a string
+    per cell for columns such as sex or event type.
     """
     import numpy as np
 
-    codes, uniques = values.factorize()
     # code -1 (a missing value) takes the extra last slot, None
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = np.asarray(uniques, dtype=object)

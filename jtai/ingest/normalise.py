@@ -18,7 +18,7 @@ Formats written to the store (other areas rely on them):
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jtai.ingest.codes import CodeList
 
@@ -33,7 +33,7 @@ _NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
 # Patterns avoid \s and \d so pandas hands them to pyarrow (RE2) instead of Python's re:
 # RE2's \s misses some white space, and its \d is ASCII only.
-_WS = "[ \t\r\n\u00a0\u2007\u202f]"
+_WS = "[ \t\r\n\u00a0\u2007\u202f\u000b\u000c]"
 
 # Date formats tried, in order, on text that is not ISO; day first, as in the UK.
 UK_DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%Y%m%d")
@@ -41,8 +41,8 @@ UK_DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%
 
 def text(values: pd.Series) -> pd.Series:
     """Trim, and turn runs of white space (tabs, non-breaking spaces) into one space."""
-    values = values.str.strip()
-    odd = values.str.contains("  |[\t\r\n\u00a0\u2007\u202f]", regex=True)
+    # one read-only pass finds the cells to clean; most extracts have none
+    odd = values.str.contains("^ | $|  |[\t\r\n\u00a0\u2007\u202f\u000b\u000c]", regex=True)
     if bool(odd.any()):
         values = values.where(~odd, values.str.replace(f"{_WS}+", " ", regex=True).str.strip())
     return values
@@ -97,6 +97,9 @@ def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, np.ndarray]:
     """Dates as ISO text: from ISO text, DD/MM/YYYY text, declared formats or Excel serials.
 
+    The common forms (ISO, UK day-first with ``/``, ``.`` or ``-``, serials) are checked on
+    whole columns with pyarrow; rarer forms are tried on the remaining rows only.
+
     Args:
         values: the cells, as text.
         formats: ``strftime`` formats declared by a mapping, tried first.
@@ -106,6 +109,8 @@ def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, 
     """
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     values = values.str.strip()
     out = pd.Series("", index=values.index, dtype="str")
@@ -114,34 +119,75 @@ def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, 
         if not todo.any():
             break
         todo = _try_format(values, out, todo, fmt)
-    if todo.any():
-        iso = todo & values.str.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}($|[ T][0-9])").to_numpy(dtype=bool)
-        if iso.any():
-            head = values.str.slice(0, 10)
-            parsed = pd.to_datetime(head[iso], format="%Y-%m-%d", errors="coerce")
-            good = parsed.notna().to_numpy()
-            idx = np.flatnonzero(iso)[good]
-            out.iloc[idx] = head.iloc[idx]
-            todo[idx] = False
-    if todo.any():
-        slashed = values.str.replace(
-            r"^([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})([ T].*)?$", r"\1/\2/\3", regex=True
-        )
-        todo = _try_format(slashed, out, todo, "%d/%m/%Y")
-    if todo.any():
-        serial = todo & values.str.fullmatch(r"[0-9]{1,6}(\.[0-9]+)?").to_numpy(dtype=bool)
-        if serial.any():
-            days = pd.to_numeric(values[serial], errors="coerce").to_numpy()
-            in_range = (days >= 1) & (days <= _MAX_SERIAL)
-            idx = np.flatnonzero(serial)[in_range]
-            stamps = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(np.floor(days[in_range]), unit="D")
-            out.iloc[idx] = pd.Series(stamps).dt.strftime("%Y-%m-%d").tolist()  # type: ignore[call-overload]
-            todo[idx] = False
+    if not todo.any():
+        return out, todo
+    cells = _arrow(values)
+    found = pc.if_else(pa.array(todo), cells, pa.scalar(None, cells.type))
+    for pattern in (_ISO_DATE, _UK_DATE):
+        parts = pc.extract_regex(found, pattern)
+        year, month, day = (pc.struct_field(parts, k) for k in ("y", "m", "d"))
+        good = todo & _real_day(year, month, day)
+        if good.any():
+            sep = pa.scalar("-", cells.type)
+            iso = pc.binary_join_element_wise(
+                year, pc.utf8_lpad(month, 2, "0"), pc.utf8_lpad(day, 2, "0"), sep
+            )
+            out = out.where(~good, _pandas(iso, values.index))
+            todo = todo & ~good
+            found = pc.if_else(pa.array(todo), cells, pa.scalar(None, cells.type))
+        if not todo.any():
+            return out, todo
+    serial = todo & values.str.fullmatch(r"[0-9]{1,6}(\.[0-9]+)?").to_numpy(dtype=bool)
+    if serial.any():
+        days = pd.to_numeric(values[serial], errors="coerce").to_numpy()
+        in_range = (days >= 1) & (days <= _MAX_SERIAL)
+        idx = np.flatnonzero(serial)[in_range]
+        stamps = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(np.floor(days[in_range]), unit="D")
+        out.iloc[idx] = pd.Series(stamps).dt.strftime("%Y-%m-%d").tolist()  # type: ignore[call-overload]
+        todo[idx] = False
     for fmt in UK_DATE_FORMATS[1:]:
         if not todo.any():
             break
         todo = _try_format(values, out, todo, fmt)
     return out, todo
+
+
+_ISO_DATE = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:$|[ T][0-9])"
+_UK_DATE = r"^(?P<d>[0-9]{1,2})[./-](?P<m>[0-9]{1,2})[./-](?P<y>[0-9]{4})(?:$|[ T][0-9])"
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _real_day(year: Any, month: Any, day: Any) -> np.ndarray:
+    """Rows whose year, month and day (arrow text, null where absent) make a real date."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    y, m, d = (pc.cast(p, pa.int32()).to_numpy(zero_copy_only=False) for p in (year, month, day))
+    with np.errstate(invalid="ignore"):
+        present = ~(np.isnan(y) | np.isnan(m) | np.isnan(d)) if y.dtype.kind == "f" else np.ones(len(y), bool)
+        y, m, d = (np.nan_to_num(a, nan=0).astype(np.int64) for a in (y, m, d))
+    ok_month = (m >= 1) & (m <= 12)
+    dim = np.array(_DAYS_IN_MONTH)[np.where(ok_month, m, 0)]
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    dim = dim + ((m == 2) & leap)
+    return present & ok_month & (d >= 1) & (d <= dim) & (y >= 1)  # type: ignore[no-any-return]
+
+
+def _arrow(values: pd.Series) -> Any:
+    """The pyarrow array behind a text Series."""
+    import pyarrow as pa
+
+    return pa.chunked_array(values.array.__arrow_array__())  # type: ignore[attr-defined]
+
+
+def _pandas(array: Any, index: pd.Index) -> pd.Series:
+    """A text Series over a pyarrow array (no copy of the strings)."""
+    import numpy as np
+    import pandas as pd
+
+    series = array.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan))
+    return series.set_axis(index)  # type: ignore[no-any-return]
 
 
 def _try_format(values: pd.Series, out: pd.Series, todo: np.ndarray, fmt: str) -> np.ndarray:
@@ -167,20 +213,21 @@ def coded(values: pd.Series, codes: CodeList, *, strict: bool) -> tuple[pd.Serie
     """
     import numpy as np
 
+    import pandas as pd
+    import pyarrow as pa
+
     values = text(values)
-    uniques = values.unique()
-    table: dict[str, str] = {}
-    unknown: set[str] = set()
-    for value in uniques:
-        if value == "":
-            table[value] = ""
-            continue
-        found = codes.lookup(value)
-        if found is None:
-            unknown.add(value)
-            table[value] = value
-        else:
-            table[value] = found
-    out = values.map(table).astype("str")
-    bad = values.isin(unknown).to_numpy(dtype=bool) if (unknown and strict) else np.zeros(len(values), bool)
+    codes_of_rows, uniques = pd.factorize(values)
+    canonical: list[str] = []
+    unknown: list[bool] = []
+    for value in uniques.tolist():
+        found = codes.lookup(value) if value != "" else ""
+        canonical.append(value if found is None else found)
+        unknown.append(found is None)
+    out = _pandas(pa.array(canonical, type=pa.large_string()).take(pa.array(codes_of_rows)), values.index)
+    bad = (
+        np.array(unknown, dtype=bool)[codes_of_rows]
+        if strict and any(unknown)
+        else np.zeros(len(values), bool)
+    )
     return out, bad

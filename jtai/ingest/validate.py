@@ -61,6 +61,9 @@ class Validated:
     quarantine: list[tuple[int, str | None, str | None, str, str, str]]
     rows_read: int
     reasons: Counter[str] = field(default_factory=Counter)
+    factors: dict[str, tuple[np.ndarray, Any]] = field(default_factory=dict)
+    """Per column of ``records`` (not ``source_row``): codes of the accepted rows and the
+    distinct values, as :func:`pandas.factorize` gives them; the writer reuses them."""
 
 
 class _Faults:
@@ -147,7 +150,9 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     for name in FIELDS:
         values, header = source(name)
         recode = mapping.recode.get(name, {})
-        if name in _ID_FIELDS:
+        if name not in ("sex", "event_type") and (name not in columns or not (values != "").any()):
+            out[name] = blank  # an absent or empty column: nothing to normalise or check
+        elif name in _ID_FIELDS:
             out[name] = norm.identifier(values)
         elif name in ("upn", "pnc_id"):
             out[name] = norm.upper_code(values)
@@ -236,16 +241,19 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     records.insert(0, "source_row", rows)
     records["extra"] = extra_values
     ok = faults.ok
-    dup, first = _duplicates(records.drop(columns=["source_row"]), ok)
+    factors = {c: pd.factorize(records[c]) for c in records.columns if c != "source_row"}
+    dup, first = _duplicates(records.drop(columns=["source_row"]), [f[0] for f in factors.values()], ok)
     if dup.any():
         keyed = pd.Series([f"row {rows[first[i]]}" if dup[i] else "" for i in range(n)], dtype="str")
         faults.add(dup, "duplicate_row", "", keyed, "The same values as {value}; loaded once.")
         for i in np.flatnonzero(dup).tolist():
             faults.value[i] = None  # type: ignore[assignment]
     quarantine = _quarantine_rows(raw, frame, rows, faults)
-    accepted = records[faults.ok]
+    keep = faults.ok
+    accepted = records[keep]
+    kept = {c: (codes[keep], uniques) for c, (codes, uniques) in factors.items()}
     reasons = Counter(r for _, _, _, r, _, _ in quarantine)
-    return Validated(accepted, quarantine, n + len(raw.ragged), reasons)
+    return Validated(accepted, quarantine, n + len(raw.ragged), reasons, kept)
 
 
 def _nonblank(frame: pd.DataFrame) -> np.ndarray:
@@ -262,7 +270,9 @@ def _nonblank(frame: pd.DataFrame) -> np.ndarray:
     return keep
 
 
-def _duplicates(frame: pd.DataFrame, ok: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+def _duplicates(
+    frame: pd.DataFrame, codes_by_column: list[np.ndarray], ok: np.ndarray
+) -> tuple[np.ndarray, dict[int, int]]:
     """Rows (among ``ok``) equal in every column to an earlier accepted row, and that row.
 
     Rows are keyed by a 64-bit mix of their columns' factorized codes; rows whose keys
@@ -274,8 +284,7 @@ def _duplicates(frame: pd.DataFrame, ok: np.ndarray) -> tuple[np.ndarray, dict[i
     n = len(frame)
     key = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for col in frame.columns:
-            codes, _ = pd.factorize(frame[col], use_na_sentinel=True)
+        for codes in codes_by_column:
             key = key * np.uint64(1_000_003) + (codes.astype(np.int64) + 1).astype(np.uint64)
     key = np.where(ok, key, np.uint64(0))
     candidates = pd.Series(key).duplicated(keep=False).to_numpy() & ok
