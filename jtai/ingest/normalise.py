@@ -178,7 +178,7 @@ def _arrow(values: pd.Series) -> Any:
     """The pyarrow array behind a text Series."""
     import pyarrow as pa
 
-    return pa.chunked_array(values.array.__arrow_array__())  # type: ignore[attr-defined]
+    return pa.chunked_array(values.array.__arrow_array__())
 
 
 def _pandas(array: Any, index: pd.Index) -> pd.Series:
@@ -212,7 +212,6 @@ def coded(values: pd.Series, codes: CodeList, *, strict: bool) -> tuple[pd.Serie
     An unlisted value is flagged when ``strict``; otherwise it is kept, trimmed.
     """
     import numpy as np
-
     import pandas as pd
     import pyarrow as pa
 
