@@ -49,13 +49,14 @@ def test_clean_log_verifies(run, judged) -> None:
 
 
 def test_guards_refuse_update_and_delete(judged) -> None:
-    """Triggers refuse UPDATE and DELETE on judgements and the log."""
+    """Triggers refuse UPDATE and DELETE on judgements, cases and the log."""
     conn = judged.connect()
     for sql in (
         "UPDATE judgements SET value = 'outstanding'",
         "DELETE FROM judgements",
         "UPDATE audit_log SET actor = 'X'",
         "DELETE FROM audit_log WHERE seq = 4",
+        "DELETE FROM score_cases",
     ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             conn.execute(sql)
@@ -101,6 +102,10 @@ def test_guards_refuse_update_and_delete(judged) -> None:
             ),
             "judgement 4 has no audit entry (it was added behind the tool's back).",
         ),
+        (
+            lambda db: db.execute("DELETE FROM score_cases"),
+            "case C-AAAA-BBBB is in the audit log but not in the database (it was deleted).",
+        ),
     ],
     ids=[
         "update-judgement",
@@ -110,6 +115,7 @@ def test_guards_refuse_update_and_delete(judged) -> None:
         "reorder",
         "cut-tail",
         "insert",
+        "delete-case",
     ],
 )
 def test_tampering_is_found(run, judged, change, expected) -> None:

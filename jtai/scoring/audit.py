@@ -163,8 +163,13 @@ def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
     for jid in sorted(described):
         problems.append(f"judgement {jid} is in the audit log but not in the database (it was deleted).")
     for row in sql.case_rows(conn):
-        if row["ref"] not in cases:
+        detail = cases.pop(row["ref"], None)
+        if detail is None:
             problems.append(f"case {row['ref']} has no audit entry (it was added behind the tool's back).")
+        elif detail.get("origin") != row["origin"]:
+            problems.append(f"case {row['ref']} differs from its audit entry (it was changed directly).")
+    for ref in sorted(cases):
+        problems.append(f"case {ref} is in the audit log but not in the database (it was deleted).")
     if root is not None:
         problems += _check_head(root, last, conn)
     return Verification(entries=count, judgements=len(rows), problems=problems)

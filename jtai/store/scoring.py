@@ -55,6 +55,14 @@ CREATE TRIGGER IF NOT EXISTS judgements_no_delete BEFORE DELETE ON judgements
 BEGIN
     SELECT RAISE(ABORT, 'judgements are append-only: record a new version instead');
 END;
+CREATE TRIGGER IF NOT EXISTS cases_no_update BEFORE UPDATE ON score_cases
+BEGIN
+    SELECT RAISE(ABORT, 'cases are append-only');
+END;
+CREATE TRIGGER IF NOT EXISTS cases_no_delete BEFORE DELETE ON score_cases
+BEGIN
+    SELECT RAISE(ABORT, 'cases are append-only');
+END;
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
@@ -65,7 +73,14 @@ BEGIN
 END;
 """
 
-GUARD_TRIGGERS = ("judgements_no_update", "judgements_no_delete", "audit_no_update", "audit_no_delete")
+GUARD_TRIGGERS = (
+    "judgements_no_update",
+    "judgements_no_delete",
+    "cases_no_update",
+    "cases_no_delete",
+    "audit_no_update",
+    "audit_no_delete",
+)
 JUDGEMENT_COLUMNS = (
     "id",
     "case_ref",
