@@ -42,6 +42,7 @@ def test_every_builtin_is_valid_and_speaks_the_vocabulary() -> None:
     assert len(ids) >= 7
     assert {"exploitation-2018", "front-door-2022"} <= set(ids)
     for fw in list_frameworks():
+        assert fw.id in ids, fw.id  # the file is named after its id
         assert "paraphrase" in fw.note, fw.id
         assert set(fw.agencies) <= set(AGENCIES)
         assert set(fw.cohort.event_types) <= set(EVENT_TYPES)

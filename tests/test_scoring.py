@@ -79,6 +79,9 @@ def test_rater_from_team_and_options() -> None:
         judgements.rater_for(FW, "Zed", None, team)
     with pytest.raises(UsageError, match="'fire' is not an inspectorate of exploitation-2018"):
         judgements.rater_for(FW, "Zed", "fire", team)
+    assert judgements.rater_for(FW, "Area auditor", "Local", team) == judgements.Rater(
+        "Area auditor", "local"
+    )
 
 
 def test_cases_from_records_and_by_hand(ws) -> None:

@@ -72,6 +72,8 @@ def show_command(
                 f"  {criterion.id}  {criterion.text}  [dim]({', '.join(criterion.agencies)})[/]",
                 highlight=False,
             )
+            if criterion.evidence:
+                console.print(f"      [dim]Evidence: {'; '.join(criterion.evidence)}[/]", highlight=False)
     c = fw.cohort
     console.print(
         f"\nCohort: ages {c.age.min}-{c.age.max}, last {c.window_months} months; events "

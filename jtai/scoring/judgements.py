@@ -19,6 +19,8 @@ from jtai.store import scoring as sql
 from jtai.store import transaction
 
 ROLES = ("rater", "agreed")
+# An auditor of the local area itself (self-assessment), who belongs to no inspectorate.
+LOCAL = "local"
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,14 @@ def rater_for(fw: Framework, name: str | None, inspectorate: str | None, team: l
             f"No inspectorate for {name}.",
             hint="Give --inspectorate (e.g. ofsted) or add the inspector to `team` in inspection.yaml.",
         )
+    if inspectorate.strip().lower() == LOCAL:
+        return Rater(name, LOCAL)
     found = fw.inspectorate(inspectorate)
     if found is None:
         raise UsageError(
             f"{inspectorate!r} is not an inspectorate of {fw.id}.",
-            hint=f"Use one of: {', '.join(i.id for i in fw.inspectorates)}.",
+            hint=f"Use one of: {', '.join(i.id for i in fw.inspectorates)}, "
+            f"or {LOCAL} for the area's own auditors.",
         )
     return Rater(name, found.id)
 
