@@ -336,3 +336,40 @@ def test_unknown_builtin_mapping_lists_the_builtins() -> None:
         ConfigError, match="Use one of: annex-a, csc, education, health, police, probation, yos"
     ):
         load_mapping("nope")
+
+
+def test_annex_a_list_saved_as_csv(ws, tmp_path) -> None:
+    """A list saved alone as 'List 1.csv' is read with the Annex A mapping."""
+    path = _csv(
+        tmp_path / "List 1.csv",
+        "Child Unique ID,Gender,Ethnicity,Date of Birth,Age,Date of Contact,Contact Source",
+        "0123,a) Male,a) WBRI,01/02/2010,8,03/01/2018,q) 6: Police",
+    )
+    result = load_files(ws, [path], agency="csc", today=TODAY)
+    assert (result.files[0].mapping, result.accepted) == ("annex-a", 1)
+    with _db(ws) as conn:
+        row = conn.execute(
+            "SELECT la_child_id, sex, dob, event_type, event_date, source FROM records"
+        ).fetchone()
+    assert tuple(row) == ("123", "male", "2010-02-01", "contact", "2018-01-03", "6: Police")
+
+
+def test_progress_reports_rows_written(ws, tmp_path) -> None:
+    """The progress callback ends at the total of rows accounted for."""
+    lines = [f"P{i},,A,B,2005-01-01,F,,arrest,2018-01-01," for i in range(6000)]
+    path = _csv(tmp_path / "big.csv", HEADER, *lines, "P1,,A,B,2005-01-01,F,,arrest,2018-01-01,")
+    seen: list[tuple[str, int, int]] = []
+    result = load_files(ws, [path], agency="police", today=TODAY, progress=lambda *a: seen.append(a))
+    assert (result.accepted, result.quarantined) == (6000, 1)
+    assert seen[-1] == ("big.csv", 6001, 6001)
+    assert all(done <= total for _, done, total in seen)
+
+
+def test_canonical_workbook_for_another_agency(ws) -> None:
+    """A one-sheet .xlsx in the canonical layout loads like a CSV."""
+    result = load_files(ws, [DATA / "corpus" / "xls-renamed.xlsx"], agency="education", today=TODAY)
+    assert (result.files[0].mapping, result.files[0].sheets[0].sheet, result.accepted) == (
+        "education",
+        "Extract",
+        2,
+    )

@@ -172,7 +172,7 @@ def _read(
 ) -> tuple[Mapping, list[readers.RawSheet | readers.SkippedSheet]]:
     kind = readers.kind_of(data)
     if kind == "csv":
-        mapping = chosen or load_builtin(agency)
+        mapping = chosen or _csv_mapping(path, agency)
         sheet = mapping.sheet_for(path.stem) or (mapping.sheets[0] if len(mapping.sheets) == 1 else None)
         if sheet is None:
             raise InputError(
@@ -206,6 +206,14 @@ def _read(
             "has header rows but no data rows.", hint="Check the export; an empty extract adds nothing."
         )
     return mapping, tables
+
+
+def _csv_mapping(path: Path, agency: str) -> Mapping:
+    """Annex A for a children's social care CSV named after a list ("List 3.csv"); else the layout."""
+    annex = load_builtin("annex-a")
+    if agency == "csc" and annex.sheet_for(path.stem) is not None:
+        return annex
+    return load_builtin(agency)
 
 
 def _workbook_mapping(data: bytes, agency: str) -> Mapping:

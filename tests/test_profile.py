@@ -1,0 +1,61 @@
+"""Data-quality profile and quarantine listing from the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jtai.ingest import load_files
+from jtai.ingest.profile import profile, quarantine_rows
+
+DATA = Path(__file__).resolve().parent / "data" / "ingest"
+
+
+def test_profile_counts_event_types_and_completeness(ws) -> None:
+    """Per agency: records by event type, shares of key fields filled, quarantine by rule."""
+    load_files(ws, [DATA / "liia-tools-Annex_A.xlsx"], agency="csc", today=dt.date(2026, 1, 1))
+    load_files(ws, [DATA / "corpus" / "bad-dates.csv"], agency="police", today=dt.date(2026, 1, 1))
+    data = profile(ws)["agencies"]
+    assert list(data) == ["csc", "police"]
+    csc = data["csc"]
+    assert csc["records"] == 54
+    assert csc["event_types"] == {
+        "care_leaver": 6,
+        "referral": 6,
+        "adopter": 5,
+        "child_in_need": 5,
+        "child_protection_plan": 5,
+        "contact": 5,
+        "early_help": 5,
+        "section_47": 5,
+        "adoption": 4,
+        "assessment": 4,
+        "looked_after": 4,
+    }
+    assert csc["completeness"] == {
+        "nhs_number": 0.0,
+        "dob": 0.8889,
+        "first_name": 0.0,
+        "last_name": 0.0,
+        "postcode": 0.0,
+        "la_child_id": 0.9074,
+    }
+    assert csc["quarantined"] == {"birth_after_event": 5}
+    assert data["police"]["quarantined"] == {"unparseable_date": 2}
+
+
+def test_quarantine_rows_keep_the_raw_row(ws) -> None:
+    """Each quarantined row comes back with where it was, why, and all its raw cells."""
+    load_files(ws, [DATA / "corpus" / "bad-dates.csv"], agency="police", today=dt.date(2026, 1, 1))
+    first = quarantine_rows(ws)[0]
+    assert {k: first[k] for k in ("file", "agency", "sheet", "row", "column", "value", "rule")} == {
+        "file": "bad-dates.csv",
+        "agency": "police",
+        "sheet": "",
+        "row": 3,
+        "column": "dob",
+        "value": "31/02/2005",
+        "rule": "unparseable_date",
+    }
+    assert first["raw"]["agency_person_id"] == "P8"
+    assert first["message"] == "dob '31/02/2005' is not a date; write DD/MM/YYYY or YYYY-MM-DD."
