@@ -152,3 +152,14 @@ def test_scan_is_fast_with_many_children() -> None:
     scanned = time.perf_counter() - start
     assert hits == []
     assert built < 10 and scanned < 2, (built, scanned)
+
+
+def test_pseudonyms_refused_in_publishable_outputs(index: IdentifyingIndex) -> None:
+    """A case pseudonym in the letter is refused; the evidence pack may hold pseudonyms."""
+    letter = sample_letter(strengths=("Case C-7KQ3-XM9D shows good practice.",))
+    html = letter_html(letter)
+    with pytest.raises(
+        IdentifyingDataError, match=r"\(1 found\).*'Key strengths'\): a pseudonym \(C-\*\*\*\*-\*\*\*\*\)"
+    ):
+        check_html(index, html, what="The letter", public=public_phrases(letter), pseudonyms=True)
+    check_html(index, html, what="The evidence pack", public=public_phrases(letter))

@@ -17,6 +17,9 @@ How text matches (the rules users see in docs/reports.md):
 - **A single name** matches as a whole word written with a capital initial ("Jayden", not
   "jayden" inside a sentence), unless it is an ordinary English word in
   :data:`~jtai.report.common_words.COMMON_WORDS` ("Will", "May", "Young").
+- **Pseudonyms** (``C-7KQ3-XM9D``) are refused in publishable outputs (the letter and the
+  self-assessment): whoever holds the workspace can trace one back to a child. The evidence
+  pack names cases by pseudonym on purpose.
 - Phrases the tool itself writes from the workspace settings (the area, addressees' roles and
   names, signatories' names and titles, the letter's dates) are public: each exact phrase is
   blanked out before the search, so the signatory "Ann Signer" does not block a letter about a
@@ -73,6 +76,7 @@ _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECA
 _SPACED_NUMBER = re.compile(r"(?<!\d)(?<!\d )\d{3}[ \-]\d{3}[ \-]\d{4}(?!\d)")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’/\-]*[^\W_])?")
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_PSEUDONYM = re.compile(r"\b[A-Z]-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
 MIN_IDENTIFIER = 5
 MAX_LISTED = 20
 
@@ -82,7 +86,7 @@ class Hit:
     """One identifying value found in an output.
 
     Attributes:
-        kind: "name", "identifier", "date of birth" or "postcode".
+        kind: "name", "identifier", "date of birth", "postcode" or "pseudonym".
         line: the line of the output's text (1-based) it is on.
         where: the heading it falls under.
         masked: the matched text with all but its first character hidden.
@@ -181,13 +185,15 @@ class IdentifyingIndex:
                 return end - index + 1
         return 0
 
-    def scan_html(self, html: str, *, public: Iterable[str] = ()) -> list[Hit]:
+    def scan_html(self, html: str, *, public: Iterable[str] = (), pseudonyms: bool = False) -> list[Hit]:
         """Every identifying value in the visible text and metadata of an HTML document.
 
         Args:
             html: the document.
             public: phrases the tool wrote from the workspace settings; they are blanked
                 out before the search (exact, case-sensitive occurrences only).
+            pseudonyms: also refuse pseudonyms (``C-7KQ3-XM9D``): a published document names
+                no case, since whoever holds the workspace can trace a pseudonym back.
         """
         phrases = sorted({p for p in public if p and len(p) >= 2}, key=len, reverse=True)
         hits: list[Hit] = []
@@ -195,6 +201,8 @@ class IdentifyingIndex:
             for phrase in phrases:
                 text = text.replace(phrase, " " * len(phrase))
             hits.extend(self.scan_text(text, where=where, line=number))
+            if pseudonyms:
+                hits.extend(Hit("pseudonym", number, where, _mask(m[0])) for m in _PSEUDONYM.finditer(text))
         return hits
 
 
@@ -229,7 +237,9 @@ def index_from_store(conn: sqlite3.Connection) -> IdentifyingIndex:
     return index
 
 
-def check_html(index: IdentifyingIndex, html: str, *, what: str, public: Iterable[str] = ()) -> None:
+def check_html(
+    index: IdentifyingIndex, html: str, *, what: str, public: Iterable[str] = (), pseudonyms: bool = False
+) -> None:
     """Refuse an output that holds identifying data.
 
     Args:
@@ -237,11 +247,12 @@ def check_html(index: IdentifyingIndex, html: str, *, what: str, public: Iterabl
         html: the output (its text and metadata are searched).
         what: what the output is, for the message ("The letter").
         public: phrases from the workspace settings that are not searched.
+        pseudonyms: refuse case pseudonyms too (publishable outputs).
 
     Raises:
         IdentifyingDataError: one or more hits; the message lists them (values masked).
     """
-    hits = index.scan_html(html, public=public)
+    hits = index.scan_html(html, public=public, pseudonyms=pseudonyms)
     if not hits:
         return
     listed = "; ".join(hit.describe() for hit in hits[:MAX_LISTED])

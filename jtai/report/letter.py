@@ -83,4 +83,5 @@ def write_letter(
         html_path=html,
         public=public_phrases(letter),
         index=index,
+        pseudonyms=True,
     )

@@ -46,6 +46,7 @@ def publish(
     html_path: Path | None,
     public: Iterable[str],
     index: IdentifyingIndex | None = None,
+    pseudonyms: bool = False,
 ) -> list[Written]:
     """Guard, render and write one report.
 
@@ -56,6 +57,7 @@ def publish(
         pdf_path, html_path: where to write; None skips that format.
         public: phrases written from the settings that the guard does not search.
         index: a prebuilt guard index (the demo builds it once for three reports).
+        pseudonyms: refuse case pseudonyms too (for publishable reports).
 
     Raises:
         IdentifyingDataError: the report would identify someone; nothing is written.
@@ -76,13 +78,13 @@ def publish(
             index = index_from_store(conn)
         finally:
             conn.close()
-    check_html(index, standalone, what=what, public=public)
+    check_html(index, standalone, what=what, public=public, pseudonyms=pseudonyms)
     outputs: list[tuple[str, Path, bytes]] = []
     if html_path is not None:
         outputs.append(("html", html_path, standalone.encode("utf-8")))
     if pdf_path is not None:
         paged = html(True)
-        check_html(index, paged, what=what, public=public)
+        check_html(index, paged, what=what, public=public, pseudonyms=pseudonyms)
         outputs.append(("pdf", pdf_path, html_to_pdf(paged)))
     return [Written(kind, write_file(ws, path, data), len(data)) for kind, path, data in outputs]
 

@@ -253,4 +253,5 @@ def write_self_assessment(
         html_path=html,
         public=[*settings_phrases(ws, fw), format_date(today), today.isoformat(), doc.title],
         index=index,
+        pseudonyms=True,
     )
