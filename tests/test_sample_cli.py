@@ -363,3 +363,12 @@ def test_verify_reproduces_then_detects_changed_records(run, ws: Workspace, tmp_
     result = json.loads(changed.stdout)
     assert result["reproduced"] is False and (result["stored_size"], result["current_size"]) == (29, 32)
     assert "does not reproduce from the records now loaded: the frame has changed" in changed.stderr
+
+
+def test_json_output_holds_no_identifier(run, ws: Workspace) -> None:
+    """Before linkage, --json shows pseudonyms and never the LA child ids or person ids behind them."""
+    _children(ws, 8, linked=False)
+    result = run("--workspace", str(ws.root), "sample", "tracked", "--seed", "1", "--json")
+    assert result.exit_code == 0, result.output
+    assert "L00" not in result.stdout and "police:" not in result.stdout and "Smith" not in result.stdout
+    assert "child_key" not in json.loads(result.stdout)["members"][0]

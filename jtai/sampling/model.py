@@ -44,8 +44,14 @@ class Member:
         return f"R{self.record_id}" if self.record_id is not None else None
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain dict (for --json); ``record_ref`` included."""
-        return {**asdict(self), "record_ref": self.record_ref}
+        """A plain dict (for --json): ``record_ref`` added, ``child_key`` left out.
+
+        An unlinked child key holds an agency's identifier (``la:<LA child id>``), which must
+        not leave the workspace outside the area's own export.
+        """
+        data = asdict(self)
+        del data["child_key"]
+        return {**data, "record_ref": self.record_ref}
 
 
 @dataclass(frozen=True)
