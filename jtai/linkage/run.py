@@ -4,7 +4,7 @@
    (same agency, agency person id and identical identity).
 2. Deterministic pass: atoms sharing a strong identifier (NHS number that passes its check
    digit, council child id, UPN, PNC id, or the same agency's person id) link.
-3. Probabilistic pass: a splink model scores distinct identities (see :mod:`.model`).
+3. Probabilistic pass: a splink model scores pairs of atoms (see :mod:`.model`).
 4. Links are applied strongest first under the must-not-link rules (:mod:`.clusters`);
    model pairs between the thresholds wait for review unless already joined.
 5. Child ids carry over from the previous run (stable on unchanged data).
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConfigError, NotFoundError
 from jtai.linkage.clusters import ConstrainedUnionFind, stable_child_ids
-from jtai.linkage.model import Step
+from jtai.linkage.model import MODEL_COLUMNS, Step
 from jtai.linkage.normalise import STRONG_IDS, identity_frame
 from jtai.store import linkage as store
 
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 DEFAULT_UPPER = 0.95
 DEFAULT_LOWER = 0.50
-# Identity fields an atom must have for the model to compare it by identity alone.
-_NODE_FIELDS = ["subject", "first_name", "last_name", "dob", "sex", "postcode"]
-_ATOM_FIELDS = ["subject", "agency", "agency_person_id", *STRONG_IDS, *_NODE_FIELDS[1:]]
+_ATOM_FIELDS = [
+    "subject", "agency", "agency_person_id", *STRONG_IDS, "first_name", "last_name", "dob", "sex", "postcode",
+]  # fmt: skip
 # Fewer identities than this and there is nothing to train a model on.
 MIN_MODEL_IDENTITIES = 20
 # Above the upper threshold, but first names share nothing: twins look like this.
@@ -152,18 +152,17 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
         for a, b in edges:
             deterministic += uf.union(a, b)[0]
 
-    nodes, node_of_atom, rep_atom = _nodes(atoms)
-    for a, b in zip(node_of_atom.index.tolist(), rep_atom[node_of_atom.to_numpy()].tolist(), strict=True):
-        if a != b:
-            deterministic += uf.union(a, b)[0]
-
+    # The model scores atoms, not distinct identities: two agencies recording one identity
+    # are the pairs that teach EM what a match looks like.
+    nodes = atoms[list(MODEL_COLUMNS)].reset_index(drop=True)
+    nodes.insert(0, "node_id", np.arange(len(nodes), dtype="int64"))
     model_clock = time.perf_counter()
     scored, model_json = _score(nodes, lower, report)
     model_seconds = round(time.perf_counter() - model_clock, 2)
     report("Forming clusters")
     rep_record = atoms["id"].to_numpy()
-    scored["left_atom"] = rep_atom[scored["node_id_l"].to_numpy()]
-    scored["right_atom"] = rep_atom[scored["node_id_r"].to_numpy()]
+    scored["left_atom"] = scored["node_id_l"]
+    scored["right_atom"] = scored["node_id_r"]
     scored = scored.sort_values("match_probability", ascending=False, kind="stable")
     decided_pairs = {(d["left_id"], d["right_id"]) for d in decided}
     model_links = 0
@@ -257,35 +256,6 @@ def _deterministic_edges(atoms: pd.DataFrame) -> list[list[tuple[int, int]]]:
         pairs = [(int(a), int(b)) for a, b in zip(subset.index, first, strict=True) if a != b]
         out.append(pairs)
     return out
-
-
-def _nodes(atoms: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, Any]:
-    """Distinct identities for the model, and each atom's node.
-
-    Atoms without a first name, last name and date of birth each stay a node of their own:
-    identity alone is not enough to join them to anything.
-
-    Returns:
-        ``(nodes, node_of_atom, rep_atom)``: the node table (``node_id`` and the model
-        columns), each atom's node id, and each node's representative (first) atom.
-    """
-    import numpy as np
-
-    from jtai.linkage.model import MODEL_COLUMNS
-
-    full = atoms[["first_name", "last_name", "dob"]].notna().all(axis=1)
-    key = atoms[_NODE_FIELDS].astype(object).where(atoms[_NODE_FIELDS].notna(), "\x00")
-    node = key[full].groupby(_NODE_FIELDS, sort=False).ngroup()
-    node_of_atom = node.reindex(atoms.index)
-    loners = node_of_atom.isna()
-    start = int(node.max()) + 1 if len(node) else 0
-    node_of_atom[loners] = np.arange(start, start + int(loners.sum()))
-    node_of_atom = node_of_atom.astype("int64").rename("node")
-    rep = node_of_atom.rename_axis("atom").reset_index().groupby("node", sort=True)["atom"].min()
-    rep_atom = rep.to_numpy()
-    nodes = atoms.loc[rep_atom, list(MODEL_COLUMNS)].copy()
-    nodes.insert(0, "node_id", np.arange(len(nodes), dtype="int64"))
-    return nodes.reset_index(drop=True), node_of_atom, rep_atom
 
 
 def _score(nodes: pd.DataFrame, lower: float, report: Step) -> tuple[pd.DataFrame, str | None]:
