@@ -208,3 +208,37 @@ def test_unknown_sex_is_not_sought() -> None:
         hits += any(frame.at[m.row, "key"] == unknown for m in draw.members)
     # two of the six CSE children are picked, each equally likely: about a third of draws
     assert 60 < hits < 140
+
+
+def test_small_n_names_strata_left_without_a_pick() -> None:
+    """With fewer picks than risk types, the first types in framework order get one; the rest are named."""
+    frame = _frame([(r, "10-13", "male") for r in RISKS for _ in range(3)])
+    draw = _draw(frame, 2, 1, 8)
+    assert [str(a["stratum"]) for a in draw.allocation if a["picked"]] == ["cse", "criminal_exploitation"]
+    assert draw.notes == ["2 non-empty strata have no pick (n is too small): missing, missing_education."]
+
+
+def test_agencies_involved_as_a_stratum() -> None:
+    """When the framework lists agencies_involved, the picks cover multi- and single-agency children."""
+    frame = pd.DataFrame(
+        {
+            "key": [f"k{i:02d}" for i in range(20)],
+            "risk_type": ["cse"] * 20,
+            "agencies_involved": ["multi-agency"] * 19 + ["single agency"],
+        }
+    )
+    for seed in range(20):
+        draw = draw_stratified(
+            frame,
+            dimensions=["risk_type", "agencies_involved"],
+            levels={},
+            n=2,
+            reserves=0,
+            seed=seed,
+            hash_columns=["key"],
+            spread=True,
+        )
+        assert {frame.at[m.row, "agencies_involved"] for m in draw.members} == {
+            "multi-agency",
+            "single agency",
+        }
