@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jtai.report.deadline import add_working_days, is_working_day, working_days_between
 
@@ -49,3 +51,17 @@ def test_negative_days_refused() -> None:
     """A negative period is a programming error, not a date in the past."""
     with pytest.raises(ValueError, match="zero or more"):
         add_working_days(D(2018, 1, 1), -1)
+
+
+@given(
+    start=st.dates(min_value=D(2015, 1, 1), max_value=D(2030, 12, 31)),
+    days=st.integers(min_value=1, max_value=120),
+)
+def test_deadline_properties(start: dt.date, days: int) -> None:
+    """The deadline is a working day, after the start, with exactly ``days`` working days up to it."""
+    end = add_working_days(start, days)
+    assert end > start
+    assert is_working_day(end)
+    assert working_days_between(start, end) == days
+    # a working week never holds more than five working days, and bank holidays only add days
+    assert (end - start).days >= days + 2 * ((days - 1) // 5)

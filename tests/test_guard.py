@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
 import pytest
 from _report_helpers import sample_letter
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jtai import workspace
 from jtai.errors import ExitCode, IdentifyingDataError
@@ -163,3 +166,41 @@ def test_pseudonyms_refused_in_publishable_outputs(index: IdentifyingIndex) -> N
     ):
         check_html(index, html, what="The letter", public=public_phrases(letter), pseudonyms=True)
     check_html(index, html, what="The evidence pack", public=public_phrases(letter))
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@given(day=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2025, 12, 31)), form=st.integers(0, 8))
+def test_every_written_form_of_a_birth_date_is_found(day: dt.date, form: int) -> None:
+    """Any date of birth, written in any of the usual forms, is found inside a sentence."""
+    ix = IdentifyingIndex()
+    ix.add_date_of_birth(day.isoformat())
+    month = _MONTHS[day.month - 1]
+    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    written = [
+        f"{day:%d/%m/%Y}",
+        f"{day.day}/{day.month}/{day.year}",
+        day.isoformat(),
+        f"{day.day} {month} {day.year}",
+        f"{day.day}{suffix} {month} {day.year}",
+        f"{month} {day.day}, {day.year}",
+        f"{day.day} {month[:3]} {day.year}",
+        f"{day:%d.%m.%y}",
+        f"{day:%d-%m-%Y}",
+    ][form]
+    hits = ix.scan_text(f"The child, born {written}, was seen.")
+    assert [hit.kind for hit in hits][:1] == ["date of birth"], written

@@ -204,3 +204,25 @@ def test_cli_missing_output_folder(run, tmp_path: Path) -> None:  # type: ignore
         result.stderr.split()
     )
     assert not target.parent.exists()
+
+
+def test_cli_evidence_and_self_assessment(run, ws: workspace.Workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Both commands write the HTML asked for and say where, one line each."""
+    evidence = tmp_path / "pack.html"
+    result = run("--workspace", str(ws.root), "report", "evidence", "--html", str(evidence))
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stdout.split()).startswith("Wrote the evidence pack (HTML, ")
+    assert "OFFICIAL-SENSITIVE" in evidence.read_text(encoding="utf-8")
+    earlier = workspace.create(tmp_path / "earlier", area="Seaborough", framework="exploitation-2018")
+    assessment = tmp_path / "sa.html"
+    result = run(
+        "--workspace", str(ws.root), "report", "self-assessment", "--html", str(assessment), "--compare",
+        str(earlier.root),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Compared with the workspace earlier (Seaborough)." in assessment.read_text(encoding="utf-8")
+    result = run(
+        "--workspace", str(ws.root), "report", "self-assessment", "--compare", str(tmp_path / "none")
+    )
+    assert result.exit_code == 3, result.output
+    assert "is not a jtai workspace" in result.stderr
