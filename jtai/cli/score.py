@@ -325,8 +325,9 @@ def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from jtai.scoring import display, findings
 
     s = _Session()
-    cells = findings.aggregate(s.conn, s.fw)
-    counts = findings.question_counts(s.conn, s.fw)
+    items = findings.finals(s.conn, s.fw)
+    cells = findings.aggregate(s.conn, s.fw, items=items)
+    counts = findings.question_counts(s.conn, s.fw, items=items)
     if as_json:
         print_json(findings.findings_json(s.fw, cells, counts))
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -164,6 +164,7 @@ class Framework(_Model):
     sampling: Sampling
     findings: FindingsRule
     letter: Letter
+    _by_id: dict[str, Criterion] | None = PrivateAttr(default=None)
 
     def criteria(self) -> Iterator[tuple[Section, Criterion]]:
         """Every criterion with its section, in file order."""
@@ -173,10 +174,9 @@ class Framework(_Model):
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         """The criterion with this id (case-insensitive), or None."""
-        for _, criterion in self.criteria():
-            if criterion.id.lower() == criterion_id.lower():
-                return criterion
-        return None
+        if self._by_id is None:
+            self._by_id = {c.id.lower(): c for _, c in self.criteria()}
+        return self._by_id.get(criterion_id.lower())
 
     @property
     def grade_ids(self) -> list[str]:

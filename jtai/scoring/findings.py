@@ -81,26 +81,35 @@ class Cell:
     unresolved: int = 0
 
 
-def case_answers(conn: sqlite3.Connection, fw: Framework) -> dict[str, str]:
-    """Each case's final answer to the case question (answer id, or ``unresolved``)."""
-    return {f.case_ref: f.value for f in finals(conn, fw) if f.criterion == CASE_QUESTION_ID}
+def case_answers(
+    conn: sqlite3.Connection, fw: Framework, *, items: list[Final] | None = None
+) -> dict[str, str]:
+    """Each case's final answer to the case question (answer id, or ``unresolved``).
+
+    ``items`` (from :func:`finals`) saves reading the judgements again.
+    """
+    items = finals(conn, fw) if items is None else items
+    return {f.case_ref: f.value for f in items if f.criterion == CASE_QUESTION_ID}
 
 
-def question_counts(conn: sqlite3.Connection, fw: Framework) -> dict[str, int]:
+def question_counts(
+    conn: sqlite3.Connection, fw: Framework, *, items: list[Final] | None = None
+) -> dict[str, int]:
     """How many cases gave each answer to the case question, in the framework's order."""
-    answers = case_answers(conn, fw)
+    answers = case_answers(conn, fw, items=items)
     counts = {a.id: 0 for a in fw.case_question.answers}
     for value in answers.values():
         counts[value] = counts.get(value, 0) + 1
     return counts
 
 
-def aggregate(conn: sqlite3.Connection, fw: Framework) -> list[Cell]:
+def aggregate(conn: sqlite3.Connection, fw: Framework, *, items: list[Final] | None = None) -> list[Cell]:
     """One cell per criterion x agency with any judgement, in framework order."""
-    answers = case_answers(conn, fw)
+    items = finals(conn, fw) if items is None else items
+    answers = case_answers(conn, fw, items=items)
     not_safer = {c for c, v in answers.items() if v in fw.case_question.not_safer}
     cells: dict[tuple[str, str], Cell] = {}
-    for f in finals(conn, fw):
+    for f in items:
         if f.criterion == CASE_QUESTION_ID:
             continue
         cell = cells.setdefault((f.criterion, f.agency), Cell(f.criterion, f.agency))

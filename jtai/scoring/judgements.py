@@ -8,7 +8,7 @@ the narrative. A moderator's agreed judgement has role ``agreed``.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +56,8 @@ class Judgement:
         return cls(**{k: row[k] for k in sql.JUDGEMENT_COLUMNS})
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain dict of the fields."""
-        return asdict(self)
+        """Plain dict of the fields (in table column order)."""
+        return {name: getattr(self, name) for name in sql.JUDGEMENT_COLUMNS}
 
 
 def rater_for(fw: Framework, name: str | None, inspectorate: str | None, team: list[Any]) -> Rater:
