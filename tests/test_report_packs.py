@@ -226,3 +226,16 @@ def test_cli_evidence_and_self_assessment(run, ws: workspace.Workspace, tmp_path
     )
     assert result.exit_code == 3, result.output
     assert "is not a jtai workspace" in result.stderr
+
+
+def test_framework_text_is_not_a_name(ws: workspace.Workspace, tmp_path: Path) -> None:
+    """A surname equal to a word that starts a criterion ("Direct work ...") does not block the report."""
+    from jtai.report.guard import IdentifyingIndex
+
+    index = IdentifyingIndex()
+    index.add_name(None, "Direct")
+    written = write_self_assessment(ws, html=tmp_path / "sa.html", index=index)
+    assert [w.path.name for w in written] == ["sa.html"]
+    assert "<td>Direct work with the child is persistent and trusted" in (tmp_path / "sa.html").read_text(
+        encoding="utf-8"
+    )

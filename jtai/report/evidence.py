@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from jtai.report import sources
 from jtai.report.parts import Figure, Part, Table
 from jtai.report.render import DocInfo, render_html
-from jtai.report.text import agency_heading, format_date, format_span
+from jtai.report.text import agency_heading, format_date, format_span, shorten
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -337,7 +337,16 @@ def write_evidence(
 def settings_phrases(ws: Workspace, fw: Framework) -> list[str]:
     """Text written from the workspace settings and framework (not searched by the guard)."""
     config = ws.config
-    phrases = [str(config["area"]), fw.title, *(i.name for i in fw.inspectorates)]
+    phrases = [
+        str(config["area"]),
+        fw.title,
+        fw.note,
+        fw.case_question.text,
+        *(i.name for i in fw.inspectorates),
+    ]
+    for section, criterion in fw.criteria():
+        text = " ".join(criterion.text.split())
+        phrases += [section.title, text, shorten(text)]
     for key in ("fieldwork_start", "fieldwork_end"):
         day = config.get(key)
         if isinstance(day, dt.date):

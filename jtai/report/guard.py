@@ -20,8 +20,9 @@ How text matches (the rules users see in docs/reports.md):
 - **Pseudonyms** (``C-7KQ3-XM9D``) are refused in publishable outputs (the letter and the
   self-assessment): whoever holds the workspace can trace one back to a child. The evidence
   pack names cases by pseudonym on purpose.
-- Phrases the tool itself writes from the workspace settings (the area, addressees' roles and
-  names, signatories' names and titles, the letter's dates) are public: each exact phrase is
+- Phrases the tool itself writes from the workspace settings and the framework (the area,
+  addressees' roles and names, signatories' names and titles, the letter's dates, section
+  titles and criterion texts) are public: each exact phrase is
   blanked out before the search, so the signatory "Ann Signer" does not block a letter about a
   child called Signer, while "Signer" written anywhere else still does.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from jtai.report import sources
 from jtai.report.parts import Part, Table
 from jtai.report.render import DocInfo, render_html
-from jtai.report.text import agency_heading, format_date
+from jtai.report.text import agency_heading, format_date, shorten
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -63,11 +63,7 @@ def standing_part(fw: Framework, standing: dict[str, tuple[int, float, float, fl
         rows = []
         for criterion in section.criteria:
             n, good, poor, _, position = standing[criterion.id]
-            short = (
-                criterion.text
-                if len(criterion.text) <= 110
-                else criterion.text[:107].rsplit(" ", 1)[0] + "..."
-            )
+            short = shorten(criterion.text)
             rows.append(
                 (criterion.id, short, n, f"{good:.0%}" if n else "", f"{poor:.0%}" if n else "", position)
             )

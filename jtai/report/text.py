@@ -51,3 +51,9 @@ def number_word(n: int) -> str:
     """Numbers up to ten in words, as letters write them; larger ones as digits."""
     words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
     return words[n] if 0 <= n < len(words) else str(n)
+
+
+def shorten(text: str, width: int = 110) -> str:
+    """``text`` cut at a word before ``width`` characters, with ``...`` when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3].rsplit(" ", 1)[0] + "..."
