@@ -11,16 +11,18 @@ import _link_helpers as h
 import pytest
 
 from jtai import workspace
+from jtai.linkage import link
 from jtai.store import linkage as store
 
 
 @pytest.fixture(scope="module")
 def _loaded_once(tmp_path_factory):
-    """300 children in four agencies, loaded but not linked."""
+    """300 children (and 15 twins) in four agencies, loaded and linked."""
     root = tmp_path_factory.mktemp("cli") / "ws"
     ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
     conn = ws.connect()
     h.load(conn, h.records(h.population(300, twins=15)))
+    link(ws, conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return root
@@ -28,7 +30,7 @@ def _loaded_once(tmp_path_factory):
 
 @pytest.fixture
 def ws_loaded(_loaded_once, tmp_path):
-    """A private copy of the loaded workspace."""
+    """A private copy of the linked workspace."""
     shutil.copytree(_loaded_once, tmp_path / "ws")
     return workspace.Workspace(tmp_path / "ws")
 
@@ -55,7 +57,6 @@ def test_link_prints_counts_and_json(ws_loaded, run) -> None:
 
 def test_review_is_blind_and_resumable(ws_loaded, run) -> None:
     """Same, skip, different, undo, unsure, quit: decisions stored with reviewer; resume shows the rest."""
-    assert run("-w", str(ws_loaded.root), "link").exit_code == 0
     conn = ws_loaded.connect()
     queue = store.review_queue(conn)
     assert len(queue) >= 4
@@ -82,7 +83,6 @@ def test_review_is_blind_and_resumable(ws_loaded, run) -> None:
 
 def test_explain_shows_weights(ws_loaded, run) -> None:
     """`jtai link explain` gives the verdict and each field's weight; --json gives the same as data."""
-    assert run("-w", str(ws_loaded.root), "link").exit_code == 0
     left, right = store.review_queue(ws_loaded.connect())[0]
     result = run("-w", str(ws_loaded.root), "link", "explain", f"R{left}", f"R{right}", "--json")
     assert result.exit_code == 0, result.output
@@ -113,7 +113,6 @@ def test_explain_rejects_bad_references(ws_loaded, run) -> None:
 
 def test_export_writes_every_record(ws_loaded, run, tmp_path) -> None:
     """`jtai link export` writes one row per record with its child id and pseudonym, mode 0600."""
-    assert run("-w", str(ws_loaded.root), "link").exit_code == 0
     out = tmp_path / "links.csv"
     result = run("-w", str(ws_loaded.root), "link", "export", str(out))
     assert result.exit_code == 0, result.output
