@@ -132,8 +132,8 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
         f"findings.yaml, line 10: finding 2: contradicted: in {D} the child is not safer.",
         "findings.yaml, line 15: I1: contradicted: every case it rests on is graded good or better there.",
         "findings.yaml, line 21: P1: no evidence: it names no case it rests on.",
-        "findings.yaml, line 26: M1: the text names a case by pseudonym; the letter is public, describe the "
-        "child instead.",
+        "findings.yaml, line 26: M1: the text names a case by its reference; the letter is public, "
+        "describe the child instead.",
         "findings.yaml, line 26: M1: unknown case C-ZZZZ-ZZZZ.",
         "findings.yaml, line 26: M1: unknown agency 'council' (use csc, police, health, probation, yos, "
         "education, or none for the partnership).",
@@ -144,6 +144,20 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
         "findings.yaml, line 37: case study 2: no evidence: it names no case it rests on.",
     ]
     assert "Error: " in result.stderr and "12 problem(s) in the findings" in result.stderr
+
+
+def test_findings_check_finds_hand_references(run, graded) -> None:
+    """A hand-named case's reference in a finding's text is flagged like a pseudonym."""
+    hand_case(graded.connect(), "audit-0042")
+    (graded.root / "findings.yaml").write_text(
+        "findings:\n  - {kind: main, text: 'As audit-0042 shows, plans drift.'}\n"
+        "  - {kind: main, text: 'Audits (not audit-00421) were late.'}\n"
+    )
+    result = run("-w", str(graded.root), "findings", "check")
+    assert result.stdout.splitlines() == [
+        "findings.yaml, line 2: finding 1: the text names a case by its reference; the letter is public, "
+        "describe the child instead."
+    ]
 
 
 def test_findings_check_clean(run, graded) -> None:

@@ -232,11 +232,18 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
     known = set(case_mod.known_cases(conn, key)) | set(by_case) | set(answers)
     criteria = {c.id for _, c in fw.criteria()}
     sections = [s.id for s in fw.sections]
+    # hand-named references (not pseudonym-shaped) of four characters or more, as whole words
+    hand = [re.escape(r) for r in known if len(r) >= 4 and not _CASE_LIKE.fullmatch(r)]
+    hand_like = re.compile(r"(?<![\w-])(?:" + "|".join(hand) + r")(?![\w-])") if hand else None
+
+    def names_case(text: str) -> bool:
+        return bool(_CASE_LIKE.search(text) or (hand_like and hand_like.search(text)))
+
     problems: list[Problem] = []
     for n, text in enumerate(doc.headline, start=1):
-        if _CASE_LIKE.search(text):
+        if names_case(text):
             problems.append(
-                Problem(f"headline {n}", None, "names a case by pseudonym; describe the child instead.")
+                Problem(f"headline {n}", None, "names a case by its reference; describe the child instead.")
             )
     ids = [item.id for item in (*doc.findings, *doc.case_studies) if item.id]
     items: list[tuple[str, Finding | CaseStudy]] = [
@@ -247,11 +254,9 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
         found: list[str] = []
         if item.id and ids.count(item.id) > 1:
             found.append("the id is used more than once.")
-        if _CASE_LIKE.search(item.text) or (
-            isinstance(item, CaseStudy) and _CASE_LIKE.search(item.title or "")
-        ):
+        if names_case(item.text) or (isinstance(item, CaseStudy) and names_case(item.title or "")):
             found.append(
-                "the text names a case by pseudonym; the letter is public, describe the child instead."
+                "the text names a case by its reference; the letter is public, describe the child instead."
             )
         found += [f"unknown case {ref}." for ref in item.cases if ref not in known]
         if isinstance(item, Finding):
