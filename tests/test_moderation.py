@@ -91,5 +91,7 @@ def test_moderate_table_and_resolve(run, rated) -> None:
 
 def test_moderate_with_nothing_rated(run, ws) -> None:
     """No judgements: a plain message, and JSON with nulls."""
-    assert run("-w", str(ws.root), "moderate").stdout.strip() == "No graded judgements yet: nothing to moderate."
+    assert (
+        run("-w", str(ws.root), "moderate").stdout.strip() == "No graded judgements yet: nothing to moderate."
+    )
     assert json.loads(run("-w", str(ws.root), "moderate", "--json").stdout)["overall"] is None
