@@ -1,0 +1,184 @@
+"""Checks across a row or the table, and the quarantine entries they produce.
+
+A row is quarantined for the first fault found (:class:`Faults` keeps it); the order of
+checks is the order of :data:`jtai.ingest.validate.RULES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from jtai.ingest.readers import RawSheet
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+DATE_FIELDS = ("dob", "event_date", "end_date")
+
+
+class Faults:
+    """The first fault of each row."""
+
+    def __init__(self, n: int) -> None:
+        import numpy as np
+
+        self.rule = np.full(n, "", dtype=object)
+        self.column: dict[int, str] = {}
+        self.value: dict[int, str] = {}
+        self.message: dict[int, str] = {}
+
+    def add(self, mask: np.ndarray, rule: str, column: str, raw: pd.Series, message: str) -> None:
+        import numpy as np
+
+        idx = np.flatnonzero(mask & (self.rule == ""))
+        if not len(idx):
+            return
+        self.rule[idx] = rule
+        values = raw.iloc[idx].tolist()
+        for i, v in zip(idx.tolist(), values, strict=True):
+            self.column[i] = column
+            self.value[i] = v
+            self.message[i] = message.format(column=column, value=v)
+
+    @property
+    def ok(self) -> np.ndarray:
+        return self.rule == ""  # type: ignore[no-any-return]
+
+
+def duplicates(
+    frame: pd.DataFrame, codes_by_column: list[np.ndarray], ok: np.ndarray
+) -> tuple[np.ndarray, dict[int, int]]:
+    """Rows (among ``ok``) equal in every column to an earlier accepted row, and that row.
+
+    Rows are keyed by a 64-bit mix of their columns' factorized codes; rows whose keys
+    collide are then compared value by value, so the answer is exact.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(frame)
+    key = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for codes in codes_by_column:
+            key = key * np.uint64(1_000_003) + (codes.astype(np.int64) + 1).astype(np.uint64)
+    key = np.where(ok, key, np.uint64(0))
+    candidates = pd.Series(key).duplicated(keep=False).to_numpy() & ok
+    dup = np.zeros(n, dtype=bool)
+    first: dict[int, int] = {}
+    if not candidates.any():
+        return dup, first
+    idx = np.flatnonzero(candidates)
+    values = frame.iloc[idx].astype(object).itertuples(index=False, name=None)
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, row in zip(idx.tolist(), values, strict=True):
+        if row in seen:
+            dup[i] = True
+            first[i] = seen[row]
+        else:
+            seen[row] = i
+    return dup, first
+
+
+def date_checks(
+    out: dict[str, pd.Series],
+    columns: dict[str, int],
+    headers: list[str],
+    frame: pd.DataFrame,
+    faults: Faults,
+    today: dt.date,
+) -> None:
+    def raw(name: str) -> tuple[pd.Series, str]:
+        if name in columns:
+            return frame[f"c{columns[name]}"], headers[columns[name]]
+        return out[name], name
+
+    limit = today.isoformat()
+    for name in DATE_FIELDS:
+        values = out[name]
+        present = values != ""
+        col, header = raw(name)
+        faults.add(
+            (present & (values > limit)).to_numpy(dtype=bool),
+            "date_in_future",
+            header,
+            col,
+            f"{{column}} {{value!r}} is after today ({limit}).",
+        )
+        faults.add(
+            (present & (values < "1900-01-01")).to_numpy(dtype=bool),
+            "date_too_early",
+            header,
+            col,
+            "{column} {value!r} is before 1900.",
+        )
+    dob, event, end = out["dob"], out["event_date"], out["end_date"]
+    col, header = raw("dob")
+    faults.add(
+        ((dob != "") & (event != "") & (dob > event)).to_numpy(dtype=bool),
+        "birth_after_event",
+        header,
+        col,
+        "{column} {value!r} is after the event date.",
+    )
+    col, header = raw("end_date")
+    faults.add(
+        ((end != "") & (event != "") & (end < event)).to_numpy(dtype=bool),
+        "end_before_start",
+        header,
+        col,
+        "{column} {value!r} is before the event date.",
+    )
+
+
+def quarantine_rows(
+    raw: RawSheet, frame: pd.DataFrame, rows: np.ndarray, faults: Faults
+) -> list[tuple[int, str | None, str | None, str, str, str]]:
+    import numpy as np
+
+    out: list[tuple[int, str | None, str | None, str, str, str]] = []
+    for number, text, fields in raw.ragged:
+        out.append(
+            (
+                number,
+                None,
+                None,
+                "ragged_row",
+                f"The row has {fields} fields; the header has {len(raw.headers)}.",
+                json.dumps({"line": text}, ensure_ascii=False),
+            )
+        )
+    idx = np.flatnonzero(~faults.ok)
+    if len(idx):
+        names = _unique([h or f"column {i + 1}" for i, h in enumerate(raw.headers)])
+        cells = frame.iloc[idx]
+        for i, values in zip(idx.tolist(), cells.itertuples(index=False, name=None), strict=True):
+            whole = json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False)
+            out.append(
+                (
+                    int(rows[i]),
+                    faults.column[i] or None,
+                    faults.value[i],
+                    str(faults.rule[i]),
+                    faults.message[i],
+                    whole,
+                )
+            )
+    out.sort(key=lambda q: q[0])
+    return out
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique, so a raw row keeps every cell."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name} ({n})"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
