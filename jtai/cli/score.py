@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -203,6 +204,7 @@ def import_command(
     inspectorate: Inspectorate = None,
     reason: Reason = None,
     new_cases: Annotated[bool, typer.Option("--new-cases", help="Accept hand-named cases.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import judgements, all or nothing: every problem is listed with its row, and nothing is saved.
 
@@ -220,6 +222,9 @@ def import_command(
         s.conn, s.fw, file, key=s.ws.key, team=s.team, inspector=inspector, inspectorate=inspectorate,
         reason=reason, new_cases=new_cases, root=s.ws.root, on_write=writing,
     )  # fmt: skip
+    if as_json:
+        print_json(dataclasses.asdict(result))
+        return
     console.print(
         f"Imported {result.written} judgements ({result.unchanged} unchanged, {result.blank} blank rows "
         f"left for later, {result.cases_added} new cases).",
