@@ -42,7 +42,6 @@ RULES: dict[str, str] = {
     "duplicate_row": "the same values as an earlier row of the same sheet",
 }
 _ID_FIELDS = ("agency_person_id", "la_child_id")
-_TEXT_FIELDS = ("first_name", "last_name", "outcome", "team", "worker", "details")
 _EVENT_CODES = codelists.CodeList("event_type", {code: (e.label,) for code, e in EVENT_TYPES.items()})
 
 
