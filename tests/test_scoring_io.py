@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def test_import_filled_template(run, ws, tmp_path: Path) -> None:
         again.stdout.strip()
         == "Imported 0 judgements (3 unchanged, 67 blank rows left for later, 0 new cases)."
     )
+    as_json = json.loads(run(*args, "--json").stdout)
+    assert as_json == {"written": 0, "unchanged": 3, "blank": 67, "cases_added": 0}
 
 
 def test_import_lists_every_error_and_writes_nothing(run, ws, tmp_path: Path) -> None:
