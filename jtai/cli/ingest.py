@@ -200,7 +200,7 @@ def _print_result(result: LoadResult) -> None:
                 continue
             reasons = ", ".join(f"{rule} ({n})" for rule, n in s.top_reasons())
             table.add_row(
-                f.name, s.sheet or "-", str(s.rows_read), str(s.accepted), str(s.quarantined), reasons
+                f.name, s.sheet or "-", f"{s.rows_read:,}", f"{s.accepted:,}", f"{s.quarantined:,}", reasons
             )
     if table.row_count:
         console.print(table)
@@ -208,7 +208,8 @@ def _print_result(result: LoadResult) -> None:
         if f.status == "already_loaded":
             console.print(f.message, highlight=False)
     console.print(
-        f"Rows read {result.rows_read} = {result.accepted} accepted + {result.quarantined} quarantined.",
+        f"Rows read {result.rows_read:,} = {result.accepted:,} accepted "
+        f"+ {result.quarantined:,} quarantined.",
         highlight=False,
     )
     if result.quarantined:
