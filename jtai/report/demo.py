@@ -159,8 +159,8 @@ def _link(ws: Workspace) -> str:
         summary = link(ws, conn)
     finally:
         conn.close()
-    pairs = summary.review_pairs
-    return f"{summary.records:,} records -> {summary.children:,} children ({pairs} pairs for review)"
+    pairs = f"{summary.review_pairs} pair{'' if summary.review_pairs == 1 else 's'}"
+    return f"{summary.records:,} records -> {summary.children:,} children ({pairs} for review)"
 
 
 def _sample(ws: Workspace) -> str:
