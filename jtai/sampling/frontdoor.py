@@ -39,6 +39,20 @@ FRONT_DOOR_COLUMNS = (
     "reason",
 )
 
+# What the front-door frame is built from: the sampled record types for any framework
+# (contacts, referrals and the other front-door types a framework may name) and what follows.
+FRONT_DOOR_INPUT_COLUMNS = (
+    "agency",
+    "agency_person_id",
+    "la_child_id",
+    "event_type",
+    "event_date",
+    "end_date",
+    "source",
+    "outcome",
+    "extra",
+    "child_id",
+)
 _CODE = re.compile(r"^\s*(?:([a-u])\)\s*)?(?:(\d{1,2}[a-f]?)(?![0-9a-z]))?", re.IGNORECASE)
 _LETTER_SOURCE = {"e": "schools", "f": "schools", "q": "police", **dict.fromkeys("ghijkl", "health")}
 _HEALTH_WORDS = ("health", "gp", "hospital", "a&e", "a & e", "nurse", "midwi", "camhs", "nhs", "doctor")
@@ -48,6 +62,13 @@ _NEXT_STEPS: dict[str, tuple[str, ...]] = {
     "assessment": ("assessment", "child_in_need", "looked_after"),
     "early help": ("early_help",),
 }
+
+FRONT_DOOR_INPUT_EVENTS: tuple[str, ...] = (
+    "contact",
+    "referral",
+    "mash_decision",
+    *(event for events in _NEXT_STEPS.values() for event in events),
+)
 
 
 def source_group(value: object) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,19 @@ if TYPE_CHECKING:
     from jtai.workspace import Workspace
 
 TRACKED_HASH_COLUMNS = ("key", "age", "age_band", "sex", "risk_type", "agencies", "agencies_involved")
+TRACKED_INPUT_COLUMNS = (
+    "agency",
+    "subject",
+    "agency_person_id",
+    "la_child_id",
+    "dob",
+    "sex",
+    "event_type",
+    "event_date",
+    "end_date",
+    "flags",
+    "child_id",
+)
 FRONT_DOOR_HASH_COLUMNS = (
     "key",
     "child_id",
@@ -158,9 +172,9 @@ def draw_front_door(
     seed = _check_seed(seed)
     conn = ws.connect()
     try:
-        records = read_records(conn)
+        records = read_records(conn, spec.event_types)
         frame, counts, draw = front_door_draw(records, spec, seed)
-        unlinked = int(records["child_id"].isna().sum())
+        unlinked = store.record_counts(conn)[1]
         notes = list(draw.notes)
         if counts["undated"]:
             notes.append(
@@ -288,16 +302,25 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def read_records(conn: sqlite3.Connection) -> pd.DataFrame:
+def read_records(conn: sqlite3.Connection, front_door: Sequence[str] | None = None) -> pd.DataFrame:
+    """The records a sample is drawn from: all (tracked), or for ``front_door`` sampling of
+    those event types, only them and the events that show what followed.
+
+    Raises:
+        NotFoundError: no records are loaded at all.
+    """
+    from jtai.sampling.frontdoor import FRONT_DOOR_INPUT_COLUMNS, FRONT_DOOR_INPUT_EVENTS
     from jtai.store import sampling as store
 
-    records = store.read_records(conn)
-    if records.empty:
+    if store.record_counts(conn)[0] == 0:
         raise NotFoundError(
             "No records are loaded in this workspace, so there is nothing to sample.",
             hint="Load the agencies' extracts first with `jtai load FILE --agency AGENCY`.",
         )
-    return records
+    if front_door is not None:
+        events = sorted({*front_door, *FRONT_DOOR_INPUT_EVENTS})
+        return store.read_records(conn, events, FRONT_DOOR_INPUT_COLUMNS)
+    return store.read_records(conn, columns=TRACKED_INPUT_COLUMNS)
 
 
 def _linkage_note(unlinked: int) -> str:

@@ -77,20 +77,21 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
 
     params = sample.parameters
     tracked = sample.kind == TRACKED
+    front = None if tracked else front_door_from_parameters(params)
     conn = ws.connect()
     try:
-        records = read_records(conn)
+        records = read_records(conn, front.event_types if front else None)
     finally:
         conn.close()
     try:
-        if tracked:
+        if front is None:
             rule, spec = tracked_from_parameters(params)
             names = set(params.get("excluded") or [])
             keys = set(child_keys(records).dropna()) if names else set()
             excluded = {k for k in keys if pseudonym(ws.key, k) in names}
             frame, _, draw = tracked_draw(records, rule, spec, sample.seed, excluded)
         else:
-            frame, _, draw = front_door_draw(records, front_door_from_parameters(params), sample.seed)
+            frame, _, draw = front_door_draw(records, front, sample.seed)
         again = members_of(frame, draw, record_ids=not tracked)
         size, digest = len(frame), draw.frame_hash
     except NotFoundError:

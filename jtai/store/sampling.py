@@ -86,24 +86,36 @@ IDENTIFIER_COLUMNS = (
 )
 
 
-def read_records(conn: sqlite3.Connection, event_types: Sequence[str] | None = None) -> pd.DataFrame:
-    """The canonical records sampling needs, as a DataFrame (all text except ``id``).
+def read_records(
+    conn: sqlite3.Connection,
+    event_types: Sequence[str] | None = None,
+    columns: Sequence[str] = RECORD_COLUMNS,
+) -> pd.DataFrame:
+    """The canonical records sampling needs, as a DataFrame (``id`` int64, the rest text).
 
     Args:
         event_types: only these event types (all when None).
+        columns: the columns to read (``id`` always comes first).
     """
     import pandas as pd
 
-    sql = f"SELECT {', '.join(RECORD_COLUMNS)} FROM records"
+    names = ["id", *(c for c in columns if c != "id")]
+    unknown = set(names) - set(RECORD_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a sampling column: {sorted(unknown)}")
+    sql = f"SELECT {', '.join(names)} FROM records"
     params: list[str] = []
     if event_types is not None:
         sql += f" WHERE event_type IN ({', '.join('?' for _ in event_types)})"
         params = list(event_types)
-    rows = conn.execute(sql + " ORDER BY id", params).fetchall()
-    data = {c: [r[i] for r in rows] for i, c in enumerate(RECORD_COLUMNS)}
-    frame = pd.DataFrame({c: pd.Series(v, dtype="string") for c, v in data.items() if c != "id"})
-    frame.insert(0, "id", pd.Series(data["id"], dtype="int64"))
-    return frame
+    frame = pd.read_sql_query(sql + " ORDER BY id", conn, params=params)
+    return frame.astype({"id": "int64", **{c: "string" for c in names[1:]}})
+
+
+def record_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """How many records are loaded, and how many of them have no linkage child id."""
+    row = conn.execute("SELECT count(*), count(*) - count(child_id) FROM records").fetchone()
+    return int(row[0]), int(row[1])
 
 
 def insert_sample(
