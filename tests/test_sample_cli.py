@@ -372,3 +372,18 @@ def test_json_output_holds_no_identifier(run, ws: Workspace) -> None:
     assert result.exit_code == 0, result.output
     assert "L00" not in result.stdout and "police:" not in result.stdout and "Smith" not in result.stdout
     assert "child_key" not in json.loads(result.stdout)["members"][0]
+
+
+def test_export_to_a_missing_folder_and_missing_exclude_file(run, ws: Workspace, tmp_path: Path) -> None:
+    """Unwritable export paths and missing --exclude files give one clear line, no traceback."""
+    _children(ws, 4)
+    _sample(run, ws, "tracked", "--seed", "1")
+    out = tmp_path / "no" / "such" / "x.csv"
+    result = run("--workspace", str(ws.root), "sample", "export", str(out))
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.strip() == (
+        f"Error: {out}: cannot be written (No such file or directory). Check the folder exists and is yours."
+    )
+    missing = run("--workspace", str(ws.root), "sample", "tracked", "--exclude", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == ExitCode.USAGE
+    assert "does not exist" in missing.stderr and "Traceback" not in missing.output

@@ -50,7 +50,12 @@ def tracked(
     seed: SeedOption = None,
     exclude: Annotated[
         Path | None,
-        typer.Option("--exclude", help="File of children to leave out: one pseudonym or child id per line."),
+        typer.Option(
+            "--exclude",
+            exists=True,
+            dir_okay=False,
+            help="File of children to leave out: one pseudonym or child id per line.",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -131,7 +131,12 @@ def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise UsageError(
+            f"{path}: cannot be written ({exc.strerror}).", hint="Check the folder exists and is yours."
+        ) from exc
