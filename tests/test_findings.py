@@ -119,6 +119,8 @@ case_studies:
     cases: [{D}]
   - kind: not_safer
     text: A child whose plan drifted.
+  - text: A child helped by everyone.
+    cases: [{A}]
 """
 
 
@@ -139,9 +141,9 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
         "education, or none for the partnership).",
         "findings.yaml, line 26: M1: unknown criterion 'ZZ9' in exploitation-2018.",
         "findings.yaml, line 26: M1: unknown section 'middle' (use front_door, deep_dive, leadership).",
-        f"findings.yaml, line 34: case study 1: contradicted: it rests on {D}, graded inadequate.",
         f"findings.yaml, line 34: case study 1: contradicted: in {D} the child is not safer.",
         "findings.yaml, line 37: case study 2: no evidence: it names no case it rests on.",
+        f"findings.yaml, line 39: case study 3: contradicted: most grades of {A} are below good.",
     ]
     assert "Error: " in result.stderr and "12 problem(s) in the findings" in result.stderr
 

@@ -317,13 +317,30 @@ def _study_evidence(
     if not study.cases:
         return ["no evidence: it names no case it rests on."]
     if study.kind == "effective":
-        return _contradicts_good(fw, study.cases, _graded(fw, study, by_case), answers)
+        # a whole case: one weak item does not undo it, most items below good does
+        graded = _graded(fw, study, by_case)
+        found = []
+        weak = sorted(
+            ref for ref in set(study.cases) if _mostly_poor(fw, [f for f in graded if f.case_ref == ref])
+        )
+        if weak:
+            better = fw.label(fw.good_or_better[-1]).lower()
+            found.append(f"contradicted: most grades of {', '.join(weak)} are below {better}.")
+        unsafe = sorted(r for r in study.cases if answers.get(r) in fw.case_question.not_safer)
+        if unsafe:
+            found.append(f"contradicted: in {', '.join(unsafe)} the child is not safer.")
+        return found
     safer = sorted(r for r in study.cases if answers.get(r) == fw.case_question.answers[0].id)
     if safer:
         return [
             f"contradicted: in {', '.join(safer)} the child is safer ({fw.case_question.answers[0].label})."
         ]
     return []
+
+
+def _mostly_poor(fw: Framework, graded: list[Any]) -> bool:
+    """More than half of these graded items are below good."""
+    return sum(f.value in fw.poor for f in graded) > len(graded) / 2
 
 
 def _contradicts_good(
