@@ -105,11 +105,16 @@ def identity_groups(conn: sqlite3.Connection) -> tuple[pd.DataFrame, Any, Any]:
     fields = ", ".join(IDENTITY_COLUMNS[1:])
     cur = conn.cursor()
     cur.row_factory = None
-    cur.execute(
-        f"SELECT MIN(id) AS first_id, GROUP_CONCAT(id), {fields} FROM records "
-        f"GROUP BY {fields} ORDER BY first_id"
-    )
-    rows = cur.fetchall()
+    old_cache = cur.execute("PRAGMA cache_size").fetchone()[0]
+    cur.execute("PRAGMA cache_size = -131072")  # 128 MB while grouping a million rows
+    try:
+        cur.execute(
+            f"SELECT MIN(id) AS first_id, GROUP_CONCAT(id), {fields} FROM records "
+            f"GROUP BY {fields} ORDER BY first_id"
+        )
+        rows = cur.fetchall()
+    finally:
+        cur.execute(f"PRAGMA cache_size = {int(old_cache)}")
     columns = list(zip(*rows, strict=True)) if rows else [()] * (len(IDENTITY_COLUMNS) + 1)
     groups = pd.DataFrame({"id": np.array(columns[0], dtype=np.int64)})
     for name, values in zip(IDENTITY_COLUMNS[1:], columns[2:], strict=True):
@@ -151,8 +156,16 @@ def save_run(
     with transaction(conn):
         conn.execute("DELETE FROM link_pairs")
         conn.executemany("INSERT INTO link_pairs VALUES (?, ?, ?, ?, ?, ?)", pairs)
-        conn.execute("UPDATE records SET child_id = NULL")
-        conn.executemany("UPDATE records SET child_id = ? WHERE id = ?", assignments)
+        # through a temporary table, changing only the records whose id changes: a re-run on
+        # unchanged data writes nothing to records
+        conn.execute("DROP TABLE IF EXISTS temp.link_new_ids")
+        conn.execute("CREATE TEMP TABLE link_new_ids (id INTEGER PRIMARY KEY, child_id TEXT NOT NULL)")
+        conn.executemany("INSERT INTO temp.link_new_ids (child_id, id) VALUES (?, ?)", assignments)
+        conn.execute(
+            "UPDATE records SET child_id = n.child_id FROM temp.link_new_ids n "
+            "WHERE n.id = records.id AND records.child_id IS NOT n.child_id"
+        )
+        conn.execute("DROP TABLE temp.link_new_ids")
         if model_settings is not None:
             conn.execute(
                 "INSERT OR REPLACE INTO link_model (id, trained_at, settings) VALUES (1, ?, ?)",
