@@ -133,7 +133,7 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
         f"findings.yaml, line 10: finding 2: contradicted: it rests on {D}, graded inadequate.",
         f"findings.yaml, line 10: finding 2: contradicted: in {D} the child is not safer.",
         "findings.yaml, line 15: I1: contradicted: every case it rests on is graded good or better there.",
-        "findings.yaml, line 21: P1: no evidence: it names no case it rests on.",
+        "findings.yaml, line 21: P1: no evidence: it names no case or other evidence it rests on.",
         "findings.yaml, line 26: M1: the text names a case by its reference; the letter is public, "
         "describe the child instead.",
         "findings.yaml, line 26: M1: unknown case C-ZZZZ-ZZZZ.",
@@ -177,6 +177,10 @@ def test_findings_file_shape(tmp_path) -> None:
     path.write_text("findings:\n  - kind: strength\n    text: t\n  - kind: praise\n    text: t\n")
     with pytest.raises(ConfigError, match=r"findings.yaml, line 4: kind: input should be"):
         findings_file.load_findings(path)
+    path.write_text(
+        "findings:\n  - {kind: improvement, text: t, criteria: [DD9], evidence: profile dated 2016}\n"
+    )
+    assert findings_file.load_findings(path).findings[0].evidence == ["profile dated 2016"]
     path.write_text("findings: []\nauthor: me\n")
     with pytest.raises(ConfigError, match="author: unknown setting"):
         findings_file.load_findings(path)

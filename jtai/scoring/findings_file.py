@@ -12,6 +12,7 @@ docs/scoring.md)::
         agencies: [police, csc]     # empty: the partnership as a whole
         criteria: [FD2]
         cases: [C-7KQ3-XM9D]        # the cases it rests on (pseudonyms; never printed)
+        evidence: [problem profile] # or other evidence, when it rests on no case
         section: front_door         # main findings: a framework section (else from criteria)
     case_studies:
       - title: highly effective practice
@@ -92,6 +93,8 @@ class Finding(_Item):
     agencies: list[str] = []
     criteria: list[str] = []
     section: str | None = None
+    # other evidence it rests on (documents, meetings, interviews), when not on cases
+    evidence: list[str] = []
 
     @model_validator(mode="before")
     @classmethod
@@ -106,6 +109,8 @@ class Finding(_Item):
         data["kind"] = _KIND_ALIASES.get(kind, kind)
         for key in ("agencies", "criteria"):
             data[key] = _names(data.get(key))
+        if isinstance(data.get("evidence"), str):
+            data["evidence"] = [data["evidence"]]
         return data
 
 
@@ -299,7 +304,7 @@ def _evidence(
     fw: Framework, finding: Finding, by_case: dict[str, list[Any]], answers: dict[str, str]
 ) -> list[str]:
     if not finding.cases:
-        return ["no evidence: it names no case it rests on."]
+        return [] if finding.evidence else ["no evidence: it names no case or other evidence it rests on."]
     graded = _graded(fw, finding, by_case)
     if not graded:
         return ["no evidence: its cases have no grade under its criteria and agencies."]
