@@ -204,3 +204,34 @@ def test_capture_one_section(run, ws) -> None:
     assert "All 17 judgements" in run(*args, "--section", "front_door").stdout
     saved = judgements.current(conn, case_ref=case)
     assert {j.criterion for j in saved} == {"FD1", "FD2", "FD3", "FD4", "FD5", "case_question"}
+
+
+def test_sampled_children_are_cases(run, ws) -> None:
+    """Children in the newest samples are listed (tracked picks first) and scored without --new."""
+    from jtai.pseudonym import pseudonym
+    from jtai.store import sampling
+
+    conn = ws.connect()
+    for kind, keys in (("tracked", ["la:77", "child-9"]), ("front_door", ["child-9", "police:P1"])):
+        members = [
+            {"position": i, "role": "pick" if i < 2 else "reserve", "child_key": key, "group": "g",
+             "stratum": "s", "reason": "r"}
+            for i, key in enumerate(keys)
+        ]  # fmt: skip
+        sampling.insert_sample(
+            conn, kind=kind, framework="exploitation-2018", seed=1, parameters={}, frame_size=2,
+            frame_hash="h", linked=False, summary={}, created_by="t", created_at="t", members=members,
+        )  # fmt: skip
+    refs = {key: pseudonym(ws.key, key) for key in ("la:77", "child-9", "police:P1")}
+    rows = json.loads(run("-w", str(ws.root), "score", "list", "--json").stdout)
+    listed = [(r["case"], r["origin"], r["needed"]) for r in rows]
+    expected = [
+        (refs["la:77"], "tracked pick", 70),
+        (refs["child-9"], "tracked pick, front-door pick", 70),
+        (refs["police:P1"], "front-door pick", 17),
+    ]
+    assert sorted(listed[:2]) == sorted(expected[:2]) and listed[2] == expected[2]
+    args = ("--inspector", "Ann", "--inspectorate", "ofsted", "--section", "front_door")
+    result = run("-w", str(ws.root), "score", refs["police:P1"], *args, input="q\n")
+    assert result.exit_code == 0, result.output
+    assert f"Case {refs['police:P1']} (sample; in front-door pick)" in result.stdout
