@@ -214,3 +214,10 @@ def test_export_is_private_and_xlsx_keeps_formula_text(run, ws, tmp_path: Path) 
 
     sheet = openpyxl.load_workbook(path)["judgements"]
     assert sheet["E2"].value == "=SUM(A1:A2)" and sheet["E2"].data_type == "s"
+
+
+def test_export_to_a_missing_folder(run, ws, tmp_path: Path) -> None:
+    """Writing where no folder exists is a plain error naming the file, not a traceback."""
+    result = run("-w", str(ws.root), "score", "export", str(tmp_path / "no" / "out.csv"))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "out.csv: cannot be written (No such file or directory)." in result.stderr

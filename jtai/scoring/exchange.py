@@ -178,16 +178,28 @@ def _read_yaml(path: Path) -> tuple[list[Row], list[str], dict[str, str]]:
 
 
 def write(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[str, ...], *, header: str = "") -> None:
-    """Write rows to ``path`` (0600) in the format its extension names."""
+    """Write rows to ``path`` (0600) in the format its extension names.
+
+    Raises:
+        UsageError: the extension names no format.
+        InputError: the file cannot be written (no such folder, no permission).
+    """
     kind = file_format(path)
     data = list(rows)
-    if kind == "xlsx":
-        _write_xlsx(path, data, columns)
-        return
-    text = render(data, columns, kind, header=header)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    try:
+        if kind == "xlsx":
+            _write_xlsx(path, data, columns)
+            return
+        text = render(data, columns, kind, header=header)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise InputError(
+            f"cannot be written ({exc.strerror}).",
+            file=str(path),
+            hint="Check the folder exists and is yours.",
+        ) from None
 
 
 def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, header: str = "") -> str:
