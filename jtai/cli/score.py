@@ -28,7 +28,8 @@ class _CaseFirstGroup(TyperGroup):
 
 score_app = typer.Typer(
     cls=_CaseFirstGroup,
-    help="Record inspectors' judgements of a case, criterion by criterion and agency by agency.\n\n"
+    help="Record inspectors' judgements of a case, criterion by criterion and agency by agency. "
+    "`jtai score CASE` is short for `jtai score case CASE`.\n\n"
     "Example: jtai score C-7KQ3-XM9D --inspector 'A. Inspector'",
     no_args_is_help=True,
 )
