@@ -133,3 +133,13 @@ def test_help_has_an_example(run, args) -> None:
     result = run(*args, "--help")
     assert result.exit_code == 0, result.output
     assert "Example: jtai " in result.stdout
+
+
+def test_review_before_linking_says_what_to_do(run, ws) -> None:
+    """Reviewing before any linking run points to `jtai link`."""
+    result = run("-w", str(ws.root), "link", "review", input="")
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == "Nothing to review yet: run `jtai link` first.\n0 decided, 0 skipped, 0 still waiting.\n"
+    )

@@ -71,7 +71,10 @@ def review(
     queue = store.review_queue(conn)
     result = ReviewResult()
     if not queue:
-        console.print("No pairs are waiting for review.")
+        if store.last_run(conn) is None:
+            console.print("Nothing to review yet: run `jtai link` first.")
+        else:
+            console.print("No pairs are waiting for review.")
         result.finished = True
         return result
     total = len(queue)
