@@ -387,3 +387,32 @@ def test_export_to_a_missing_folder_and_missing_exclude_file(run, ws: Workspace,
     missing = run("--workspace", str(ws.root), "sample", "tracked", "--exclude", str(tmp_path / "nope.txt"))
     assert missing.exit_code == ExitCode.USAGE
     assert "does not exist" in missing.stderr and "Traceback" not in missing.output
+
+
+def test_draws_and_replacements_are_in_the_audit_log(run, ws: Workspace) -> None:
+    """Draws and replacements are chained into the audit log; a member changed directly is found."""
+    import sqlite3
+
+    from jtai.scoring import audit
+
+    _children(ws)
+    data = _sample(run, ws, "tracked", "--seed", "6")
+    target = data["members"][0]["pseudonym"]
+    assert (
+        run("--workspace", str(ws.root), "sample", "replace", target, "--reason", "in court").exit_code == 0
+    )
+    conn = ws.connect()
+    entries = [(e["action"], e["case_ref"]) for e in audit.entries(conn)]
+    conn.close()
+    assert entries == [("sample.draw", None), ("sample.replace", target)]
+    checked = run("--workspace", str(ws.root), "audit", "verify")
+    assert checked.exit_code == 0, checked.output
+    ok = run("--workspace", str(ws.root), "sample", "verify")
+    assert "The audit log's entry for the draw matches." in " ".join(ok.stdout.split())
+    raw = sqlite3.connect(ws.db_path)
+    raw.execute("UPDATE sample_members SET stratum = 'cse | 0-9 | male' WHERE position = 2")
+    raw.commit()
+    raw.close()
+    tampered = run("--workspace", str(ws.root), "sample", "verify")
+    assert tampered.exit_code == ExitCode.CONFLICT
+    assert "changed behind the tool's back" in tampered.stderr

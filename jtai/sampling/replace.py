@@ -35,6 +35,7 @@ def replace(ws: Workspace, ref: str, reason: str, *, sample_id: int | None = Non
     """
     from jtai.sampling.read import latest_sample, load_sample
     from jtai.sampling.service import now, who
+    from jtai.sampling.trail import Trail
     from jtai.store import sampling as store
 
     if not reason.strip():
@@ -69,6 +70,13 @@ def replace(ws: Workspace, ref: str, reason: str, *, sample_id: int | None = Non
             "replaced.",
             hint="Draw a new sample with more reserves (--reserves), or keep the case.",
         )
+    trail = Trail(ws)
+    detail = {
+        "sample": sample.id,
+        "withdrawn": [member.position, member.pseudonym, member.record_ref],
+        "promoted": [reserve.position, reserve.pseudonym, reserve.record_ref],
+        "reason": reason.strip(),
+    }
     conn = ws.connect()
     try:
         store.record_replacement(
@@ -79,9 +87,11 @@ def replace(ws: Workspace, ref: str, reason: str, *, sample_id: int | None = Non
             reason=reason.strip(),
             replaced_by=who(),
             replaced_at=now(),
+            then=trail.replace(who(), member.pseudonym, detail),
         )
     finally:
         conn.close()
+    trail.saved()
     return member, reserve
 
 

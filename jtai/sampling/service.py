@@ -25,6 +25,7 @@ from jtai.sampling.spec import (
     tracked_parameters,
     tracked_spec,
 )
+from jtai.sampling.trail import Trail, member_refs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -130,6 +131,7 @@ def draw_tracked(
             "notes": notes,
         }
         members = members_of(frame, draw, record_ids=False)
+        trail = Trail(ws)
         sample_id = store.insert_sample(
             conn,
             kind=TRACKED,
@@ -143,7 +145,9 @@ def draw_tracked(
             created_by=who(),
             created_at=now(),
             members=members,
+            then=trail.draw(who(), _draw_detail(ws, TRACKED, fw.id, seed, frame, draw, members)),
         )
+        trail.saved()
         return load(ws, conn, sample_id)
     finally:
         conn.close()
@@ -189,6 +193,8 @@ def draw_front_door(
             "explanation": explain(counts, spec),
             "notes": notes,
         }
+        members = members_of(frame, draw, record_ids=True)
+        trail = Trail(ws)
         sample_id = store.insert_sample(
             conn,
             kind=FRONT_DOOR,
@@ -201,8 +207,10 @@ def draw_front_door(
             summary=summary,
             created_by=who(),
             created_at=now(),
-            members=members_of(frame, draw, record_ids=True),
+            members=members,
+            then=trail.draw(who(), _draw_detail(ws, FRONT_DOOR, fw.id, seed, frame, draw, members)),
         )
+        trail.saved()
         return load(ws, conn, sample_id)
     finally:
         conn.close()
@@ -321,6 +329,26 @@ def read_records(conn: sqlite3.Connection, front_door: Sequence[str] | None = No
         events = sorted({*front_door, *FRONT_DOOR_INPUT_EVENTS})
         return store.read_records(conn, events, FRONT_DOOR_INPUT_COLUMNS)
     return store.read_records(conn, columns=TRACKED_INPUT_COLUMNS)
+
+
+def _draw_detail(
+    ws: Workspace,
+    kind: str,
+    framework: str,
+    seed: int,
+    frame: pd.DataFrame,
+    draw: Draw,
+    members: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What the audit log keeps of a draw: enough to check the stored sample against it."""
+    return {
+        "kind": kind,
+        "framework": framework,
+        "seed": seed,
+        "frame_size": len(frame),
+        "frame_hash": draw.frame_hash,
+        "members": member_refs(ws.key, members),
+    }
 
 
 def _linkage_note(unlinked: int) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
 from jtai.sampling.model import TRACKED, Sample
+from jtai.sampling.trail import draw_entry, stored_refs
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -25,6 +26,8 @@ class Verification:
         stored_size, current_size: the frame's size then and now.
         members: how many members the sample has.
         differing: positions whose member is not the one drawn again.
+        audit: ``matches`` (the stored sample is what the audit log says was drawn),
+            ``differs`` (it was changed behind the tool's back) or ``missing`` (no entry).
     """
 
     sample_id: int
@@ -36,18 +39,26 @@ class Verification:
     current_size: int
     members: int
     differing: list[int] = field(default_factory=list)
+    audit: str = "missing"
 
     @property
     def reproduced(self) -> bool:
-        """Whether the same frame and seed gave the same members."""
-        return self.stored_hash == self.current_hash and not self.differing
+        """Whether the same frame and seed gave the same members, as the audit log recorded."""
+        return self.stored_hash == self.current_hash and not self.differing and self.audit != "differs"
 
     def message(self) -> str:
-        """One sentence for the user."""
+        """One or two sentences for the user."""
+        log = {
+            "matches": " The audit log's entry for the draw matches.",
+            "differs": " The stored sample differs from the audit log's entry for the draw: it was "
+            "changed behind the tool's back.",
+            "missing": " The audit log has no entry for this draw.",
+        }[self.audit]
         if self.reproduced:
             return (
                 f"Sample {self.sample_id} reproduces: the same frame of {self.stored_size:,} {self.unit} "
-                f"(hash {self.stored_hash[:16]}) and seed {self.seed} give the same {self.members} members."
+                f"(hash {self.stored_hash[:16]}) and seed {self.seed} give the same {self.members} "
+                f"members.{log}"
             )
         frame = (
             "the frame is the same"
@@ -57,7 +68,7 @@ class Verification:
         )
         return (
             f"Sample {self.sample_id} does not reproduce from the records now loaded: {frame}, and "
-            f"{len(self.differing)} of {self.members} members differ."
+            f"{len(self.differing)} of {self.members} members differ.{log}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +110,13 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
     then = {m.position: (m.child_key, m.drawn_as, m.record_id, m.stratum) for m in sample.members}
     now = {m["position"]: (m["child_key"], m["role"], m["record_id"], m["stratum"]) for m in again}
     differing = sorted(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
+    entry = draw_entry(ws, sample.id)
+    if entry is None:
+        audit = "missing"
+    else:
+        recorded = (entry.get("seed"), entry.get("frame_hash"), entry.get("frame_size"), entry.get("members"))
+        stored = (sample.seed, sample.frame_hash, sample.frame_size, stored_refs(sample))
+        audit = "matches" if recorded == stored else "differs"
     return Verification(
         sample_id=sample.id,
         unit="children" if tracked else "contacts and referrals",
@@ -109,4 +127,5 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
         current_size=size,
         members=len(sample.members),
         differing=differing,
+        audit=audit,
     )

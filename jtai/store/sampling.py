@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jtai.store.core import transaction
@@ -132,11 +132,14 @@ def insert_sample(
     created_by: str,
     created_at: str,
     members: Iterable[dict[str, Any]],
+    then: Callable[[sqlite3.Connection, int], None] | None = None,
 ) -> int:
     """Store a sample and its members in one transaction; return the sample's id.
 
     Each member is a dict with position, role, child_key, record_id, group, stratum, reason.
+    ``then(conn, sample_id)`` runs inside the same transaction (to write the audit entry).
     """
+    members = list(members)
     with transaction(conn):
         cur = conn.execute(
             "INSERT INTO samples (kind, framework, seed, parameters, frame_size, frame_hash, linked, "
@@ -173,6 +176,8 @@ def insert_sample(
                 for m in members
             ],
         )
+        if then is not None:
+            then(conn, sample_id)
     return sample_id
 
 
@@ -216,8 +221,12 @@ def record_replacement(
     reason: str,
     replaced_by: str,
     replaced_at: str,
+    then: Callable[[sqlite3.Connection], None] | None = None,
 ) -> None:
-    """Withdraw one pick, promote one reserve, and record why, in one transaction."""
+    """Withdraw one pick, promote one reserve, and record why, in one transaction.
+
+    ``then(conn)`` runs inside the same transaction (to write the audit entry).
+    """
     with transaction(conn):
         conn.execute(
             "UPDATE sample_members SET role = 'withdrawn' WHERE sample_id = ? AND position = ?",
@@ -232,6 +241,8 @@ def record_replacement(
             "replaced_by, replaced_at) VALUES (?, ?, ?, ?, ?, ?)",
             (sample_id, withdrawn_position, reserve_position, reason, replaced_by, replaced_at),
         )
+        if then is not None:
+            then(conn)
 
 
 def identifiers(conn: sqlite3.Connection, child_keys: Sequence[str]) -> dict[str, dict[str, list[str]]]:
