@@ -210,9 +210,8 @@ def _read(
 
 def _csv_mapping(path: Path, agency: str) -> Mapping:
     """Annex A for a children's social care CSV named after a list ("List 3.csv"); else the layout."""
-    annex = load_builtin("annex-a")
-    if agency == "csc" and annex.sheet_for(path.stem) is not None:
-        return annex
+    if agency == "csc" and load_builtin("annex-a").sheet_for(path.stem) is not None:
+        return load_builtin("annex-a")
     return load_builtin(agency)
 
 

@@ -31,6 +31,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MAX_SERIAL = 109574
 _NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+_POSTCODE_SPACED = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
 # Patterns avoid \s and \d so pandas hands them to pyarrow (RE2) instead of Python's re:
 # RE2's \s misses some white space, and its \d is ASCII only.
 _WS = "[ \t\r\n\u00a0\u2007\u202f\u000b\u000c]"
@@ -67,15 +68,24 @@ def upper_code(values: pd.Series) -> pd.Series:
 def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Ten digits with a valid Modulus 11 check digit; spaces and dashes dropped."""
     import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    values = values.str.replace("[ \t\u00a0-]", "", regex=True)
-    values = values.str.replace(r"\.0$", "", regex=True)
-    present = (values != "").to_numpy()
     shaped = values.str.fullmatch(r"[0-9]{10}").to_numpy(dtype=bool)
-    bad = present & ~shaped
+    rest = ~shaped & (values != "").to_numpy(dtype=bool)
+    if rest.any():
+        # only the cells not already ten digits are cleaned (a few, in most extracts)
+        cleaned = (
+            values[rest].str.replace("[ \t\u00a0-]", "", regex=True).str.replace(r"\.0$", "", regex=True)
+        )
+        values = values.where(~rest, pd.Series(cleaned, index=values.index[rest]).reindex(values.index))
+        shaped = values.str.fullmatch(r"[0-9]{10}").to_numpy(dtype=bool)
+    bad = (values != "").to_numpy(dtype=bool) & ~shaped
     if shaped.any():
-        joined = "".join(values[shaped].tolist()).encode("ascii")
-        digits = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48
+        number = pc.cast(_arrow(values[shaped]), pa.int64()).to_numpy()
+        powers = 10 ** np.arange(9, -1, -1, dtype=np.int64)
+        digits = (number[:, None] // powers) % 10
         total = digits[:, :9] @ np.array(_NHS_WEIGHTS, dtype=np.int64)
         check = 11 - total % 11
         check = np.where(check == 11, 0, check)
@@ -86,12 +96,20 @@ def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """UK postcode, upper case, with one space before the last three characters."""
-    compact = values.str.replace(f"{_WS}+", "", regex=True).str.upper()
-    present = (compact != "").to_numpy()
+    import pandas as pd
+
+    canonical = values.str.fullmatch(_POSTCODE_SPACED).to_numpy(dtype=bool)
+    rest = ~canonical & (values != "").to_numpy(dtype=bool)
+    if not rest.any():
+        return values, rest
+    # only the cells not already in the canonical form are reshaped
+    compact = values[rest].str.replace(f"{_WS}+", "", regex=True).str.upper()
     good = compact.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
-    formatted = compact.str.slice(0, -3) + " " + compact.str.slice(-3)
-    out = formatted.where(good, compact)
-    return out, present & ~good
+    formatted = (compact.str.slice(0, -3) + " " + compact.str.slice(-3)).where(good, compact)
+    out = values.where(~rest, pd.Series(formatted, index=values.index[rest]).reindex(values.index))
+    bad = rest.copy()
+    bad[rest] = ~good
+    return out, bad
 
 
 def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, np.ndarray]:
