@@ -52,7 +52,8 @@ def text(values: pd.Series) -> pd.Series:
 def identifier(values: pd.Series) -> pd.Series:
     """Trim; numbers lose a trailing ``.0`` and leading zeros (``000123.0`` -> ``123``)."""
     values = text(values)
-    numeric = values.str.fullmatch(r"[0-9]+(\.0+)?")
+    # only numbers with leading zeros or a decimal part change
+    numeric = values.str.fullmatch(r"0[0-9]*(\.0+)?|[0-9]+\.0+")
     if bool(numeric.any()):
         stripped = values.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
         stripped = stripped.where(stripped != "", "0")
@@ -140,6 +141,7 @@ def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, 
     if not todo.any():
         return out, todo
     cells = _arrow(values)
+    result = _arrow(out)
     found = pc.if_else(pa.array(todo), cells, pa.scalar(None, cells.type))
     for pattern in (_ISO_DATE, _UK_DATE):
         parts = pc.extract_regex(found, pattern)
@@ -150,11 +152,12 @@ def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, 
             iso = pc.binary_join_element_wise(
                 year, pc.utf8_lpad(month, 2, "0"), pc.utf8_lpad(day, 2, "0"), sep
             )
-            out = out.where(~good, _pandas(iso, values.index))
+            result = pc.if_else(pa.array(good), iso, result)
             todo = todo & ~good
             found = pc.if_else(pa.array(todo), cells, pa.scalar(None, cells.type))
         if not todo.any():
-            return out, todo
+            return _pandas(result, values.index), todo
+    out = _pandas(result, values.index)
     serial = todo & values.str.fullmatch(r"[0-9]{1,6}(\.[0-9]+)?").to_numpy(dtype=bool)
     if serial.any():
         days = pd.to_numeric(values[serial], errors="coerce").to_numpy()
