@@ -200,8 +200,8 @@ def draw_stratified(
         {
             "stratum": CELL_SEPARATOR.join(g),
             "eligible": size,
-            "picked": sum(1 for m in members if m.role == PICK and _in(m, g, cells)),
-            "reserves": sum(1 for m in members if m.role == RESERVE and _in(m, g, cells)),
+            "picked": sum(1 for m in members if m.role == PICK and _in(m, g)),
+            "reserves": sum(1 for m in members if m.role == RESERVE and _in(m, g)),
         }
         for g, size in zip(groups, group_sizes, strict=True)
     ]
@@ -249,7 +249,7 @@ def _cells(frame: pd.DataFrame, dims: list[str], u: np.ndarray) -> dict[tuple[st
     return cells
 
 
-def _in(member: Drawn, group: tuple[str, ...], cells: dict[tuple[str, ...], list[int]]) -> bool:
+def _in(member: Drawn, group: tuple[str, ...]) -> bool:
     if len(group) == 1:
         return member.group == group[0]
     return member.stratum == CELL_SEPARATOR.join(group)
