@@ -361,7 +361,9 @@ def test_progress_reports_rows_written(ws, tmp_path) -> None:
     seen: list[tuple[str, int, int]] = []
     result = load_files(ws, [path], agency="police", today=TODAY, progress=lambda *a: seen.append(a))
     assert (result.accepted, result.quarantined) == (6000, 1)
-    assert seen[-1] == ("big.csv", 6001, 6001)
+    assert seen[0] == ("Checking big.csv", 0, 6001)
+    assert seen[1] == ("Checking big.csv", 6001, 6001)
+    assert seen[-1] == ("Writing big.csv", 6001, 6001)
     assert all(done <= total for _, done, total in seen)
 
 

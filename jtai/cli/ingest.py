@@ -174,7 +174,7 @@ class _Bar:
             )
             self.progress.start()
         if name not in self.tasks:
-            self.tasks[name] = self.progress.add_task(f"Writing {name}", total=total)
+            self.tasks[name] = self.progress.add_task(name, total=total)
         self.progress.update(self.tasks[name], completed=done)
 
 

@@ -28,7 +28,8 @@ from jtai.store import transaction
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
 
-# progress(description, done, total): rows written so far for the file being loaded.
+# progress(description, done, total): "Checking NAME" once its rows are read (0, then all of
+# them), then "Writing NAME" as rows are written; a bar may be shown when total is large.
 Progress = Callable[[str, int, int], None]
 CHUNK_ROWS = 100_000
 
@@ -52,7 +53,7 @@ def load_files(
         mapping: a built-in mapping name or a YAML file; default: Annex A for a workbook
             with "List N" sheets, else the agency's canonical layout.
         strict: a file with any quarantined row is rejected (nothing of it is written).
-        progress: called as rows are written, for a progress bar.
+        progress: called as a file's rows are checked and written, for a progress bar.
         today: the day dates may not be after (default: today).
 
     Returns:
@@ -114,11 +115,16 @@ def _load_one(
         )
     try:
         mapping, tables = _read(data, path, chosen, agency)
+        read = sum(t.rows_read for t in tables if isinstance(t, readers.RawSheet))
+        if progress is not None:
+            progress(f"Checking {name}", 0, read)
         outcomes = [
             (t, validate(t, _sheet(mapping, t, path), mapping, file=name, today=today))
             for t in tables
             if isinstance(t, readers.RawSheet)
         ]
+        if progress is not None:
+            progress(f"Checking {name}", read, read)
     except JtaiError as exc:
         message = str(exc)
         if not message.startswith(name):
@@ -271,11 +277,11 @@ def _write(
         store.add_records(conn, names, zip(*parts, strict=False))  # repeat() is endless
         done += stop - start
         if progress is not None:
-            progress(name, done, total)
+            progress(f"Writing {name}", done, total)
     store.add_quarantine(conn, ((file_id, sheet, *q) for q in outcome.quarantine))
     done += len(outcome.quarantine)
     if progress is not None:
-        progress(name, done, total)
+        progress(f"Writing {name}", done, total)
     return done
 
 
