@@ -68,21 +68,21 @@ def renderables(sample: Sample) -> list[RenderableType]:
 
 
 def sample_list(samples: list[Sample]) -> RenderableType:
-    """A table of samples: number, kind, seed, frame, picks, replacements, who and when."""
+    """A table of samples: number, kind, seed, frame size, picks, replacements, who and when."""
     from rich.table import Table
 
-    table = Table("Sample", "Kind", "Seed", "Frame", "Picks", "Reserves", "Replaced", "Drawn by", "Drawn at")
+    table = Table("Sample", "Kind", "Seed", "Frame", "Picks", "Reserves", "Replaced")
+    table.add_column("Drawn (UTC)", no_wrap=True)
     for s in samples:
         table.add_row(
             str(s.id),
             s.kind.replace("_", "-"),
             str(s.seed),
-            f"{s.frame_size:,} ({s.frame_hash[:8]})",
+            f"{s.frame_size:,}",
             str(len(s.picks)),
             str(len(s.reserves)),
             str(len(s.replacements)),
-            s.created_by,
-            s.created_at,
+            f"{s.created_at[:16].replace('T', ' ')}, {s.created_by}",
         )
     if not samples:
         table.caption = "No sample drawn yet: run `jtai sample tracked` or `jtai sample front-door`."
