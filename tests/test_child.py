@@ -58,7 +58,7 @@ def test_late_assessment_icpc_and_missing_screening() -> None:
         "2018-02-01 (within 15 expected)."
     )
     assert found[2].message == (
-        "Police recorded a risk of child sexual exploitation risk on 2018-02-10 with no exploitation "
+        "Police recorded child sexual exploitation risk on 2018-02-10 with no exploitation "
         "screening within 28 days."
     )
 

@@ -56,8 +56,9 @@ def link_command(
             + (f" and {summary.adults:,} adults" if summary.adults else "")
             + f"; {summary.automatic_links:,} automatic links ({summary.deterministic_links:,} on "
             f"identifiers, {summary.model_links:,} by the model), {summary.reviewer_links:,} by reviewers; "
-            f"{summary.review_pairs:,} pairs awaiting review; {summary.blocked_pairs:,} kept apart by "
-            f"must-not-link rules. ({summary.seconds:.1f} s)",
+            f"{_count(summary.review_pairs, 'pair')} awaiting review; "
+            f"{_count(summary.blocked_pairs, 'pair')} kept apart by must-not-link rules. "
+            f"({summary.seconds:.1f} s)",
             highlight=False,
         )
         if summary.review_pairs and not review:
@@ -218,6 +219,10 @@ def _review(conn: object, reviewer: str | None) -> None:
         + (" Run `jtai link` to apply the decisions." if result.decided or result.undone else ""),
         highlight=False,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _ask(prompt: str) -> str:

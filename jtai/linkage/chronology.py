@@ -260,7 +260,7 @@ def gaps(events: list[Event]) -> list[Gap]:
             Gap(
                 day.isoformat(),
                 "exploitation_screening",
-                f"{AGENCIES.get(event.agency, event.agency)} recorded a risk of "
+                f"{AGENCIES.get(event.agency, event.agency)} recorded "
                 f"{', '.join(RISK_FLAGS[r].lower() for r in risks)} on {day} with no exploitation "
                 f"screening within {SCREENING_DAYS} days.",
                 (event.record,),
