@@ -183,7 +183,7 @@ def test_canonical_csv_normalises_identity_fields(ws, tmp_path) -> None:
     assert (result.rows_read, result.accepted, result.quarantined) == (1, 1, 0)
     with _db(ws) as conn:
         row = conn.execute("SELECT * FROM records").fetchone()
-    assert dict(row) | {"id": 0, "file_id": 0} == {
+    assert dict(row) | {"id": 0, "file_id": 0, "row_hash": 0} == {
         "id": 0,
         "file_id": 0,
         "sheet": "",
@@ -212,6 +212,7 @@ def test_canonical_csv_normalises_identity_fields(ws, tmp_path) -> None:
         "details": None,
         "extra": None,
         "child_id": None,
+        "row_hash": 0,
     }
 
 
@@ -375,3 +376,39 @@ def test_canonical_workbook_for_another_agency(ws) -> None:
         "Extract",
         2,
     )
+
+
+def test_rows_loaded_before_from_another_file_are_duplicates(ws, tmp_path) -> None:
+    """A re-saved extract (new bytes, same rows) adds nothing: its rows are duplicates of records."""
+    first = _csv(
+        tmp_path / "march.csv",
+        HEADER,
+        "P1,,A,B,2005-01-01,F,,arrest,2018-01-01,",
+        "P2,,C,D,2006-01-01,M,,arrest,2018-01-02,",
+    )
+    again = _csv(
+        tmp_path / "march-resaved.csv",
+        HEADER.replace(",", ";"),
+        "P1;;A;B;01/01/2005;F;;arrest;2018-01-01;",
+        "P3;;E;F;2007-01-01;M;;arrest;2018-01-03;",
+    )
+    load_files(ws, [first], agency="police", today=TODAY)
+    result = load_files(ws, [again], agency="police", today=TODAY)
+    (sheet,) = result.files[0].sheets
+    assert (sheet.rows_read, sheet.accepted, sheet.quarantined, dict(sheet.reasons)) == (
+        2,
+        1,
+        1,
+        {"duplicate_row": 1},
+    )
+    with _db(ws) as conn:
+        held = conn.execute("SELECT source_row, rule, message, raw FROM quarantine").fetchone()
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 3
+    assert tuple(held)[:3] == (
+        2,
+        "duplicate_row",
+        "The same values as record R1 (march.csv, row 2), loaded before; not added again.",
+    )
+    assert json.loads(held["raw"])["dob"] == "01/01/2005"
+    other_agency = load_files(ws, [first.rename(tmp_path / "copy.csv")], agency="health", today=TODAY)
+    assert other_agency.files[0].status == "already_loaded"

@@ -152,10 +152,7 @@ def quarantine_rows(
         )
     idx = np.flatnonzero(~faults.ok)
     if len(idx):
-        names = _unique([h or f"column {i + 1}" for i, h in enumerate(raw.headers)])
-        cells = frame.iloc[idx]
-        for i, values in zip(idx.tolist(), cells.itertuples(index=False, name=None), strict=True):
-            whole = json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False)
+        for i, whole in zip(idx.tolist(), raw_json(raw.headers, frame, idx), strict=True):
             out.append(
                 (
                     int(rows[i]),
@@ -168,6 +165,33 @@ def quarantine_rows(
             )
     out.sort(key=lambda q: q[0])
     return out
+
+
+def raw_json(headers: list[str], frame: pd.DataFrame, positions: np.ndarray) -> list[str]:
+    """The whole raw rows at ``positions`` of ``frame``, as JSON objects keyed by header."""
+    names = _unique([h or f"column {i + 1}" for i, h in enumerate(headers)])
+    cells = frame.iloc[positions].itertuples(index=False, name=None)
+    return [json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False) for values in cells]
+
+
+def row_hashes(factors: list[tuple[np.ndarray, Any]]) -> np.ndarray:
+    """A stable 64-bit hash of each row's values, from its factorized columns.
+
+    Each column's distinct values are hashed (pandas' keyed SipHash, the same in every run),
+    then mixed per row in column order; equal rows get equal hashes in any load.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not factors:
+        return np.zeros(0, dtype=np.int64)
+    key = np.full(len(factors[0][0]), 14695981039346656037, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for codes, uniques in factors:
+            hashed = pd.util.hash_array(np.asarray(uniques, dtype=object).astype(str))
+            hashed = np.append(hashed, np.uint64(0x9E3779B97F4A7C15))  # code -1: missing
+            key = (key ^ hashed[codes]) * np.uint64(1099511628211)
+    return key.view(np.int64)
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -123,6 +123,7 @@ def _load_one(
             for t in tables
             if isinstance(t, readers.RawSheet)
         ]
+        _earlier_rows(conn, agency, outcomes)
         if progress is not None:
             progress(f"Checking {name}", read, read)
     except JtaiError as exc:
@@ -171,6 +172,35 @@ def _load_one(
                 )
         seen[sha] = name
         return fr
+
+
+def _earlier_rows(conn: Any, agency: str, outcomes: list[tuple[readers.RawSheet, Validated]]) -> None:
+    """Quarantine rows with the same values as a record of this agency loaded before.
+
+    This catches an extract loaded again after being re-saved or re-exported (so its bytes,
+    and its hash, differ).
+    """
+    import numpy as np
+
+    stored = store.record_hashes(conn, agency)
+    if not stored:
+        return
+    earlier = np.array(stored, dtype=np.int64)
+    for _, outcome in outcomes:
+        if outcome.row_hash is None or not len(outcome.row_hash):
+            continue
+        hit = np.isin(outcome.row_hash, earlier)
+        if not hit.any():
+            continue
+        hashes = outcome.row_hash[hit].tolist()
+        found = store.records_by_hash(conn, agency, sorted(set(hashes)))
+        messages = [
+            f"The same values as record R{found[h]['id']} ({found[h]['file']}"
+            + (f", sheet {found[h]['sheet']}" if found[h]["sheet"] else "")
+            + f", row {found[h]['source_row']}), loaded before; not added again."
+            for h in hashes
+        ]
+        outcome.quarantine_accepted(hit, "duplicate_row", messages)
 
 
 def _read(
@@ -270,6 +300,9 @@ def _write(
             if column is not None:
                 names.append(col)
                 columns.append(column)
+    if outcome.row_hash is not None:
+        names.append("row_hash")
+        columns.append(outcome.row_hash.tolist())
     for start in range(0, n, CHUNK_ROWS):
         stop = min(n, start + CHUNK_ROWS)
         parts: list[Iterable[Any]] = [itertools.repeat(c, stop - start) for c in constants]

@@ -17,7 +17,15 @@ from jtai.errors import InputError
 from jtai.ingest import codes as codelists
 from jtai.ingest import extra as extra_columns
 from jtai.ingest import normalise as norm
-from jtai.ingest.checks import DATE_FIELDS, Faults, date_checks, duplicates, quarantine_rows
+from jtai.ingest.checks import (
+    DATE_FIELDS,
+    Faults,
+    date_checks,
+    duplicates,
+    quarantine_rows,
+    raw_json,
+    row_hashes,
+)
 from jtai.ingest.layouts import EVENT_TYPES, FIELDS
 from jtai.ingest.mapping import Mapping, SheetMapping, header_key
 from jtai.ingest.readers import RawSheet
@@ -62,6 +70,29 @@ class Validated:
     factors: dict[str, tuple[np.ndarray, Any]] = field(default_factory=dict)
     """Per column of ``records`` (not ``source_row``): codes of the accepted rows and the
     distinct values, as :func:`pandas.factorize` gives them; the writer reuses them."""
+    row_hash: np.ndarray | None = None
+    """A stable hash of each accepted row's values (``records.row_hash``)."""
+    raw_rows: Any = None
+    """raw_rows(mask) -> the raw JSON of the accepted rows selected by ``mask``."""
+
+    def quarantine_accepted(self, mask: np.ndarray, rule: str, messages: list[str]) -> None:
+        """Move the accepted rows selected by ``mask`` to the quarantine (one message each)."""
+        import numpy as np
+
+        rows = self.records["source_row"].to_numpy()[mask].tolist()
+        raws = self.raw_rows(mask)
+        for row, message, raw in zip(rows, messages, raws, strict=True):
+            self.quarantine.append((int(row), None, None, rule, message, raw))
+        self.quarantine.sort(key=lambda q: q[0])
+        self.reasons[rule] += len(rows)
+        keep = ~mask
+        self.records = self.records[keep]
+        self.factors = {c: (codes[keep], uniques) for c, (codes, uniques) in self.factors.items()}
+        if self.row_hash is not None:
+            self.row_hash = self.row_hash[keep]
+        previous = self.raw_rows
+        positions = np.flatnonzero(keep)
+        self.raw_rows = lambda m: previous(_expand(positions, m, len(keep)))
 
 
 def scorer_for(sheet: SheetMapping) -> Any:
@@ -222,7 +253,26 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     accepted = records[keep]
     kept = {c: (codes[keep], uniques) for c, (codes, uniques) in factors.items()}
     reasons = Counter(r for _, _, _, r, _, _ in quarantine)
-    return Validated(accepted, quarantine, n + len(raw.ragged), reasons, kept)
+    positions = np.flatnonzero(keep)
+    hashes = row_hashes(list(kept.values()))
+    return Validated(
+        accepted,
+        quarantine,
+        n + len(raw.ragged),
+        reasons,
+        kept,
+        hashes,
+        lambda mask: raw_json(raw.headers, frame, positions[mask]),
+    )
+
+
+def _expand(positions: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
+    """A mask over the rows kept (``positions`` of ``size``) as a mask over all ``size`` rows."""
+    import numpy as np
+
+    full = np.zeros(size, dtype=bool)
+    full[positions[mask]] = True
+    return full
 
 
 def _nonblank(frame: pd.DataFrame) -> np.ndarray:

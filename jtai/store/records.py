@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS records (
     flags TEXT,
     details TEXT,
     extra TEXT,
-    child_id TEXT
+    child_id TEXT,
+    row_hash INTEGER
 );
 CREATE INDEX IF NOT EXISTS records_child ON records(child_id);
 CREATE INDEX IF NOT EXISTS records_event ON records(event_type, event_date);
@@ -100,6 +101,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "flags",
     "details",
     "extra",
+    "row_hash",
 )
 QUARANTINE_COLUMNS: tuple[str, ...] = (
     "file_id",
@@ -213,6 +215,27 @@ def add_quarantine(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> N
     """Insert quarantined rows; each holds the values of :data:`QUARANTINE_COLUMNS` in order."""
     marks = ", ".join("?" * len(QUARANTINE_COLUMNS))
     conn.executemany(f"INSERT INTO quarantine ({', '.join(QUARANTINE_COLUMNS)}) VALUES ({marks})", rows)
+
+
+def record_hashes(conn: sqlite3.Connection, agency: str) -> list[int]:
+    """The ``row_hash`` of every record of an agency (to find rows loaded before)."""
+    rows = conn.execute("SELECT row_hash FROM records WHERE agency = ? AND row_hash IS NOT NULL", (agency,))
+    return [r[0] for r in rows]
+
+
+def records_by_hash(conn: sqlite3.Connection, agency: str, hashes: Sequence[int]) -> dict[int, sqlite3.Row]:
+    """The first record (id, file name, sheet, source_row) of an agency with each ``row_hash``."""
+    found: dict[int, sqlite3.Row] = {}
+    for start in range(0, len(hashes), 500):
+        batch = list(hashes[start : start + 500])
+        marks = ", ".join("?" * len(batch))
+        for row in conn.execute(
+            "SELECT r.row_hash, r.id, f.name AS file, r.sheet, r.source_row FROM records r "
+            f"JOIN files f ON f.id = r.file_id WHERE r.agency = ? AND r.row_hash IN ({marks}) ORDER BY r.id",
+            (agency, *batch),
+        ):
+            found.setdefault(row["row_hash"], row)
+    return found
 
 
 def quarantined(conn: sqlite3.Connection, *, limit: int | None = None) -> list[sqlite3.Row]:
