@@ -219,6 +219,8 @@ def add_quarantine(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> N
 
 def record_hashes(conn: sqlite3.Connection, agency: str) -> list[int]:
     """The ``row_hash`` of every record of an agency (to find rows loaded before)."""
+    if conn.execute("SELECT 1 FROM files WHERE agency = ? LIMIT 1", (agency,)).fetchone() is None:
+        return []  # nothing of this agency yet: no need to read the records
     rows = conn.execute("SELECT row_hash FROM records WHERE agency = ? AND row_hash IS NOT NULL", (agency,))
     return [r[0] for r in rows]
 
