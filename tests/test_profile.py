@@ -59,3 +59,23 @@ def test_quarantine_rows_keep_the_raw_row(ws) -> None:
     }
     assert first["raw"]["agency_person_id"] == "P8"
     assert first["message"] == "dob '31/02/2005' is not a date; write DD/MM/YYYY or YYYY-MM-DD."
+
+
+def test_quarantine_export_neutralises_formulas(ws, tmp_path) -> None:
+    """A raw value that a spreadsheet would run as a formula is exported with a leading quote."""
+    import csv
+
+    from jtai.ingest.profile import export_quarantine
+
+    source = tmp_path / "p.csv"
+    source.write_text('agency_person_id,event_type,event_date\nP1,arrest,=HYPERLINK("x")\n', encoding="utf-8")
+    load_files(ws, [source], agency="police", today=dt.date(2026, 1, 1))
+    target = tmp_path / "q.csv"
+    assert export_quarantine(ws, target) == 1
+    with target.open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["value"] == '\'=HYPERLINK("x")'
+    assert (
+        row["raw"]
+        == '{"agency_person_id": "P1", "event_type": "arrest", "event_date": "=HYPERLINK(\\"x\\")"}'
+    )

@@ -88,7 +88,8 @@ def quarantine_rows(ws: Workspace, limit: int | None = None) -> list[dict[str, A
 def export_quarantine(ws: Workspace, target: Path, *, force: bool = False) -> int:
     """Write the quarantine to a CSV file (0600: it holds children's data); return the row count.
 
-    The ``raw`` column holds the whole raw row as JSON.
+    The ``raw`` column holds the whole raw row as JSON. Text that a spreadsheet would read
+    as a formula (starting ``=``, ``+``, ``-`` or ``@``) is written with a leading ``'``.
 
     Raises:
         ConflictError: ``target`` exists and ``force`` is false.
@@ -104,11 +105,19 @@ def export_quarantine(ws: Workspace, target: Path, *, force: bool = False) -> in
             writer = csv.writer(handle)
             writer.writerow(columns)
             for row in rows:
-                writer.writerow([*(row[c] for c in columns[:-1]), json.dumps(row["raw"], ensure_ascii=False)])
+                cells = [_cell(row[c]) for c in columns[:-1]]
+                writer.writerow([*cells, json.dumps(row["raw"], ensure_ascii=False)])
     except OSError as exc:
         raise InputError(f"{target}: cannot be written ({exc.strerror}).") from exc
     os.chmod(target, 0o600)
     return len(rows)
+
+
+def _cell(value: object) -> object:
+    """A value safe to open in a spreadsheet: text that would start a formula gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
