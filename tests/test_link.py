@@ -145,3 +145,21 @@ def test_thresholds_are_checked(ws) -> None:
     ws.__dict__.pop("config", None)
     with pytest.raises(ConfigError, match=r"inspection.yaml: linkage.lower \(0.99\) is above linkage.upper"):
         link(ws, ws.connect())
+
+
+def test_too_little_identity_for_a_model_says_so(ws, run) -> None:
+    """Without names and dates of birth only identifiers link, and the command says so."""
+    conn = ws.connect()
+    rows = [{"first_name": "Amy", "agency_person_id": f"P{i}", "nhs_number": "9434765919" if i < 2 else None}
+            for i in range(5)]  # fmt: skip
+    store.insert_records(conn, rows, file_name="police.csv", agency="police")
+    result = run("-w", str(ws.root), "link")
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stdout.split()).startswith(
+        "5 records: 4 children; 1 automatic link (1 on identifiers, 0 by the model), 0 by reviewers; "
+        "0 pairs awaiting review; 0 pairs kept apart by must-not-link rules."
+    )
+    assert (
+        "Too few records have names and a date of birth to train the model, so only identifiers linked "
+        "records this time." in " ".join(result.stdout.split())
+    )

@@ -54,13 +54,15 @@ def link_command(
         console.print(
             f"{summary.records:,} records: {summary.children:,} children"
             + (f" and {summary.adults:,} adults" if summary.adults else "")
-            + f"; {summary.automatic_links:,} automatic links ({summary.deterministic_links:,} on "
+            + f"; {_count(summary.automatic_links, 'automatic link')} ({summary.deterministic_links:,} on "
             f"identifiers, {summary.model_links:,} by the model), {summary.reviewer_links:,} by reviewers; "
             f"{_count(summary.review_pairs, 'pair')} awaiting review; "
             f"{_count(summary.blocked_pairs, 'pair')} kept apart by must-not-link rules. "
             f"({summary.seconds:.1f} s)",
             highlight=False,
         )
+        if summary.note:
+            console.print(summary.note, highlight=False)
         if summary.review_pairs and not review:
             console.print("Review the waiting pairs with: jtai link review", highlight=False)
     if review:

@@ -201,9 +201,10 @@ def train_and_predict(
         table = db_api.register(nodes, dataset_display_name="identities")
         linker = Linker(table, settings(), log_level=None)
         report("Estimating how often two identities match")
-        linker.training.estimate_probability_two_random_records_match(
-            [block_on("subject", "first_name", "last_name", "dob")], recall=0.7
-        )
+        if _pairs_blocked(nodes, ("first_name", "last_name", "dob")) > 0:
+            linker.training.estimate_probability_two_random_records_match(
+                [block_on("subject", "first_name", "last_name", "dob")], recall=0.7
+            )
         report("Estimating u from random pairs")
         u_pairs = min(U_MAX_PAIRS, max(U_MIN_PAIRS, 50 * len(nodes)))
         linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=SEED)

@@ -35,8 +35,12 @@ DEFAULT_LOWER = 0.50
 _ATOM_FIELDS = [
     "subject", "agency", "agency_person_id", *STRONG_IDS, "first_name", "last_name", "dob", "sex", "postcode",
 ]  # fmt: skip
-# Fewer identities than this and there is nothing to train a model on.
+# Fewer identities with names and a date of birth than this, and there is no model to train.
 MIN_MODEL_IDENTITIES = 20
+NO_MODEL = (
+    "Too few records have names and a date of birth to train the model, so only identifiers "
+    "linked records this time."
+)
 # Above the upper threshold, but first names share nothing: twins look like this.
 FIRST_NAMES_DIFFER = "first names differ entirely (twins look like this)"
 
@@ -57,6 +61,7 @@ class LinkSummary:
     lower: float
     seconds: float
     model_seconds: float
+    note: str | None = None
 
     @property
     def automatic_links(self) -> int:
@@ -157,7 +162,7 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
     nodes = atoms[list(MODEL_COLUMNS)].reset_index(drop=True)
     nodes.insert(0, "node_id", np.arange(len(nodes), dtype="int64"))
     model_clock = time.perf_counter()
-    scored, model_json = _score(nodes, lower, report)
+    scored, model_json, note = _score(nodes, lower, report)
     model_seconds = round(time.perf_counter() - model_clock, 2)
     report("Forming clusters")
     rep_record = atoms["id"].to_numpy()
@@ -218,6 +223,7 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
         lower=lower,
         seconds=round(time.perf_counter() - clock, 2),
         model_seconds=model_seconds,
+        note=note,
     )
     run_row = {
         "started_at": started,
@@ -258,25 +264,31 @@ def _deterministic_edges(atoms: pd.DataFrame) -> list[list[tuple[int, int]]]:
     return out
 
 
-def _score(nodes: pd.DataFrame, lower: float, report: Step) -> tuple[pd.DataFrame, str | None]:
-    """Scored node pairs above ``lower``, and the model (None when too little data)."""
+def _score(nodes: pd.DataFrame, lower: float, report: Step) -> tuple[pd.DataFrame, str | None, str | None]:
+    """Scored pairs above ``lower``, the model (None without one), and a note when there is none."""
     import pandas as pd
+    from splink.internals.exceptions import SplinkException
 
-    if len(nodes) < MIN_MODEL_IDENTITIES:
-        empty = pd.DataFrame(
-            {
-                "node_id_l": pd.Series(dtype="int64"),
-                "node_id_r": pd.Series(dtype="int64"),
-                "match_probability": pd.Series(dtype="float64"),
-                "match_weight": pd.Series(dtype="float64"),
-                "first_names_differ": pd.Series(dtype="bool"),
-            }
-        )
-        return empty, None
+    empty = pd.DataFrame(
+        {
+            "node_id_l": pd.Series(dtype="int64"),
+            "node_id_r": pd.Series(dtype="int64"),
+            "match_probability": pd.Series(dtype="float64"),
+            "match_weight": pd.Series(dtype="float64"),
+            "first_names_differ": pd.Series(dtype="bool"),
+        }
+    )
+    usable = int(nodes[["first_name", "last_name", "dob"]].notna().all(axis=1).sum())
+    if usable < MIN_MODEL_IDENTITIES:
+        return empty, None, NO_MODEL
     from jtai.linkage.model import train_and_predict
 
-    scored, model = train_and_predict(nodes, lower, report)
-    return scored, model
+    try:
+        scored, model = train_and_predict(nodes, lower, report)
+    except (SplinkException, ValueError, ZeroDivisionError):
+        # splink cannot train on degenerate data (e.g. no pair agrees on anything)
+        return empty, None, NO_MODEL
+    return scored, model, None
 
 
 def _user() -> str:
