@@ -188,7 +188,8 @@ def row_hashes(factors: list[tuple[np.ndarray, Any]]) -> np.ndarray:
     key = np.full(len(factors[0][0]), 14695981039346656037, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for codes, uniques in factors:
-            hashed = pd.util.hash_array(np.asarray(uniques, dtype=object).astype(str))
+            # distinct values only: already unique, so no need for pandas to factorize again
+            hashed = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False)
             hashed = np.append(hashed, np.uint64(0x9E3779B97F4A7C15))  # code -1: missing
             key = (key ^ hashed[codes]) * np.uint64(1099511628211)
     return key.view(np.int64)
