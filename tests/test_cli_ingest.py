@@ -172,3 +172,29 @@ def test_profile_of_an_empty_workspace(run, ws) -> None:
     """With nothing loaded, profile says how to load."""
     result = run("-w", str(ws.root), "profile")
     assert result.stdout == "No records yet: load extracts with `jtai load FILE --agency AGENCY`.\n"
+
+
+def test_quarantine_filters_by_rule_file_and_agency(run, ws) -> None:
+    """--rule, --file and --agency narrow the rows shown."""
+    run(
+        "-w",
+        str(ws.root),
+        "load",
+        str(CORPUS / "bad-sex.csv"),
+        str(CORPUS / "bad-dates.csv"),
+        "--agency",
+        "police",
+    )
+    run("-w", str(ws.root), "load", str(CORPUS / "bad-postcode.csv"), "--agency", "health")
+
+    def rows(*args: str) -> list[tuple[str, int, str]]:
+        out = json.loads(run("-w", str(ws.root), "quarantine", "--json", *args).stdout)
+        return [(r["file"], r["row"], r["rule"]) for r in out]
+
+    assert rows("--rule", "unparseable_date") == [
+        ("bad-dates.csv", 3, "unparseable_date"),
+        ("bad-dates.csv", 4, "unparseable_date"),
+    ]
+    assert rows("--file", "bad-sex.csv") == [("bad-sex.csv", 3, "unknown_code")]
+    assert rows("--agency", "health") == [("bad-postcode.csv", 3, "invalid_postcode")]
+    assert rows("--agency", "health", "--rule", "unknown_code") == []

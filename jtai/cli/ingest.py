@@ -95,6 +95,20 @@ def quarantine(
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen.")] = 50,
+    file: Annotated[
+        str | None,
+        typer.Option("--file", help="Only rows of this loaded file (its name).", show_default=False),
+    ] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option(
+            "--rule", help="Only rows quarantined by this rule, e.g. unparseable_date.", show_default=False
+        ),
+    ] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option("--agency", "-a", help="Only rows of this agency's files.", show_default=False),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the export file.")] = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -106,13 +120,13 @@ def quarantine(
 
     ws = open_workspace()
     if export is not None:
-        n = lib.export_quarantine(ws, export, force=force)
+        n = lib.export_quarantine(ws, export, force=force, file=file, rule=rule, agency=agency)
         if json_out:
             print_json({"exported": n, "file": str(export)})
         else:
             console.print(f"Wrote {n} quarantined rows to {export} (readable by you only).", highlight=False)
         return
-    rows = lib.quarantine_rows(ws, limit=None if json_out else limit)
+    rows = lib.quarantine_rows(ws, limit=None if json_out else limit, file=file, rule=rule, agency=agency)
     if json_out:
         print_json(rows)
         return

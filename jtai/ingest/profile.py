@@ -62,11 +62,26 @@ def profile(ws: Workspace) -> dict[str, Any]:
     return {"agencies": dict(sorted(agencies.items(), key=lambda kv: order.get(kv[0], 99)))}
 
 
-def quarantine_rows(ws: Workspace, limit: int | None = None) -> list[dict[str, Any]]:
-    """The quarantined rows, each with file, agency, sheet, row, column, value, rule, message, raw."""
+def quarantine_rows(
+    ws: Workspace,
+    limit: int | None = None,
+    *,
+    file: str | None = None,
+    rule: str | None = None,
+    agency: str | None = None,
+) -> list[dict[str, Any]]:
+    """The quarantined rows, each with file, agency, sheet, row, column, value, rule, message, raw.
+
+    Args:
+        ws: the workspace.
+        limit: at most this many rows.
+        file: only rows of the loaded file of this name.
+        rule: only rows quarantined by this rule (see docs/ingest.md).
+        agency: only rows of this agency's files.
+    """
     conn = ws.connect()
     try:
-        rows = store.quarantined(conn, limit=limit)
+        rows = store.quarantined(conn, limit=limit, file=file, rule=rule, agency=agency)
     finally:
         conn.close()
     return [
@@ -85,7 +100,15 @@ def quarantine_rows(ws: Workspace, limit: int | None = None) -> list[dict[str, A
     ]
 
 
-def export_quarantine(ws: Workspace, target: Path, *, force: bool = False) -> int:
+def export_quarantine(
+    ws: Workspace,
+    target: Path,
+    *,
+    force: bool = False,
+    file: str | None = None,
+    rule: str | None = None,
+    agency: str | None = None,
+) -> int:
     """Write the quarantine to a CSV file (0600: it holds children's data); return the row count.
 
     The ``raw`` column holds the whole raw row as JSON. Text that a spreadsheet would read
@@ -97,7 +120,7 @@ def export_quarantine(ws: Workspace, target: Path, *, force: bool = False) -> in
     """
     if target.exists() and not force:
         raise ConflictError(f"{target} already exists.", hint="Choose another name, or add --force.")
-    rows = quarantine_rows(ws)
+    rows = quarantine_rows(ws, file=file, rule=rule, agency=agency)
     columns = ["file", "agency", "sheet", "row", "column", "value", "rule", "message", "raw"]
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

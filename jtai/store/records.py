@@ -240,16 +240,29 @@ def records_by_hash(conn: sqlite3.Connection, agency: str, hashes: Sequence[int]
     return found
 
 
-def quarantined(conn: sqlite3.Connection, *, limit: int | None = None) -> list[sqlite3.Row]:
-    """Quarantined rows with their file's name and agency, in file and row order."""
+def quarantined(
+    conn: sqlite3.Connection,
+    *,
+    limit: int | None = None,
+    file: str | None = None,
+    rule: str | None = None,
+    agency: str | None = None,
+) -> list[sqlite3.Row]:
+    """Quarantined rows with their file's name and agency, in load order; optionally filtered."""
+    where, params = [], []
+    for column, value in (("f.name", file), ("q.rule", rule), ("f.agency", agency)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
     sql = (
         "SELECT q.id, f.name AS file, f.agency, q.sheet, q.source_row, q.column_name, q.value, q.rule, "
         "q.message, q.raw FROM quarantine q JOIN files f ON f.id = q.file_id "
-        "ORDER BY q.id"
+        + (f"WHERE {' AND '.join(where)} " if where else "")
+        + "ORDER BY q.id"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return list(conn.execute(sql))
+    return list(conn.execute(sql, params))
 
 
 def quarantine_count(conn: sqlite3.Connection) -> int:
