@@ -96,6 +96,20 @@ def test_explain_shows_weights(ws_loaded, run) -> None:
     total = data["prior_weight"] + sum(f["weight"] for f in data["fields"])
     assert abs(total - data["match_weight"]) < 0.05
     assert data["pair_status"] == "review"
+    # any other record of the same person finds the pair its first record is in
+    conn = ws_loaded.connect()
+    other = [
+        (a, row[0])
+        for a, b in store.review_queue(conn)
+        for row in conn.execute(
+            "SELECT o.id FROM records r JOIN records o ON o.agency_person_id = r.agency_person_id "
+            "AND o.id > r.id WHERE r.id = ?",
+            (b,),
+        )
+    ]
+    assert other
+    again = run("-w", str(ws_loaded.root), "link", "explain", f"R{other[0][0]}", f"R{other[0][1]}", "--json")
+    assert json.loads(again.stdout)["pair_status"] == "review"
     text = run("-w", str(ws_loaded.root), "link", "explain", f"R{left}", f"R{right}")
     assert text.stdout.startswith(data["verdict"].split(",")[0])
     assert "(prior)" in text.stdout

@@ -113,8 +113,9 @@ def explain(conn: sqlite3.Connection, left_id: int, right_id: int) -> Explanatio
         out.rules.append(SEX_CONFLICT)
     if a["subject"] != b["subject"]:
         out.rules.append("one is an adult, the other a child")
-    out.pair = store.pair(conn, left_id, right_id)
-    low, high = sorted((left_id, right_id))
+    reps = store.representative(conn, left_id), store.representative(conn, right_id)
+    out.pair = store.pair(conn, *reps) if reps[0] != reps[1] else None
+    low, high = sorted(reps)
     latest = [d for d in store.decisions(conn) if (d["left_id"], d["right_id"]) == (low, high)]
     out.decision = latest[-1] if latest else None
     if out.decision and out.decision["decision"] == "different":

@@ -196,6 +196,20 @@ def pair(conn: sqlite3.Connection, left_id: int, right_id: int) -> dict[str, Any
     return dict(row) if row else None
 
 
+def representative(conn: sqlite3.Connection, record_id: int) -> int:
+    """The smallest id of the records identical to this one in agency, person id and identity.
+
+    Linkage scores and stores pairs by these representatives, so any record of a person
+    finds the pair its representative is in.
+    """
+    fields = IDENTITY_COLUMNS[1:]
+    match = " AND ".join(f"o.{f} IS r.{f}" for f in fields)
+    row = conn.execute(
+        f"SELECT MIN(o.id) FROM records r JOIN records o ON {match} WHERE r.id = ?", (record_id,)
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else record_id
+
+
 def review_queue(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     """Pairs waiting for review with no decision yet, strongest candidates first.
 
