@@ -412,3 +412,18 @@ def test_rows_loaded_before_from_another_file_are_duplicates(ws, tmp_path) -> No
     assert json.loads(held["raw"])["dob"] == "01/01/2005"
     other_agency = load_files(ws, [first.rename(tmp_path / "copy.csv")], agency="health", today=TODAY)
     assert other_agency.files[0].status == "already_loaded"
+
+
+def test_blank_and_delimiter_only_lines_are_not_rows(ws, tmp_path) -> None:
+    """Empty lines and lines of commas are skipped; the rows around them keep their numbers."""
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(
+        b"agency_person_id,event_type,event_date\nP1,arrest,2018-01-01\n\n,,\n,\nP2,arrest\nP3,arrest,2018-01-02\n"
+    )
+    result = load_files(ws, [path], agency="police", today=TODAY)
+    assert (result.rows_read, result.accepted, result.quarantined) == (3, 2, 1)
+    with _db(ws) as conn:
+        assert [r[0] for r in conn.execute("SELECT source_row FROM records ORDER BY id")] == [2, 7]
+        assert [tuple(r) for r in conn.execute("SELECT source_row, rule FROM quarantine")] == [
+            (6, "ragged_row")
+        ]

@@ -192,18 +192,18 @@ def _parse_csv(
 
     names = [f"c{i}" for i in range(width)]
     bad: list[tuple[int | None, str, int]] = []
-    blank = [0]
+    blank: list[int | None] = []  # rows of delimiters only, with the wrong number of fields
 
     def on_invalid(row: Any) -> str:
         if row.text.strip(delimiter + " \r\n") == "":
-            blank[0] += 1
+            blank.append(row.number)
         else:
             bad.append((row.number, row.text, int(row.actual_columns)))
         return "skip"
 
     def parse(threads: bool) -> Any:
         bad.clear()
-        blank[0] = 0
+        blank.clear()
         return pacsv.read_csv(
             pa.BufferReader(payload),
             read_options=pacsv.ReadOptions(
@@ -224,37 +224,25 @@ def _parse_csv(
 
     try:
         table = parse(True)
-        if bad or blank[0]:
-            table = parse(False)  # single-threaded, pyarrow knows each bad row's number
+        if bad or blank:
+            table = parse(False)  # single-threaded, pyarrow numbers the rows it sets aside
     except pa.ArrowInvalid as exc:
         raise InputError(
             "cannot be parsed as CSV (an unclosed quote or a damaged line).",
             hint="Open it in a spreadsheet, check the quotes, and save it as CSV again.",
         ) from exc
     frame = table.to_pandas(types_mapper=_str_types)
-    if width == 1:
-        # a one-column file: blank lines are empty cells, not rows
-        frame = frame[frame["c0"].str.strip() != ""].reset_index(drop=True)
     first = header_index + 2
     ragged = [(int(n) if n is not None else first, t.rstrip("\r\n"), k) for n, t, k in bad]
-    count = len(frame) + len(ragged) + blank[0]
+    count = len(frame) + len(bad) + len(blank)
     rows = np.arange(first, first + count, dtype=np.int64)
-    if ragged or blank[0]:
-        skip = {r for r, _, _ in ragged}
-        blank_rows = _blank_rows(payload, header_index, count, skip) if blank[0] else set()
-        rows = np.array([r for r in rows.tolist() if r not in skip and r not in blank_rows], dtype=np.int64)
-    rows = rows[: len(frame)]
+    if bad or blank:
+        # rows pyarrow set aside are numbered; the rows it kept are all the others, in order
+        skip = {int(n) for n in blank if n is not None} | {r for r, _, _ in ragged}
+        rows = np.array([r for r in rows.tolist() if r not in skip], dtype=np.int64)
+    if len(rows) != len(frame):  # pragma: no cover - pyarrow numbers every row it sets aside
+        rows = np.arange(first, first + len(frame), dtype=np.int64)
     return frame, ragged, rows
-
-
-def _blank_rows(payload: bytes, header_index: int, count: int, skip: set[int]) -> set[int]:
-    """Row numbers of the blank lines (rare, so a plain reader is fast enough)."""
-    reader = csv.reader(io.StringIO(payload.decode("utf-8")))
-    blank: set[int] = set()
-    for number, record in enumerate(reader, start=1):
-        if number > header_index + 1 and not any(c.strip() for c in record) and number not in skip:
-            blank.add(number)
-    return blank
 
 
 def _str_types(arrow_type: Any) -> Any:
