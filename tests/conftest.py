@@ -11,7 +11,6 @@ import pytest
 from jtai import workspace
 from jtai.cli import main
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 
 

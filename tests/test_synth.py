@@ -14,7 +14,7 @@ from jtai.ingest.layouts import EVENT_TYPES, FIELDS, RISK_FLAGS
 from jtai.synth import AGENCY_FILES, RATES, TRUTH_COLUMNS, generate, options_for
 from jtai.synth.names import NICKNAMES
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "annex-a" / "liia-tools-Annex_A.xlsx"
+FIXTURE = Path(__file__).resolve().parent / "data" / "ingest" / "liia-tools-Annex_A.xlsx"
 
 
 def _digest(folder: Path) -> str:
