@@ -91,6 +91,15 @@ def test_demo_judgements_use_this_workspaces_pseudonyms(demo: DemoResult) -> Non
     assert f"cases: [{refs['tracked 1']}, {refs['tracked 3']}]" in findings
 
 
+def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: ignore[no-untyped-def]
+    """Every demo finding rests on demo judgements that support it: `jtai findings check` exits 0."""
+    result = run("--workspace", str(demo.root), "findings", "check")
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stdout.split()) == (
+        "11 findings checked: each rests on evidence that supports it."
+    )
+
+
 def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     """A non-empty folder without the demo's marker is left alone."""
     (tmp_path / "thesis.txt").write_text("mine", encoding="utf-8")
