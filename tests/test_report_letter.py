@@ -244,6 +244,16 @@ def test_fetcher_serves_an_asset() -> None:
             "Of the three cases where inspectors asked whether the child was safer because of what the "
             "agencies did, two children were not and for one it was too early to say.",
         ),
+        (
+            {"yes": 2, "unresolved": 1},
+            "Of the three cases where inspectors asked whether the child was safer because of what the "
+            "agencies did, two children were safer and for one the inspectors have not yet agreed.",
+        ),
+        (
+            {"unresolved": 1},
+            "In the one case where inspectors asked whether the child was safer because of what the "
+            "agencies did, the inspectors have not yet agreed.",
+        ),
         ({}, ""),
     ],
 )

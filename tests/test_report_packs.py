@@ -51,7 +51,7 @@ def _import(ws: workspace.Workspace, rows: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> workspace.Workspace:
-    """Two children; both graded on DD2 by two inspectors; one hostile evidence note."""
+    """Two children graded on DD2 (agreeing) and DD5 (not); answers to the case question; a hostile note."""
     ws = _workspace(tmp_path_factory.mktemp("packs") / "ws")
     one, two = pseudonym(ws.key, "k1"), pseudonym(ws.key, "k2")
     note = HOSTILE_NOTE.replace('"', '\\"')
@@ -69,6 +69,10 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> workspace.Workspace:
             f"  - {{case: {two}, criterion: DD2, agency: police, grade: good, {rater_a}}}",
             f'  - {{case: {one}, {question}, grade: "no", {rater_a}, note: No.}}',
             f'  - {{case: {two}, {question}, grade: "yes", {rater_a}, note: Yes.}}',
+            f'  - {{case: {two}, {question}, grade: "partly", {rater_b}, note: Partly.}}',
+            f"  - {{case: {one}, criterion: DD5, agency: police, grade: good, {rater_a}}}",
+            f"  - {{case: {one}, criterion: DD5, agency: police, grade: requires_improvement, {rater_b}, "
+            "note: No disruption.}",
         ],
     )
     (ws.root / "findings.yaml").write_text(
@@ -118,6 +122,40 @@ def test_evidence_tables(evidence: tuple[str, str]) -> None:
     assert '<th scope="row">DD2</th><td class="num">2</td><td class="num">2</td><td>1.00' in html
     assert html.count('<svg role="img" aria-label="Grades by agency"') == 1
     assert "Jayden" not in html and "Quillfeather" not in html
+
+
+def test_reports_use_the_scoring_final_values(ws: workspace.Workspace) -> None:
+    """Reports read each item's final value and its unresolved mark from `jtai.scoring.findings.finals`."""
+    from jtai.report.sources import final_judgements
+    from jtai.scoring.findings import finals
+
+    fw = workspace_framework(ws)
+    conn = ws.connect()
+    try:
+        graded = [(g.case, g.criterion, g.agency, g.value, g.unresolved) for g in final_judgements(conn, fw)]
+        expected = [(f.case_ref, f.criterion, f.agency, f.value, f.unresolved) for f in finals(conn, fw)]
+    finally:
+        conn.close()
+    assert graded == expected
+    one = pseudonym(ws.key, "k1")
+    assert (one, "DD5", "police", "requires_improvement", True) in graded
+
+
+def test_disagreements_count_at_the_lower_grade(evidence: tuple[str, str]) -> None:
+    """Inspectors grading good and requires improvement: counted once, at the lower grade, and said so."""
+    html = evidence[0]
+    row = re.search(r"<tr><th scope=\"row\">DD5</th><td>Police</td>(.*?)</tr>", html)
+    assert row is not None
+    assert re.findall(r">(\d+)<", row.group(1)) == ["0", "0", "1", "0", "0", "0", "1"]
+    assert (
+        "1 item is still to be agreed in moderation (`jtai moderate`) and counted at the lower grade here."
+        in html
+    )
+    assert (
+        '<tr><th scope="row">Inspectors differ (not yet agreed)</th><td class="num">1</td>'
+        '<td class="num">50%</td></tr>' in html
+    )
+    assert '<tr><th scope="row">Yes</th><td class="num">0</td><td class="num">0%</td></tr>' in html
 
 
 def test_hostile_note_is_text(evidence: tuple[str, str]) -> None:

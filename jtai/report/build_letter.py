@@ -10,6 +10,7 @@ from jtai import __version__
 from jtai.report.authored import FINDINGS_FILE, Authored, read_authored
 from jtai.report.deadline import add_working_days
 from jtai.report.model import Addressee, AgencyPoints, Letter, SectionFindings, Signatory
+from jtai.report.sources import UNRESOLVED
 from jtai.report.text import AGENCY_HEADINGS, agency_heading, format_date, format_list, number_word
 
 if TYPE_CHECKING:
@@ -129,7 +130,8 @@ def children_safer_sentence(counts: Mapping[str, int] | None) -> str:
     """``Of the six cases where inspectors asked ..., four children were safer, ...``.
 
     Args:
-        counts: how many cases got each answer id (yes, partly, no, too_early).
+        counts: how many cases got each answer id (yes, partly, no, too_early, and
+            ``unresolved`` for answers the inspectors have not agreed).
     """
     total = sum((counts or {}).values())
     if not counts or not total:
@@ -140,14 +142,17 @@ def children_safer_sentence(counts: Mapping[str, int] | None) -> str:
             "yes": "the child was safer",
             "partly": "the child was partly safer",
             "no": "the child was not",
+            "too_early": "it was too early to say",
+            UNRESOLVED: "the inspectors have not yet agreed",
         }
-        answer = single.get(next(a for a, n in counts.items() if n), "it was too early to say")
+        answer = single[next(a for a, n in counts.items() if n)]
         return f"In the one case where inspectors asked {question}, {answer}."
     phrases = {
         "yes": "{n} {were} safer",
         "partly": "{n} {were} partly safer",
         "no": "{n} {were} not",
         "too_early": "for {n} it was too early to say",
+        UNRESOLVED: "for {n} the inspectors have not yet agreed",
     }
     parts = []
     for answer, template in phrases.items():

@@ -122,11 +122,17 @@ def judgements_part(fw: Framework, graded: list[sources.Graded]) -> Part:
         ids = [c.id for c in section.criteria]
         if any(g.criterion in ids for g in graded):
             tables.append(judgement_table(fw, graded, ids, section.title))
-    text = (
+    text = [
         "Each cell counts cases. Where two inspectors graded the same case, the agreed (moderated) "
-        "judgement is counted; until one is agreed, their common grade, or the lower of their grades.",
-    )
-    return Part("judgements", "Judgements", text, tuple(tables))
+        "judgement is counted; until one is agreed, their common grade, or the lower of their grades."
+    ]
+    open_items = sources.unresolved_items(graded)
+    if open_items:
+        text.append(
+            f"{open_items} {'item is' if open_items == 1 else 'items are'} still to be agreed in "
+            "moderation (`jtai moderate`) and counted at the lower grade here."
+        )
+    return Part("judgements", "Judgements", tuple(text), tuple(tables))
 
 
 def charts_part(
@@ -250,13 +256,13 @@ def outcomes_part(fw: Framework, graded: list[sources.Graded]) -> Part:
         return Part(
             "outcomes", "Children safer", missing="The case question has not been answered for any case yet."
         )
+    answers = [(a.id, a.label) for a in fw.case_question.answers]
+    if counts.get(sources.UNRESOLVED):
+        answers.append((sources.UNRESOLVED, "Inspectors differ (not yet agreed)"))
     table = Table.build(
         fw.case_question.text,
         ("Answer", "Cases", "Share"),
-        (
-            (a.label, counts.get(a.id, 0), f"{counts.get(a.id, 0) / total:.0%}")
-            for a in fw.case_question.answers
-        ),
+        ((label, counts.get(id_, 0), f"{counts.get(id_, 0) / total:.0%}") for id_, label in answers),
         numeric=(1, 2),
     )
     return Part(

@@ -11,12 +11,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from jtai.frameworks import CASE_QUESTION_ID
+from jtai.scoring.findings import UNRESOLVED as UNRESOLVED
+from jtai.scoring.findings import finals
+
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
     from jtai.sampling import Sample
     from jtai.workspace import Workspace
 
-CASE_QUESTION = "case_question"
+CASE_QUESTION = CASE_QUESTION_ID
+"""The criterion id under which the case question's answers are stored."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Graded:
     agency: str
     value: str
     note: str
+    unresolved: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,12 @@ class Agreement:
 def final_judgements(conn: sqlite3.Connection, fw: Framework) -> list[Graded]:
     """One judgement per case x criterion x agency (the case question included).
 
-    The value is the scoring area's final value (:func:`jtai.scoring.findings.finals`): the
-    agreed judgement, else the inspectors' common grade, else the lowest grade given until
-    moderation agrees one. The note is the agreed judgement's, else the first inspector's.
+    The value and ``unresolved`` are the scoring area's (:func:`jtai.scoring.findings.finals`,
+    the one source of final values): the agreed judgement, else the inspectors' common grade,
+    else the lowest grade given (for the case question: "not safer" if any inspector said
+    so, else ``unresolved``), marked unresolved until moderation agrees one. Only the note
+    is chosen here: the agreed judgement's, else the first inspector's that has one.
     """
-    from jtai.scoring.findings import finals
     from jtai.scoring.judgements import current
 
     notes: dict[tuple[str, str, str], tuple[tuple[int, int], str]] = {}
@@ -66,6 +73,7 @@ def final_judgements(conn: sqlite3.Connection, fw: Framework) -> list[Graded]:
             f.agency,
             f.value,
             notes.get((f.case_ref, f.criterion, f.agency), ((0, 0), ""))[1],
+            f.unresolved,
         )
         for f in finals(conn, fw)
     ]
@@ -91,9 +99,20 @@ def case_outcomes(ws: Workspace) -> Counter[str]:
 
 
 def outcome_counts(fw: Framework, graded: list[Graded]) -> Counter[str]:
-    """How many cases got each answer to the case question."""
+    """How many cases got each answer to the case question.
+
+    A case whose inspectors gave different answers, none of them "not safer", and that
+    moderation has not agreed is counted under :data:`UNRESOLVED`, never dropped.
+    """
     known = {a.id for a in fw.case_question.answers}
-    return Counter(g.value for g in graded if g.criterion == CASE_QUESTION and g.value in known)
+    return Counter(
+        g.value if g.value in known else UNRESOLVED for g in graded if g.criterion == CASE_QUESTION
+    )
+
+
+def unresolved_items(graded: list[Graded]) -> int:
+    """How many graded items (case question excluded) inspectors disagree on, not yet moderated."""
+    return sum(1 for g in graded if g.unresolved and g.criterion != CASE_QUESTION)
 
 
 def agreement(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> list[Agreement]:
