@@ -109,7 +109,10 @@ def test_evidence_outline(evidence: tuple[str, str]) -> None:
         "Evidence notes",
         "Data quality",
     ]
-    assert "No sample has been drawn yet (`jtai sample tracked`, `jtai sample front-door`)." in html
+    assert (
+        "No sample has been drawn yet (<code>jtai sample tracked</code>, "
+        "<code>jtai sample front-door</code>)." in html
+    )
 
 
 def test_evidence_tables(evidence: tuple[str, str]) -> None:
@@ -117,7 +120,9 @@ def test_evidence_tables(evidence: tuple[str, str]) -> None:
     html = evidence[0]
     row = re.search(r"<tr><th scope=\"row\">DD2</th><td>Children&#39;s social care</td>(.*?)</tr>", html)
     assert row is not None
-    assert re.findall(r">(\d+)<", row.group(1)) == ["0", "1", "0", "1", "0", "0", "2"]
+    # the four grades and the cases; no column for values off the scale that nobody gave
+    assert re.findall(r">(\d+)<", row.group(1)) == ["0", "1", "0", "1", "2"]
+    assert "Not applicable" not in html and "Insufficient evidence" not in html
     assert '<tr><th scope="row">No</th><td class="num">1</td><td class="num">50%</td></tr>' in html
     assert '<th scope="row">DD2</th><td class="num">2</td><td class="num">2</td><td>1.00' in html
     assert html.count('<svg role="img" aria-label="Grades by agency"') == 1
@@ -146,16 +151,45 @@ def test_disagreements_count_at_the_lower_grade(evidence: tuple[str, str]) -> No
     html = evidence[0]
     row = re.search(r"<tr><th scope=\"row\">DD5</th><td>Police</td>(.*?)</tr>", html)
     assert row is not None
-    assert re.findall(r">(\d+)<", row.group(1)) == ["0", "0", "1", "0", "0", "0", "1"]
+    assert re.findall(r">(\d+)<", row.group(1)) == ["0", "0", "1", "0", "1"]
     assert (
-        "1 item is still to be agreed in moderation (`jtai moderate`) and counted at the lower grade here."
-        in html
+        "1 item is still to be agreed in moderation (<code>jtai moderate</code>) and counted at the lower "
+        "grade here." in html
     )
     assert (
         '<tr><th scope="row">Inspectors differ (not yet agreed)</th><td class="num">1</td>'
         '<td class="num">50%</td></tr>' in html
     )
     assert '<tr><th scope="row">Yes</th><td class="num">0</td><td class="num">0%</td></tr>' in html
+
+
+def test_judgement_table_shows_off_scale_values_given() -> None:
+    """A column for "not applicable" appears once some judgement in the table has that value."""
+    from jtai.frameworks import load_framework
+    from jtai.report.evidence import judgement_table
+    from jtai.report.sources import Graded
+
+    fw = load_framework("exploitation-2018")
+    graded = [
+        Graded("C-1", "DD1", "csc", "good", ""),
+        Graded("C-2", "DD1", "csc", "not_applicable", ""),
+        Graded("C-2", "DD2", "csc", "inadequate", ""),
+    ]
+    table = judgement_table(fw, graded, ["DD1"], "Deep dive")
+    assert table.header == (
+        "Criterion", "Agency", "Outstanding", "Good", "Requires improvement", "Inadequate",
+        "Not applicable", "Cases",
+    )  # fmt: skip
+    assert table.rows == (("DD1", "Children's social care", "0", "1", "0", "0", "1", "2"),)
+
+
+def test_only_short_tables_are_kept_on_one_page() -> None:
+    """Up to ten rows of short cells stay together; more rows or long text may break between rows."""
+    from jtai.report.parts import Table
+
+    assert Table.build("t", ("a",), [("x",)] * 10).keep
+    assert not Table.build("t", ("a",), [("x",)] * 11).keep
+    assert not Table.build("t", ("a",), [("x" * 61,)]).keep
 
 
 def test_hostile_note_is_text(evidence: tuple[str, str]) -> None:

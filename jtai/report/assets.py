@@ -49,7 +49,7 @@ def environment() -> jinja2.Environment:
     """The Jinja2 environment: autoescaping on, undefined names an error, filters added."""
     import jinja2
 
-    from jtai.report.text import format_date, format_list, number_word
+    from jtai.report.text import format_date, format_list, number_word, with_commands
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -61,6 +61,7 @@ def environment() -> jinja2.Environment:
     env.filters["longdate"] = format_date
     env.filters["andlist"] = format_list
     env.filters["words"] = number_word
+    env.filters["commands"] = with_commands
     return env
 
 

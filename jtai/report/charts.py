@@ -78,13 +78,23 @@ def stacked_bars(
 
 def grouped_counts(groups: Mapping[str, Mapping[str, int]], *, title: str) -> Markup:
     """Small bar panels side by side: one panel per dimension (risk type, age band, sex)."""
+    import textwrap
+
+    from matplotlib.ticker import MaxNLocator
+
     plt = _pyplot()
-    figure, axes_list = plt.subplots(1, max(1, len(groups)), figsize=(6.3, 2.3), squeeze=False)
+    # each panel as wide as its number of bars, so every bar has room for its label
+    widths = [max(2, len(counts)) for counts in groups.values()] or [1]
+    figure, axes_list = plt.subplots(
+        1, len(widths), figsize=(6.3, 2.5), squeeze=False, gridspec_kw={"width_ratios": widths}
+    )
     for axes, (name, counts), colour in zip(axes_list[0], groups.items(), SERIES_COLOURS, strict=False):
-        labels = [str(k).replace("_", " ") for k in counts]
+        labels = [textwrap.fill(str(k), 12) for k in counts]
         axes.bar(labels, list(counts.values()), color=colour)
         axes.set_title(name, fontsize=9)
-        axes.tick_params(axis="x", labelrotation=45, labelsize=7)
+        axes.tick_params(axis="x", labelsize=7)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.tight_layout()
     return _svg(figure, title)
 
 
@@ -94,7 +104,11 @@ def monthly_lines(months: Sequence[str], series: Mapping[str, Sequence[int]], *,
     figure, axes = plt.subplots(figsize=(6.3, 2.4))
     for (name, values), colour in zip(series.items(), SERIES_COLOURS, strict=False):
         axes.plot(list(months), list(values), marker="o", label=name, color=colour)
+    from matplotlib.ticker import MaxNLocator
+
     axes.set_ylabel("Events")
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.tick_params(axis="x", labelrotation=45, labelsize=7)
-    axes.legend(frameon=False)
+    axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _svg(figure, title)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from jtai.report import sources
 from jtai.report.parts import Figure, Part, Table
 from jtai.report.render import DocInfo, render_html
-from jtai.report.text import agency_heading, format_date, format_span, shorten
+from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -68,7 +68,7 @@ def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
             "Allocation by stratum",
             ("Stratum", "Eligible", "Picked", "Reserves"),
             (
-                (str(a["stratum"]).replace("_", " "), a["eligible"], a["picked"], a["reserves"])
+                (stratum_label(str(a["stratum"])), a["eligible"], a["picked"], a["reserves"])
                 for a in sample.allocation
             ),
             numeric=(1, 2, 3),
@@ -82,7 +82,7 @@ def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
                     if sample.kind == "tracked"
                     else f"{m.pseudonym} {m.record_ref or ''}".strip(),
                     m.role,
-                    m.stratum,
+                    stratum_label(m.stratum),
                     m.reason,
                 )
                 for m in sample.members
@@ -96,12 +96,17 @@ def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
 
 
 def judgement_table(fw: Framework, graded: list[sources.Graded], criteria: list[str], caption: str) -> Table:
-    """Counts of each grade per criterion and agency, for the given criteria."""
-    values = [g.id for g in fw.scale.grades] + [o.id for o in fw.scale.other]
+    """Counts of each grade per criterion and agency, for the given criteria.
+
+    Every grade of the scale has a column; the values off the scale ("not applicable",
+    "insufficient evidence") only when some judgement in the table has them.
+    """
     counts: dict[tuple[str, str], Counter[str]] = {}
     for g in graded:
         if g.criterion in criteria:
             counts.setdefault((g.criterion, g.agency), Counter())[g.value] += 1
+    given = {value for c in counts.values() for value in c}
+    values = [g.id for g in fw.scale.grades] + [o.id for o in fw.scale.other if o.id in given]
     order = {c: n for n, c in enumerate(criteria)}
     rows = [
         (criterion, agency_heading(agency), *(c.get(v, 0) for v in values), sum(c.values()))
@@ -171,14 +176,12 @@ def charts_part(
     tracked = next((s for s in samples if s.kind == "tracked"), None)
     if tracked is not None:
         profile: dict[str, dict[str, int]] = {
-            "Risk type": {str(a["stratum"]): int(a["eligible"]) for a in tracked.allocation}
+            "Risk type": {stratum_label(str(a["stratum"])): int(a["eligible"]) for a in tracked.allocation}
         }
         for dimension, levels in tracked.summary.get("coverage", {}).items():
             profile[dimension.replace("_", " ").capitalize()] = {str(k): int(v[0]) for k, v in levels.items()}
         rows = [
-            (dim, level.replace("_", " "), n)
-            for dim, levels in profile.items()
-            for level, n in levels.items()
+            (dim, stratum_label(level), n) for dim, levels in profile.items() for level, n in levels.items()
         ]
         data = Table.build("The cohort's profile", ("Dimension", "Group", "Children"), rows, numeric=(2,))
         figures.append(
@@ -194,22 +197,31 @@ def charts_part(
         conn, ("missing_episode", "return_home_interview"), start.isoformat(), end.isoformat()
     )
     if events:
-        months = sorted({str(r["month"]) for r in events})
+        # every month from the first with an event, those without events included, so the
+        # line reads true; months before the extracts hold any event are not shown as zero
+        first = min(dt.date.fromisoformat(f"{r['month']}-01") for r in events)
+        months = [f"{m:%Y-%m}" for m in month_starts(first, end)]
         index = {(str(r["month"]), str(r["event_type"])): int(r["n"]) for r in events}
         series = {
             "Missing episodes": [index.get((m, "missing_episode"), 0) for m in months],
             "Return home interviews": [index.get((m, "return_home_interview"), 0) for m in months],
         }
+        labels = [f"{m:%b %Y}" for m in month_starts(first, end)]
         data = Table.build(
             "Missing episodes and return home interviews by month",
             ("Month", *series),
-            ((m, *(s[i] for s in series.values())) for i, m in enumerate(months)),
+            ((m, *(s[i] for s in series.values())) for i, m in enumerate(labels)),
             numeric=(1, 2),
         )
         figures.append(
             Figure(
-                f"Missing episodes and return home interviews, {format_date(start)} to {format_date(end)}",
-                charts.monthly_lines(months, series, title="Missing episodes and return home interviews"),
+                f"Missing episodes and return home interviews by month, {first:%B %Y} to {format_date(end)}"
+                + (
+                    f" (none is recorded from {format_date(start)} until {first:%B %Y})."
+                    if first > start
+                    else "."
+                ),
+                charts.monthly_lines(labels, series, title="Missing episodes and return home interviews"),
                 data,
             )
         )
@@ -268,7 +280,7 @@ def outcomes_part(fw: Framework, graded: list[sources.Graded]) -> Part:
     return Part(
         "outcomes",
         "Children safer",
-        (f"{total} cases answered the question: {fw.case_question.text}",),
+        (f"The question was answered for {total} {'case' if total == 1 else 'cases'}.",),
         (table,),
     )
 

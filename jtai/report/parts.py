@@ -37,6 +37,11 @@ class Table:
             frozenset(numeric),
         )
 
+    @property
+    def keep(self) -> bool:
+        """Whether the table is short enough to keep on one page (its rows are never split)."""
+        return len(self.rows) <= 10 and all(len(cell) <= 60 for row in self.rows for cell in row)
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -8,6 +8,14 @@ from jtai.report.parts import Part, Table
 from jtai.report.text import agency_heading
 
 KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
+FIELD_HEADINGS = {
+    "dob": "Date of birth",
+    "sex": "Sex",
+    "postcode": "Postcode",
+    "nhs_number": "NHS number",
+    "la_child_id": "LA child ID",
+    "upn": "UPN",
+}
 
 
 def data_quality_part(conn: sqlite3.Connection) -> Part:
@@ -54,7 +62,7 @@ def data_quality_part(conn: sqlite3.Connection) -> Part:
         ),
         Table.build(
             "Key fields filled, by agency (share of records)",
-            ("Agency", "Records", *(f.replace("_", " ") for f in KEY_FIELDS)),
+            ("Agency", "Records", *(FIELD_HEADINGS[f] for f in KEY_FIELDS)),
             (
                 (
                     agency_heading(r["agency"]),
@@ -73,7 +81,12 @@ def data_quality_part(conn: sqlite3.Connection) -> Part:
                 "Quarantine reasons (rows, never their values)",
                 ("Agency", "Rule", "Column", "Rows"),
                 (
-                    (agency_heading(r["agency"]), r["rule"], r["column_name"] or "", r["rows"])
+                    (
+                        agency_heading(r["agency"]),
+                        str(r["rule"]).replace("_", " "),
+                        r["column_name"] or "",
+                        r["rows"],
+                    )
                     for r in reasons
                 ),
                 numeric=(3,),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from jtai.report import sources
 from jtai.report.parts import Part, Table
 from jtai.report.render import DocInfo, render_html
-from jtai.report.text import agency_heading, format_date, shorten
+from jtai.report.text import agency_heading, format_date
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -29,7 +29,8 @@ def criterion_standing(
     """Per criterion: (graded, share good or better, share poor, share inadequate, position).
 
     The position uses the framework's findings thresholds: "Strength", "Area for improvement",
-    "Priority for action", "Mixed", or "Too few judgements" below ``min_cases``.
+    "Priority for action", "Mixed", "Too few judgements" below ``min_cases``, or "Not audited
+    yet" when no audit judged the criterion.
     """
     rule = fw.findings
     ranks = {g.id: g.rank for g in fw.scale.grades}
@@ -42,7 +43,9 @@ def criterion_standing(
         good = sum(v >= good_rank for v in values) / n if n else 0.0
         poor = sum(v < good_rank for v in values) / n if n else 0.0
         bad = sum(v == worst for v in values) / n if n else 0.0
-        if n < rule.min_cases:
+        if n == 0:
+            position = "Not audited yet"
+        elif n < rule.min_cases:
             position = "Too few judgements"
         elif bad >= rule.priority_min_share_inadequate:
             position = "Priority for action"
@@ -63,9 +66,15 @@ def standing_part(fw: Framework, standing: dict[str, tuple[int, float, float, fl
         rows = []
         for criterion in section.criteria:
             n, good, poor, _, position = standing[criterion.id]
-            short = shorten(criterion.text)
             rows.append(
-                (criterion.id, short, n, f"{good:.0%}" if n else "", f"{poor:.0%}" if n else "", position)
+                (
+                    criterion.id,
+                    " ".join(criterion.text.split()),
+                    n,
+                    f"{good:.0%}" if n else "",
+                    f"{poor:.0%}" if n else "",
+                    position,
+                )
             )
         tables.append(
             Table.build(
@@ -88,7 +97,7 @@ def standing_part(fw: Framework, standing: dict[str, tuple[int, float, float, fl
         f"judgements are good or better; an area for improvement when at least "
         f"{rule.improvement_min_share_poor:.0%} require improvement or worse; a priority when at least "
         f"{rule.priority_min_share_inadequate:.0%} are inadequate. Fewer than {rule.min_cases} judgements "
-        "are too few to say.",
+        'are too few to say; "not audited yet" means no audit judged the criterion.',
     )
     return Part("standing", "Where we stand against each criterion", text, tuple(tables))
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+
+from markupsafe import Markup, escape
 
 # The agency groups of a letter's "areas for improvement", in the order letters use.
 AGENCY_HEADINGS: dict[str, str] = {
@@ -57,3 +60,27 @@ def shorten(text: str, width: int = 110) -> str:
     """``text`` cut at a word before ``width`` characters, with ``...`` when cut."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 3].rsplit(" ", 1)[0] + "..."
+
+
+_ABBREVIATIONS = {"cse": "CSE"}
+
+
+def stratum_label(stratum: str) -> str:
+    """A sampling stratum as readers write it: ``cse | 14-15 | female`` as ``CSE, 14-15, female``."""
+    parts = [part.strip() for part in stratum.split("|")]
+    return ", ".join(_ABBREVIATIONS.get(part, part.replace("_", " ")) for part in parts)
+
+
+def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first day of every month from ``start``'s month to ``end``'s, both included."""
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def with_commands(text: str) -> Markup:
+    """``text`` escaped for HTML, with each `` `jtai ...` `` shown as code instead of backticks."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))  # noqa: S704 - escaped first
