@@ -48,18 +48,17 @@ class Faults:
         return self.rule == ""  # type: ignore[no-any-return]
 
 
-def duplicates(
-    frame: pd.DataFrame, codes_by_column: list[np.ndarray], ok: np.ndarray
-) -> tuple[np.ndarray, dict[int, int]]:
+def duplicates(codes_by_column: list[np.ndarray], ok: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
     """Rows (among ``ok``) equal in every column to an earlier accepted row, and that row.
 
     Rows are keyed by a 64-bit mix of their columns' factorized codes; rows whose keys
-    collide are then compared value by value, so the answer is exact.
+    collide are then compared code by code (equal codes are equal values), so the answer
+    is exact.
     """
     import numpy as np
     import pandas as pd
 
-    n = len(frame)
+    n = len(ok)
     key = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for codes in codes_by_column:
@@ -71,9 +70,10 @@ def duplicates(
     if not candidates.any():
         return dup, first
     idx = np.flatnonzero(candidates)
-    values = frame.iloc[idx].astype(object).itertuples(index=False, name=None)
+    values = np.column_stack([codes[idx] for codes in codes_by_column]).tolist()
     seen: dict[tuple[Any, ...], int] = {}
-    for i, row in zip(idx.tolist(), values, strict=True):
+    for i, codes_of_row in zip(idx.tolist(), values, strict=True):
+        row = tuple(codes_of_row)
         if row in seen:
             dup[i] = True
             first[i] = seen[row]

@@ -132,9 +132,7 @@ def _load_one(
             located = isinstance(exc, InputError) and (exc.sheet or exc.row or exc.column)
             message = f"{name}, {message}" if located else f"{name}: {message}"
         return FileResult(str(path), name, agency, "error", sha, message=message)
-    sheets = [
-        SheetResult(t.name, v.rows_read, len(v.records), len(v.quarantine), v.reasons) for t, v in outcomes
-    ]
+    sheets = [SheetResult(t.name, v.rows_read, v.accepted, len(v.quarantine), v.reasons) for t, v in outcomes]
     sheets += [
         SheetResult(t.name, 0, 0, 0, skipped=t.reason) for t in tables if isinstance(t, readers.SkippedSheet)
     ]
@@ -145,7 +143,7 @@ def _load_one(
         fr.message = f"{name}: {fr.quarantined} rows quarantined and --strict given; nothing of it was added."
         return fr
     stored = _keep_copy(ws, data, sha, path.suffix)
-    total = sum(len(v.records) + len(v.quarantine) for _, v in outcomes)
+    total = sum(v.accepted + len(v.quarantine) for _, v in outcomes)
     with store.bulk_load(conn), transaction(conn):
         fr.file_id = store.add_file(
             conn,
@@ -167,7 +165,7 @@ def _load_one(
                     fr.file_id,
                     table.name,
                     outcome.rows_read,
-                    len(outcome.records),
+                    outcome.accepted,
                     len(outcome.quarantine),
                 )
         seen[sha] = name
@@ -285,18 +283,13 @@ def _write(
 ) -> int:
     import itertools
 
-    frame = outcome.records
-    n = len(frame)
-    subject = str(frame["subject"].iloc[0]) if n else "child"
-    names: list[str] = ["file_id", "sheet", "agency", "subject"]
-    constants: list[Any] = [file_id, sheet, agency, subject]
-    columns: list[list[Any]] = []
-    for col in frame.columns:
-        if col == "source_row":
-            names.append(col)
-            columns.append(frame[col].astype("int64").tolist())
-        elif col != "subject":
-            column = _pylist(*outcome.factors[col])
+    n = outcome.accepted
+    names: list[str] = ["file_id", "sheet", "agency", "subject", "source_row"]
+    constants: list[Any] = [file_id, sheet, agency, outcome.subject]
+    columns: list[list[Any]] = [outcome.rows.astype("int64").tolist()]
+    for col, (codes, uniques) in outcome.factors.items():
+        if col != "subject":
+            column = _pylist(codes, uniques)
             if column is not None:
                 names.append(col)
                 columns.append(column)

@@ -57,36 +57,47 @@ _EVENT_CODES = codelists.CodeList("event_type", {code: (e.label,) for code, e in
 class Validated:
     """The outcome for one table.
 
+    The accepted rows are kept column by column as factorized codes (``factors``), not as
+    a table of strings: the writer and the row hashes need only the codes and the distinct
+    values, and a million-row table of strings costs a second to filter.
+
     Attributes:
-        records: accepted rows: ``source_row``, ``subject``, the canonical fields, ``extra``.
+        rows: the sheet row number of each accepted row.
+        subject: ``child``, or ``adult`` (Annex A adopters), for every row.
         quarantine: (row, column, value, rule, message, raw JSON) per quarantined row.
         rows_read: data rows read (blank rows are not rows).
     """
 
-    records: pd.DataFrame
+    rows: np.ndarray
+    subject: str
     quarantine: list[tuple[int, str | None, str | None, str, str, str]]
     rows_read: int
     reasons: Counter[str] = field(default_factory=Counter)
     factors: dict[str, tuple[np.ndarray, Any]] = field(default_factory=dict)
-    """Per column of ``records`` (not ``source_row``): codes of the accepted rows and the
-    distinct values, as :func:`pandas.factorize` gives them; the writer reuses them."""
+    """Per column (``subject``, the canonical fields, ``extra``): codes of the accepted rows
+    and the distinct values, as :func:`pandas.factorize` gives them (code -1: no value)."""
     row_hash: np.ndarray | None = None
     """A stable hash of each accepted row's values (``records.row_hash``)."""
     raw_rows: Any = None
     """raw_rows(mask) -> the raw JSON of the accepted rows selected by ``mask``."""
 
+    @property
+    def accepted(self) -> int:
+        """How many rows are accepted."""
+        return len(self.rows)
+
     def quarantine_accepted(self, mask: np.ndarray, rule: str, messages: list[str]) -> None:
         """Move the accepted rows selected by ``mask`` to the quarantine (one message each)."""
         import numpy as np
 
-        rows = self.records["source_row"].to_numpy()[mask].tolist()
+        rows = self.rows[mask].tolist()
         raws = self.raw_rows(mask)
         for row, message, raw in zip(rows, messages, raws, strict=True):
             self.quarantine.append((int(row), None, None, rule, message, raw))
         self.quarantine.sort(key=lambda q: q[0])
         self.reasons[rule] += len(rows)
         keep = ~mask
-        self.records = self.records[keep]
+        self.rows = self.rows[keep]
         self.factors = {c: (codes[keep], uniques) for c, (codes, uniques) in self.factors.items()}
         if self.row_hash is not None:
             self.row_hash = self.row_hash[keep]
@@ -236,13 +247,12 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
             "{column} is empty; it is required.",
         )
     date_checks(out, columns, raw.headers, frame, faults, today)
-    records = pd.DataFrame(out)
-    records.insert(0, "subject", sheet.subject)
-    records.insert(0, "source_row", rows)
-    records["extra"] = extra_values
     ok = faults.ok
-    factors = {c: pd.factorize(records[c]) for c in records.columns if c != "source_row"}
-    dup, first = duplicates(records.drop(columns=["source_row"]), [f[0] for f in factors.values()], ok)
+    # in the column order of the records table; the row hashes depend on it
+    factors = {"subject": (np.zeros(n, dtype=np.intp), pd.Index([sheet.subject], dtype="str"))}
+    factors |= {c: pd.factorize(out[c]) for c in FIELDS}
+    factors["extra"] = pd.factorize(pd.Series(extra_values, dtype="str"))
+    dup, first = duplicates([f[0] for f in factors.values()], ok)
     if dup.any():
         keyed = pd.Series([f"row {rows[first[i]]}" if dup[i] else "" for i in range(n)], dtype="str")
         faults.add(dup, "duplicate_row", "", keyed, "The same values as {value}; loaded once.")
@@ -250,17 +260,18 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
             faults.value[i] = None  # type: ignore[assignment]
     quarantine = quarantine_rows(raw, frame, rows, faults)
     keep = faults.ok
-    accepted = records[keep]
-    kept = {c: (codes[keep], uniques) for c, (codes, uniques) in factors.items()}
+    if not keep.all():
+        factors = {c: (codes[keep], uniques) for c, (codes, uniques) in factors.items()}
     reasons = Counter(r for _, _, _, r, _, _ in quarantine)
     positions = np.flatnonzero(keep)
-    hashes = row_hashes(list(kept.values()))
+    hashes = row_hashes(list(factors.values()))
     return Validated(
-        accepted,
+        rows[keep],
+        sheet.subject,
         quarantine,
         n + len(raw.ragged),
         reasons,
-        kept,
+        factors,
         hashes,
         lambda mask: raw_json(raw.headers, frame, positions[mask]),
     )
