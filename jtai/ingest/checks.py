@@ -26,6 +26,7 @@ class Faults:
         import numpy as np
 
         self.rule = np.full(n, "", dtype=object)
+        self._free = np.ones(n, dtype=bool)  # rows without a fault yet (cheaper than rule == "")
         self.column: dict[int, str] = {}
         self.value: dict[int, str] = {}
         self.message: dict[int, str] = {}
@@ -33,10 +34,11 @@ class Faults:
     def add(self, mask: np.ndarray, rule: str, column: str, raw: pd.Series, message: str) -> None:
         import numpy as np
 
-        idx = np.flatnonzero(mask & (self.rule == ""))
+        idx = np.flatnonzero(mask & self._free)
         if not len(idx):
             return
         self.rule[idx] = rule
+        self._free[idx] = False
         values = raw.iloc[idx].tolist()
         for i, v in zip(idx.tolist(), values, strict=True):
             self.column[i] = column
@@ -45,7 +47,8 @@ class Faults:
 
     @property
     def ok(self) -> np.ndarray:
-        return self.rule == ""  # type: ignore[no-any-return]
+        """Rows without a fault (a copy)."""
+        return self._free.copy()
 
 
 def duplicates(codes_by_column: list[np.ndarray], ok: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:

@@ -216,7 +216,7 @@ def _parse_csv(
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},  # what pandas holds: no cast
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

@@ -260,10 +260,10 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
             faults.value[i] = None  # type: ignore[assignment]
     quarantine = quarantine_rows(raw, frame, rows, faults)
     keep = faults.ok
-    if not keep.all():
-        factors = {c: (codes[keep], uniques) for c, (codes, uniques) in factors.items()}
-    reasons = Counter(r for _, _, _, r, _, _ in quarantine)
     positions = np.flatnonzero(keep)
+    if len(positions) < n:
+        factors = {c: (codes.take(positions), uniques) for c, (codes, uniques) in factors.items()}
+    reasons = Counter(r for _, _, _, r, _, _ in quarantine)
     hashes = row_hashes(list(factors.values()))
     return Validated(
         rows[keep],
