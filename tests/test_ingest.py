@@ -427,3 +427,37 @@ def test_blank_and_delimiter_only_lines_are_not_rows(ws, tmp_path) -> None:
         assert [tuple(r) for r in conn.execute("SELECT source_row, rule FROM quarantine")] == [
             (6, "ragged_row")
         ]
+
+
+def test_record_constants_written_as_given(ws) -> None:
+    """Constants of a bulk insert keep quotes and NUL characters exactly as given."""
+    from jtai.store import records, transaction
+
+    conn = ws.connect()
+    with transaction(conn):
+        file_id = records.add_file(
+            conn,
+            sha256="0" * 64,
+            name="x.csv",
+            agency="police",
+            mapping="police",
+            stored_as="extracts/x.csv",
+            size=1,
+            loaded_at="2026-01-01T00:00:00+00:00",
+            loaded_by="tester",
+        )
+        for sheet in ("O'Brien's list", "a\x00b"):
+            records.add_records(
+                conn,
+                ["source_row", "event_type"],
+                [(2, "arrest"), (3, "police_incident")],
+                constants={"file_id": file_id, "sheet": sheet, "agency": "police", "subject": "child"},
+            )
+    rows = conn.execute("SELECT file_id, sheet, source_row, agency, event_type FROM records ORDER BY id")
+    assert [tuple(r) for r in rows] == [
+        (file_id, "O'Brien's list", 2, "police", "arrest"),
+        (file_id, "O'Brien's list", 3, "police", "police_incident"),
+        (file_id, "a\x00b", 2, "police", "arrest"),
+        (file_id, "a\x00b", 3, "police", "police_incident"),
+    ]
+    conn.close()

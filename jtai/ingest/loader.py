@@ -12,7 +12,7 @@ import datetime as dt
 import getpass
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -281,11 +281,10 @@ def _write(
     done: int,
     total: int,
 ) -> int:
-    import itertools
-
     n = outcome.accepted
-    names: list[str] = ["file_id", "sheet", "agency", "subject", "source_row"]
-    constants: list[Any] = [file_id, sheet, agency, outcome.subject]
+    constants: dict[str, int | str] = {"file_id": file_id, "sheet": sheet, "agency": agency}
+    constants["subject"] = outcome.subject
+    names: list[str] = ["source_row"]
     columns: list[list[Any]] = [outcome.rows.astype("int64").tolist()]
     for col, (codes, uniques) in outcome.factors.items():
         if col != "subject":
@@ -298,9 +297,8 @@ def _write(
         columns.append(outcome.row_hash.tolist())
     for start in range(0, n, CHUNK_ROWS):
         stop = min(n, start + CHUNK_ROWS)
-        parts: list[Iterable[Any]] = [itertools.repeat(c, stop - start) for c in constants]
-        parts += [c[start:stop] for c in columns]
-        store.add_records(conn, names, zip(*parts, strict=False))  # repeat() is endless
+        parts = [c[start:stop] for c in columns]
+        store.add_records(conn, names, zip(*parts, strict=True), constants=constants)
         done += stop - start
         if progress is not None:
             progress(f"Writing {name}", done, total)
