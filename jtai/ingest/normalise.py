@@ -18,6 +18,7 @@ Formats written to the store (other areas rely on them):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jtai.ingest.codes import CodeList
@@ -56,6 +57,12 @@ def text(values: pd.Series) -> pd.Series:
 
 def identifier(values: pd.Series) -> pd.Series:
     """Trim; numbers lose a trailing ``.0`` and leading zeros (``000123.0`` -> ``123``)."""
+    import numpy as np
+
+    return _by_distinct(values, lambda v: (_identifier(v), np.zeros(len(v), dtype=bool)))[0]
+
+
+def _identifier(values: pd.Series) -> pd.Series:
     values = text(values)
     # only numbers with leading zeros or a decimal part change
     numeric = values.str.fullmatch(r"0[0-9]*(\.0+)?|[0-9]+\.0+")
@@ -73,6 +80,10 @@ def upper_code(values: pd.Series) -> pd.Series:
 
 def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Ten digits with a valid Modulus 11 check digit; spaces and dashes dropped."""
+    return _by_distinct(values, _nhs_number)
+
+
+def _nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -102,6 +113,10 @@ def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """UK postcode, upper case, with one space before the last three characters."""
+    return _by_distinct(values, _postcode)
+
+
+def _postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     import pandas as pd
 
     canonical = values.str.fullmatch(_POSTCODE_SPACED).to_numpy(dtype=bool)
@@ -133,13 +148,28 @@ def dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[pd.Series, 
     Returns:
         The ISO dates (``""`` where empty or unreadable) and the unreadable rows.
     """
+    return _by_distinct(values, lambda v: _dates(v, formats))
+
+
+def _by_distinct(
+    values: pd.Series, normalise: Callable[[pd.Series], tuple[pd.Series, np.ndarray]]
+) -> tuple[pd.Series, np.ndarray]:
+    """``normalise`` applied to the distinct values only, its results spread back to the rows.
+
+    Hashing a column is several times faster than a regular expression over it, and a
+    column of a million rows often holds far fewer values (a few thousand days or
+    postcodes, a person id per person). Unchanged values are returned as they came.
+    """
     import pandas as pd
     import pyarrow as pa
 
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    if 2 * len(uniques) > len(values):
-        return _dates(values, formats)
-    out, bad = _dates(pd.Series(uniques), formats)
+    if not len(values) or 2 * len(uniques) > len(values):
+        return normalise(values)
+    distinct = pd.Series(uniques)
+    out, bad = normalise(distinct)
+    if out is distinct:
+        return values, bad[codes]
     return _pandas(_arrow(out).take(pa.array(codes)), values.index), bad[codes]
 
 
