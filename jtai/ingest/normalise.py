@@ -18,7 +18,9 @@ Formats written to the store (other areas rely on them):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from jtai.ingest.codes import CodeList
@@ -41,13 +43,58 @@ _WS = "[ \t\r\n\u00a0\u2007\u202f\u000b\u000c]"
 UK_DATE_FORMATS: tuple[str, ...] = ("%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%Y%m%d")
 
 
+# Factorizations of the Series being checked (see factor_cache), by id of the Series; the
+# Series is kept in the entry so its id cannot be reused while the cache lives.
+_FACTORS: ContextVar[dict[int, tuple[pd.Series, np.ndarray, pd.Index]] | None] = ContextVar(
+    "_FACTORS", default=None
+)
+
+
+@contextmanager
+def factor_cache() -> Iterator[None]:
+    """Within the block, each Series is factorized once by :func:`factorize` and the normalisers.
+
+    A column that normalising leaves as it came (the usual case) is the same Series object
+    afterwards, so the codes found while normalising it are reused for the records.
+    """
+    token = _FACTORS.set({})
+    try:
+        yield
+    finally:
+        _FACTORS.reset(token)
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """:func:`pandas.factorize` (code -1 for a missing value), reusing :func:`factor_cache`."""
+    import pandas as pd
+
+    codes, uniques = _factorize(values)
+    if uniques.hasnans:  # cached with missing values as a value of their own: not the same
+        return pd.factorize(values)
+    return codes, uniques
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and distinct values, a missing value being one of them (cached in factor_cache)."""
+    import pandas as pd
+
+    cache = _FACTORS.get()
+    if cache is not None and id(values) in cache:
+        _, codes, uniques = cache[id(values)]
+        return codes, uniques
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if cache is not None:
+        cache[id(values)] = (values, codes, uniques)
+    return codes, uniques
+
+
 def text(values: pd.Series) -> pd.Series:
     """Trim, and turn runs of white space (tabs, non-breaking spaces) into one space."""
     import pandas as pd
 
     # the cells to clean are found among the distinct values (hashing a column is several
     # times faster than a regular expression over it); most extracts have none
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = _factorize(values)
     odd = pd.Series(uniques).str.contains("^ | $|  |[\t\r\n\u00a0\u2007\u202f\u000b\u000c]", regex=True)
     if bool(odd.any()):
         rows = odd.to_numpy(dtype=bool, na_value=False)[codes]
@@ -163,7 +210,7 @@ def _by_distinct(
     import pandas as pd
     import pyarrow as pa
 
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = _factorize(values)
     if not len(values) or 2 * len(uniques) > len(values):
         return normalise(values)
     distinct = pd.Series(uniques)
@@ -281,11 +328,10 @@ def coded(values: pd.Series, codes: CodeList, *, strict: bool) -> tuple[pd.Serie
     An unlisted value is flagged when ``strict``; otherwise it is kept, trimmed.
     """
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
 
     values = text(values)
-    codes_of_rows, uniques = pd.factorize(values)
+    codes_of_rows, uniques = factorize(values)
     canonical: list[str] = []
     unknown: list[bool] = []
     for value in uniques.tolist():

@@ -123,6 +123,13 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     Raises:
         InputError: a required column is missing from the header.
     """
+    with norm.factor_cache():
+        return _validate(raw, sheet, mapping, file=file, today=today)
+
+
+def _validate(
+    raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str, today: dt.date
+) -> Validated:
     import numpy as np
     import pandas as pd
 
@@ -250,7 +257,7 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     ok = faults.ok
     # in the column order of the records table; the row hashes depend on it
     factors = {"subject": (np.zeros(n, dtype=np.intp), pd.Index([sheet.subject], dtype="str"))}
-    factors |= {c: pd.factorize(out[c]) for c in FIELDS}
+    factors |= {c: norm.factorize(out[c]) for c in FIELDS}
     factors["extra"] = pd.factorize(pd.Series(extra_values, dtype="str"))
     dup, first = duplicates([f[0] for f in factors.values()], ok)
     if dup.any():
