@@ -258,7 +258,10 @@ def _validate(
     # in the column order of the records table; the row hashes depend on it
     factors = {"subject": (np.zeros(n, dtype=np.intp), pd.Index([sheet.subject], dtype="str"))}
     factors |= {c: norm.factorize(out[c]) for c in FIELDS}
-    factors["extra"] = pd.factorize(pd.Series(extra_values, dtype="str"))
+    if extra_values.count(None) == n:  # no extra columns (a canonical layout): all NULL
+        factors["extra"] = (np.full(n, -1, dtype=np.intp), pd.Index([], dtype="str"))
+    else:
+        factors["extra"] = pd.factorize(pd.Series(extra_values, dtype="str"))
     dup, first = duplicates([f[0] for f in factors.values()], ok)
     if dup.any():
         keyed = pd.Series([f"row {rows[first[i]]}" if dup[i] else "" for i in range(n)], dtype="str")
