@@ -133,7 +133,7 @@ def guard_at_scale(folder: Path, children: int = 200_000) -> None:
     """Build the anonymity guard's index from a store of ``children`` children and scan a letter."""
     from jtai import workspace
     from jtai.report.guard import index_from_store
-    from jtai.store.sampling import insert_test_records
+    from jtai.store.records import insert_records
 
     ws = workspace.create(folder / "big", area="Seaborough", framework="exploitation-2018")
     rng = random.Random(2)
@@ -150,7 +150,7 @@ def guard_at_scale(folder: Path, children: int = 200_000) -> None:
         for n in range(children)
     ]
     conn = ws.connect()
-    insert_test_records(conn, rows)
+    insert_records(conn, rows, agency="csc")
     started = time.perf_counter()
     index = index_from_store(conn)
     built = time.perf_counter() - started

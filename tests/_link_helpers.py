@@ -170,11 +170,12 @@ def records(kids: list[dict[str, Any]], seed: int = 2, noise: float = 0.1) -> di
 
 def load(conn: Any, by_agency: dict[str, list[dict[str, Any]]]) -> dict[int, str]:
     """Insert the records; return each record id's true child."""
-    from jtai.store import linkage as store
+    from jtai.store import records
 
     truth: dict[int, str] = {}
     for agency, rows in by_agency.items():
-        ids = store.insert_records(conn, rows, file_name=f"{agency}.csv", agency=agency)
+        canonical = [{k: v for k, v in r.items() if k != "truth"} for r in rows]
+        ids = records.insert_records(conn, canonical, file_name=f"{agency}.csv", agency=agency)
         truth.update(zip(ids, (r["truth"] for r in rows), strict=True))
     return truth
 

@@ -11,7 +11,7 @@ from jtai.errors import NotFoundError, UsageError
 from jtai.linkage import link
 from jtai.linkage.chronology import Event, chronology, gaps
 from jtai.linkage.refs import child_pseudonym, resolve_child
-from jtai.store import linkage as store
+from jtai.store import records
 
 
 def _event(record: str, kind: str, date: str, end: str | None = None, flags: str | None = None,
@@ -86,7 +86,7 @@ def child(ws):
     conn = ws.connect()
     person = {"first_name": "Maya", "last_name": "Oakby", "dob": "2004-05-06", "sex": "female",
               "postcode": "SB2 3CD", "nhs_number": "9434765919"}  # fmt: skip
-    police = store.insert_records(
+    police = records.insert_records(
         conn,
         [
             {
@@ -101,7 +101,7 @@ def child(ws):
         file_name="police.csv",
         agency="police",
     )
-    csc = store.insert_records(
+    csc = records.insert_records(
         conn,
         [
             {

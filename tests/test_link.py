@@ -11,6 +11,7 @@ from jtai import workspace
 from jtai.errors import ConfigError, NotFoundError
 from jtai.linkage import link
 from jtai.store import linkage as store
+from jtai.store import records
 
 
 def _child_ids(conn) -> dict[int, str]:
@@ -106,8 +107,8 @@ def test_adults_never_link_to_children(ws) -> None:
     conn = ws.connect()
     person = {"first_name": "Sam", "last_name": "Fenmore", "dob": "2008-01-01", "sex": "male",
               "postcode": "SB1 1AA", "agency_person_id": "P1", "event_type": "person"}  # fmt: skip
-    [child] = store.insert_records(conn, [person], file_name="csc.csv", agency="csc")
-    [adult] = store.insert_records(
+    [child] = records.insert_records(conn, [person], file_name="csc.csv", agency="csc")
+    [adult] = records.insert_records(
         conn, [{**person, "subject": "adult", "event_type": "adopter"}], file_name="annex.xlsx", agency="csc"
     )
     summary = link(ws, conn)
@@ -125,7 +126,7 @@ def test_strong_identifier_links_despite_different_names(ws) -> None:
         {"first_name": "Kit", "last_name": "Saltley", "nhs_number": "9434765918", "agency_person_id": "C"},
         {"first_name": "Lee", "last_name": "Tarnford", "nhs_number": "9434765918", "agency_person_id": "D"},
     ]
-    a, b, c, d = store.insert_records(conn, rows, file_name="health.csv", agency="health")
+    a, b, c, d = records.insert_records(conn, rows, file_name="health.csv", agency="health")
     link(ws, conn)
     ids = _child_ids(conn)
     assert ids[a] == ids[b]
@@ -152,7 +153,7 @@ def test_too_little_identity_for_a_model_says_so(ws, run) -> None:
     conn = ws.connect()
     rows = [{"first_name": "Amy", "agency_person_id": f"P{i}", "nhs_number": "9434765919" if i < 2 else None}
             for i in range(5)]  # fmt: skip
-    store.insert_records(conn, rows, file_name="police.csv", agency="police")
+    records.insert_records(conn, rows, file_name="police.csv", agency="police")
     result = run("-w", str(ws.root), "link")
     assert result.exit_code == 0, result.output
     assert " ".join(result.stdout.split()).startswith(

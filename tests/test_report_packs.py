@@ -17,7 +17,7 @@ from jtai.report.evidence import evidence_html, evidence_parts
 from jtai.report.render import html_to_pdf
 from jtai.report.selfassess import write_self_assessment
 from jtai.scoring.transfer import import_file
-from jtai.store.sampling import insert_test_records
+from jtai.store.records import insert_records
 
 CHILD = {
     "first_name": "Jayden",
@@ -33,7 +33,9 @@ def _workspace(root: Path) -> workspace.Workspace:
     ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
     conn = ws.connect()
     try:
-        insert_test_records(conn, [{**CHILD, "child_id": "k1"}, {"first_name": "Mia", "child_id": "k2"}])
+        insert_records(
+            conn, [{**CHILD, "child_id": "k1"}, {"first_name": "Mia", "child_id": "k2"}], agency="csc"
+        )
     finally:
         conn.close()
     return ws

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from jtai.errors import ExitCode
-from jtai.store import sampling as store
+from jtai.store import records
 from jtai.workspace import Workspace
 
 RISKS = ["cse", "gang", "missing", ""]
@@ -54,7 +54,7 @@ def _children(ws: Workspace, count: int = 40, *, linked: bool = True, start: int
         )
     conn = ws.connect()
     try:
-        store.insert_test_records(conn, rows)
+        records.insert_records(conn, rows, agency="csc")
     finally:
         conn.close()
 
@@ -109,7 +109,7 @@ def test_tracked_table_output(run, ws: Workspace) -> None:
 def test_empty_cohort_says_why(run, ws: Workspace) -> None:
     """No eligible child: the error counts the children and says what left them out."""
     conn = ws.connect()
-    store.insert_test_records(
+    records.insert_records(
         conn,
         [
             {
@@ -117,9 +117,9 @@ def test_empty_cohort_says_why(run, ws: Workspace) -> None:
                 "dob": "1990-01-01",
                 "event_type": "missing_episode",
                 "event_date": "2018-01-01",
-                "agency": "police",
             }
         ],
+        agency="police",
     )
     conn.close()
     result = run("--workspace", str(ws.root), "sample", "tracked")

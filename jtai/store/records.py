@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from jtai.store.core import transaction
+
 DDL = """
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
@@ -339,3 +341,56 @@ def profile_quarantine(conn: sqlite3.Connection) -> list[sqlite3.Row]:
             "GROUP BY f.agency, q.rule ORDER BY f.agency, n DESC"
         )
     )
+
+
+def insert_records(
+    conn: sqlite3.Connection,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    agency: str,
+    file_name: str = "test-records",
+) -> list[int]:
+    """Insert canonical records as if one file had been loaded (for tests and benchmarks).
+
+    Real extracts come in through :func:`jtai.ingest.load_files`; this writes the same tables
+    directly. Each row is a mapping of ``records`` columns (``child_id`` included); missing
+    columns default to: this ``agency``, subject ``child``, event type ``person``, sheet ``""``
+    and the row's position as a spreadsheet would number it (header = row 1).
+
+    Returns:
+        The ids of the new records, in the order given.
+
+    Raises:
+        ValueError: a row names a column the records table does not have.
+    """
+    import datetime as dt
+    import hashlib
+
+    columns = (*RECORD_COLUMNS[1:], "child_id")  # file_id is this call's own file
+    unknown = {key for row in rows for key in row} - set(columns)
+    if unknown:
+        raise ValueError(f"not columns of records: {', '.join(sorted(unknown))}")
+    defaults: dict[str, Any] = {"sheet": "", "agency": agency, "subject": "child", "event_type": "person"}
+    loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    digest = hashlib.sha256(f"{file_name}:{agency}:{len(rows)}:{loaded_at}:{id(rows)}".encode()).hexdigest()
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO files (sha256, name, agency, mapping, stored_as, size, loaded_at, loaded_by) "
+            "VALUES (?, ?, ?, 'canonical', '', 0, ?, 'test')",
+            (digest, file_name, agency, loaded_at),
+        )
+        file_id = int(cur.lastrowid or 0)
+        first = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM records").fetchone()[0]) + 1
+        conn.executemany(
+            f"INSERT INTO records (id, file_id, {', '.join(columns)}) "
+            f"VALUES (?, ?, {', '.join('?' for _ in columns)})",
+            (
+                (
+                    first + i,
+                    file_id,
+                    *(row.get(c, i + 2 if c == "source_row" else defaults.get(c)) for c in columns),
+                )
+                for i, row in enumerate(rows)
+            ),
+        )
+    return list(range(first, first + len(rows)))

@@ -274,36 +274,3 @@ def identifiers(conn: sqlite3.Connection, child_keys: Sequence[str]) -> dict[str
                     values[c].append(str(row[c]))
         out[key] = values
     return out
-
-
-def insert_test_records(
-    conn: sqlite3.Connection, rows: Sequence[dict[str, Any]], *, agency: str = "csc"
-) -> list[int]:
-    """Insert canonical records directly (for tests and benchmarks); return their ids.
-
-    Real data comes in through ingest; this skips reading a file. Each row is a dict of
-    ``records`` columns; ``agency`` and ``event_type`` default to the given agency and
-    ``person``.
-    """
-    import datetime as dt
-    import hashlib
-
-    with transaction(conn):
-        tag = hashlib.sha256(f"{dt.datetime.now().isoformat()}{len(rows)}".encode()).hexdigest()
-        cur = conn.execute(
-            "INSERT INTO files (sha256, name, agency, mapping, stored_as, size, loaded_at, loaded_by) "
-            "VALUES (?, 'test-records', ?, 'canonical', '', 0, ?, 'test')",
-            (tag, agency, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        )
-        file_id = cur.lastrowid
-        ids = []
-        for i, row in enumerate(rows, start=2):
-            data = {"agency": agency, "event_type": "person", "sheet": "", "source_row": i, **row}
-            data["file_id"] = file_id
-            names = list(data)
-            cur = conn.execute(
-                f"INSERT INTO records ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                [data[n] for n in names],
-            )
-            ids.append(int(cur.lastrowid or 0))
-    return ids
