@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jtai import __version__
-from jtai.report.authored import FINDINGS_FILE, Authored, read_authored
+from jtai.report.authored import letter_case_studies, read_findings
 from jtai.report.deadline import add_working_days
 from jtai.report.model import Addressee, AgencyPoints, Letter, SectionFindings, Signatory
 from jtai.report.sources import UNRESOLVED
@@ -15,6 +15,7 @@ from jtai.report.text import AGENCY_HEADINGS, agency_heading, format_date, forma
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
+    from jtai.scoring.findings_file import FindingsDoc
     from jtai.workspace import Workspace
 
 # How the letter names each agency in the "next steps" list of who responds.
@@ -40,7 +41,7 @@ def letter_from_workspace(ws: Workspace, *, today: dt.date | None = None) -> Let
 
     fw = workspace_framework(ws)
     config = ws.config
-    authored = read_authored(ws.root / FINDINGS_FILE)
+    authored = read_findings(ws.root)
     publication = config.get("publication_date") or today or dt.date.today()
     days = fw.letter.statement_of_action_working_days
     start: dt.date = config["fieldwork_start"]
@@ -62,12 +63,12 @@ def letter_from_workspace(ws: Workspace, *, today: dt.date | None = None) -> Let
             if isinstance(a, dict) and a.get("role")
         ),
         signatories=signatories(fw, config),
-        headline=authored.headline,
+        headline=tuple(authored.headline),
         children_safer=children_safer_sentence(sources.case_outcomes(ws)),
-        strengths=tuple(f.text for f in authored.of_kind("strength")),
-        case_studies=authored.case_studies,
+        strengths=tuple(f.text for f in authored.by_kind("strength")),
+        case_studies=letter_case_studies(authored),
         improvements=improvements_by_agency(authored),
-        priority_actions=tuple(f.text for f in authored.of_kind("priority_action")),
+        priority_actions=tuple(f.text for f in authored.by_kind("priority_action")),
         main_findings=main_findings(fw, authored),
         responding_agencies=tuple(_RESPONDERS.get(a, a) for a in config.get("agencies") or fw.agencies),
         version=__version__,
@@ -98,17 +99,17 @@ def signatories(fw: Framework, config: dict[str, Any]) -> tuple[Signatory, ...]:
     return tuple(result)
 
 
-def improvements_by_agency(authored: Authored) -> tuple[AgencyPoints, ...]:
+def improvements_by_agency(authored: FindingsDoc) -> tuple[AgencyPoints, ...]:
     """Areas for improvement grouped under the partnership, then each agency, in letter order."""
     groups: dict[str, list[str]] = {}
-    for finding in authored.of_kind("improvement"):
+    for finding in authored.by_kind("improvement"):
         for agency in finding.agencies or ("partnership",):
             groups.setdefault(agency, []).append(finding.text)
     order = [*AGENCY_HEADINGS, *sorted(set(groups) - set(AGENCY_HEADINGS))]
     return tuple(AgencyPoints(a, agency_heading(a), tuple(groups[a])) for a in order if a in groups)
 
 
-def main_findings(fw: Framework, authored: Authored) -> tuple[SectionFindings, ...]:
+def main_findings(fw: Framework, authored: FindingsDoc) -> tuple[SectionFindings, ...]:
     """Per framework section: findings written for it (``main``), else the findings placed in it."""
     section_of = {criterion.id.lower(): section.id for section, criterion in fw.criteria()}
     placed: dict[str, list[str]] = {section.id: [] for section in fw.sections}

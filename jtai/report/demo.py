@@ -220,7 +220,7 @@ def _judgements(ws: Workspace, data: Path, result: DemoResult) -> str:
 
 
 def _findings(ws: Workspace, data: Path) -> str:
-    from jtai.report.authored import FINDINGS_FILE
+    from jtai.scoring.findings_file import findings_path
 
     refs = positions(ws)
     text = (data / "demo" / "findings.yaml").read_text(encoding="utf-8")
@@ -229,8 +229,8 @@ def _findings(ws: Workspace, data: Path) -> str:
         return refs.get(f"{match[1]} {match[2]}", match[0])
 
     text = re.sub(r"\b(tracked|front_door) (\d+)\b", swap, text)
-    _write_private(ws.root / FINDINGS_FILE, text)
-    return str(ws.root / FINDINGS_FILE)
+    _write_private(findings_path(ws.root), text)
+    return str(findings_path(ws.root))
 
 
 def _reports(ws: Workspace, result: DemoResult) -> str:

@@ -149,13 +149,13 @@ def action_plan_part(
     ws: Workspace, fw: Framework, standing: dict[str, tuple[int, float, float, float, str]]
 ) -> Part:
     """Actions from ``findings.yaml`` (priority actions first), then criteria the audits flag."""
-    from jtai.report.authored import FINDINGS_FILE, read_authored
+    from jtai.report.authored import read_findings
 
-    authored = read_authored(ws.root / FINDINGS_FILE)
+    authored = read_findings(ws.root)
     rows: list[tuple[str, ...]] = []
     covered: set[str] = set()
     for kind, priority in (("priority_action", "High"), ("improvement", "Medium")):
-        for finding in authored.of_kind(kind):
+        for finding in authored.by_kind(kind):
             covered.update(c.upper() for c in finding.criteria)
             owners = ", ".join(agency_heading(a) for a in finding.agencies) or "The partnership"
             rows.append(

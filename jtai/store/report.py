@@ -79,20 +79,6 @@ def field_completeness(conn: sqlite3.Connection, fields: tuple[str, ...]) -> lis
     )
 
 
-def child_events(conn: sqlite3.Connection, child_ids: list[str]) -> list[sqlite3.Row]:
-    """The events (type, date, agency, flags) of the given children; no identifying field."""
-    if not child_ids:
-        return []
-    marks = ",".join("?" for _ in child_ids)
-    return list(
-        conn.execute(
-            f"SELECT child_id, agency, event_type, event_date, end_date, flags, sex, dob FROM records "
-            f"WHERE child_id IN ({marks}) ORDER BY child_id, event_date",
-            child_ids,
-        )
-    )
-
-
 def events_between(
     conn: sqlite3.Connection, event_types: tuple[str, ...], start: str, end: str
 ) -> list[sqlite3.Row]:
