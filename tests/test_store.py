@@ -62,3 +62,14 @@ def test_insert_records_refuses_unknown_columns(ws) -> None:
         records.insert_records(conn, [{"truth": "T1"}], agency="csc")
     assert conn.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 0
     conn.close()
+
+
+def test_profile_completeness_counts_the_fields_asked_for(ws) -> None:
+    """Completeness counts filled values per agency for any record columns, and refuses others."""
+    conn = ws.connect()
+    records.insert_records(conn, [{"upn": "A1", "sex": "male"}, {"upn": "", "sex": None}], agency="education")
+    [row] = records.profile_completeness(conn, ("upn", "sex"))
+    assert (row["agency"], row["records"], row["upn"], row["sex"]) == ("education", 2, 1, 1)
+    with pytest.raises(ValueError, match="not columns of records: x; DROP"):
+        records.profile_completeness(conn, ("x; DROP",))
+    conn.close()

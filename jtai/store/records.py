@@ -323,9 +323,18 @@ def profile_counts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     )
 
 
-def profile_completeness(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Per agency: records, and how many have each key field filled (:data:`PROFILE_FIELDS`)."""
-    filled = ", ".join(f"sum({f} IS NOT NULL AND {f} != '') AS {f}" for f in PROFILE_FIELDS)
+def profile_completeness(
+    conn: sqlite3.Connection, fields: Sequence[str] = PROFILE_FIELDS
+) -> list[sqlite3.Row]:
+    """Per agency: records, and how many have each of ``fields`` filled (columns of ``records``).
+
+    Raises:
+        ValueError: a field is not a column of ``records``.
+    """
+    unknown = set(fields) - set(RECORD_COLUMNS)
+    if unknown:
+        raise ValueError(f"not columns of records: {', '.join(sorted(unknown))}")
+    filled = ", ".join(f"sum({f} IS NOT NULL AND {f} != '') AS {f}" for f in fields)
     return list(
         conn.execute(
             f"SELECT agency, count(*) AS records, {filled} FROM records GROUP BY agency ORDER BY agency"

@@ -69,16 +69,6 @@ def quarantine_reasons(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     )
 
 
-def field_completeness(conn: sqlite3.Connection, fields: tuple[str, ...]) -> list[sqlite3.Row]:
-    """Per agency, how many records fill each of ``fields`` (canonical column names)."""
-    parts = ", ".join(f"SUM({name} IS NOT NULL AND {name} <> '') AS {name}" for name in fields)
-    return list(
-        conn.execute(
-            f"SELECT agency, COUNT(*) AS records, {parts} FROM records GROUP BY agency ORDER BY agency"
-        )
-    )
-
-
 def events_between(
     conn: sqlite3.Connection, event_types: tuple[str, ...], start: str, end: str
 ) -> list[sqlite3.Row]:
