@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
+from jtai import yamlfile
 from jtai.errors import ConfigError, NotFoundError
 from jtai.frameworks.model import Framework, problems
 
@@ -72,7 +72,9 @@ def parse_framework(source: str, filename: str) -> Framework:
     """
     from pydantic import ValidationError
 
-    data, lines = _compose(source, filename)
+    data, root = yamlfile.parse(source, filename)
+    if root is None:
+        raise ConfigError("is empty; a framework needs id, title, sections and more.", file=filename)
     try:
         fw = Framework.model_validate(data)
     except ValidationError as exc:
@@ -80,87 +82,21 @@ def parse_framework(source: str, filename: str) -> Framework:
         first = errors[0]
         loc = tuple(first["loc"])
         raise ConfigError(
-            f"{_describe(loc)}: {_message(first)}",
+            f"{yamlfile.describe(loc)}: {yamlfile.explain(first)}",
             file=filename,
-            line=_line(lines, loc),
+            line=yamlfile.line_at(root, loc),
             hint=_more(len(errors)),
         ) from None
     found = problems(fw)
     if found:
         loc, message = found[0]
         raise ConfigError(
-            f"{_describe(loc)}: {message}" if loc else message,
+            f"{yamlfile.describe(loc)}: {message}" if loc else message,
             file=filename,
-            line=_line(lines, loc),
+            line=yamlfile.line_at(root, loc),
             hint=_more(len(found)),
         )
     return fw
-
-
-def _compose(source: str, filename: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    """Parse YAML, and record the line (1-based) of every key and list item."""
-    import yaml
-
-    loader = yaml.SafeLoader(source)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise ConfigError("is empty; a framework needs id, title, sections and more.", file=filename)
-        data = loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"is not valid YAML ({getattr(exc, 'problem', None) or exc}).",
-            file=filename,
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
-    finally:
-        loader.dispose()
-    lines: dict[tuple[Any, ...], int] = {(): root.start_mark.line + 1}
-    _walk(root, (), lines)
-    return data, lines
-
-
-def _walk(node: Any, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = (*path, key_node.value)
-            lines[child] = key_node.start_mark.line + 1
-            _walk(value_node, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            lines[child] = item.start_mark.line + 1
-            _walk(item, child, lines)
-
-
-def _line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
-    """The line of the deepest node on ``loc`` that exists in the file."""
-    for size in range(len(loc), -1, -1):
-        key = tuple(str(p) if not isinstance(p, int) else p for p in loc[:size])
-        if key in lines:
-            return lines[key]
-    return 1
-
-
-def _describe(loc: tuple[Any, ...]) -> str:
-    """``sections[0].criteria[2].agencies`` from a location tuple."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "file"
-
-
-def _message(error: Any) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "this setting is missing."
-    if kind == "extra_forbidden":
-        return "unknown setting (check its spelling and indentation)."
-    text = str(error["msg"])
-    return text[0].lower() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _more(count: int) -> str:

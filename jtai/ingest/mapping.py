@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from jtai import yamlfile
 from jtai.errors import ConfigError
 from jtai.ingest.layouts import EVENT_TYPES, FIELDS, RISK_FLAGS, SEXES
 
@@ -217,18 +218,7 @@ def load_mapping(ref: str) -> Mapping:
 
 def parse(content: str, file: str, source: str) -> Mapping:
     """Validate YAML text as a mapping; errors name ``file`` and the line."""
-    import yaml
-
-    try:
-        # the C loader is the same safe loader, several times faster
-        data = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"is not valid YAML ({getattr(exc, 'problem', None) or exc}).",
-            file=file,
-            line=mark.line + 1 if mark is not None else None,
-        ) from exc
+    data = yamlfile.load(content, file)
     if not isinstance(data, dict):
         raise ConfigError(
             "a mapping file must be a YAML mapping with 'name' and 'sheets' (or 'fields').", file=file
@@ -245,43 +235,12 @@ def parse(content: str, file: str, source: str) -> Mapping:
             loc = loc[2:]  # a one-table mapping gives the sheet's keys at the top level
         where = ".".join(str(p) for p in loc) or "(top level)"
         message = str(first["msg"]).removeprefix("Value error, ")
+        # the key an error message quotes, when the node there holds it, is the line to show
         named = re.search(r"'([^']+)'", message)
         raise ConfigError(
             f"{where}: {message}.",
             file=file,
             # the node tree gives the line; built only when there is an error to place
-            line=_line_of(
-                yaml.compose(content, Loader=yaml.SafeLoader), loc, named.group(1) if named else None
-            ),
+            line=yamlfile.line_at(yamlfile.compose(content), (*loc, named.group(1)) if named else loc),
             hint="See docs/ingest.md, 'Mapping files'.",
         ) from exc
-
-
-def _line_of(node: Any, loc: tuple[Any, ...], key: str | None = None) -> int | None:
-    """The 1-based line of the YAML node at ``loc`` (or of its nearest existing parent).
-
-    When the node there is a mapping holding ``key`` (the name an error message quotes),
-    the line of that key is more precise.
-    """
-    import yaml
-
-    if key is not None:
-        loc = (*loc, key)
-    pair: Any
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for pair in node.value:
-                if pair[0].value == str(part):
-                    # an unknown key is reported at the key itself
-                    line = pair[0].start_mark.line + 1
-                    node = pair[1]
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line

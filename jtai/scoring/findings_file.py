@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from jtai import yamlfile
 from jtai.errors import ConfigError, InputError, NotFoundError
 from jtai.frameworks import CASE_QUESTION_ID, Framework
 
@@ -169,35 +170,21 @@ def load_findings(path: Path) -> FindingsDoc:
         NotFoundError: no such file.
         ConfigError: bad YAML or an entry that does not fit the shape (file and line).
     """
-    import yaml
     from pydantic import ValidationError
 
     if not path.is_file():
         raise NotFoundError(f"{path}: no findings file yet.", hint="Write one: see docs/scoring.md.")
-    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            "is not valid YAML.", file=str(path), line=mark.line + 1 if mark else None
-        ) from None
-    finally:
-        loader.dispose()
+    data, root = yamlfile.parse(path.read_text(encoding="utf-8"), str(path), detail=False)
+    if root is None:
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping with headline, findings and case_studies.", file=str(path))
-    lines: dict[tuple[str, int], int] = {}
-    for key_node, value_node in node.value if node is not None else []:
-        for index, item in enumerate(getattr(value_node, "value", None) or []):
-            if hasattr(item, "start_mark"):
-                lines[(str(key_node.value), index)] = item.start_mark.line + 1
     try:
         doc = FindingsDoc.model_validate({k: v for k, v in data.items() if k != "lines"})
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         loc = error["loc"]
-        where = lines.get((str(loc[0]), loc[1])) if len(loc) > 1 and isinstance(loc[1], int) else None
+        where = yamlfile.line_at(root, loc[:2]) if len(loc) > 1 and isinstance(loc[1], int) else None
         field = ".".join(str(p) for p in loc[2:]) or str(loc[0])
         message = "unknown setting." if error["type"] == "extra_forbidden" else f"{error['msg'].lower()}."
         raise ConfigError(
@@ -207,7 +194,7 @@ def load_findings(path: Path) -> FindingsDoc:
             hint=f"Finding kinds: {', '.join(KINDS)}; case study kinds: {', '.join(STUDY_KINDS)}.",
         ) from None
     named = {
-        label(item, n): lines.get((key, n - 1), 0)
+        label(item, n): yamlfile.line_at(root, (key, n - 1)) or 0
         for key, items in (("findings", doc.findings), ("case_studies", doc.case_studies))
         for n, item in enumerate(items, start=1)
     }

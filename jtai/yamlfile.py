@@ -1,0 +1,113 @@
+"""YAML files checked by pydantic, with errors that name the file and the line.
+
+The YAML is parsed with the safe loader and its node tree kept, so the location of a
+pydantic error (``("sections", 0, "criteria")``) maps back to the line it came from.
+pyyaml is imported inside the functions: importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jtai.errors import ConfigError
+
+if TYPE_CHECKING:
+    import yaml
+
+
+def parse(source: str, file: str, *, detail: bool = True) -> tuple[Any, yaml.Node | None]:
+    """The data of a YAML document and its root node (``None`` for an empty document).
+
+    Args:
+        source: the YAML text.
+        file: the name errors give for it.
+        detail: say what the YAML parser found wrong, in brackets.
+
+    Raises:
+        ConfigError: the text is not valid YAML (with the line, when the parser knows it).
+    """
+    import yaml
+
+    loader = yaml.SafeLoader(source)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        raise _invalid(exc, file, detail) from None
+    finally:
+        loader.dispose()
+    return data, root
+
+
+def load(source: str, file: str) -> Any:
+    """The data of a YAML document, read by the faster C loader when there is one.
+
+    Raises:
+        ConfigError: the text is not valid YAML (with the line, when the parser knows it).
+    """
+    import yaml
+
+    try:
+        # the C loader is the same safe loader, several times faster
+        return yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError as exc:
+        raise _invalid(exc, file, True) from None
+
+
+def compose(source: str) -> yaml.Node | None:
+    """The root node of YAML text already known to be valid (``None`` when empty)."""
+    import yaml
+
+    return yaml.compose(source, Loader=yaml.SafeLoader)
+
+
+def _invalid(exc: Exception, file: str, detail: bool) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None)
+    reason = f" ({getattr(exc, 'problem', None) or exc})" if detail else ""
+    return ConfigError(
+        f"is not valid YAML{reason}.", file=file, line=mark.line + 1 if mark is not None else None
+    )
+
+
+def line_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the node at ``loc``, or of its deepest parent in the file.
+
+    A mapping key is matched by its text (``1`` finds the key ``1:``) and a key given twice
+    by its last copy, the one the data holds; a key's line is the line of the key itself.
+    """
+    import yaml
+
+    if root is None:
+        return None
+    node, line = root, root.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            pair = next((p for p in reversed(node.value) if p[0].value == str(part)), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def describe(loc: tuple[Any, ...]) -> str:
+    """``sections[0].criteria[2].agencies`` from a location tuple (``file`` when empty)."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "file"
+
+
+def explain(error: Any) -> str:
+    """One pydantic error as a sentence: missing and unknown settings in plain words."""
+    kind = error["type"]
+    if kind == "missing":
+        return "this setting is missing."
+    if kind == "extra_forbidden":
+        return "unknown setting (check its spelling and indentation)."
+    text = str(error["msg"])
+    return text[0].lower() + text[1:] + ("" if text.endswith(".") else ".")

@@ -1,0 +1,67 @@
+"""The shared reading of YAML files: parsing, lines of pydantic locations, error wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from jtai import yamlfile
+from jtai.errors import ConfigError
+
+SOURCE = """\
+name: demo
+sheets:
+  - fields:
+      sex: [Gender]
+    recode:
+      1: male
+  - title: second
+"""
+
+
+def test_parse_gives_data_and_root() -> None:
+    """The data and the root node come back; an empty document has neither."""
+    data, root = yamlfile.parse(SOURCE, "m.yaml")
+    assert data["sheets"][1] == {"title": "second"}
+    assert root is not None and root.start_mark.line == 0
+    assert yamlfile.parse("# only a comment\n", "m.yaml") == (None, None)
+
+
+def test_invalid_yaml_names_file_line_and_problem() -> None:
+    """Bad YAML is a ConfigError with the file, the line and, by default, the parser's reason."""
+    with pytest.raises(ConfigError) as info:
+        yamlfile.parse("a: [1, 2\nb: 3\n", "m.yaml")
+    assert str(info.value).startswith("m.yaml, line 2: is not valid YAML (expected ',' or ']'")
+    with pytest.raises(ConfigError, match=r"^m.yaml, line 2: is not valid YAML\.$"):
+        yamlfile.parse("a: [1, 2\nb: 3\n", "m.yaml", detail=False)
+    with pytest.raises(ConfigError, match=r"^m.yaml, line 2: is not valid YAML \(.*expected ',' or ']'\)\.$"):
+        yamlfile.load("a: [1, 2\nb: 3\n", "m.yaml")
+
+
+def test_line_at_follows_keys_and_items() -> None:
+    """A location maps to the line of its key or list item, else of its deepest parent."""
+    root = yamlfile.compose(SOURCE)
+    assert yamlfile.line_at(root, ()) == 1
+    assert yamlfile.line_at(root, ("sheets", 0, "fields", "sex")) == 4
+    assert yamlfile.line_at(root, ("sheets", 0, "recode", 1)) == 6
+    assert yamlfile.line_at(root, ("sheets", 1)) == 7
+    assert yamlfile.line_at(root, ("sheets", 1, "title", "[key]")) == 7
+    assert yamlfile.line_at(root, ("sheets", 5, "fields")) == 2
+    assert yamlfile.line_at(root, ("nowhere",)) == 1
+    assert yamlfile.line_at(None, ("sheets",)) is None
+
+
+def test_line_at_takes_the_last_copy_of_a_key() -> None:
+    """A key given twice maps to its last copy, the one the data holds."""
+    root = yamlfile.compose("a: 1\nb: 2\na: 3\n")
+    assert yamlfile.line_at(root, ("a",)) == 3
+
+
+def test_describe_and_explain() -> None:
+    """Locations read as dotted paths with indexes; missing and unknown settings read plainly."""
+    assert yamlfile.describe(("sections", 0, "criteria", 2, "agencies")) == "sections[0].criteria[2].agencies"
+    assert yamlfile.describe(()) == "file"
+    assert yamlfile.explain({"type": "missing", "msg": "Field required"}) == "this setting is missing."
+    assert yamlfile.explain({"type": "extra_forbidden", "msg": "x"}).startswith("unknown setting (")
+    assert yamlfile.explain({"type": "int_parsing", "msg": "Input should be a valid integer"}) == (
+        "input should be a valid integer."
+    )
