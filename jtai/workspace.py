@@ -222,20 +222,13 @@ def read_config(path: Path) -> dict[str, Any]:
     Raises:
         ConfigError: bad YAML (with the line), or a setting of the wrong type.
     """
-    import yaml
+    from jtai import yamlfile
 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise WorkspaceError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(
-            f"is not valid YAML ({getattr(exc, 'problem', exc)}).", file=str(path), line=line
-        ) from exc
+    data = yamlfile.load(text, str(path)) or {}
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of settings.", file=str(path))
     for key in ("area", "framework"):
