@@ -8,7 +8,7 @@ import pytest
 from _score_helpers import ANN, BOB, FW, add_child, hand_case, judge
 
 from jtai.errors import ConflictError, ExitCode, InputError, NotFoundError, UsageError
-from jtai.scoring import cases, judgements
+from jtai.scoring import cases, judgements, transfer
 
 
 def test_record_keeps_who_when_and_version(ws) -> None:
@@ -100,7 +100,7 @@ INPUT_FIRST = "2\n\n3\nlate referral\nq\n"
 
 
 def test_capture_saves_each_answer_and_resumes(run, ws) -> None:
-    """Interactive capture saves answers as given, stops on q, and resumes at the next question."""
+    """Interactive capture asks the agencies involved, saves answers as given, stops on q, and resumes."""
     conn = ws.connect()
     ref = add_child(
         conn,
@@ -113,22 +113,70 @@ def test_capture_saves_each_answer_and_resumes(run, ws) -> None:
     assert first.exit_code == 0, first.output
     assert f"Case {ref} (linked records)" in first.stdout
     assert "Agencies involved: csc, police" in first.stdout
-    assert "Children's social care" not in first.stdout  # the first question is FD1 police
+    assert (
+        "Asking about the agencies involved with the child: csc, police "
+        "(--all-agencies asks the others too)." in first.stdout
+    )
+    assert "FD1 Police: " in first.stdout and "FD2 Children's social care: " in first.stdout
+    assert "FD1 Health" not in first.stdout  # health holds none of the child's records
     assert "2018-02-03" in first.stdout and "Contact to children's social care" in first.stdout
     assert "2 saved, 0 skipped." in first.stdout
-    assert "Stopped with 68 question(s) left" in first.stderr
+    assert "Stopped with 31 question(s) left" in first.stderr
     rows = {(j.criterion, j.agency): (j.value, j.note) for j in judgements.current(conn, case_ref=ref)}
     assert rows == {
         ("FD1", "police"): ("good", ""),
-        ("FD1", "health"): ("requires_improvement", "late referral"),
+        ("FD2", "csc"): ("requires_improvement", "late referral"),
     }
     second = run(*args, input="x\n4\n\n4\nnone shared\n")
-    assert "Resuming: 2 of 70 judgements already made." in second.stdout
+    assert "Resuming: 2 of 33 judgements already made." in second.stdout
     assert "'x' is not one of the choices; type a number from 1 to 6." in second.stdout
     assert "A note is required for Inadequate." in second.stdout
     assert second.exit_code == ExitCode.INTERRUPTED  # input ended: work kept
     saved = {(j.criterion, j.agency): j.value for j in judgements.current(conn, case_ref=ref)}
-    assert saved[("FD1", "education")] == "inadequate"
+    assert saved[("FD2", "police")] == "inadequate"
+
+
+def test_capture_asks_only_involved_agencies(run, ws) -> None:
+    """An agency holding none of the child's records is never asked; --all-agencies asks it too."""
+    conn = ws.connect()
+    ref = add_child(conn, ws.key, "child-1", [("health", "missing_episode", "2018-02-01")])
+    add_child(conn, ws.key, "child-2", [("police", "missing_episode", "2018-02-01")])
+    args = ("-w", str(ws.root), "score", ref, "--inspector", "Ann", "--inspectorate", "ofsted")
+    asked = [c for c, a, _ in transfer.applicable(FW) if a == "health"]
+    done = run(*args, input="5\n\n" * len(asked) + "1\nsafer now\n")
+    assert done.exit_code == 0, done.output
+    assert f"{len(asked) + 1} saved, 0 skipped." in done.stdout
+    assert "Police:" not in done.stdout and "FD1 Health: " in done.stdout
+    saved = {(j.criterion, j.agency) for j in judgements.current(conn, case_ref=ref)}
+    assert saved == {(c, "health") for c in asked} | {("case_question", "all")}
+    assert f"All {len(asked) + 1} judgements for {ref} are made by Ann." in run(*args).stdout
+    listed = json.loads(run("-w", str(ws.root), "score", "list", "--json").stdout)
+    assert [(r["case"], r["judged"], r["needed"]) for r in listed] == [(ref, len(asked) + 1, len(asked) + 1)]
+    wider = run(*args, "--all-agencies", input="q\n")
+    assert wider.exit_code == 0, wider.output
+    assert f"Resuming: {len(asked) + 1} of 70 judgements already made." in wider.stdout
+    assert "Asking about" not in wider.stdout and "FD1 Police: " in wider.stdout
+
+
+def test_capture_falls_back_to_every_agency(run, ws) -> None:
+    """A case without linked records is asked about every agency, and the screen says why, once."""
+    conn = ws.connect()
+    case = hand_case(conn, "C-AAAA-BBBB")
+    args = ("-w", str(ws.root), "score", case, "--inspector", "Ann", "--inspectorate", "ofsted")
+    result = run(*args, input="5\n\n5\n\nq\n")
+    assert result.exit_code == 0, result.output
+    message = "Asking every agency each criterion names, because C-AAAA-BBBB has no records (named by hand)."
+    assert result.stdout.count(message) == 1
+    assert "FD1 Police: " in result.stdout and "FD1 Health: " in result.stdout
+    assert "Stopped with 68 question(s) left" in result.stderr
+    sampled = cases.Case("C-CCCC-DDDD", "police:P1", "sample")
+    assert cases.question_scope(conn, sampled, None).fallback == "linkage has not run (`jtai link`)"
+    add_child(conn, ws.key, "child-1", [("police", "missing_episode", "2018-02-01")])
+    assert cases.question_scope(conn, sampled, None).fallback == "no records are linked to C-CCCC-DDDD"
+    linked = cases.Case("C-EEEE-FFFF", "child-1", "records")
+    assert cases.question_scope(conn, linked, ["csc", "police"]) == cases.Scope(["police"], ["police"])
+    assert cases.question_scope(conn, linked, ["csc"]).agencies == ["csc"]  # police is out of scope
+    assert cases.question_scope(conn, linked, ["csc"], all_agencies=True) == cases.Scope(["csc"], [])
 
 
 def test_capture_is_blind(run, ws) -> None:

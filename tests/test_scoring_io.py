@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import yaml
-from _score_helpers import ANN, BOB, hand_case, judge
+from _score_helpers import ANN, BOB, add_child, hand_case, judge
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,8 +39,26 @@ def test_template_lists_every_question(run, ws) -> None:
         "criterion_text": rows[0]["criterion_text"],
     }  # fmt: skip
     assert rows[-1]["criterion"] == "case_question" and rows[-1]["agency"] == "all"
+    assert result.stderr == (
+        f"Asking every agency each criterion names, because {CASE} has no records (named by hand).\n"
+    )
     unknown = run("-w", str(ws.root), "score", "template", "C-ZZZZ-ZZZZ")
     assert unknown.exit_code == ExitCode.NOT_FOUND
+
+
+def test_template_lists_agencies_involved(run, ws) -> None:
+    """A linked child's template has rows for the agencies holding its records; --all-agencies adds all."""
+    ref = add_child(ws.connect(), ws.key, "child-1", [("yos", "missing_episode", "2018-02-01")])
+    result = run("-w", str(ws.root), "score", "template", ref, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [(r["criterion"], r["agency"]) for r in rows] == [
+        ("FD1", "yos"), ("DD1", "yos"), ("DD4", "yos"), ("DD7", "yos"), ("DD8", "yos"), ("LG1", "yos"),
+        ("LG2", "yos"), ("LG4", "yos"), ("case_question", "all"),
+    ]  # fmt: skip
+    assert "Asking about the agencies involved with the child: yos" in result.stderr
+    every = run("-w", str(ws.root), "score", "template", ref, "--format", "csv", "--all-agencies")
+    assert len(list(csv.DictReader(every.stdout.splitlines()))) == 70
 
 
 def test_import_filled_template(run, ws, tmp_path: Path) -> None:

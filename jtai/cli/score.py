@@ -52,6 +52,13 @@ Inspectorate = Annotated[
     str | None,
     typer.Option("--inspectorate", help="Their inspectorate id (default: from `team` in inspection.yaml)."),
 ]
+AllAgencies = Annotated[
+    bool,
+    typer.Option(
+        "--all-agencies",
+        help="Ask every agency each criterion names, not only the agencies involved with the child.",
+    ),
+]
 Reason = Annotated[
     str | None, typer.Option("--reason", help="Why an earlier judgement is changed (required then).")
 ]
@@ -96,8 +103,9 @@ def case_command(
     section: Annotated[
         list[str] | None, typer.Option("--section", help="Ask only this section's criteria (repeatable).")
     ] = None,
+    all_agencies: AllAgencies = False,
 ) -> None:
-    """Judge a case: asks each criterion per agency and saves each answer at once (run again to resume).
+    """Judge a case: asks each criterion of each agency involved and saves each answer (run again to resume).
 
     Example: jtai score C-7KQ3-XM9D --inspector 'A. Inspector'
     """
@@ -123,9 +131,12 @@ def case_command(
     from jtai.scoring import display
 
     console.print(display.overview(capture.overview(s.conn, found)), highlight=False)
+    scope = cases.question_scope(s.conn, found, s.agencies, all_agencies=all_agencies)
+    if scope.message():
+        console.print(scope.message(), highlight=False, markup=False)
     result = capture.capture(
         s.conn, s.fw, found, rater, ask=_ask, say=lambda t: console.print(t, highlight=False, markup=False),
-        agencies=s.agencies, sections=section, root=s.ws.root,
+        agencies=scope.agencies, sections=section, root=s.ws.root,
     )  # fmt: skip
     console.print(f"\n{result.saved} saved, {result.skipped} skipped.")
     if result.stopped:
@@ -176,8 +187,9 @@ def template_command(
     section: Annotated[
         list[str] | None, typer.Option("--section", help="Only this section (repeatable).")
     ] = None,
+    all_agencies: AllAgencies = False,
 ) -> None:
-    """Print a blank judgement file for one case, to fill in offline and import.
+    """Print a blank judgement file for one case (the agencies involved with the child), to fill in offline.
 
     Example: jtai score template C-7KQ3-XM9D > c-7kq3.yaml
     """
@@ -185,10 +197,16 @@ def template_command(
 
     s = _Session()
     ref = cases.normalise_ref(case)
-    if not new and ref not in cases.known_cases(s.conn, s.ws.key):
+    found = cases.known_cases(s.conn, s.ws.key).get(ref)
+    if found is None and not new:
         cases.resolve(s.conn, s.ws.key, ref, by="template")  # raises NotFoundError
+    scope = cases.question_scope(
+        s.conn, found or cases.Case(ref, None, "hand"), s.agencies, all_agencies=all_agencies
+    )
     rater = s.rater(inspector, inspectorate) if inspector else None
-    rows = transfer.template_rows(s.fw, ref, s.agencies, rater, section)
+    rows = transfer.template_rows(s.fw, ref, scope.agencies, rater, section)
+    if scope.message():
+        err_console.print(scope.message(), highlight=False, markup=False)
     columns = exchange.COLUMNS + exchange.TEMPLATE_EXTRA
     if output is not None:
         exchange.write(output, rows, columns, header=transfer.template_header(s.fw))

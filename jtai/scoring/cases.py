@@ -143,3 +143,59 @@ def register(conn: sqlite3.Connection, case: Case, *, by: str, root: Path | None
             )
     if root is not None:
         audit.save_head(root, entry)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The agencies a case's criteria are asked about.
+
+    Attributes:
+        agencies: passed to :func:`jtai.scoring.transfer.applicable` (None: every agency).
+        involved: the agencies involved with the child that are asked about (empty when
+            every agency is asked).
+        fallback: why every agency is asked although only the involved ones were wanted
+            ("" otherwise).
+    """
+
+    agencies: list[str] | None
+    involved: list[str]
+    fallback: str = ""
+
+    def message(self) -> str:
+        """One line saying which agencies are asked about ("" when ``--all-agencies`` chose all)."""
+        if self.involved:
+            return (
+                f"Asking about the agencies involved with the child: {', '.join(self.involved)} "
+                "(--all-agencies asks the others too)."
+            )
+        if self.fallback:
+            return f"Asking every agency each criterion names, because {self.fallback}."
+        return ""
+
+
+def question_scope(
+    conn: sqlite3.Connection, case: Case, agencies: list[str] | None, *, all_agencies: bool = False
+) -> Scope:
+    """Which agencies to ask about: those involved with the child, within the workspace's ``agencies``.
+
+    An agency is involved when it holds any record linkage gave to the child. When the case
+    has no records (named by hand), linkage has not run, or no record is linked to it,
+    every agency is asked (within ``agencies``), and :attr:`Scope.fallback` says why.
+
+    Args:
+        agencies: the workspace's agencies (None: all).
+        all_agencies: ask every agency regardless of involvement.
+    """
+    if all_agencies:
+        return Scope(agencies, [])
+    if case.child_key is None:
+        return Scope(agencies, [], f"{case.ref} has no records (named by hand)")
+    if not sql.linkage_ran(conn):
+        return Scope(agencies, [], "linkage has not run (`jtai link`)")
+    linked = sql.linked_agencies(conn, case.child_key)
+    if not linked:
+        return Scope(agencies, [], f"no records are linked to {case.ref}")
+    involved = [a for a in linked if agencies is None or a in agencies]
+    if not involved:
+        return Scope(agencies, [], "none of the agencies holding its records is in the workspace's agencies")
+    return Scope(involved, involved)

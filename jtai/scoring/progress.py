@@ -20,13 +20,13 @@ def case_progress(
     """One row per sampled or registered case: origin, questions answered, inspectors, final answer.
 
     ``judged`` counts the questions (criterion x agency, and the case question) that at
-    least one inspector answered, out of ``needed``: a child sampled at the front door only
-    needs the framework's ``front_door`` section (when it has one). Tracked picks come
+    least one inspector answered, out of ``needed``: the criteria of the agencies involved
+    with the child (every agency when no record is linked to it, as capture asks); a child
+    sampled at the front door only needs the framework's ``front_door`` section (when it
+    has one). Tracked picks come
     first, then reserves, front-door picks, and cases named by hand.
     """
-    needed = len(applicable(fw, agencies))
     has_front_door = FRONT_DOOR in [s.id for s in fw.sections]
-    front_door_needed = len(applicable(fw, agencies, [FRONT_DOOR])) if has_front_door else needed
     answered: dict[str, set[tuple[str, str]]] = {}
     who: dict[str, set[str]] = {}
     for j in judgements.current(conn, role="rater"):
@@ -40,12 +40,14 @@ def case_progress(
     for ref in sorted(listed, key=lambda r: (_order(known.get(r)), r)):
         case = known.get(ref, cases.Case(ref, None, "hand"))
         front_only = bool(case.sampled_as) and all(s.startswith("front-door") for s in case.sampled_as)
+        scope = cases.question_scope(conn, case, agencies).agencies
+        needed = len(applicable(fw, scope, [FRONT_DOOR] if front_only and has_front_door else None))
         rows.append(
             {
                 "case": ref,
                 "origin": ", ".join(case.sampled_as) if case.sampled_as else case.origin,
                 "judged": len(answered.get(ref, set())),
-                "needed": front_door_needed if front_only else needed,
+                "needed": needed,
                 "inspectors": sorted(who.get(ref, set())),
                 "answer": fw.label(answers[ref]) if ref in answers else None,
                 "case_question_answered": (CASE_QUESTION_ID, "all") in answered.get(ref, set()),

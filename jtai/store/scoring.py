@@ -142,6 +142,21 @@ def child_ids(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT child_id FROM records WHERE child_id IS NOT NULL")]
 
 
+def linked_agencies(conn: sqlite3.Connection, child_id: str) -> list[str]:
+    """The agencies holding any record that linkage gave to ``child_id``, sorted."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT agency FROM records WHERE child_id = ? ORDER BY agency", (child_id,)
+        )
+    ]
+
+
+def linkage_ran(conn: sqlite3.Connection) -> bool:
+    """True when linkage has given a child id to at least one record."""
+    return conn.execute("SELECT 1 FROM records WHERE child_id IS NOT NULL LIMIT 1").fetchone() is not None
+
+
 def chronology(conn: sqlite3.Connection, child_key: str, limit: int = 200) -> list[sqlite3.Row]:
     """A child's records, newest first (event date, agency, event type, outcome, flags).
 
