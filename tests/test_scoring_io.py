@@ -7,14 +7,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from _score_helpers import ANN, BOB, add_child, hand_case, judge
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jtai import workspace
-from jtai.errors import ExitCode
-from jtai.scoring import judgements, transfer
+from jtai.errors import ExitCode, InputError
+from jtai.scoring import exchange, judgements, transfer
 
 CASE = "C-AAAA-BBBB"
 
@@ -44,6 +45,20 @@ def test_template_lists_every_question(run, ws) -> None:
     )
     unknown = run("-w", str(ws.root), "score", "template", "C-ZZZZ-ZZZZ")
     assert unknown.exit_code == ExitCode.NOT_FOUND
+
+
+def test_unreadable_yaml_is_refused(tmp_path: Path) -> None:
+    """A judgement file that is not YAML, holds a control character or is not UTF-8 is one clear error."""
+    path = tmp_path / "bad.yaml"
+    for content, message in (
+        (b"judgements:\n  - case: [C-AAAA-BBBB\n", f"{path}: is not valid YAML (line 3)."),
+        (b"judgements:\n  - note: a\x07b\n", f"{path}: is not valid YAML."),
+        (b"judgements: \xff\n", f"{path}: cannot be read as UTF-8 text."),
+    ):
+        path.write_bytes(content)
+        with pytest.raises(InputError) as info:
+            exchange.read(path)
+        assert info.value.message == message
 
 
 def test_template_lists_agencies_involved(run, ws) -> None:

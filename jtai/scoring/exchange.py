@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jtai.errors import InputError, UsageError
+from jtai.errors import ConfigError, InputError, UsageError
 
 COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
 EXPORT_EXTRA = ("version", "recorded_at", "source")
@@ -145,19 +145,17 @@ def _read_xlsx(path: Path) -> tuple[list[Row], list[str]]:
 def _read_yaml(path: Path) -> tuple[list[Row], list[str], dict[str, str]]:
     import yaml
 
+    from jtai import yamlfile
+
     try:
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        data, node = yamlfile.parse(path.read_text(encoding="utf-8"), str(path), detail=False)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError("cannot be read as UTF-8 text.", file=str(path)) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
+    except ConfigError as exc:  # a judgement file is input, not configuration
+        line = f" (line {exc.line})" if exc.line is not None else ""
         raise InputError(f"is not valid YAML{line}.", file=str(path)) from None
+    except yaml.YAMLError:  # a character YAML does not allow is refused before parsing starts
+        raise InputError("is not valid YAML.", file=str(path)) from None
     if not isinstance(data, dict) or not isinstance(data.get("judgements"), list):
         raise InputError("needs a `judgements:` list (see `jtai score template`).", file=str(path))
     assert node is not None  # data is a mapping, so the document has a node
