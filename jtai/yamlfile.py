@@ -28,7 +28,11 @@ def parse(source: str, file: str, *, detail: bool = True) -> tuple[Any, yaml.Nod
     """
     import yaml
 
-    loader = yaml.SafeLoader(source)
+    try:
+        # the loader checks the characters as it is created: a control character fails here
+        loader = yaml.SafeLoader(source)
+    except yaml.YAMLError as exc:
+        raise _invalid(exc, file, detail) from None
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None

@@ -65,3 +65,16 @@ def test_describe_and_explain() -> None:
     assert yamlfile.explain({"type": "int_parsing", "msg": "Input should be a valid integer"}) == (
         "input should be a valid integer."
     )
+
+
+def test_control_character_is_a_config_error() -> None:
+    """A control character pasted into YAML is one clear error, not a parser traceback."""
+    import pytest
+
+    from jtai import yamlfile
+    from jtai.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"f.yaml.*is not valid YAML"):
+        yamlfile.parse("a: \x07b\n", "f.yaml")
+    with pytest.raises(ConfigError, match=r"f.yaml.*is not valid YAML"):
+        yamlfile.load("a: \x07b\n", "f.yaml")
