@@ -8,7 +8,7 @@ import pytest
 
 from jtai import store
 from jtai.errors import WorkspaceError
-from jtai.store import records
+from jtai.store import profile, records
 
 
 def test_new_store_is_at_current_schema(ws) -> None:
@@ -68,8 +68,8 @@ def test_profile_completeness_counts_the_fields_asked_for(ws) -> None:
     """Completeness counts filled values per agency for any record columns, and refuses others."""
     conn = ws.connect()
     records.insert_records(conn, [{"upn": "A1", "sex": "male"}, {"upn": "", "sex": None}], agency="education")
-    [row] = records.profile_completeness(conn, ("upn", "sex"))
+    [row] = profile.profile_completeness(conn, ("upn", "sex"))
     assert (row["agency"], row["records"], row["upn"], row["sex"]) == ("education", 2, 1, 1)
     with pytest.raises(ValueError, match="not columns of records: x; DROP"):
-        records.profile_completeness(conn, ("x; DROP",))
+        profile.profile_completeness(conn, ("x; DROP",))
     conn.close()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, InputError, UsageError
 from jtai.ingest.layouts import AGENCIES, LAYOUTS
+from jtai.store import profile as profile_queries
 from jtai.store import records as store
 
 if TYPE_CHECKING:
@@ -36,9 +37,9 @@ def profile(ws: Workspace) -> dict[str, Any]:
     """
     conn = ws.connect()
     try:
-        counts = store.profile_counts(conn)
-        filled = store.profile_completeness(conn)
-        quarantine = store.profile_quarantine(conn)
+        counts = profile_queries.profile_counts(conn)
+        filled = profile_queries.profile_completeness(conn)
+        quarantine = profile_queries.profile_quarantine(conn)
     finally:
         conn.close()
     agencies: dict[str, dict[str, Any]] = {}

@@ -20,7 +20,7 @@ FIELD_HEADINGS = {
 
 def data_quality_part(conn: sqlite3.Connection) -> Part:
     """Files loaded and their reconciliation, linkage, key-field completeness, quarantine reasons."""
-    from jtai.store import records
+    from jtai.store import profile
     from jtai.store import report as queries
 
     files = queries.file_counts(conn)
@@ -70,7 +70,7 @@ def data_quality_part(conn: sqlite3.Connection) -> Part:
                     r["records"],
                     *(f"{int(r[f]) / int(r['records']):.0%}" for f in KEY_FIELDS),
                 )
-                for r in records.profile_completeness(conn, KEY_FIELDS)
+                for r in profile.profile_completeness(conn, KEY_FIELDS)
             ),
             numeric=range(1, 2 + len(KEY_FIELDS)),
         ),
