@@ -97,7 +97,6 @@ def draw_tracked(
     from jtai.frameworks import workspace_framework
     from jtai.sampling.exclude import read_exclusions
     from jtai.sampling.frame import child_keys
-    from jtai.store import sampling as store
 
     fw = workspace_framework(ws)
     rule = cohort_rule(fw, fieldwork_start(ws))
@@ -131,24 +130,7 @@ def draw_tracked(
             "notes": notes,
         }
         members = members_of(frame, draw, record_ids=False)
-        trail = Trail(ws)
-        sample_id = store.insert_sample(
-            conn,
-            kind=TRACKED,
-            framework=fw.id,
-            seed=seed,
-            parameters=parameters,
-            frame_size=len(frame),
-            frame_hash=draw.frame_hash,
-            linked=linked,
-            summary=summary,
-            created_by=who(),
-            created_at=now(),
-            members=members,
-            then=trail.draw(who(), _draw_detail(ws, TRACKED, fw.id, seed, frame, draw, members)),
-        )
-        trail.saved()
-        return load(ws, conn, sample_id)
+        return _save(ws, conn, TRACKED, fw.id, seed, parameters, frame, draw, linked, summary, members)
     finally:
         conn.close()
 
@@ -194,26 +176,47 @@ def draw_front_door(
             "notes": notes,
         }
         members = members_of(frame, draw, record_ids=True)
-        trail = Trail(ws)
-        sample_id = store.insert_sample(
-            conn,
-            kind=FRONT_DOOR,
-            framework=fw.id,
-            seed=seed,
-            parameters=parameters,
-            frame_size=len(frame),
-            frame_hash=draw.frame_hash,
-            linked=unlinked == 0,
-            summary=summary,
-            created_by=who(),
-            created_at=now(),
-            members=members,
-            then=trail.draw(who(), _draw_detail(ws, FRONT_DOOR, fw.id, seed, frame, draw, members)),
+        return _save(
+            ws, conn, FRONT_DOOR, fw.id, seed, parameters, frame, draw, unlinked == 0, summary, members
         )
-        trail.saved()
-        return load(ws, conn, sample_id)
     finally:
         conn.close()
+
+
+def _save(
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    kind: str,
+    framework: str,
+    seed: int,
+    parameters: dict[str, Any],
+    frame: pd.DataFrame,
+    draw: Draw,
+    linked: bool,
+    summary: dict[str, Any],
+    members: list[dict[str, Any]],
+) -> Sample:
+    """Store a drawn sample with its audit-log entry, and read it back."""
+    from jtai.store import sampling as store
+
+    trail = Trail(ws)
+    sample_id = store.insert_sample(
+        conn,
+        kind=kind,
+        framework=framework,
+        seed=seed,
+        parameters=parameters,
+        frame_size=len(frame),
+        frame_hash=draw.frame_hash,
+        linked=linked,
+        summary=summary,
+        created_by=who(),
+        created_at=now(),
+        members=members,
+        then=trail.draw(who(), _draw_detail(ws, kind, framework, seed, frame, draw, members)),
+    )
+    trail.saved()
+    return load(ws, conn, sample_id)
 
 
 def tracked_draw(
