@@ -51,6 +51,21 @@ class Faults:
         return self._free.copy()
 
 
+def checked_dates(faults: Faults, header: str, values: pd.Series, formats: tuple[str, ...] = ()) -> pd.Series:
+    """A column of dates as ISO text; each value that is not a date is recorded as a fault."""
+    from jtai.ingest import normalise as norm
+
+    out, bad = norm.dates(values, formats)
+    faults.add(
+        bad,
+        "unparseable_date",
+        header,
+        values,
+        "{column} {value!r} is not a date; write DD/MM/YYYY or YYYY-MM-DD.",
+    )
+    return out
+
+
 def duplicates(codes_by_column: list[np.ndarray], ok: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
     """Rows (among ``ok``) equal in every column to an earlier accepted row, and that row.
 

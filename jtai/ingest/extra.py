@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from jtai.ingest import codes as codelists
 from jtai.ingest import normalise as norm
-from jtai.ingest.checks import Faults
+from jtai.ingest.checks import Faults, checked_dates
 from jtai.ingest.layouts import RISK_FLAGS
 from jtai.ingest.mapping import SheetMapping, header_key
 
@@ -70,15 +70,7 @@ def _typed(values: pd.Series, kind: str, header: str, faults: Faults) -> pd.Seri
     import pandas as pd
 
     if kind == "date":
-        out, bad = norm.dates(values)
-        faults.add(
-            bad,
-            "unparseable_date",
-            header,
-            values,
-            "{column} {value!r} is not a date; write DD/MM/YYYY or YYYY-MM-DD.",
-        )
-        return out
+        return checked_dates(faults, header, values)
     if kind == "yesno":
         out, bad = norm.coded(values, codelists.YES_NO, strict=True)
         faults.add(bad, "unknown_code", header, values, "{column} {value!r} is not Yes, No or Unknown.")

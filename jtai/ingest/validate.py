@@ -20,6 +20,7 @@ from jtai.ingest import normalise as norm
 from jtai.ingest.checks import (
     DATE_FIELDS,
     Faults,
+    checked_dates,
     date_checks,
     duplicates,
     quarantine_rows,
@@ -187,14 +188,7 @@ def _validate(
             out[name], bad = norm.postcode(values)
             faults.add(bad, "invalid_postcode", header, values, "{column} {value!r} is not a UK postcode.")
         elif name in DATE_FIELDS:
-            out[name], bad = norm.dates(values, formats)
-            faults.add(
-                bad,
-                "unparseable_date",
-                header,
-                values,
-                "{column} {value!r} is not a date; write DD/MM/YYYY or YYYY-MM-DD.",
-            )
+            out[name] = checked_dates(faults, header, values, formats)
         elif name == "sex":
             out[name], bad = norm.coded(values, codelists.SEX.with_recode(recode), strict=True)
             faults.add(
