@@ -28,6 +28,47 @@ def test_newer_schema_is_refused(ws) -> None:
         ws.connect()
 
 
+def test_schema_1_workspace_is_migrated(tmp_path) -> None:
+    """A database at schema 1 gains schema 2's indexes, and keeps its records, on opening."""
+    from jtai.store import schema
+
+    path = tmp_path / "jtai.db"
+    raw = sqlite3.connect(path)
+    for statement in schema._statements(schema.MIGRATIONS[0]):
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute("INSERT INTO files VALUES (1, 'h', 'f.csv', 'police', 'police', 'x', 1, 'd', 'u')")
+    raw.execute(
+        "INSERT INTO records (file_id, sheet, source_row, agency, event_type, child_id) "
+        "VALUES (1, '', 2, 'police', 'person', 'C1')"
+    )
+    raw.commit()
+    raw.close()
+    conn = store.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "records_linked" in names
+    assert not {"records_child", "records_event"} & names
+    assert [r[0] for r in conn.execute("SELECT child_id FROM records")] == ["C1"]
+    conn.close()
+
+
+def test_child_queries_use_the_linked_index(ws) -> None:
+    """Looking records up by child uses the partial index that unlinked rows stay out of."""
+    conn = ws.connect()
+    plan = " ".join(
+        str(r[-1])
+        for r in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM records WHERE child_id = ?", ("C1",))
+    )
+    assert "records_linked" in plan
+    records.insert_records(conn, [{"first_name": "Ada"}], agency="police")
+    entries = conn.execute(
+        "SELECT count(*) FROM records INDEXED BY records_linked WHERE child_id IS NOT NULL"
+    )
+    assert entries.fetchone()[0] == 0
+    conn.close()
+
+
 def test_transaction_rolls_back_on_error(ws) -> None:
     """A failed block leaves nothing behind."""
     conn = ws.connect()

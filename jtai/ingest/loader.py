@@ -157,17 +157,11 @@ def _load_one(
             loaded_by=_user(),
         )
         done = 0
-        with store.deferred_indexes(conn, total):
-            for table, outcome in outcomes:
-                done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
-                store.add_sheet(
-                    conn,
-                    fr.file_id,
-                    table.name,
-                    outcome.rows_read,
-                    outcome.accepted,
-                    len(outcome.quarantine),
-                )
+        for table, outcome in outcomes:
+            done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
+            store.add_sheet(
+                conn, fr.file_id, table.name, outcome.rows_read, outcome.accepted, len(outcome.quarantine)
+            )
         seen[sha] = name
         return fr
 

@@ -76,6 +76,16 @@ CREATE TABLE IF NOT EXISTS quarantine (
 CREATE INDEX IF NOT EXISTS quarantine_file ON quarantine(file_id, sheet);
 """
 
+# Schema 2: loading pays for no index on records. The child index holds linked records only
+# (``child_id = ?`` still uses it; rows load unlinked, so a load adds nothing to it), and the
+# event index is gone: the queries by event type scan, which costs a fraction of a second
+# at a million records, against a second or more of index building at every large load.
+INDEXES_V2 = """
+DROP INDEX IF EXISTS records_event;
+DROP INDEX IF EXISTS records_child;
+CREATE INDEX IF NOT EXISTS records_linked ON records(child_id) WHERE child_id IS NOT NULL;
+"""
+
 RECORD_COLUMNS: tuple[str, ...] = (
     "file_id",
     "sheet",
@@ -122,12 +132,11 @@ def bulk_load(conn: sqlite3.Connection) -> Iterator[None]:
     """Settings for writing many records on this connection, restored afterwards.
 
     Foreign keys are not checked row by row: the loader writes only rows of the file it
-    has just inserted, in the same transaction. A larger page cache keeps the indexes in
-    memory while they grow. Call outside a transaction (SQLite ignores the foreign-key
+    has just inserted, in the same transaction. A larger page cache holds more of the
+    pages being written. Call outside a transaction (SQLite ignores the foreign-key
     setting inside one).
     """
     fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    # (the indexes are handled by deferred_indexes, inside the transaction)
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA cache_size = -262144")
@@ -136,31 +145,6 @@ def bulk_load(conn: sqlite3.Connection) -> Iterator[None]:
     finally:
         conn.execute(f"PRAGMA foreign_keys = {'ON' if fk else 'OFF'}")
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
-
-
-# The indexes on records that this module declares (in DDL above).
-RECORD_INDEXES: dict[str, str] = {
-    "records_child": "CREATE INDEX IF NOT EXISTS records_child ON records(child_id)",
-    "records_event": "CREATE INDEX IF NOT EXISTS records_event ON records(event_type, event_date)",
-}
-
-
-@contextmanager
-def deferred_indexes(conn: sqlite3.Connection, new_rows: int) -> Iterator[None]:
-    """Inside a transaction: drop this module's record indexes and build them again at the end.
-
-    Building an index once is several times faster than growing it row by row, but it
-    reads every record; so it is done only when the new rows outnumber those stored.
-    """
-    stored = conn.execute("SELECT max(id) FROM records").fetchone()[0] or 0
-    if new_rows <= max(stored, 50_000):
-        yield
-        return
-    for name in RECORD_INDEXES:
-        conn.execute(f"DROP INDEX IF EXISTS {name}")
-    yield
-    for statement in RECORD_INDEXES.values():
-        conn.execute(statement)
 
 
 def file_by_hash(conn: sqlite3.Connection, sha256: str) -> sqlite3.Row | None:

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 MIGRATIONS: list[str] = [
     _META_DDL + records.DDL + linkage.DDL + sampling.DDL + scoring.DDL,
+    records.INDEXES_V2,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
