@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from jtai.cli import app
@@ -109,3 +110,75 @@ def test_unexpected_error_prints_no_traceback_or_data(run, monkeypatch) -> None:
     assert "Jane" not in result.output
     assert "unexpected ValueError" in result.stderr
     assert cli_ws is not None
+
+
+def test_the_bug_message_shows_where_debug_goes(run, monkeypatch) -> None:
+    """The advice for a bug names `jtai --debug COMMAND`, which the command line accepts."""
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("x")
+
+    monkeypatch.setattr("jtai.workspace.create", boom)
+    result = run("init", "x", "--area", "A", "--framework", "f")
+    assert "run the command again as `jtai --debug COMMAND ...`" in " ".join(result.stderr.split())
+    assert run("--debug", "sample", "size", "--confidence", "0.9").exit_code == 0
+
+
+def test_ctrl_c_says_it_stopped_and_exits_130(run, monkeypatch) -> None:
+    """Ctrl-C exits 130 with one line saying work done so far is kept."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("jtai.workspace.create", interrupted)
+    result = run("init", "x", "--area", "A", "--framework", "exploitation-2018")
+    assert (result.exit_code, result.stdout) == (ExitCode.INTERRUPTED, "")
+    assert result.stderr == "Interrupted: work done so far is kept.\n"
+
+
+def test_ctrl_c_from_the_terminal(tmp_path) -> None:
+    """A real SIGINT while a command runs gives the same line and exit code 130."""
+    import signal
+
+    code = (
+        "import time, jtai.workspace as w\n"
+        "def slow(*a, **k):\n"
+        "    print('started', flush=True); time.sleep(30)\n"
+        "w.create = slow\n"
+        "from jtai.cli import main\n"
+        "raise SystemExit(main(['init', 'x', '--area', 'A', '--framework', 'exploitation-2018']))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path)  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline() == "started\n"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err) == (ExitCode.INTERRUPTED, "Interrupted: work done so far is kept.\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sample", "size"],  # a few lines: the pipe fails when they are flushed at exit
+        ["framework", "show", "exploitation-2018"],  # pages: the pipe fails while writing
+        ["--help"],
+    ],
+)
+def test_a_closed_pipe_stops_quietly(args: list[str]) -> None:
+    """`jtai ... | head` whose reader has gone: exit 0, nothing on stderr, no "Exception ignored"."""
+    import os
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before jtai writes a byte
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "from jtai.cli import main; main()", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "80"},
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")

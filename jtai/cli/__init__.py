@@ -8,6 +8,7 @@ which could hold a child's data.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args or os.environ.get("JTAI_DEBUG") == "1"
     code = _run(args, debug)
     if argv is None:
+        code = _flush(code)
         sys.exit(code)
     return code
 
@@ -45,31 +47,79 @@ def _run(args: list[str], debug: bool) -> int:
     except JtaiError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True)
-        return int(exc.exit_code)
+        return _error(exc)
     except typer.Exit as exc:
         return int(exc.exit_code)
-    except typer.Abort:
-        err_console.print("Stopped. Work saved so far is kept.")
-        return int(ExitCode.INTERRUPTED)
+    except (typer.Abort, KeyboardInterrupt):
+        return _interrupted()
     except ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)
-    except KeyboardInterrupt:
-        err_console.print("Stopped. Work saved so far is kept.")
-        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return _pipe_closed()
+    except SystemExit as exc:
+        # typer answers a closed pipe with exit 1 of its own; the reader only stopped reading
+        if getattr(exc.__context__, "errno", None) == errno.EPIPE:
+            return _pipe_closed()
+        raise
     except Exception as exc:
         if debug:
             raise
+        known = _store_error(exc)
+        if known is not None:
+            return _error(known)
         # The message of an unexpected exception may hold data values: name the type only.
         err_console.print(
             f"[bold red]Error:[/] unexpected {type(exc).__name__}. This is a bug in jtai: "
-            "run the command again with --debug and report what it prints "
+            "run the command again as `jtai --debug COMMAND ...` and report what it prints "
             "(check it holds no child's data first).",
             highlight=False,
         )
         return int(ExitCode.ERROR)
+    if result == ExitCode.INTERRUPTED:
+        # typer turns Ctrl-C into exit code 130 without a word
+        return _interrupted()
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _error(exc: JtaiError) -> int:
+    err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True)
+    return int(exc.exit_code)
+
+
+def _interrupted() -> int:
+    err_console.print("Interrupted: work done so far is kept.", highlight=False, markup=False)
+    return int(ExitCode.INTERRUPTED)
+
+
+def _store_error(exc: Exception) -> JtaiError | None:
+    """The workspace error behind an SQLite failure to write, or None for any other exception."""
+    from jtai.store.core import cannot_write
+
+    return cannot_write(exc)
+
+
+def _pipe_closed() -> int:
+    """Output went to a pipe whose reader stopped (``jtai ... | head``): stop quietly.
+
+    Standard output is pointed at /dev/null, as the Python documentation recommends, so the
+    flush at exit does not fail again with "Exception ignored ... BrokenPipeError".
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (output captured in memory)
+        pass
+    return int(ExitCode.OK)
+
+
+def _flush(code: int) -> int:
+    """Flush standard output before the interpreter does, so a closed pipe is caught here."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _pipe_closed()
+    return code
 
 
 __all__ = ["app", "main", "typer"]

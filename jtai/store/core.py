@@ -19,7 +19,8 @@ def connect(path: Path) -> sqlite3.Connection:
     The connection is in autocommit mode; group writes with :func:`transaction`.
 
     Raises:
-        WorkspaceError: the file is not a jtai store, or is from a newer jtai.
+        WorkspaceError: the file cannot be opened or written, is not a jtai store, or is from
+            a newer jtai.
     """
     from jtai.store import schema
 
@@ -35,6 +36,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         schema.migrate(conn)
     except sqlite3.DatabaseError as exc:
+        unwritable = cannot_write(exc, path)
+        if unwritable is not None:
+            raise unwritable from exc
         raise WorkspaceError(
             f"{path} is not a jtai database or is damaged ({exc}).",
             hint="Restore it from a backup, or create a new workspace with `jtai init`.",
@@ -42,6 +46,30 @@ def connect(path: Path) -> sqlite3.Connection:
     if not existed:
         os.chmod(path, 0o600)
     return conn
+
+
+def cannot_write(exc: BaseException, path: Path | None = None) -> WorkspaceError | None:
+    """The workspace error for SQLite failing to open or write the store, else None.
+
+    A read-only ``jtai.db``, a folder where SQLite cannot create its journal files beside
+    it, or a full disk: the user can fix each, so none of them is a bug.
+    """
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    text = str(exc).lower()
+    where = str(path) if path is not None else "jtai.db"
+    if "readonly" in text or "unable to open" in text:
+        return WorkspaceError(
+            f"The workspace cannot be written: {where}, or the folder it is in, is read-only or not yours.",
+            hint="Check the workspace folder and its files belong to you and can be written "
+            "(jtai writes beside jtai.db even to read it).",
+        )
+    if "database or disk is full" in text:
+        return WorkspaceError(
+            f"The workspace cannot be written: the disk holding {where} is full.",
+            hint="Free some space, then run the command again.",
+        )
+    return None
 
 
 @contextmanager
