@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jtai.errors import ConfigError, ConflictError, WorkspaceError
+from jtai.errors import ConflictError, UsageError, WorkspaceError
 
 CONFIG_NAME = "inspection.yaml"
 DB_NAME = "jtai.db"
 KEY_NAME = ".key"
+FRAMEWORK_NAME = "framework.yaml"  # the copy of a framework file named at init
 ENV_VAR = "JTAI_WORKSPACE"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -32,9 +34,13 @@ _CONFIG_TEMPLATE = """\
 area: {area}
 
 # The JTAI framework: a built-in id (see `jtai framework list`) or the path of your own YAML file.
+# A file given to `jtai init --framework FILE` is checked and copied into this folder as
+# framework.yaml, so the workspace keeps working when it is moved or the original changes;
+# edit that copy to change the framework. A relative path here is read from this folder.
 framework: {framework}
 
-# Fieldwork dates (YYYY-MM-DD). Sampling windows count back from fieldwork_start.
+# Fieldwork dates (YYYY-MM-DD), the end on or after the start. Sampling windows count back
+# from fieldwork_start.
 fieldwork_start: {fieldwork_start}
 fieldwork_end: {fieldwork_end}
 
@@ -67,13 +73,15 @@ addressees:
   - role: Independent Chair of the Local Safeguarding Children Board
     name:
 
-# One signatory per inspectorate in the framework: name and title.
+# One signatory per inspectorate in the framework (its name or id, as `jtai framework show`
+# lists them): name and title.
 signatories: []
 #  - inspectorate: Ofsted
 #    name: A. Person
 #    title: Regional Director
 
-# The inspection team, used to record who made each judgement.
+# The inspection team, used to record who made each judgement; inspectorate as for
+# signatories, or `local` for the area's own auditors.
 team: []
 #  - name: A. Inspector
 #    inspectorate: Ofsted
@@ -134,9 +142,15 @@ class Workspace:
             ) from exc
 
     def connect(self) -> Any:
-        """Open the workspace store (see :mod:`jtai.store`)."""
+        """Open the workspace store (see :mod:`jtai.store`).
+
+        Raises:
+            WorkspaceError: ``jtai.db`` is missing (it is never recreated empty behind the
+                user's back: everything loaded, linked, sampled and judged is in it).
+        """
         from jtai import store
 
+        _check_store(self.root)
         return store.connect(self.db_path)
 
 
@@ -150,32 +164,46 @@ def create(
 ) -> Workspace:
     """Create a workspace in ``root``.
 
+    ``framework`` is checked first: a built-in id is stored as it is; a file is copied into
+    the workspace as ``framework.yaml`` (relative paths are read from the current folder).
+
     Raises:
+        UsageError: the area is empty, or ``root`` is a file.
+        NotFoundError, ConfigError: the framework does not exist or is invalid.
         ConflictError: ``root`` already holds a workspace and ``force`` is false.
+        WorkspaceError: the folder cannot be created or written.
     """
     from jtai import store
 
+    if not area.strip():
+        raise UsageError("--area is empty.", hint="Give the local area's name, e.g. --area Seaborough.")
     root = root.expanduser().resolve()
+    if root.exists() and not root.is_dir():
+        raise UsageError(
+            f"{root} is a file, not a folder.", hint="Name a new or existing folder for the workspace."
+        )
+    framework_text = _framework_copy(framework)
     if (root / CONFIG_NAME).exists() and not force:
         raise ConflictError(
             f"{root} is already a jtai workspace.",
             hint="Use --force to replace it (everything loaded and judged there is lost).",
         )
-    if force:
-        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
-            (root / name).unlink(missing_ok=True)
     old_umask = os.umask(0o077)
     try:
+        if force:
+            _clear(root)
         root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         os.chmod(root, DIR_MODE)
         for sub in ("extracts", "reports"):
             (root / sub).mkdir(exist_ok=True, mode=DIR_MODE)
             os.chmod(root / sub, DIR_MODE)
+        if framework_text is not None:
+            _write_private(root / FRAMEWORK_NAME, framework_text)
         start = fieldwork_start or dt.date.today()
         end = start + dt.timedelta(days=4)
         text = _CONFIG_TEMPLATE.format(
-            area=_yaml_scalar(area),
-            framework=_yaml_scalar(framework),
+            area=_yaml_scalar(area.strip()),
+            framework=_yaml_scalar(framework if framework_text is None else FRAMEWORK_NAME),
             fieldwork_start=start.isoformat(),
             fieldwork_end=end.isoformat(),
         )
@@ -185,6 +213,11 @@ def create(
         ws = Workspace(root)
         store.connect(ws.db_path).close()
         os.chmod(ws.db_path, FILE_MODE)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"{root}: the workspace cannot be created ({exc.strerror or exc}).",
+            hint="Choose a folder you can write to.",
+        ) from exc
     finally:
         os.umask(old_umask)
     return ws
@@ -193,8 +226,12 @@ def create(
 def find(start: Path | None = None, explicit: Path | None = None) -> Workspace:
     """Find the workspace: ``explicit``, else ``$JTAI_WORKSPACE``, else search upwards.
 
+    Searching upwards, a folder with ``inspection.yaml`` but neither ``jtai.db`` nor ``.key``
+    is someone else's file and is passed over.
+
     Raises:
-        WorkspaceError: none found, with a hint on how to create one.
+        WorkspaceError: none found, with a hint on how to create one; or the workspace found
+            is damaged (its ``jtai.db`` is missing).
     """
     named = explicit or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
     if named is not None:
@@ -204,10 +241,12 @@ def find(start: Path | None = None, explicit: Path | None = None) -> Workspace:
                 f"{named} is not a jtai workspace (it has no {CONFIG_NAME}).",
                 hint="Create one with: jtai init DIR --area NAME --framework ID",
             )
+        _check_store(named)
         return Workspace(named)
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file() and (folder / DB_NAME).exists():
+        if (folder / CONFIG_NAME).is_file() and ((folder / DB_NAME).exists() or (folder / KEY_NAME).exists()):
+            _check_store(folder)
             return Workspace(folder)
     raise WorkspaceError(
         f"No jtai workspace in {here} or any folder above it.",
@@ -217,34 +256,60 @@ def find(start: Path | None = None, explicit: Path | None = None) -> Workspace:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """Read and check ``inspection.yaml``.
+    """Read and check ``inspection.yaml`` (see :mod:`jtai.settings`).
 
     Raises:
-        ConfigError: bad YAML (with the line), or a setting of the wrong type.
+        WorkspaceError: the file cannot be read.
+        ConfigError: bad YAML, or a setting of the wrong type or value (with the line).
     """
-    from jtai import yamlfile
+    from jtai.settings import read_settings
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise WorkspaceError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    data = yamlfile.load(text, str(path)) or {}
-    if not isinstance(data, dict):
-        raise ConfigError("must be a mapping of settings.", file=str(path))
-    for key in ("area", "framework"):
-        if not data.get(key):
-            raise ConfigError(f"the setting {key!r} is missing.", file=str(path))
-    for key in ("fieldwork_start", "fieldwork_end", "publication_date", "letter_date"):
-        value = data.get(key)
-        if value is None or isinstance(value, dt.date):
+    return read_settings(path)
+
+
+def _check_store(root: Path) -> None:
+    if not (root / DB_NAME).is_file():
+        raise WorkspaceError(
+            f"{root} is a damaged jtai workspace: {DB_NAME} is missing, and it holds everything "
+            "loaded, linked, sampled and judged there.",
+            hint=f"Restore {DB_NAME} from your backup, or start again with "
+            f"`jtai init {root} --area NAME --framework ID --force`.",
+        )
+
+
+def _framework_copy(framework: str) -> str | None:
+    """Check the framework; the text of a framework file to copy, or None for a built-in id.
+
+    Raises:
+        NotFoundError, ConfigError: as :func:`jtai.frameworks.load_framework`.
+    """
+    from jtai.frameworks import builtin_ids, load_framework
+
+    load_framework(framework)
+    if framework in builtin_ids():
+        return None
+    return Path(framework).expanduser().read_text(encoding="utf-8")
+
+
+def _clear(root: Path) -> None:
+    """Remove what ``--force`` replaces.
+
+    That is the store, the key, the audit log's head, the copies of extracts, the rendered
+    reports and the framework copy. Other files are the user's own and stay.
+    """
+    from jtai.scoring.audit import HEAD_NAME
+
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, HEAD_NAME, FRAMEWORK_NAME):
+        (root / name).unlink(missing_ok=True)
+    for sub in ("extracts", "reports"):
+        folder = root / sub
+        if not folder.is_dir() or folder.is_symlink():
             continue
-        try:
-            data[key] = dt.date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ConfigError(
-                f"{key} is {value!r}, not a date.", file=str(path), hint="Write it as YYYY-MM-DD."
-            ) from exc
-    return data
+        for entry in folder.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -140,11 +140,13 @@ def test_link_with_no_records_says_what_to_do(ws) -> None:
 
 
 def test_thresholds_are_checked(ws) -> None:
-    """A lower threshold above the upper one is a configuration error naming inspection.yaml."""
+    """A lower threshold above the upper one is a configuration error naming inspection.yaml and the line."""
     text = ws.config_path.read_text().replace("lower: 0.50", "lower: 0.99")
     ws.config_path.write_text(text)
     ws.__dict__.pop("config", None)
-    with pytest.raises(ConfigError, match=r"inspection.yaml: linkage.lower \(0.99\) is above linkage.upper"):
+    with pytest.raises(
+        ConfigError, match=r"inspection\.yaml, line 65: linkage\.lower \(0\.99\) is above linkage\.upper"
+    ):
         link(ws, ws.connect())
 
 

@@ -107,3 +107,143 @@ def test_pseudonym_is_stable_and_keyed() -> None:
 def test_conflict_error_is_conflict_code() -> None:
     """ConflictError exits with the CONFLICT code."""
     assert ConflictError("x").exit_code == ExitCode.CONFLICT
+
+
+def _init(run, root: Path, *extra: str):  # type: ignore[no-untyped-def]
+    return run("init", str(root), "--area", "Seaborough", "--fieldwork-start", "2018-03-19", *extra)
+
+
+def test_init_checks_the_framework(run, tmp_path: Path, monkeypatch) -> None:
+    """An unknown id or a folder is not found (7); a broken framework file names its line (6)."""
+    monkeypatch.chdir(tmp_path)
+    unknown = _init(run, tmp_path / "w1", "--framework", "nope")
+    assert unknown.exit_code == ExitCode.NOT_FOUND
+    assert unknown.stderr.startswith("Error: No framework 'nope': it is neither a built-in id nor a file.")
+    (tmp_path / "folder").mkdir()
+    assert _init(run, tmp_path / "w2", "--framework", "folder").exit_code == ExitCode.NOT_FOUND
+    (tmp_path / "fw.yaml").write_text("id: x\ntitle: [\n", encoding="utf-8")
+    broken = _init(run, tmp_path / "w3", "--framework", "fw.yaml")
+    assert broken.exit_code == ExitCode.CONFIG
+    assert broken.stderr.startswith("Error: fw.yaml, line 3: is not valid YAML")
+    assert not any((tmp_path / name).exists() for name in ("w1", "w2", "w3"))
+
+
+def test_init_copies_a_framework_file_into_the_workspace(run, tmp_path: Path, monkeypatch) -> None:
+    """A framework file named by a relative path is copied in, so it is found from anywhere, for good."""
+    from importlib import resources
+
+    from jtai.frameworks import workspace_framework
+
+    monkeypatch.chdir(tmp_path)
+    source = resources.files("jtai.frameworks") / "neglect-2017.yaml"
+    (tmp_path / "fw2.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _init(run, tmp_path / "w7", "--framework", "./fw2.yaml")
+    assert result.exit_code == 0, result.output
+    assert "The framework file is copied into it as framework.yaml." in result.stdout
+    (tmp_path / "fw2.yaml").unlink()
+    monkeypatch.chdir(tmp_path / "w7" / "reports")
+    ws = workspace.find()
+    assert ws.config["framework"] == "framework.yaml"
+    assert workspace_framework(ws).id == "neglect-2017"
+    assert _mode(ws.root / "framework.yaml") == 0o600
+
+
+def test_init_into_a_file_or_an_impossible_place(run, tmp_path: Path) -> None:
+    """A file named as the folder is a usage error; a folder that cannot be made is exit 3."""
+    afile = tmp_path / "afile"
+    afile.write_text("mine", encoding="utf-8")
+    result = _init(run, afile, "--framework", "exploitation-2018")
+    assert result.exit_code == ExitCode.USAGE
+    assert (
+        result.stderr
+        == f"Error: {afile} is a file, not a folder. Name a new or existing folder for the workspace.\n"
+    )
+    demo = run("demo", str(afile))
+    assert demo.exit_code == ExitCode.USAGE
+    assert (
+        demo.stderr == f"Error: {afile} is a file, not a folder. Name a new or empty folder: jtai demo DIR\n"
+    )
+    inside = _init(run, afile / "w", "--framework", "exploitation-2018")
+    assert inside.exit_code == ExitCode.NO_WORKSPACE
+    assert inside.stderr.startswith(
+        f"Error: {afile / 'w'}: the workspace cannot be created (Not a directory)."
+    )
+    assert afile.read_text(encoding="utf-8") == "mine"
+
+
+def test_init_refuses_an_empty_area(run, tmp_path: Path) -> None:
+    """`--area ""` is a usage error and creates nothing."""
+    result = run("init", str(tmp_path / "w"), "--area", " ", "--framework", "exploitation-2018")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == "Error: --area is empty. Give the local area's name, e.g. --area Seaborough.\n"
+    assert not (tmp_path / "w").exists()
+
+
+def test_init_force_deletes_the_old_copies_of_childrens_data(run, tmp_path: Path) -> None:
+    """--force empties extracts/ and reports/ and drops the audit log's head, besides the store and key."""
+    root = tmp_path / "w"
+    assert _init(run, root, "--framework", "exploitation-2018").exit_code == 0
+    key = (root / ".key").read_text()
+    (root / "extracts" / "abc123.csv").write_text("Maya,Oakby,2004-05-06\n")
+    (root / "reports" / "old").mkdir()
+    (root / "reports" / "old" / "letter.html").write_text("<p>Maya</p>")
+    (root / "audit.head").write_text("3 abc\n")
+    (root / "notes.txt").write_text("mine")
+    assert _init(run, root, "--framework", "exploitation-2018", "--force").exit_code == 0
+    assert list((root / "extracts").iterdir()) == [] and list((root / "reports").iterdir()) == []
+    assert not (root / "audit.head").exists()
+    assert (root / ".key").read_text() != key
+    assert (root / "notes.txt").read_text() == "mine"
+
+
+def test_a_missing_database_is_a_damaged_workspace(run, ws: workspace.Workspace, monkeypatch) -> None:
+    """Without jtai.db the workspace is reported damaged (exit 3), never recreated empty."""
+    ws.db_path.unlink()
+    expected = (
+        f"Error: {ws.root} is a damaged jtai workspace: jtai.db is missing, and it holds everything loaded, "
+        "linked, sampled and judged there. Restore jtai.db from your backup, or start again with "
+        f"`jtai init {ws.root} --area NAME --framework ID --force`.\n"
+    )
+    result = run("-w", str(ws.root), "profile")
+    assert (result.exit_code, result.stderr) == (ExitCode.NO_WORKSPACE, expected)
+    monkeypatch.chdir(ws.root / "reports")
+    assert run("sample", "show").stderr == expected
+    with pytest.raises(WorkspaceError, match=r"jtai\.db is missing"):
+        ws.connect()
+    assert not ws.db_path.exists()
+
+
+def test_a_foreign_inspection_yaml_is_passed_over(tmp_path: Path) -> None:
+    """Searching upwards, an inspection.yaml with neither jtai.db nor .key is not a workspace."""
+    (tmp_path / "inspection.yaml").write_text("something: else\n")
+    with pytest.raises(WorkspaceError, match="No jtai workspace in"):
+        workspace.find(start=tmp_path)
+
+
+def test_an_unwritable_store_is_a_workspace_error(run, ws: workspace.Workspace, monkeypatch) -> None:
+    """SQLite refusing to write or open the store exits 3 with what to check, not as a bug."""
+    from jtai import store
+    from jtai.store import records
+
+    with pytest.raises(
+        WorkspaceError, match=r"The workspace cannot be written: .*no/jtai\.db, or the folder"
+    ):
+        store.connect(ws.root / "no" / "jtai.db")
+    real = store.connect
+
+    def read_only(path: Path):  # type: ignore[no-untyped-def]
+        conn = real(path)
+        conn.execute("PRAGMA query_only = 1")  # SQLite then refuses writes as for a read-only file
+        return conn
+
+    conn = ws.connect()
+    records.insert_records(conn, [{"first_name": "Amy", "agency_person_id": "P1"}], agency="police")
+    conn.close()
+    monkeypatch.setattr("jtai.store.connect", read_only)
+    result = run("-w", str(ws.root), "link")
+    assert result.exit_code == ExitCode.NO_WORKSPACE, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "Error: The workspace cannot be written: jtai.db, or the folder it is in, is read-only or not yours. "
+        "Check the workspace folder and its files belong to you and can be written (jtai writes beside "
+        "jtai.db even to read it)."
+    )

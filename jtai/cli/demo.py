@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from jtai.cli._common import JsonOption, console, err_console, print_json
+from jtai.errors import UsageError
 
 
 def demo(
@@ -31,6 +32,10 @@ def demo(
     from jtai.report.demo import run_demo
 
     target = directory or Path(os.environ.get("JTAI_DEMO_DIR") or "jtai-demo")
+    if target.exists() and not target.is_dir():
+        raise UsageError(
+            f"{target} is a file, not a folder.", hint="Name a new or empty folder: jtai demo DIR"
+        )
 
     def show(name: str) -> None:
         if not json:

@@ -40,6 +40,8 @@ def init(
         force=force,
     )
     console.print(f"Created workspace [bold]{ws.root}[/] for {area} ({framework}).", highlight=False)
+    if ws.config["framework"] != framework:
+        console.print(f"The framework file is copied into it as {ws.config['framework']}.", highlight=False)
     console.print(f"Edit {ws.config_path.name} there, then load extracts with `jtai load`.")
 
 

@@ -1,0 +1,221 @@
+"""The settings in ``inspection.yaml``, read and checked: every error names the file and line.
+
+The file is parsed with the fast loader; only when a setting is wrong is it composed again
+into nodes, to find the line the setting is on. Signatories and team members are checked
+against the inspectorates of the workspace's framework; a framework that cannot be read is
+reported by the commands that use it, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from jtai import yamlfile
+from jtai.errors import ConfigError, JtaiError, WorkspaceError
+
+if TYPE_CHECKING:
+    import yaml
+
+    from jtai.frameworks import Framework
+
+DATES = ("fieldwork_start", "fieldwork_end", "publication_date", "letter_date")
+KNOWN = ("area", "framework", *DATES, "agencies", "addressees", "signatories", "team", "linkage")
+
+# The settings each list item may hold, the first of them required.
+_ITEMS = {
+    "addressees": ("role", "name"),
+    "signatories": ("inspectorate", "name", "title"),
+    "team": ("name", "inspectorate"),
+}
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """Read and check ``inspection.yaml``; dates become :class:`datetime.date`.
+
+    Raises:
+        WorkspaceError: the file cannot be read.
+        ConfigError: bad YAML, an unknown setting, or a setting of the wrong type or value,
+            with the file and line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("is not UTF-8 text.", file=str(path)) from exc
+    except OSError as exc:
+        raise WorkspaceError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    data = yamlfile.load(text, str(path))
+    _Check(path, text).check(data)
+    assert isinstance(data, dict)
+    return data
+
+
+class _Check:
+    """Checks one file's data, finding lines only when something is wrong."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._root: yaml.Node | None = None
+
+    def fail(self, loc: tuple[Any, ...], message: str, hint: str | None = None) -> NoReturn:
+        if self._root is None:
+            self._root = yamlfile.compose(self.text)
+        line = yamlfile.line_at(self._root, loc) if loc else 1
+        raise ConfigError(message, file=str(self.path), line=line, hint=hint)
+
+    def check(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            self.fail((), "must be a mapping of settings (`area: ...`, `framework: ...`).")
+        for key in data:
+            if key not in KNOWN:
+                self.fail((key,), f"{key!r} is not a setting.", hint=f"Settings: {', '.join(KNOWN)}.")
+        for key in ("area", "framework"):
+            if key not in data or data[key] is None:
+                self.fail((), f"the setting {key!r} is missing.")
+            data[key] = self.text_of((key,), data[key], key, required=True)
+        self.dates(data)
+        self.agencies(data.get("agencies"))
+        for key in _ITEMS:
+            data[key] = self.items(key, data.get(key))
+        self.inspectorates(data)
+        self.linkage(data.get("linkage"))
+
+    def text_of(self, loc: tuple[Any, ...], value: Any, name: str, *, required: bool = False) -> str | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str):
+            self.fail(loc, f"{name} is {value!r}; it must be text.")
+        if required and not value.strip():
+            self.fail(loc, f"{name} is empty.")
+        return value.strip()
+
+    def dates(self, data: dict[str, Any]) -> None:
+        for key in DATES:
+            value = data.get(key)
+            if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+                continue
+            if isinstance(value, dt.datetime):
+                data[key] = value.date()
+                continue
+            try:
+                data[key] = dt.date.fromisoformat(str(value))
+            except ValueError:
+                self.fail((key,), f"{key} is {value!r}, not a date.", hint="Write it as YYYY-MM-DD.")
+        start, end = data.get("fieldwork_start"), data.get("fieldwork_end")
+        if start is not None and end is not None and end < start:
+            self.fail(
+                ("fieldwork_end",),
+                f"fieldwork_end ({end}) is before fieldwork_start ({start}).",
+                hint="Fieldwork ends on or after the day it starts.",
+            )
+
+    def agencies(self, value: Any) -> None:
+        from jtai.ingest.layouts import AGENCIES
+
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.fail(("agencies",), f"agencies is {value!r}; it must be a list, e.g. [csc, police].")
+        for n, agency in enumerate(value):
+            if agency not in AGENCIES:
+                self.fail(
+                    ("agencies", n),
+                    f"agencies[{n}] is {agency!r}, not an agency jtai knows.",
+                    hint=f"Use some of: {', '.join(AGENCIES)}.",
+                )
+
+    def items(self, key: str, value: Any) -> list[dict[str, Any]]:
+        fields = _ITEMS[key]
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail((key,), f"{key} is {value!r}; it must be a list of entries, each with {fields[0]}.")
+        for n, item in enumerate(value):
+            where = f"{key}[{n}]"
+            if not isinstance(item, dict):
+                self.fail(
+                    (key, n), f"{where} is {item!r}; it must be a mapping ({': ..., '.join(fields)}: ...)."
+                )
+            for name in item:
+                if name not in fields:
+                    self.fail(
+                        (key, n, name),
+                        f"{where}: {name!r} is not a setting.",
+                        hint=f"Use {', '.join(fields)}.",
+                    )
+            if item.get(fields[0]) is None:
+                self.fail((key, n), f"{where}: {fields[0]} is missing.")
+            for name in fields:
+                item[name] = self.text_of(
+                    (key, n, name), item.get(name), f"{where}.{name}", required=name == fields[0]
+                )
+        return value
+
+    def inspectorates(self, data: dict[str, Any]) -> None:
+        """Each signatory and team member belongs to an inspectorate of the framework."""
+        wanted = [("signatories", n, s) for n, s in enumerate(data["signatories"])]
+        wanted += [("team", n, m) for n, m in enumerate(data["team"]) if m.get("inspectorate")]
+        if not wanted:
+            return
+        fw = _framework(str(data["framework"]), self.path.parent)
+        if fw is None:
+            return
+        from jtai.scoring.judgements import LOCAL  # the area's own auditors, in a self-assessment
+
+        choices = ", ".join(i.name for i in fw.inspectorates)
+        signed: dict[str, int] = {}
+        for key, n, item in wanted:
+            name = str(item["inspectorate"])
+            found = fw.inspectorate(name)
+            if found is None and not (key == "team" and name.lower() == LOCAL):
+                self.fail(
+                    (key, n, "inspectorate"),
+                    f"{key}[{n}].inspectorate is {name!r}, not an inspectorate of the framework {fw.id}.",
+                    hint=f"Use one of: {choices}" + (f", or {LOCAL}." if key == "team" else "."),
+                )
+            if key == "signatories" and found is not None:
+                if found.id in signed:
+                    self.fail(
+                        (key, n, "inspectorate"),
+                        f"signatories[{n}] is a second signatory for {found.name} "
+                        f"(signatories[{signed[found.id]}] is the first).",
+                        hint="Give one signatory per inspectorate.",
+                    )
+                signed[found.id] = n
+
+    def linkage(self, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.fail(("linkage",), "linkage must be a mapping with upper and lower.")
+        for name in value:
+            if name not in ("upper", "lower"):
+                self.fail(
+                    ("linkage", name), f"linkage: {name!r} is not a setting.", hint="Use upper and lower."
+                )
+            number = value[name]
+            if number is None:
+                continue
+            if isinstance(number, bool) or not isinstance(number, int | float) or not 0 <= number <= 1:
+                self.fail(
+                    ("linkage", name),
+                    f"linkage.{name} is {number!r}; it must be a match probability from 0 to 1.",
+                )
+        upper, lower = value.get("upper"), value.get("lower")
+        if upper is not None and lower is not None and lower > upper:
+            self.fail(
+                ("linkage", "lower"),
+                f"linkage.lower ({lower}) is above linkage.upper ({upper}).",
+                hint="Set lower to at most upper.",
+            )
+
+
+def _framework(ref: str, base: Path) -> Framework | None:
+    from jtai.frameworks import load_framework
+
+    try:
+        return load_framework(ref, base=base)
+    except JtaiError:
+        return None
