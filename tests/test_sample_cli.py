@@ -6,72 +6,21 @@ import csv
 import json
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
+from _sample_helpers import add_children, sample_json
 
 from jtai.errors import ExitCode
 from jtai.store import records
 from jtai.workspace import Workspace
 
-RISKS = ["cse", "gang", "missing", ""]
-SOURCES = ["q) 6: Police", "e) 2A", "g) 3A", "s) 8"]
-OUTCOMES = ["NFA", "Early help", "Single assessment", "Section 47"]
-
-
-def _children(ws: Workspace, count: int = 40, *, linked: bool = True, start: int = 0) -> None:
-    """``count`` children: a police record with a theme flag and a CSC contact each."""
-    rows: list[dict[str, Any]] = []
-    for i in range(start, start + count):
-        who = {
-            "la_child_id": f"L{i:03d}",
-            "first_name": "=HYPERLINK(1)" if i == 0 else f"Name{i}",
-            "last_name": "Smith",
-            "dob": f"{2001 + i % 16}-05-0{1 + i % 9}",
-            "sex": "female" if i % 3 else "male",
-            "child_id": f"child-{i:03d}" if linked else None,
-        }
-        rows.append(
-            {
-                **who,
-                "agency": "police",
-                "agency_person_id": f"P{i}",
-                "event_type": "police_incident",
-                "event_date": "2018-01-10",
-                "flags": RISKS[i % 4] or None,
-            }
-        )
-        rows.append(
-            {
-                **who,
-                "agency": "csc",
-                "agency_person_id": f"S{i}",
-                "event_type": "contact",
-                "event_date": f"2018-02-{1 + i % 27:02d}",
-                "source": SOURCES[i % 4],
-                "outcome": OUTCOMES[(i // 4) % 4],
-            }
-        )
-    conn = ws.connect()
-    try:
-        records.insert_records(conn, rows, agency="csc")
-    finally:
-        conn.close()
-
-
-def _sample(run, ws: Workspace, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    result = run("--workspace", str(ws.root), "sample", *args, "--json")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
 
 def test_tracked_sample_is_reproducible_and_explained(run, ws: Workspace) -> None:
     """Same seed and records give the same children; each has a reason; strata are all covered."""
-    _children(ws)
-    first = _sample(run, ws, "tracked", "--seed", "2018")
-    again = _sample(run, ws, "tracked", "--seed", "2018")
-    other = _sample(run, ws, "tracked", "--seed", "2019")
+    add_children(ws)
+    first = sample_json(run, ws, "tracked", "--seed", "2018")
+    again = sample_json(run, ws, "tracked", "--seed", "2018")
+    other = sample_json(run, ws, "tracked", "--seed", "2019")
     picks = [m["pseudonym"] for m in first["members"] if m["role"] == "pick"]
     assert picks == [m["pseudonym"] for m in again["members"] if m["role"] == "pick"]
     assert picks != [m["pseudonym"] for m in other["members"] if m["role"] == "pick"]
@@ -92,7 +41,7 @@ def test_tracked_sample_is_reproducible_and_explained(run, ws: Workspace) -> Non
 
 def test_tracked_table_output(run, ws: Workspace) -> None:
     """The human output shows the heading, allocation and members with pseudonyms only."""
-    _children(ws)
+    add_children(ws)
     result = run(
         "--workspace", str(ws.root), "sample", "tracked", "--seed", "7", "--n", "3", "--reserves", "1"
     )
@@ -140,8 +89,8 @@ def test_no_records_says_load_first(run, ws: Workspace) -> None:
 
 def test_unlinked_records_are_flagged(run, ws: Workspace) -> None:
     """Without linkage the sample says so, and each record's own id stands for the child."""
-    _children(ws, 8, linked=False)
-    data = _sample(run, ws, "tracked", "--seed", "1")
+    add_children(ws, 8, linked=False)
+    data = sample_json(run, ws, "tracked", "--seed", "1")
     assert data["linked"] is False
     assert any(n.startswith("Linkage has not run on 16 records") for n in data["summary"]["notes"])
     assert data["members"][0]["child_id"] is None
@@ -149,8 +98,8 @@ def test_unlinked_records_are_flagged(run, ws: Workspace) -> None:
 
 def test_replace_swaps_for_a_reserve_of_the_same_stratum(run, ws: Workspace) -> None:
     """Replacing a pick promotes a same-stratum reserve, keeps the rest, and records the reason."""
-    _children(ws)
-    before = _sample(run, ws, "tracked", "--seed", "3")
+    add_children(ws)
+    before = sample_json(run, ws, "tracked", "--seed", "3")
     target = before["members"][0]
     result = run(
         "--workspace",
@@ -165,7 +114,7 @@ def test_replace_swaps_for_a_reserve_of_the_same_stratum(run, ws: Workspace) -> 
     assert result.exit_code == 0, result.output
     swap = json.loads(result.stdout)
     assert swap["promoted"]["group"] == target["group"]
-    after = _sample(run, ws, "show")
+    after = sample_json(run, ws, "show")
     roles = {m["pseudonym"]: m["role"] for m in after["members"]}
     assert roles[target["pseudonym"]] == "withdrawn"
     assert roles[swap["promoted"]["pseudonym"]] == "pick"
@@ -181,8 +130,8 @@ def test_replace_swaps_for_a_reserve_of_the_same_stratum(run, ws: Workspace) -> 
 
 def test_replace_without_reserves_is_a_conflict(run, ws: Workspace) -> None:
     """With no reserve left in the stratum the replacement is refused with advice."""
-    _children(ws)
-    data = _sample(run, ws, "tracked", "--seed", "3", "--reserves", "0")
+    add_children(ws)
+    data = sample_json(run, ws, "tracked", "--seed", "3", "--reserves", "0")
     result = run(
         "--workspace", str(ws.root), "sample", "replace", data["members"][0]["pseudonym"], "--reason", "x"
     )
@@ -192,8 +141,8 @@ def test_replace_without_reserves_is_a_conflict(run, ws: Workspace) -> None:
 
 def test_front_door_sample(run, ws: Workspace) -> None:
     """Contacts are stratified by source and outcome, each non-empty stratum gets one, refs are R<id>."""
-    _children(ws)
-    data = _sample(run, ws, "front-door", "--n", "20", "--seed", "5", "--reserves", "1")
+    add_children(ws)
+    data = sample_json(run, ws, "front-door", "--n", "20", "--seed", "5", "--reserves", "1")
     allocation = data["summary"]["allocation"]
     assert len(allocation) == 16 and all(a["picked"] >= 1 for a in allocation)
     assert sum(a["picked"] for a in allocation) == 20
@@ -207,8 +156,8 @@ def test_front_door_sample(run, ws: Workspace) -> None:
 
 def test_export_csv_pseudonymous_and_with_identifiers(run, ws: Workspace, tmp_path: Path) -> None:
     """CSV export holds pseudonyms only unless asked; identifiers are neutralised; the file is 0600."""
-    _children(ws, 4)
-    _sample(run, ws, "tracked", "--seed", "1", "--n", "4", "--reserves", "0")
+    add_children(ws, 4)
+    sample_json(run, ws, "tracked", "--seed", "1", "--n", "4", "--reserves", "0")
     plain = tmp_path / "plain.csv"
     assert run("--workspace", str(ws.root), "sample", "export", str(plain)).exit_code == 0
     rows = list(csv.DictReader(plain.read_text(encoding="utf-8").splitlines()))
@@ -230,8 +179,8 @@ def test_export_xlsx_neutralises_formulas(run, ws: Workspace, tmp_path: Path) ->
     """XLSX export writes text, never a formula, and records seed and hash on an About sheet."""
     from openpyxl import load_workbook
 
-    _children(ws, 4)
-    data = _sample(run, ws, "tracked", "--seed", "1", "--n", "4", "--reserves", "0")
+    add_children(ws, 4)
+    data = sample_json(run, ws, "tracked", "--seed", "1", "--n", "4", "--reserves", "0")
     out = tmp_path / "sample.xlsx"
     assert run("--workspace", str(ws.root), "sample", "export", str(out), "--with-identifiers").exit_code == 0
     book = load_workbook(out)
@@ -243,10 +192,28 @@ def test_export_xlsx_neutralises_formulas(run, ws: Workspace, tmp_path: Path) ->
     assert about["seed"] == 1 and about["frame hash"] == data["frame_hash"]
 
 
+@pytest.mark.parametrize("name", ["sample.csv", "sample.xlsx"])
+def test_export_refuses_an_existing_file_without_force(run, ws: Workspace, tmp_path: Path, name: str) -> None:
+    """An existing file is kept and the export refused (exit 8) unless --force is given."""
+    add_children(ws, 4)
+    sample_json(run, ws, "tracked", "--seed", "1")
+    out = tmp_path / name
+    out.write_text("mine", encoding="utf-8")
+    result = run("--workspace", str(ws.root), "sample", "export", str(out))
+    assert result.exit_code == ExitCode.CONFLICT
+    assert (
+        result.stderr == f"Error: {out} already exists. Give --force to overwrite it, or name another file.\n"
+    )
+    assert out.read_text(encoding="utf-8") == "mine"
+    forced = run("--workspace", str(ws.root), "sample", "export", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert out.read_bytes() != b"mine" and stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
 def test_export_rejects_other_formats(run, ws: Workspace, tmp_path: Path) -> None:
     """A file name that is not .csv or .xlsx is a usage error."""
-    _children(ws, 4)
-    _sample(run, ws, "tracked", "--seed", "1")
+    add_children(ws, 4)
+    sample_json(run, ws, "tracked", "--seed", "1")
     result = run("--workspace", str(ws.root), "sample", "export", str(tmp_path / "x.pdf"))
     assert result.exit_code == ExitCode.USAGE
     assert "give a file name ending in .csv or .xlsx" in result.stderr
@@ -254,12 +221,12 @@ def test_export_rejects_other_formats(run, ws: Workspace, tmp_path: Path) -> Non
 
 def test_exclude_file(run, ws: Workspace, tmp_path: Path) -> None:
     """Children named in --exclude are left out; lines that match nobody are reported, not ignored."""
-    _children(ws)
-    first = _sample(run, ws, "tracked", "--seed", "9")
+    add_children(ws)
+    first = sample_json(run, ws, "tracked", "--seed", "9")
     names = [m["pseudonym"] for m in first["members"][:2]]
     listing = tmp_path / "exclude.csv"
     listing.write_text("pseudonym\n" + "\n".join(names) + "\nC-NOPE-NOPE\n", encoding="utf-8")
-    data = _sample(run, ws, "tracked", "--seed", "9", "--exclude", str(listing))
+    data = sample_json(run, ws, "tracked", "--seed", "9", "--exclude", str(listing))
     assert not set(names) & {m["pseudonym"] for m in data["members"]}
     assert data["summary"]["cohort"]["excluded"] == 2
     assert f"1 entry of {listing} match no child: lines 4." in data["summary"]["notes"]
@@ -288,9 +255,9 @@ def test_help_has_example(run, command: str) -> None:
 
 def test_show_list_and_unknown_sample(run, ws: Workspace) -> None:
     """`show --list` lists every sample with seed and frame; an unknown number is not found."""
-    _children(ws, 10)
-    _sample(run, ws, "tracked", "--seed", "11")
-    _sample(run, ws, "front-door", "--seed", "12", "--n", "5")
+    add_children(ws, 10)
+    sample_json(run, ws, "tracked", "--seed", "11")
+    sample_json(run, ws, "front-door", "--seed", "12", "--n", "5")
     listed = json.loads(run("--workspace", str(ws.root), "sample", "show", "--list", "--json").stdout)
     assert [(s["id"], s["kind"], s["seed"]) for s in listed] == [(1, "tracked", 11), (2, "front_door", 12)]
     table = run("--workspace", str(ws.root), "sample", "show", "--list")
@@ -310,7 +277,7 @@ def test_draws_from_loaded_extracts(run, ws: Workspace) -> None:
     load_files(ws, [extracts / "annex_a.xlsx", extracts / "csc.csv"], agency="csc")
     load_files(ws, [extracts / "police.csv"], agency="police")
     load_files(ws, [extracts / "education.csv"], agency="education")
-    tracked = _sample(run, ws, "tracked", "--seed", "2018")
+    tracked = sample_json(run, ws, "tracked", "--seed", "2018")
     assert len([m for m in tracked["members"] if m["role"] == "pick"]) == 6
     assert {a["stratum"]: (a["eligible"], a["picked"]) for a in tracked["summary"]["allocation"]} == {
         "cse": (4, 1),
@@ -320,7 +287,7 @@ def test_draws_from_loaded_extracts(run, ws: Workspace) -> None:
     }
     assert tracked["summary"]["explanation"].startswith("28 of 490 children are eligible; 28 had a theme")
     assert all(m["reason"].count(";") == 1 for m in tracked["members"])
-    front = _sample(run, ws, "front-door", "--seed", "2018", "--n", "20")
+    front = sample_json(run, ws, "front-door", "--seed", "2018", "--n", "20")
     assert sum(a["picked"] for a in front["summary"]["allocation"]) == 20
     sources = {a["stratum"].split(" | ")[0] for a in front["summary"]["allocation"]}
     assert sources == {"police", "schools", "health", "other"}
@@ -335,7 +302,7 @@ def test_seed_out_of_range_is_refused(ws: Workspace) -> None:
     from jtai.errors import UsageError
     from jtai.sampling import draw_tracked
 
-    _children(ws, 4)
+    add_children(ws, 4)
     with pytest.raises(
         UsageError, match=r"--seed is -1; give a whole number from 0 to 9223372036854775807\."
     ):
@@ -344,11 +311,11 @@ def test_seed_out_of_range_is_refused(ws: Workspace) -> None:
 
 def test_verify_reproduces_then_detects_changed_records(run, ws: Workspace, tmp_path: Path) -> None:
     """`verify` redraws a sample (exclusions and replacements included); new records make it fail."""
-    _children(ws)
+    add_children(ws)
     listing = tmp_path / "exclude.txt"
-    first = _sample(run, ws, "tracked", "--seed", "4")
+    first = sample_json(run, ws, "tracked", "--seed", "4")
     listing.write_text(first["members"][0]["pseudonym"] + "\n", encoding="utf-8")
-    data = _sample(run, ws, "tracked", "--seed", "4", "--exclude", str(listing))
+    data = sample_json(run, ws, "tracked", "--seed", "4", "--exclude", str(listing))
     run(
         "--workspace", str(ws.root), "sample", "replace", data["members"][1]["pseudonym"], "--reason", "moved"
     )
@@ -357,7 +324,7 @@ def test_verify_reproduces_then_detects_changed_records(run, ws: Workspace, tmp_
     assert ok.stdout.replace("\n", " ").startswith(
         "Sample 2 reproduces: the same frame of 29 children (hash "
     )
-    _children(ws, 4, start=100)
+    add_children(ws, 4, start=100)
     changed = run("--workspace", str(ws.root), "sample", "verify", "--json")
     assert changed.exit_code == ExitCode.CONFLICT
     result = json.loads(changed.stdout)
@@ -367,7 +334,7 @@ def test_verify_reproduces_then_detects_changed_records(run, ws: Workspace, tmp_
 
 def test_json_output_holds_no_identifier(run, ws: Workspace) -> None:
     """Before linkage, --json shows pseudonyms and never the LA child ids or person ids behind them."""
-    _children(ws, 8, linked=False)
+    add_children(ws, 8, linked=False)
     result = run("--workspace", str(ws.root), "sample", "tracked", "--seed", "1", "--json")
     assert result.exit_code == 0, result.output
     assert "L00" not in result.stdout and "police:" not in result.stdout and "Smith" not in result.stdout
@@ -376,8 +343,8 @@ def test_json_output_holds_no_identifier(run, ws: Workspace) -> None:
 
 def test_export_to_a_missing_folder_and_missing_exclude_file(run, ws: Workspace, tmp_path: Path) -> None:
     """Unwritable export paths and missing --exclude files give one clear line, no traceback."""
-    _children(ws, 4)
-    _sample(run, ws, "tracked", "--seed", "1")
+    add_children(ws, 4)
+    sample_json(run, ws, "tracked", "--seed", "1")
     out = tmp_path / "no" / "such" / "x.csv"
     result = run("--workspace", str(ws.root), "sample", "export", str(out))
     assert result.exit_code == ExitCode.USAGE
@@ -387,32 +354,3 @@ def test_export_to_a_missing_folder_and_missing_exclude_file(run, ws: Workspace,
     missing = run("--workspace", str(ws.root), "sample", "tracked", "--exclude", str(tmp_path / "nope.txt"))
     assert missing.exit_code == ExitCode.USAGE
     assert "does not exist" in missing.stderr and "Traceback" not in missing.output
-
-
-def test_draws_and_replacements_are_in_the_audit_log(run, ws: Workspace) -> None:
-    """Draws and replacements are chained into the audit log; a member changed directly is found."""
-    import sqlite3
-
-    from jtai.scoring import audit
-
-    _children(ws)
-    data = _sample(run, ws, "tracked", "--seed", "6")
-    target = data["members"][0]["pseudonym"]
-    assert (
-        run("--workspace", str(ws.root), "sample", "replace", target, "--reason", "in court").exit_code == 0
-    )
-    conn = ws.connect()
-    entries = [(e["action"], e["case_ref"]) for e in audit.entries(conn)]
-    conn.close()
-    assert entries == [("sample.draw", None), ("sample.replace", target)]
-    checked = run("--workspace", str(ws.root), "audit", "verify")
-    assert checked.exit_code == 0, checked.output
-    ok = run("--workspace", str(ws.root), "sample", "verify")
-    assert "The audit log's entry for the draw matches." in " ".join(ok.stdout.split())
-    raw = sqlite3.connect(ws.db_path)
-    raw.execute("UPDATE sample_members SET stratum = 'cse | 0-9 | male' WHERE position = 2")
-    raw.commit()
-    raw.close()
-    tampered = run("--workspace", str(ws.root), "sample", "verify")
-    assert tampered.exit_code == ExitCode.CONFLICT
-    assert "changed behind the tool's back" in tampered.stderr

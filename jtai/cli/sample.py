@@ -177,9 +177,12 @@ def verify(
 ) -> None:
     """Draw a stored sample again from the records now loaded and check it comes out the same.
 
+    Also checks every member, role and replacement against the audit log. Exits 8 when the
+    sample does not reproduce from today's records, 9 when it was changed behind the tool's back.
+
     Example: jtai sample verify --kind tracked
     """
-    from jtai.errors import ConflictError
+    from jtai.errors import ConflictError, TamperedError
     from jtai.sampling import verify_sample
 
     result = verify_sample(open_workspace(), _sample(kind, sample_id))
@@ -187,6 +190,11 @@ def verify(
         print_json(result.to_dict())
     elif result.reproduced:
         console.print(result.message(), highlight=False)
+    if result.tampered:
+        raise TamperedError(
+            result.message(),
+            hint="Restore jtai.db from a backup, or draw a new sample and record why.",
+        )
     if not result.reproduced:
         raise ConflictError(
             result.message(),
@@ -208,6 +216,7 @@ def export(
             "Never publish it.",
         ),
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Export a sample as CSV or XLSX (pseudonyms only unless --with-identifiers).
 
@@ -217,7 +226,7 @@ def export(
 
     ws = open_workspace()
     sample = _sample(kind, sample_id)
-    rows = export_sample(ws, sample, file, with_identifiers=with_identifiers)
+    rows = export_sample(ws, sample, file, with_identifiers=with_identifiers, force=force)
     console.print(f"Wrote {rows} rows of sample {sample.id} to {file}.", highlight=False)
     if with_identifiers:
         err_console.print("This file identifies children: keep it on this machine and never publish it.")

@@ -2,7 +2,8 @@
 
 Every text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a leading apostrophe, in both
-formats. Files are created readable by their owner only (0600).
+formats. Files are created readable by their owner only (0600), and an existing file is
+never overwritten unless the caller says ``force``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.errors import UsageError
+from jtai.errors import ConflictError, UsageError
 from jtai.sampling.model import FRONT_DOOR, Sample
 
 if TYPE_CHECKING:
@@ -80,15 +81,23 @@ def sample_table(ws: Workspace, sample: Sample, *, with_identifiers: bool = Fals
     return rows
 
 
-def export_sample(ws: Workspace, sample: Sample, path: Path, *, with_identifiers: bool = False) -> int:
+def export_sample(
+    ws: Workspace, sample: Sample, path: Path, *, with_identifiers: bool = False, force: bool = False
+) -> int:
     """Write ``sample`` to ``path`` (``.csv`` or ``.xlsx``); return the rows written.
 
+    Args:
+        force: overwrite ``path`` if it exists.
+
     Raises:
-        UsageError: the file name ends in neither .csv nor .xlsx.
+        UsageError: the file name ends in neither .csv nor .xlsx, or it cannot be written.
+        ConflictError: ``path`` exists and ``force`` is false.
     """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"{path}: give a file name ending in .csv or .xlsx.")
+    if not force and path.exists():
+        raise _exists(path)
     rows = sample_table(ws, sample, with_identifiers=with_identifiers)
     headers = list(rows[0]) if rows else ["position", "role", "case", "stratum", "reason"]
     cells = [[neutralise(r.get(h)) for h in headers] for r in rows]
@@ -97,13 +106,13 @@ def export_sample(ws: Workspace, sample: Sample, path: Path, *, with_identifiers
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(headers)
         writer.writerows(cells)
-        _write_private(path, buffer.getvalue().encode("utf-8"))
+        _write_private(path, buffer.getvalue().encode("utf-8"), force)
     else:
-        _write_xlsx(path, sample, headers, cells)
+        _write_xlsx(path, sample, headers, cells, force)
     return len(rows)
 
 
-def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list[Any]]) -> None:
+def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list[Any]], force: bool) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -127,16 +136,26 @@ def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list
         about.append([key, neutralise(value)])
     buffer = io.BytesIO()
     book.save(buffer)
-    _write_private(path, buffer.getvalue())
+    _write_private(path, buffer.getvalue(), force)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def _write_private(path: Path, data: bytes, force: bool) -> None:
+    # O_EXCL: a file that appeared since the check above is not overwritten either
+    replace = os.O_TRUNC if force else os.O_EXCL
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | replace, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(path, 0o600)
+    except FileExistsError as exc:
+        raise _exists(path) from exc
     except OSError as exc:
         raise UsageError(
             f"{path}: cannot be written ({exc.strerror}).", hint="Check the folder exists and is yours."
         ) from exc
+
+
+def _exists(path: Path) -> ConflictError:
+    return ConflictError(
+        f"{path} already exists.", hint="Give --force to overwrite it, or name another file."
+    )

@@ -56,13 +56,20 @@ class Member:
 
 @dataclass(frozen=True)
 class Replacement:
-    """One pick swapped for a reserve."""
+    """One pick swapped for a reserve.
+
+    Attributes:
+        withdrawn, reserve: the two members' case references (``R1042`` at the front door).
+        withdrawn_position, reserve_position: their positions in the sample.
+    """
 
     withdrawn: str
     reserve: str
     reason: str
     replaced_by: str
     replaced_at: str
+    withdrawn_position: int = 0
+    reserve_position: int = 0
 
 
 @dataclass(frozen=True)

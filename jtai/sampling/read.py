@@ -87,11 +87,13 @@ def load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
     by_position = {m.position: m for m in members}
     replacements = [
         Replacement(
-            withdrawn=_ref(by_position[r["withdrawn_position"]], row["kind"]),
-            reserve=_ref(by_position[r["reserve_position"]], row["kind"]),
+            withdrawn=_ref(by_position.get(r["withdrawn_position"]), row["kind"]),
+            reserve=_ref(by_position.get(r["reserve_position"]), row["kind"]),
             reason=r["reason"],
             replaced_by=r["replaced_by"],
             replaced_at=r["replaced_at"],
+            withdrawn_position=r["withdrawn_position"],
+            reserve_position=r["reserve_position"],
         )
         for r in store.replacement_rows(conn, sample_id)
     ]
@@ -120,5 +122,7 @@ def _unlinked_key(key: str) -> bool:
     return bool(sep) and (prefix in ("la", "record") or prefix in AGENCIES)
 
 
-def _ref(member: Member, kind: str) -> str:
+def _ref(member: Member | None, kind: str) -> str:
+    if member is None:  # a replacement row naming no member: `jtai sample verify` reports it
+        return "(no such member)"
     return member.record_ref or member.pseudonym if kind == FRONT_DOOR else member.pseudonym

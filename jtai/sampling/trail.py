@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jtai.pseudonym import pseudonym
@@ -77,16 +78,83 @@ class Trail:
         audit.save_head(self.ws.root, self.entry)
 
 
-def draw_entry(ws: Workspace, sample_id: int) -> dict[str, Any] | None:
-    """The ``sample.draw`` entry of a sample, or None (drawn before sampling was logged)."""
+@dataclass(frozen=True)
+class Logged:
+    """What the audit log says about one sample.
+
+    Attributes:
+        draw: the detail of its ``sample.draw`` entry, or None (drawn before sampling was logged).
+        replacements: the details of its ``sample.replace`` entries, oldest first.
+    """
+
+    draw: dict[str, Any] | None
+    replacements: list[dict[str, Any]] = field(default_factory=list)
+
+
+def logged(ws: Workspace, sample_id: int) -> Logged:
+    """The audit log's entries about sample ``sample_id``."""
     from jtai.scoring import audit
 
+    draw: dict[str, Any] | None = None
+    replacements: list[dict[str, Any]] = []
     conn = ws.connect()
     try:
         for entry in audit.entries(conn):
             detail = entry.get("detail")
-            if entry["action"] == DRAW and isinstance(detail, dict) and detail.get("sample") == sample_id:
-                return detail
+            if not isinstance(detail, dict) or detail.get("sample") != sample_id:
+                continue
+            if entry["action"] == DRAW and draw is None:
+                draw = detail
+            elif entry["action"] == REPLACE:
+                replacements.append(detail)
     finally:
         conn.close()
-    return None
+    return Logged(draw, replacements)
+
+
+def changes(sample: Sample, log: Logged) -> list[str]:
+    """How the stored sample differs from what the tool wrote, one phrase each (none: it agrees).
+
+    Compared: the draw (seed, frame, and every member's position, role drawn as, case and
+    stratum) and the replacements with the audit log, and every member's current role with
+    the role its draw and replacements give it. Without a logged draw (a sample drawn before
+    sampling was logged) the roles are checked against the stored replacements only.
+    """
+    found: list[str] = []
+    positions = [m.position for m in sample.members]
+    if positions != list(range(1, len(positions) + 1)):
+        found.append("the members' positions are not 1 to " + str(len(positions)))
+    swaps = [(r.withdrawn_position, r.reserve_position, r.reason) for r in sample.replacements]
+    if log.draw is not None:
+        draw = log.draw
+        if (draw.get("seed"), draw.get("frame_hash"), draw.get("frame_size")) != (
+            sample.seed,
+            sample.frame_hash,
+            sample.frame_size,
+        ):
+            found.append("the seed or frame is not the one the log records")
+        recorded = {row[0]: row for row in draw.get("members") or [] if isinstance(row, list) and row}
+        for row in stored_refs(sample):
+            if recorded.pop(row[0], None) != row:
+                found.append(f"member {row[0]} is not the one the log records")
+        found += [f"member {position} the log records is missing" for position in sorted(recorded)]
+        logged_swaps = [_swap(detail) for detail in log.replacements]
+        for n, (stored, said) in enumerate(zip(swaps, logged_swaps, strict=False), start=1):
+            if stored != said:
+                found.append(f"replacement {n} is not the one the log records")
+        if len(swaps) != len(logged_swaps):
+            found.append(f"{len(swaps)} replacements are stored and the log records {len(logged_swaps)}")
+        swaps = logged_swaps
+    roles = {m.position: m.drawn_as for m in sample.members}
+    for withdrawn, promoted, _reason in swaps:
+        roles[withdrawn], roles[promoted] = "withdrawn", "pick"
+    for m in sample.members:
+        if m.role != roles[m.position]:
+            found.append(f"member {m.position}'s role is {m.role}, not {roles[m.position]}")
+    return found
+
+
+def _swap(detail: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """(withdrawn position, promoted position, reason) of a ``sample.replace`` entry."""
+    withdrawn, promoted = detail.get("withdrawn") or [None], detail.get("promoted") or [None]
+    return (withdrawn[0], promoted[0], detail.get("reason"))

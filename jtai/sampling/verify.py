@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
 from jtai.sampling.model import TRACKED, Sample
-from jtai.sampling.trail import draw_entry, stored_refs
+from jtai.sampling.trail import changes, logged
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -26,8 +26,11 @@ class Verification:
         stored_size, current_size: the frame's size then and now.
         members: how many members the sample has.
         differing: positions whose member is not the one drawn again.
-        audit: ``matches`` (the stored sample is what the audit log says was drawn),
-            ``differs`` (it was changed behind the tool's back) or ``missing`` (no entry).
+        audit: ``matches`` (the stored sample is what the audit log says was drawn and
+            replaced), ``differs`` (it was changed behind the tool's back) or ``missing``
+            (no entry for the draw).
+        changes: how the stored sample differs from what the tool wrote: from the audit
+            log, or (with no entry) a member's role from the stored replacements.
     """
 
     sample_id: int
@@ -40,20 +43,32 @@ class Verification:
     members: int
     differing: list[int] = field(default_factory=list)
     audit: str = "missing"
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def tampered(self) -> bool:
+        """Whether the stored sample was changed other than by jtai."""
+        return bool(self.changes)
 
     @property
     def reproduced(self) -> bool:
         """Whether the same frame and seed gave the same members, as the audit log recorded."""
-        return self.stored_hash == self.current_hash and not self.differing and self.audit != "differs"
+        return self.stored_hash == self.current_hash and not self.differing and not self.tampered
 
     def message(self) -> str:
         """One or two sentences for the user."""
-        log = {
-            "matches": " The audit log's entry for the draw matches.",
-            "differs": " The stored sample differs from the audit log's entry for the draw: it was "
-            "changed behind the tool's back.",
-            "missing": " The audit log has no entry for this draw.",
-        }[self.audit]
+        if self.tampered:
+            more = f"; and {len(self.changes) - 5} more" if len(self.changes) > 5 else ""
+            source = "the audit log" if self.audit != "missing" else "its own replacements"
+            log = (
+                f" The stored sample differs from {source}: it was changed behind the tool's back "
+                f"({'; '.join(self.changes[:5])}{more})."
+            )
+        else:
+            log = {
+                "matches": " The audit log's entries for the draw and its replacements match.",
+                "missing": " The audit log has no entry for this draw.",
+            }[self.audit]
         if self.reproduced:
             return (
                 f"Sample {self.sample_id} reproduces: the same frame of {self.stored_size:,} {self.unit} "
@@ -110,13 +125,9 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
     then = {m.position: (m.child_key, m.drawn_as, m.record_id, m.stratum) for m in sample.members}
     now = {m["position"]: (m["child_key"], m["role"], m["record_id"], m["stratum"]) for m in again}
     differing = sorted(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
-    entry = draw_entry(ws, sample.id)
-    if entry is None:
-        audit = "missing"
-    else:
-        recorded = (entry.get("seed"), entry.get("frame_hash"), entry.get("frame_size"), entry.get("members"))
-        stored = (sample.seed, sample.frame_hash, sample.frame_size, stored_refs(sample))
-        audit = "matches" if recorded == stored else "differs"
+    log = logged(ws, sample.id)
+    found = changes(sample, log)
+    audit = "missing" if log.draw is None else "differs" if found else "matches"
     return Verification(
         sample_id=sample.id,
         unit="children" if tracked else "contacts and referrals",
@@ -128,4 +139,5 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
         members=len(sample.members),
         differing=differing,
         audit=audit,
+        changes=found,
     )
