@@ -85,7 +85,7 @@ def child(ws):
     """One child known to police and children's social care, linked."""
     conn = ws.connect()
     person = {"first_name": "Maya", "last_name": "Oakby", "dob": "2004-05-06", "sex": "female",
-              "postcode": "SB2 3CD", "nhs_number": "9434765919"}  # fmt: skip
+              "postcode": "SB2 3CD", "nhs_number": "9434765919", "pnc_id": "18/123456A"}  # fmt: skip
     police = records.insert_records(
         conn,
         [
@@ -117,6 +117,8 @@ def child(ws):
                 "la_child_id": "LA1",
                 "event_type": "return_home_interview",
                 "event_date": "2018-01-08",
+                "details": "Maya Oakby (dob 06/05/2004, NHS 943 476 5919) seen at home, SB2 3CD; "
+                "her friend (NHS 999 356 2548) lives at sb99zz. Born 6th May 2004; PNC 18-123456a.",
             },
         ],
         file_name="csc.csv",
@@ -147,11 +149,28 @@ def test_pseudonymised_chronology_hides_names(child) -> None:
     name = child_pseudonym(ws, child_id)
     chron = chronology(ws, conn, child_id, pseudonymise=True)
     assert chron.identifiers["police"] == {
-        "agency_person_id": ["(withheld)"], "nhs_number": ["(withheld)"], "first_name": [name],
-        "last_name": [name], "dob": ["(withheld)"], "postcode": ["(withheld)"],
+        "agency_person_id": ["(withheld)"], "nhs_number": ["(withheld)"], "pnc_id": ["(withheld)"],
+        "first_name": [name], "last_name": [name], "dob": ["(withheld)"], "postcode": ["(withheld)"],
     }  # fmt: skip
     assert chron.events[1].details == f"{name} found at a friend's address"
+    assert chron.events[2].details == (
+        f"{name} {name} (dob (date of birth withheld), NHS (identifier withheld)) seen at home, "
+        "(postcode withheld); her friend (NHS (identifier withheld)) lives at (postcode withheld). "
+        "Born (date of birth withheld); PNC (identifier withheld)."
+    )
+    assert chronology(ws, conn, child_id).events[2].details.startswith("Maya Oakby (dob 06/05/2004")
     assert resolve_child(ws, conn, name.lower()) == child_id
+
+
+def test_free_text_the_redactor_cannot_clean_is_withheld_whole() -> None:
+    """Text the anonymity guard still finds the child in after redaction is withheld whole."""
+    from jtai.linkage.redact import WITHHELD_TEXT, Redactor
+
+    redact = Redactor([{"first_name": "Maya", "last_name": "Oakby", "dob": "2004-05-06", "postcode": None,
+                        "agency_person_id": "P77", "la_child_id": None, "nhs_number": None, "upn": None,
+                        "pnc_id": None}], "C-AAAA-BBBB")  # fmt: skip
+    assert redact("Seen with MAYA at 10:00 on 2018-01-05.") == "Seen with C-AAAA-BBBB at 10:00 on 2018-01-05."
+    assert redact("Seen with \uff2d\uff41\uff59\uff41 today.") == WITHHELD_TEXT  # full-width letters
 
 
 def test_child_command_exports_csv_and_html(child, run, tmp_path) -> None:
@@ -173,6 +192,42 @@ def test_child_command_exports_csv_and_html(child, run, tmp_path) -> None:
     text = html.read_text(encoding="utf-8")
     assert "<h1>Multi-agency chronology: C-" in text
     assert "Maya found at a friend&#39;s address" in text
+
+
+def test_child_command_pseudonymised_html_holds_no_identifier(child, run, tmp_path) -> None:
+    """A pseudonymised HTML chronology has no name, identifier, date of birth or postcode of the child."""
+    ws, _conn, (p, _c1, _c2) = child
+    out = tmp_path / "ch.html"
+    result = run("-w", str(ws.root), "child", f"R{p}", "--pseudonymise", "--export", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for value in (
+        "Maya",
+        "Oakby",
+        "SB2 3CD",
+        "sb99zz",
+        "943 476 5919",
+        "999 356 2548",
+        "06/05/2004",
+        "6th May",
+    ):
+        assert value.lower() not in text.lower(), value
+    assert "(date of birth withheld)" in text and "(postcode withheld)" in text
+
+
+def test_child_export_refuses_an_existing_file_without_force(child, run, tmp_path) -> None:
+    """`jtai child --export` onto an existing file exits 8 and keeps it; --force overwrites it."""
+    ws, _conn, (p, _c1, _c2) = child
+    out = tmp_path / "ch.csv"
+    out.write_text("mine", encoding="utf-8")
+    result = run("-w", str(ws.root), "child", f"R{p}", "--export", str(out))
+    assert result.exit_code == 8
+    assert (
+        result.stderr == f"Error: {out} already exists. Give --force to overwrite it, or name another file.\n"
+    )
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert run("-w", str(ws.root), "child", f"R{p}", "--export", str(out), "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("date,end_date,agency")
 
 
 def test_child_command_json(child, run) -> None:

@@ -138,6 +138,21 @@ def test_export_writes_every_record(ws_loaded, run, tmp_path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+def test_export_refuses_an_existing_file_without_force(ws_loaded, run, tmp_path) -> None:
+    """`jtai link export` onto an existing file exits 8 and keeps it; --force overwrites it."""
+    out = tmp_path / "links.csv"
+    out.write_text("mine", encoding="utf-8")
+    result = run("-w", str(ws_loaded.root), "link", "export", str(out))
+    assert result.exit_code == 8
+    assert (
+        result.stderr == f"Error: {out} already exists. Give --force to overwrite it, or name another file.\n"
+    )
+    assert out.read_text(encoding="utf-8") == "mine"
+    forced = run("-w", str(ws_loaded.root), "link", "export", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1541
+
+
 @pytest.mark.parametrize(
     "args", [["link"], ["link", "review"], ["link", "explain"], ["link", "export"], ["child"]]
 )

@@ -131,8 +131,13 @@ def explain_command(
         )
 
 
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
+
+
 @link_app.command("export")
-def export_command(file: Annotated[Path, typer.Argument(help="The CSV file to write.")]) -> None:
+def export_command(
+    file: Annotated[Path, typer.Argument(help="The CSV file to write.")], force: ForceOption = False
+) -> None:
     """Write every record (agency, source file, sheet, row, agency person id) with its child id, as CSV.
 
     Example: jtai link export links.csv
@@ -140,7 +145,7 @@ def export_command(file: Annotated[Path, typer.Argument(help="The CSV file to wr
     from jtai.linkage.export import export_links
 
     ws = open_workspace()
-    rows = export_links(ws, ws.connect(), file)
+    rows = export_links(ws, ws.connect(), file, force=force)
     console.print(f"Wrote {rows:,} records to {file}.", highlight=False)
 
 
@@ -153,8 +158,12 @@ def child_command(
     ] = None,
     pseudonymise: Annotated[
         bool,
-        typer.Option("--pseudonymise", help="Show the pseudonym instead of names; withhold identifiers."),
+        typer.Option(
+            "--pseudonymise",
+            help="Show the pseudonym instead of names; withhold identifiers, also in free text.",
+        ),
     ] = False,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """One child's multi-agency chronology: every agency's events in date order, identifiers, gaps.
@@ -169,7 +178,7 @@ def child_command(
     conn = ws.connect()
     chron = chronology(ws, conn, resolve_child(ws, conn, ref), pseudonymise=pseudonymise)
     if export is not None:
-        export_chronology(chron, export)
+        export_chronology(chron, export, force=force)
     if as_json:
         print_json(chron.as_dict())
         return

@@ -7,12 +7,12 @@ missing episode with no return home interview within 72 hours of the child's ret
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jtai.ingest.layouts import AGENCIES, EVENT_TYPES, RISK_FLAGS
+from jtai.linkage.redact import Redactor
 from jtai.linkage.refs import child_pseudonym
 from jtai.store import linkage as store
 
@@ -107,18 +107,11 @@ def chronology(
         conn: its store.
         child_id: the child (see :func:`jtai.linkage.refs.resolve_child`).
         pseudonymise: show the child's pseudonym instead of names, withhold identifiers, dates
-            of birth and postcodes, and replace the child's names in free text.
+            of birth and postcodes, and take them out of free text too (see
+            :mod:`jtai.linkage.redact`).
     """
     name = child_pseudonym(ws, child_id)
     records = store.records_of_child(conn, child_id)
-    names = {
-        part
-        for r in records
-        for key in ("first_name", "last_name")
-        if r[key]
-        for part in str(r[key]).split()
-        if len(part) > 1
-    }
     identifiers: dict[str, dict[str, list[str]]] = {}
     for r in records:
         held = identifiers.setdefault(r["agency"], {})
@@ -130,11 +123,12 @@ def chronology(
                     value = name if key in ("first_name", "last_name") else WITHHELD
                 if value not in values:
                     values.append(value)
+    redact = Redactor(records, name) if pseudonymise else None
     events = []
     for r in records:
         details = r["details"]
-        if pseudonymise and details:
-            details = _replace_names(details, names, name)
+        if redact is not None and details:
+            details = redact(details)
         kind = EVENT_TYPES.get(r["event_type"])
         events.append(
             Event(
@@ -283,10 +277,3 @@ def _working_days(start: dt.date, end: dt.date) -> int:
     from jtai.report.deadline import working_days_between
 
     return working_days_between(start, end)
-
-
-def _replace_names(text: str, names: set[str], replacement: str) -> str:
-    if not names:
-        return text
-    pattern = r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b"
-    return re.sub(pattern, replacement, text, flags=re.IGNORECASE)

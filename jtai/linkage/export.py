@@ -1,7 +1,8 @@
 """Files written by linkage: the record-to-child table, and a child's chronology (CSV or HTML).
 
 Both hold personal data (agency person ids; a chronology's names unless pseudonymised), so
-they are written readable by their owner only (0600), wherever they go.
+they are written readable by their owner only (0600), wherever they go. An existing file is
+never overwritten unless the caller says ``force``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from jtai.errors import InputError, UsageError
+from jtai.errors import ConflictError, InputError, UsageError
 from jtai.ingest.layouts import AGENCIES
 from jtai.linkage.refs import pseudonyms
 from jtai.store import linkage as store
@@ -82,15 +83,19 @@ This document holds personal data: keep it within the inspection.</p>
 """
 
 
-def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path) -> int:
+def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path, *, force: bool = False) -> int:
     """Write every record with its child id and pseudonym as CSV; return the rows written.
 
+    Args:
+        force: overwrite ``path`` if it exists.
+
     Raises:
+        ConflictError: ``path`` exists and ``force`` is false.
         InputError: the file cannot be written.
     """
     names = pseudonyms(ws, conn)
     count = 0
-    with _private(path) as handle:
+    with _private(path, force) as handle:
         writer = csv.writer(handle)
         writer.writerow(LINK_COLUMNS)
         for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn):
@@ -101,17 +106,21 @@ def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path) -> int:
     return count
 
 
-def export_chronology(chron: Chronology, path: Path) -> None:
+def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> None:
     """Write a chronology as CSV (events, then gaps) or HTML, chosen by the file's suffix.
+
+    Args:
+        force: overwrite ``path`` if it exists.
 
     Raises:
         UsageError: the suffix is neither .csv nor .html.
+        ConflictError: ``path`` exists and ``force`` is false.
         InputError: the file cannot be written.
     """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".html", ".htm"):
         raise UsageError(f"{path}: write the chronology to a .csv or .html file.")
-    with _private(path) as handle:
+    with _private(path, force) as handle:
         if suffix == ".csv":
             writer = csv.writer(handle)
             writer.writerow(CHRONOLOGY_COLUMNS)
@@ -146,14 +155,21 @@ def export_chronology(chron: Chronology, path: Path) -> None:
 class _private:
     """Open ``path`` for writing as a 0600 file; errors become one clear sentence."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, force: bool) -> None:
         self.path = path
+        self.force = force
         self.handle: TextIO | None = None
 
     def __enter__(self) -> TextIO:
+        # O_EXCL: the check that the file is new and its creation are one step
+        replace = os.O_TRUNC if self.force else os.O_EXCL
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | replace, 0o600)
             os.chmod(self.path, 0o600)
+        except FileExistsError as exc:
+            raise ConflictError(
+                f"{self.path} already exists.", hint="Give --force to overwrite it, or name another file."
+            ) from exc
         except OSError as exc:
             raise InputError(f"cannot be written ({exc.strerror}).", file=str(self.path)) from exc
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
