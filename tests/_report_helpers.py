@@ -1,11 +1,32 @@
-"""Hand-written report content for the report tests (no workspace needed)."""
+"""Report content for the report tests: a hand-written letter, and a small workspace."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from jtai import workspace
+from jtai.frameworks import workspace_framework
 from jtai.report import add_working_days
 from jtai.report.model import Addressee, AgencyPoints, CaseStudy, Letter, SectionFindings, Signatory
+from jtai.scoring.transfer import import_file
+from jtai.store.records import insert_records
+
+CHILD = {
+    "first_name": "Jayden",
+    "last_name": "Quillfeather",
+    "dob": "2004-04-03",
+    "postcode": "SB1 2AB",
+    "la_child_id": "LA0012345",
+    "nhs_number": "9993562548",
+    "sex": "male",
+}
+# A finding `jtai findings check` accepts: it rests on other evidence, not on cases.
+CLEAN_FINDINGS = (
+    "findings:\n"
+    "  - {kind: improvement, text: The problem profile of exploitation is out of date., "
+    "evidence: [problem profile]}\n"
+)
 
 HOSTILE_NOTE = (
     'Seen at home <script>alert("x")</script> <img src="file:///etc/passwd"> '
@@ -68,3 +89,32 @@ def sample_letter(**changes: object) -> Letter:
     }
     fields.update(changes)
     return Letter(**fields)  # type: ignore[arg-type]
+
+
+def make_workspace(root: Path, *, framework: str = "exploitation-2018") -> workspace.Workspace:
+    """A workspace with two children loaded: Jayden Quillfeather (see CHILD) and Mia."""
+    ws = workspace.create(root, area="Seaborough", framework=framework)
+    conn = ws.connect()
+    try:
+        insert_records(
+            conn, [{**CHILD, "child_id": "k1"}, {"first_name": "Mia", "child_id": "k2"}], agency="csc"
+        )
+    finally:
+        conn.close()
+    return ws
+
+
+def import_judgements(ws: workspace.Workspace, rows: list[str]) -> None:
+    """Import judgements written as YAML flow mappings, one per row."""
+    path = ws.root / "judgements.yaml"
+    path.write_text("judgements:\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    conn = ws.connect()
+    try:
+        import_file(conn, workspace_framework(ws), path, key=ws.key, team=[])
+    finally:
+        conn.close()
+
+
+def write_findings(ws: workspace.Workspace, text: str) -> None:
+    """Write the workspace's findings.yaml."""
+    (ws.root / "findings.yaml").write_text(text, encoding="utf-8")

@@ -7,16 +7,17 @@ import time
 from pathlib import Path
 
 import pytest
-from _report_helpers import sample_letter
+from _report_helpers import CLEAN_FINDINGS, import_judgements, make_workspace, sample_letter, write_findings
 from hypothesis import given
 from hypothesis import strategies as st
 
 from jtai import workspace
 from jtai.errors import ExitCode, IdentifyingDataError
+from jtai.pseudonym import pseudonym
 from jtai.report.build_letter import public_phrases
 from jtai.report.guard import IdentifyingIndex, check_html
 from jtai.report.letter import letter_html
-from jtai.report.publish import publish
+from jtai.report.publish import Targets, publish
 
 
 @pytest.fixture
@@ -33,6 +34,11 @@ def index() -> IdentifyingIndex:
     ix.add_date_of_birth("2005-04-03")
     ix.add_date_of_birth("2018-05-09")  # a baby born on the letter's date
     ix.add_postcode("SS1 2AB")
+    ix.add_name("David", "Brinemore")
+    ix.add_name("Ella Rose", "Okafor-Penhallow")
+    ix.add_identifier("9993562548")
+    ix.add_identifier("LA0012345")
+    ix.add_date_of_birth("2002-12-11")
     return ix
 
 
@@ -62,6 +68,34 @@ def _kinds(ix: IdentifyingIndex, text: str) -> list[str]:
         ("PNC 18/123456a", ["identifier"]),
         ("lives at SS1 2AB", ["postcode"]),
         ("lives at ss12ab", ["postcode"]),
+        # a name ends at an apostrophe, "/", "_" or a hyphen
+        ("Brinemore's mother was seen.", ["name"]),
+        ("Brinemore’s mother was seen.", ["name"]),
+        ("Brinemoreʼs mother was seen.", ["name"]),  # a modifier letter that looks like an apostrophe
+        ("David's mum was not seen", ["name"]),
+        ("Brinemore/Smith", ["name", "name"]),
+        ("David_Brinemore", ["name"]),
+        ("David-Brinemore", ["name"]),
+        ("david_brinemore and david-brinemore", ["name", "name"]),
+        ("Ｂｒｉｎｅｍｏｒｅ was seen", ["name"]),  # full-width letters
+        # a double-barrelled name is found whole or in part
+        ("Penhallow was seen.", ["name"]),
+        ("okafor-penhallow was seen.", ["name"]),
+        ("ella rose was seen.", ["name"]),
+        ("Ella-Rose Okafor-Penhallow", ["name"]),
+        # identifiers and dates joined to other text
+        ("9993562548's record", ["identifier"]),
+        ("LA0012345/LA0012346", ["identifier"]),
+        ("ref_LA0012345", ["identifier"]),
+        ("PNC 18/123456A's", ["identifier"]),
+        ("born 11-Dec-2002", ["date of birth"]),
+        ("born 11-DEC-02", ["date of birth"]),
+        ("born 11 dec. 2002", ["date of birth"]),
+        ("born 11Dec2002", ["date of birth"]),
+        ("born 11th of December 2002", ["date of birth"]),
+        ("born 2002/12/11", ["date of birth"]),
+        ("born 11.12.2002", ["date of birth"]),
+        ("at SS1 2AB's door", ["postcode"]),
     ],
 )
 def test_identifying_text_hits(index: IdentifyingIndex, text: str, kinds: list[str]) -> None:
@@ -81,6 +115,14 @@ def test_identifying_text_hits(index: IdentifyingIndex, text: str, kinds: list[s
         "42 children were seen",  # identifiers under 5 characters are not searched
         "SS1 is only the outward code",
         "born 04/03/2006",
+        # ordinary words joined by hyphens and apostrophes
+        "multi-agency work and Multi-Agency Safeguarding Hubs",
+        "the children's well-being; it's co-ordinated",
+        "Young people's views and Will's plan",  # 'Will' and 'Young' are ordinary words
+        "an 18-year-old, May-June 2018",
+        "brinemore's in lower case is not a name in running text",
+        "On 3 May 20 children were seen.",  # not a date of birth 2020-05-03 or 1920-05-03
+        "born 11-Dec-2003",
     ],
 )
 def test_ordinary_text_passes(index: IdentifyingIndex, text: str) -> None:
@@ -132,12 +174,52 @@ def test_refused_output_writes_nothing(index: IdentifyingIndex, tmp_path: Path) 
             ws,
             what="The letter",
             html=lambda paged: letter_html(letter, paged=paged),
-            pdf_path=pdf,
-            html_path=html,
+            targets=Targets(pdf, html),
             public=public_phrases(letter),
             index=index,
         )
     assert sorted(p.name for p in ws.reports_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quillfeather's mother was seen.",
+        "Quillfeather’s mother was seen.",
+        "Jayden's mother was seen.",
+        "Work with Quillfeather/Smith improved.",
+        "Jayden_Quillfeather was seen.",
+        "Jayden-Quillfeather was seen.",
+        "NHS number 9993562548's owner was seen.",
+        "The child born 03-Apr-2004 was seen.",
+    ],
+)
+def test_cli_letter_refuses_a_name_joined_to_other_text(run, tmp_path: Path, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A loaded child's name, NHS number or birth date joined to other text: exit 10, nothing written."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(ws, CLEAN_FINDINGS + f"  - {{kind: main, section: front_door, text: {text!r}}}\n")
+    result = run("--workspace", str(ws.root), "report", "letter", "--pdf", str(tmp_path / "l.pdf"))
+    assert result.exit_code == 10, result.output
+    assert "The letter would contain identifying data (1 found), so nothing was written:" in result.stderr
+    assert "Quillfeather" not in result.stderr and "9993562548" not in result.stderr
+    assert list(tmp_path.glob("*.pdf")) == [] and list(ws.reports_dir.iterdir()) == []
+
+
+def test_cli_evidence_refuses_a_name_in_a_note(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An evidence note "Jayden's mum was not seen": the evidence pack is refused, exit 10."""
+    ws = make_workspace(tmp_path / "ws")
+    case = pseudonym(ws.key, "k1")
+    import_judgements(
+        ws,
+        [
+            f"  - {{case: {case}, criterion: DD2, agency: csc, grade: good, inspector: Al, "
+            'inspectorate: ofsted, note: "Jayden\'s mum was not seen"}',
+        ],
+    )
+    result = run("--workspace", str(ws.root), "report", "evidence", "--html", str(tmp_path / "ev.html"))
+    assert result.exit_code == 10, result.output
+    assert "under 'C-" in result.stderr and "a name (J*****)" in result.stderr
+    assert not (tmp_path / "ev.html").exists()
 
 
 def test_scan_is_fast_with_many_children() -> None:
@@ -166,6 +248,21 @@ def test_pseudonyms_refused_in_publishable_outputs(index: IdentifyingIndex) -> N
     ):
         check_html(index, html, what="The letter", public=public_phrases(letter), pseudonyms=True)
     check_html(index, html, what="The evidence pack", public=public_phrases(letter))
+
+
+@pytest.mark.parametrize("written", ["C-7KQ3-XM9D's", "c-7kq3-xm9d", "C_7KQ3_XM9D", "case_C-7KQ3-XM9D"])
+def test_pseudonyms_in_any_case_or_joined(index: IdentifyingIndex, written: str) -> None:
+    """A pseudonym in lower case, with underscores or joined to other text is refused too."""
+    with pytest.raises(IdentifyingDataError, match=r"\(1 found\).*a pseudonym"):
+        check_html(index, f"<p>Seen in {written} today.</p>", what="The letter", pseudonyms=True)
+
+
+def test_public_phrases_are_blanked_as_whole_words(index: IdentifyingIndex) -> None:
+    """A public phrase "Ann" does not hide the child's name "Annabel" written in the text."""
+    index.add_name("Annabel", None)
+    html = "<p>Ann chaired the meeting. Annabel was seen.</p>"
+    with pytest.raises(IdentifyingDataError, match=r"\(1 found\).*a name \(A\*\*\*\*\*\*\)"):
+        check_html(index, html, what="The letter", public=["Ann"])
 
 
 _MONTHS = [

@@ -6,25 +6,34 @@ the output (:class:`~jtai.errors.IdentifyingDataError`, exit code 10) and nothin
 
 How text matches (the rules users see in docs/reports.md):
 
+- **Words**: a word is a run of letters and digits. An apostrophe (straight or curly), ``/``,
+  ``_`` and a hyphen end a word, so "Smith's", "Smith/Jones", "Jayden_Smith" and
+  "Jayden-Smith" hold the names in them. Text is read in Unicode NFKC form first (full-width
+  letters count as letters).
 - **Identifiers** (agency person id, LA child id, NHS number, UPN, PNC id) of 5 characters or
-  more match as whole tokens, ignoring case, spaces, ``-`` and ``/`` (``943 476 5919``,
-  ``18/123456A``). Shorter ones cannot be told apart from ordinary numbers and are not searched.
-- **Dates of birth** match in every usual written form: ``03/04/2005``, ``3/4/2005``,
-  ``3.4.05``, ``2005-04-03``, ``3 April 2005``, ``3rd April 2005``, ``3 Apr 2005``,
-  ``April 3, 2005``. Numbers are read day first, as in England.
+  more match ignoring case, spaces, ``-`` and ``/`` (``943 476 5919``, ``18/123456A``), alone
+  or joined to other words (``9434765919's``, ``ref_18/123456A``). Shorter ones cannot be
+  told apart from ordinary numbers and are not searched.
+- **Dates of birth** match in every usual written form (see :mod:`jtai.report.written_dates`):
+  ``03/04/2005``, ``3.4.05``, ``2005-04-03``, ``3 April 2005``, ``3rd of April 2005``,
+  ``3-Apr-2005``, ``03-APR-05``, ``April 3, 2005``. Numbers are read day first, as in England.
 - **Postcodes** match full postcodes with or without the space, in any case.
-- **Full names** (first name then last name) match in any case.
+- **Full names** (first name then last name) match in any case, and so does a name of two
+  words or more on its own ("Ella Rose", "Okafor-Penhallow").
 - **A single name** matches as a whole word written with a capital initial ("Jayden", not
   "jayden" inside a sentence), unless it is an ordinary English word in
-  :data:`~jtai.report.common_words.COMMON_WORDS` ("Will", "May", "Young").
-- **Pseudonyms** (``C-7KQ3-XM9D``) are refused in publishable outputs (the letter and the
-  self-assessment): whoever holds the workspace can trace one back to a child. The evidence
-  pack names cases by pseudonym on purpose.
+  :data:`~jtai.report.common_words.COMMON_WORDS` ("Will", "May", "Young"). Each part of a
+  double-barrelled name counts as a name. Ordinary words joined by hyphens ("multi-agency")
+  are words like any other.
+- **Pseudonyms** (``C-7KQ3-XM9D``, in any case, with ``-`` or ``_``) are refused in
+  publishable outputs (the letter and the self-assessment): whoever holds the workspace can
+  trace one back to a child. The evidence pack names cases by pseudonym on purpose.
 - Phrases the tool itself writes from the workspace settings and the framework (the area,
   addressees' roles and names, signatories' names and titles, the letter's dates, section
-  titles and criterion texts) are public: each exact phrase is
+  titles and criterion texts) are public: each exact phrase, as whole words, is
   blanked out before the search, so the signatory "Ann Signer" does not block a letter about a
-  child called Signer, while "Signer" written anywhere else still does.
+  child called Signer, while "Signer" written anywhere else still does, and a public "Ann"
+  does not hide "Annabel".
 
 Lookups are set membership per token, so the cost grows with the text, not with the number
 of children (one pass builds the sets from the store).
@@ -36,48 +45,30 @@ import contextlib
 import datetime as dt
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from jtai.errors import IdentifyingDataError
 from jtai.report.common_words import COMMON_WORDS
+from jtai.report.written_dates import iter_dates
 
-_MONTHS = {
-    name: number
-    for number, full in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-    for name in (full, full[:3], "sept" if full == "september" else full[:3])
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-]|\.\d)")
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_DAY_MONTH_YEAR = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
-)
-_MONTH_DAY_YEAR = re.compile(
-    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
-)
-_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+_POSTCODE = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})(?![0-9A-Za-z])", re.IGNORECASE)
 _SPACED_NUMBER = re.compile(r"(?<!\d)(?<!\d )\d{3}[ \-]\d{3}[ \-]\d{4}(?!\d)")
-_TOKEN = re.compile(r"[^\W_](?:[\w'’/\-]*[^\W_])?")
+# A word is a run of letters and digits: an apostrophe, "/", "_" or a hyphen ends it, so
+# "Smith's", "Smith/Jones", "Jayden_Smith" and "Jayden-Smith" are read as the names in them.
+_WORD = re.compile(r"[^\W_]+")
+# Words joined by those marks, as an identifier may be written ("18/123456A", "LA-0012345").
+_JOINED = re.compile(r"[^\W_]+(?:['’/\-_]+[^\W_]+)*")
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
-_PSEUDONYM = re.compile(r"\b[A-Z]-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
+_CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
+_PSEUDONYM = re.compile(
+    rf"(?<![0-9A-Za-z])[A-Z][-_]{_CROCKFORD}{{4}}[-_]{_CROCKFORD}{{4}}(?![0-9A-Za-z])", re.IGNORECASE
+)
+# letters that look like an apostrophe but count as letters in a regular expression
+_APOSTROPHES = str.maketrans({"\u02bc": "'", "\u02bb": "'"})
+_MAX_JOINED = 6  # words of one joined token that may together spell an identifier
 MIN_IDENTIFIER = 5
 MAX_LISTED = 20
 
@@ -117,15 +108,17 @@ class IdentifyingIndex:
 
     def add_name(self, first: str | None, last: str | None) -> None:
         """Add one person's first and last names (either may be missing)."""
-        tokens: list[list[str]] = []
-        for value in (first, last):
-            words = [_fold(word) for word in (value or "").split() if len(word) >= 2]
-            self.names.update(words)
-            tokens.append(words)
-        if tokens[0] and tokens[1]:
-            joined = tokens[0] + tokens[1]
-            self.full_names.add(" ".join(joined))
-            self._longest_full = max(self._longest_full, len(joined))
+        given, family = name_words(first), name_words(last)
+        self.names.update(given, family)
+        self._add_full(given, family)
+
+    def _add_full(self, given: list[str], family: list[str]) -> None:
+        # a name of two words or more ("Okafor-Brinemore", "Ella Rose") is matched in any
+        # case, like a first name followed by a last name
+        for words in (given + family if given and family else [], given, family):
+            if len(words) >= 2:
+                self.full_names.add(" ".join(words))
+                self._longest_full = max(self._longest_full, len(words))
 
     def add_identifier(self, value: str) -> None:
         """Add one identifier (ignored when shorter than :data:`MIN_IDENTIFIER`)."""
@@ -147,11 +140,12 @@ class IdentifyingIndex:
     def scan_text(self, text: str, *, where: str = "text", line: int = 1) -> list[Hit]:
         """Every identifying value in one line of text."""
         hits: list[Hit] = []
+        text = normalise(text)
 
         def hit(kind: str, matched: str) -> None:
             hits.append(Hit(kind, line, where, _mask(matched)))
 
-        for day, written in _iter_dates(text):
+        for day, written in iter_dates(text):
             if day in self.dates_of_birth:
                 hit("date of birth", written)
         for match in _POSTCODE.finditer(text):
@@ -160,31 +154,55 @@ class IdentifyingIndex:
         for match in _SPACED_NUMBER.finditer(text):
             if _NOT_ALNUM.sub("", match[0]) in self.identifiers:
                 hit("identifier", match[0])
-        tokens = [m[0] for m in _TOKEN.finditer(text)]
+        for match in _JOINED.finditer(text):
+            for written in self._identifiers_in(match[0]):
+                hit("identifier", written)
+        # names: one-letter words (the "s" of "Smith's", initials) are no part of any name
+        words = [m[0] for m in _WORD.finditer(text) if len(m[0]) >= 2]
         index = 0
-        while index < len(tokens):
-            token = tokens[index]
-            index += 1
-            key = _NOT_ALNUM.sub("", token).upper()
-            if len(key) >= MIN_IDENTIFIER and key in self.identifiers:
-                hit("identifier", token)
-                continue
-            length = self._full_name_at(tokens, index - 1)
+        while index < len(words):
+            length = self._full_name_at(words, index)
             if length:
-                hit("name", " ".join(tokens[index - 1 : index - 1 + length]))
-                index += length - 1
-            elif token[0].isupper() and _fold(token) in self.names and _fold(token) not in COMMON_WORDS:
-                hit("name", token)
+                hit("name", " ".join(words[index : index + length]))
+                index += length
+                continue
+            word, folded = words[index], _fold(words[index])
+            if word[0].isupper() and folded in self.names and folded not in COMMON_WORDS:
+                hit("name", word)
+            index += 1
         return hits
 
-    def _full_name_at(self, tokens: list[str], index: int) -> int:
-        """How many tokens from ``index`` spell a full name (0 if none)."""
-        words = [_fold(tokens[index])]
-        for end in range(index + 1, min(len(tokens), index + self._longest_full)):
-            words.append(_fold(tokens[end]))
-            if " ".join(words) in self.full_names:
-                return end - index + 1
-        return 0
+    def _identifiers_in(self, joined: str) -> list[str]:
+        """The identifiers spelt by one word or by neighbouring words of a joined token.
+
+        ``18/123456A's`` holds ``18/123456A``; ``LA0012345/LA0012346`` holds both.
+        """
+        parts = [(m.start(), m.end(), _NOT_ALNUM.sub("", m[0]).upper()) for m in _WORD.finditer(joined)]
+        found = []
+        start = 0
+        while start < len(parts):
+            longest = None
+            key = ""
+            for end in range(start, min(len(parts), start + _MAX_JOINED)):
+                key += parts[end][2]
+                if len(key) >= MIN_IDENTIFIER and key in self.identifiers:
+                    longest = end
+            if longest is None:
+                start += 1
+                continue
+            found.append(joined[parts[start][0] : parts[longest][1]])
+            start = longest + 1
+        return found
+
+    def _full_name_at(self, words: list[str], index: int) -> int:
+        """How many words from ``index`` spell the longest full name there (0 if none)."""
+        folded = [_fold(words[index])]
+        longest = 0
+        for end in range(index + 1, min(len(words), index + self._longest_full)):
+            folded.append(_fold(words[end]))
+            if " ".join(folded) in self.full_names:
+                longest = end - index + 1
+        return longest
 
     def scan_html(self, html: str, *, public: Iterable[str] = (), pseudonyms: bool = False) -> list[Hit]:
         """Every identifying value in the visible text and metadata of an HTML document.
@@ -196,11 +214,12 @@ class IdentifyingIndex:
             pseudonyms: also refuse pseudonyms (``C-7KQ3-XM9D``): a published document names
                 no case, since whoever holds the workspace can trace a pseudonym back.
         """
-        phrases = sorted({p for p in public if p and len(p) >= 2}, key=len, reverse=True)
+        blank = _phrases(public)
         hits: list[Hit] = []
-        for number, (where, text) in enumerate(html_lines(html), start=1):
-            for phrase in phrases:
-                text = text.replace(phrase, " " * len(phrase))
+        for number, (where, written) in enumerate(html_lines(html), start=1):
+            text = normalise(written)
+            if blank is not None:
+                text = blank.sub(lambda m: " " * len(m[0]), text)
             hits.extend(self.scan_text(text, where=where, line=number))
             if pseudonyms:
                 hits.extend(Hit("pseudonym", number, where, _mask(m[0])) for m in _PSEUDONYM.finditer(text))
@@ -212,19 +231,13 @@ def index_from_store(conn: sqlite3.Connection) -> IdentifyingIndex:
     from jtai.store import report as queries
 
     index = IdentifyingIndex()
-    # set comprehensions over each column: one pass, no per-value method calls
     for column in queries.NAME_COLUMNS:
-        index.names.update(
-            folded
-            for value in queries.distinct_values(conn, column)
-            for word in value.split()
-            if len(word) >= 2 and (folded := _fold(word))
-        )
+        for value in queries.distinct_values(conn, column):
+            words = name_words(value)
+            index.names.update(words)
+            index._add_full(words, [])
     for first, last in queries.full_names(conn):
-        words = [_fold(w) for w in f"{first} {last}".split() if len(w) >= 2]
-        if len(words) >= 2:
-            index.full_names.add(" ".join(words))
-            index._longest_full = max(index._longest_full, len(words))
+        index._add_full(name_words(first), name_words(last))
     for column in queries.IDENTIFIER_COLUMNS:
         index.identifiers.update(
             key
@@ -345,37 +358,30 @@ class _TextParser(HTMLParser):
         return text
 
 
-def _iter_dates(text: str) -> Iterable[tuple[dt.date, str]]:
-    for match in _NUMERIC_DATE.finditer(text):
-        year = int(match[4])
-        years = [year] if len(match[4]) == 4 else [1900 + year, 2000 + year]
-        for full_year in years:
-            day = _date(full_year, int(match[3]), int(match[1]))
-            if day:
-                yield day, match[0]
-    for match in _ISO_DATE.finditer(text):
-        day = _date(int(match[1]), int(match[2]), int(match[3]))
-        if day:
-            yield day, match[0]
-    for match in _DAY_MONTH_YEAR.finditer(text):
-        day = _date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
-        if day:
-            yield day, match[0]
-    for match in _MONTH_DAY_YEAR.finditer(text):
-        day = _date(int(match[3]), _MONTHS[match[1].lower()], int(match[2]))
-        if day:
-            yield day, match[0]
-
-
-def _date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
+def _phrases(public: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for every public phrase, matched whole: "Ann" does not blank "Anna"."""
+    phrases = sorted({normalise(p) for p in public if p and len(p) >= 2}, key=len, reverse=True)
+    if not phrases:
         return None
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, phrases)) + r")(?![^\W_])")
+
+
+def name_words(value: str | None) -> list[str]:
+    """The words of a name as the guard compares them: ``O'Brien-Smith`` gives ``brien``, ``smith``.
+
+    Apostrophes, hyphens, ``/`` and ``_`` split a name as they split text, so a double-barrelled
+    name is found written whole or in part; one-letter parts (``O'``, initials) are dropped.
+    """
+    return [_fold(word) for word in _WORD.findall(normalise(value or "")) if len(word) >= 2]
+
+
+def normalise(text: str) -> str:
+    """``text`` in NFKC form (full-width letters as letters), apostrophe-like letters as ``'``."""
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
 
 
 def _fold(word: str) -> str:
-    return word.replace("’", "'").casefold()
+    return word.casefold()
 
 
 def _mask(text: str) -> str:

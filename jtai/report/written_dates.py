@@ -1,0 +1,80 @@
+"""Dates as people write them in English text, for the anonymity guard.
+
+Every usual form is read: ``03/04/2005``, ``3/4/2005``, ``3.4.05``, ``3-4-2005``,
+``2005-04-03``, ``2005/04/03``, ``3 April 2005``, ``3rd of April 2005``, ``3 Apr 2005``,
+``3-Apr-2005``, ``03-APR-05``, ``3Apr2005``, ``April 3, 2005``. Numbers are read day first, as
+in England; a two-digit year is read as both centuries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MONTHS: dict[str, int] = {
+    name: number
+    for number, full in enumerate(_MONTH_NAMES, start=1)
+    for name in (full, full[:3], "sept" if full == "september" else full[:3])
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-]|\.\d)")
+_YEAR_FIRST = re.compile(r"(?<![\d/.\-])(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/\-]|\.\d)")
+# day, then month by name: "3 April 2005", "3rd of Apr. 2005", "3-Apr-2005", "03-APR-05", "3Apr2005";
+# a two-digit year only after a separator ("3 May 20 children" is not a date)
+_DAY_MONTH = re.compile(
+    rf"(?<![\d/.\-])(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-/.]\s*|\s+(?:of\s+)?|)({_MONTH_RE})\.?"
+    r"(?:[-/.](\d{2})|(?:\s*[-/.]\s*|,?\s*)(\d{4}))(?![\d/\-]|\.\d)",
+    re.IGNORECASE,
+)
+_MONTH_DAY = re.compile(
+    rf"(?<![A-Za-z])({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+
+
+def iter_dates(text: str) -> Iterable[tuple[dt.date, str]]:
+    """Every date written in ``text``, with the text it was read from (a two-digit year: twice)."""
+    for match in _NUMERIC.finditer(text):
+        for year in _years(match[4]):
+            day = _date(year, int(match[3]), int(match[1]))
+            if day:
+                yield day, match[0]
+    for match in _YEAR_FIRST.finditer(text):
+        day = _date(int(match[1]), int(match[3]), int(match[4]))
+        if day:
+            yield day, match[0]
+    for match in _DAY_MONTH.finditer(text):
+        for year in _years(match[3] or match[4]):
+            day = _date(year, MONTHS[match[2].lower()], int(match[1]))
+            if day:
+                yield day, match[0]
+    for match in _MONTH_DAY.finditer(text):
+        day = _date(int(match[3]), MONTHS[match[1].lower()], int(match[2]))
+        if day:
+            yield day, match[0]
+
+
+def _years(written: str) -> list[int]:
+    year = int(written)
+    return [year] if len(written) == 4 else [1900 + year, 2000 + year]
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
