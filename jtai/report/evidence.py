@@ -30,6 +30,7 @@ KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
 
 def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> list[Part]:
     """Every part of the evidence pack, read from the workspace."""
+    from jtai.report.notes import notes_part
     from jtai.report.quality import data_quality_part
 
     graded = sources.final_judgements(conn, fw)
@@ -39,7 +40,7 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
         charts_part(ws, fw, conn, graded, sources.samples(ws)),
         moderation_part(fw, sources.rater_judgements(conn)),
         outcomes_part(fw, graded),
-        notes_part(fw, graded),
+        notes_part(fw, sources.evidence_notes(conn)),
         data_quality_part(conn),
     ]
 
@@ -285,27 +286,6 @@ def outcomes_part(fw: Framework, graded: list[sources.Graded]) -> Part:
     )
 
 
-def notes_part(fw: Framework, graded: list[sources.Graded]) -> Part:
-    """Every evidence note, case by case (pseudonyms only)."""
-    by_case: dict[str, list[str]] = {}
-    for g in graded:
-        if g.note.strip():
-            what = "Is the child safer?" if g.criterion == sources.CASE_QUESTION else g.criterion
-            where = "" if g.criterion == sources.CASE_QUESTION else f", {agency_heading(g.agency)}"
-            by_case.setdefault(g.case, []).append(f"{what}{where} ({fw.label(g.value)}): {g.note}")
-    if not by_case:
-        return Part("notes", "Evidence notes", missing="No evidence notes have been recorded yet.")
-    subparts = tuple(
-        Part(f"notes-{case}", case, items=tuple(notes)) for case, notes in sorted(by_case.items())
-    )
-    return Part(
-        "notes",
-        "Evidence notes",
-        (f"{sum(map(len, by_case.values()))} notes on {len(by_case)} cases.",),
-        subparts=subparts,
-    )
-
-
 def evidence_html(ws: Workspace, parts: list[Part], fw: Framework, *, paged: bool) -> str:
     """The evidence pack as HTML."""
     area = str(ws.config["area"])
@@ -324,30 +304,36 @@ def evidence_html(ws: Workspace, parts: list[Part], fw: Framework, *, paged: boo
 
 
 def write_evidence(
-    ws: Workspace, *, pdf: Path | None = None, html: Path | None = None, index: IdentifyingIndex | None = None
+    ws: Workspace,
+    *,
+    pdf: Path | None = None,
+    html: Path | None = None,
+    index: IdentifyingIndex | None = None,
+    force: bool = False,
 ) -> list[Written]:
     """Render the evidence pack and write it (both formats to ``reports/`` if none named).
 
     Raises:
+        UsageError, ConflictError: the files asked for (see :func:`~jtai.report.publish.output_targets`).
         IdentifyingDataError: the pack would hold a name, identifier, date of birth or postcode.
     """
     from jtai.frameworks import workspace_framework
-    from jtai.report.publish import default_targets, publish
+    from jtai.report.publish import output_targets, publish
 
+    targets = output_targets(ws, "evidence-pack", pdf, html, force=force)
     fw = workspace_framework(ws)
     conn = ws.connect()
     try:
         parts = evidence_parts(ws, fw, conn)
+        inspectors = sources.note_writers(conn)
     finally:
         conn.close()
-    pdf, html = default_targets(ws, "evidence-pack", pdf, html)
     return publish(
         ws,
         what="The evidence pack",
         html=lambda paged: evidence_html(ws, parts, fw, paged=paged),
-        pdf_path=pdf,
-        html_path=html,
-        public=settings_phrases(ws, fw),
+        targets=targets,
+        public=[*settings_phrases(ws, fw), *inspectors],
         index=index,
     )
 

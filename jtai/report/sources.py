@@ -32,8 +32,24 @@ class Graded:
     criterion: str
     agency: str
     value: str
-    note: str
     unresolved: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """One inspector's evidence note on one case x criterion x agency, with the grade they gave.
+
+    ``role`` is "rater", or "agreed" for a moderator's agreed judgement.
+    """
+
+    case: str
+    criterion: str
+    agency: str
+    inspector: str
+    inspectorate: str
+    role: str
+    value: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -55,28 +71,25 @@ def final_judgements(conn: sqlite3.Connection, fw: Framework) -> list[Graded]:
     The value and ``unresolved`` are the scoring area's (:func:`jtai.scoring.findings.finals`,
     the one source of final values): the agreed judgement, else the inspectors' common grade,
     else the lowest grade given (for the case question: "not safer" if any inspector said
-    so, else ``unresolved``), marked unresolved until moderation agrees one. Only the note
-    is chosen here: the agreed judgement's, else the first inspector's that has one.
+    so, else ``unresolved``), marked unresolved until moderation agrees one.
     """
+    return [Graded(f.case_ref, f.criterion, f.agency, f.value, f.unresolved) for f in finals(conn, fw)]
+
+
+def evidence_notes(conn: sqlite3.Connection) -> list[Note]:
+    """Every note of every inspector and moderator, each as its latest version records it."""
     from jtai.scoring.judgements import current
 
-    notes: dict[tuple[str, str, str], tuple[tuple[int, int], str]] = {}
-    for j in current(conn):
-        slot = (j.case_ref, j.criterion, j.agency)
-        rank = (0 if j.role == "agreed" else 1, j.id)
-        if j.note.strip() and (slot not in notes or rank < notes[slot][0]):
-            notes[slot] = (rank, j.note)
     return [
-        Graded(
-            f.case_ref,
-            f.criterion,
-            f.agency,
-            f.value,
-            notes.get((f.case_ref, f.criterion, f.agency), ((0, 0), ""))[1],
-            f.unresolved,
-        )
-        for f in finals(conn, fw)
+        Note(j.case_ref, j.criterion, j.agency, j.inspector, j.inspectorate, j.role, j.value, j.note)
+        for j in current(conn)
+        if j.note.strip()
     ]
+
+
+def note_writers(conn: sqlite3.Connection) -> list[str]:
+    """The names of the inspectors and moderators whose notes the evidence pack shows."""
+    return sorted({note.inspector for note in evidence_notes(conn) if note.inspector.strip()})
 
 
 def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, str]]:
