@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from _report_helpers import HOSTILE_NOTE, sample_letter
+from _report_helpers import CLEAN_FINDINGS, HOSTILE_NOTE, make_workspace, sample_letter, write_findings
 
+from jtai import workspace
 from jtai.report.assets import asset_fetcher, is_packaged_asset, templates_dir
 from jtai.report.letter import SECTION_HEADINGS, letter_html
 from jtai.report.render import html_to_pdf
@@ -262,3 +266,153 @@ def test_children_safer_sentence(counts: dict[str, int], sentence: str) -> None:
     from jtai.report.build_letter import children_safer_sentence
 
     assert children_safer_sentence(counts) == sentence
+
+
+def _letter(run, ws: workspace.Workspace, *args: str):  # type: ignore[no-untyped-def]
+    return run("--workspace", str(ws.root), "report", "letter", *args)
+
+
+def test_cli_letter_needs_findings(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No findings.yaml, or one without findings: exit 7, saying how to write them; nothing written."""
+    ws = make_workspace(tmp_path / "ws")
+    result = _letter(run, ws)
+    assert result.exit_code == 7, result.output
+    message = " ".join(result.stderr.split())
+    assert message.startswith(
+        f"Error: {ws.root / 'findings.yaml'}: no findings yet, so there is no letter to write."
+    )
+    assert "`jtai findings` shows the candidate findings" in message
+    assert "check it with `jtai findings check`" in message
+    write_findings(ws, "headline: [Staff are tenacious.]\nfindings: []\n")
+    result = _letter(run, ws)
+    assert result.exit_code == 7, result.output
+    assert "the file holds no findings, so there is no letter to write." in result.stderr
+    assert list(ws.reports_dir.iterdir()) == []
+
+
+def test_cli_letter_refused_when_the_findings_check_fails(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Problems `jtai findings check` reports (an unknown agency, no evidence): exit 4, nothing written."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(
+        ws,
+        CLEAN_FINDINGS
+        + "  - {id: I2, kind: improvement, text: Visits are late., agencies: [youth club team], "
+        "evidence: [minutes]}\n"
+        "  - {id: S1, kind: strength, text: Staff are tenacious.}\n",
+    )
+    result = _letter(run, ws, "--html", str(tmp_path / "letter.html"))
+    assert result.exit_code == 4, result.output
+    message = " ".join(result.stderr.split())
+    assert message == (
+        f"Error: {ws.root / 'findings.yaml'}: 2 problem(s) in the findings, so the letter was not written: "
+        "line 3, I2: unknown agency 'youth club team' (use csc, police, health, probation, yos, education, "
+        "or none for the partnership); line 4, S1: no evidence: it names no case or other evidence it "
+        "rests on. Fix them first (`jtai findings check` lists them all), then render the letter again."
+    )
+    assert not (tmp_path / "letter.html").exists()
+
+
+def test_cli_letter_unknown_agency_naming_a_child(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An agency written as "Quillfeather's team" is never printed: the guard refuses it first."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(
+        ws,
+        "findings:\n  - {kind: improvement, text: Visits are late., agencies: [Quillfeather's team], "
+        "evidence: [minutes]}\n",
+    )
+    result = _letter(run, ws)
+    assert result.exit_code == 10, result.output
+    assert "under 'Areas for improvement'): a name (Q***********)" in result.stderr
+    assert list(ws.reports_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--pdf", "same.pdf", "--html", "same.pdf"), "--pdf and --html name the same file (same.pdf)."),
+        (("--pdf", "l.html"), "--pdf l.html: the PDF file's name must end in .pdf. Name it e.g. l.pdf."),
+        (("--html", "l.pdf"), "--html l.pdf: the HTML file's name must end in .html or .htm."),
+    ],
+)
+def test_cli_letter_output_names(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """One file for both formats, or a wrong suffix: a usage error before anything is rendered."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(ws, CLEAN_FINDINGS)
+    monkeypatch.chdir(tmp_path)
+    result = _letter(run, ws, *args)
+    assert result.exit_code == 2, result.output
+    assert f"Error: {message}" in " ".join(result.stderr.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
+
+
+def test_cli_letter_is_private_and_not_overwritten(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Written 0600 outside the workspace whatever the umask; an existing file needs --force."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(ws, CLEAN_FINDINGS)
+    pdf, html = tmp_path / "l.pdf", tmp_path / "l.html"
+    old = os.umask(0o022)
+    try:
+        result = _letter(run, ws, "--pdf", str(pdf), "--html", str(html))
+        assert result.exit_code == 0, result.output
+        assert [stat.S_IMODE(p.stat().st_mode) for p in (pdf, html)] == [0o600, 0o600]
+        html.write_text("kept", encoding="utf-8")
+        result = _letter(run, ws, "--html", str(html))
+        assert result.exit_code == 8, result.output
+        assert (
+            f"Error: {html} already exists. Choose another name, or add --force to replace it."
+            in " ".join(result.stderr.split())
+        )
+        assert html.read_text(encoding="utf-8") == "kept"
+        result = _letter(run, ws, "--html", str(html), "--force")
+        assert result.exit_code == 0, result.output
+        assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        assert stat.S_IMODE(html.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_failed_render_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF renderer failing after the HTML is ready: neither file, nor a temporary one, is left."""
+    from jtai.report import render
+    from jtai.report.letter import write_letter
+
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(ws, CLEAN_FINDINGS)
+
+    def broken(html: str, **_: object) -> bytes:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(render, "html_to_pdf", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_letter(ws, pdf=tmp_path / "l.pdf", html=tmp_path / "l.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
+
+
+def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing the second of two files fails: the first is not replaced, no temporary file is left."""
+    from jtai.report import publish
+
+    ws = make_workspace(tmp_path / "ws")
+    first, second = tmp_path / "a.html", tmp_path / "b.pdf"
+    first.write_text("previous", encoding="utf-8")
+    calls: list[int] = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(publish.os, "fsync", fsync)
+    with pytest.raises(OSError, match="disk full"):
+        publish.write_files(ws, [(first, b"new"), (second, b"%PDF-")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "ws"]
+    assert first.read_text(encoding="utf-8") == "previous"
+
+
+def test_report_help_has_an_example(run) -> None:  # type: ignore[no-untyped-def]
+    """`jtai report --help` shows an example, as every command group's help does."""
+    result = run("report", "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example: jtai report letter --pdf letter.pdf --html letter.html" in result.stdout

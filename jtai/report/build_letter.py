@@ -29,19 +29,27 @@ _RESPONDERS = {
 }
 
 
-def letter_from_workspace(ws: Workspace, *, today: dt.date | None = None) -> Letter:
+def letter_from_workspace(
+    ws: Workspace,
+    *,
+    today: dt.date | None = None,
+    fw: Framework | None = None,
+    authored: FindingsDoc | None = None,
+) -> Letter:
     """The letter of a workspace: ``inspection.yaml``, its framework, ``findings.yaml`` and judgements.
 
     Args:
         ws: the workspace.
         today: the date used when ``publication_date`` is not set (default: today).
+        fw: the workspace's framework, when already read.
+        authored: its findings, when already read (default: ``findings.yaml``, or none).
     """
     from jtai.frameworks import workspace_framework
     from jtai.report import sources
 
-    fw = workspace_framework(ws)
+    fw = fw or workspace_framework(ws)
     config = ws.config
-    authored = read_findings(ws.root)
+    authored = authored if authored is not None else read_findings(ws.root)
     publication = config.get("publication_date") or today or dt.date.today()
     days = fw.letter.statement_of_action_working_days
     start: dt.date = config["fieldwork_start"]

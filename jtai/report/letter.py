@@ -63,25 +63,40 @@ def _section_titles(letter: Letter) -> list[str]:
 
 
 def write_letter(
-    ws: Workspace, *, pdf: Path | None = None, html: Path | None = None, index: IdentifyingIndex | None = None
+    ws: Workspace,
+    *,
+    pdf: Path | None = None,
+    html: Path | None = None,
+    index: IdentifyingIndex | None = None,
+    force: bool = False,
 ) -> list[Written]:
     """Render the workspace's letter and write it (both formats to ``reports/`` if none named).
 
-    Raises:
-        IdentifyingDataError: the letter would identify someone; nothing is written.
-    """
-    from jtai.report.build_letter import letter_from_workspace, public_phrases
-    from jtai.report.publish import default_targets, publish
+    The letter is written from ``findings.yaml`` only once `jtai findings check` finds nothing
+    wrong with it.
 
-    letter = letter_from_workspace(ws)
-    pdf, html = default_targets(ws, "letter", pdf, html)
+    Raises:
+        UsageError, ConflictError: the files asked for (see :func:`~jtai.report.publish.output_targets`).
+        NotFoundError: there are no findings yet.
+        IdentifyingDataError: the letter would identify someone; nothing is written.
+        InputError: the findings check reports problems; nothing is written.
+    """
+    from jtai.frameworks import workspace_framework
+    from jtai.report.authored import letter_findings, require_checked
+    from jtai.report.build_letter import letter_from_workspace, public_phrases
+    from jtai.report.publish import output_targets, publish
+
+    targets = output_targets(ws, "letter", pdf, html, force=force)
+    fw = workspace_framework(ws)
+    authored = letter_findings(ws)
+    letter = letter_from_workspace(ws, fw=fw, authored=authored)
     return publish(
         ws,
         what="The letter",
         html=lambda paged: letter_html(letter, paged=paged),
-        pdf_path=pdf,
-        html_path=html,
+        targets=targets,
         public=public_phrases(letter),
         index=index,
         pseudonyms=True,
+        validate=lambda: require_checked(ws, fw, authored),
     )
