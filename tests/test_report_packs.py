@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
-from _report_helpers import HOSTILE_NOTE
+from _report_helpers import CLEAN_FINDINGS, HOSTILE_NOTE, import_judgements, make_workspace, write_findings
 
 from jtai import workspace
 from jtai.frameworks import workspace_framework
@@ -16,51 +18,18 @@ from jtai.report.assets import templates_dir
 from jtai.report.evidence import evidence_html, evidence_parts
 from jtai.report.render import html_to_pdf
 from jtai.report.selfassess import write_self_assessment
-from jtai.scoring.transfer import import_file
-from jtai.store.records import insert_records
-
-CHILD = {
-    "first_name": "Jayden",
-    "last_name": "Quillfeather",
-    "dob": "2004-04-03",
-    "postcode": "SB1 2AB",
-    "la_child_id": "LA0012345",
-    "sex": "male",
-}
-
-
-def _workspace(root: Path) -> workspace.Workspace:
-    ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
-    conn = ws.connect()
-    try:
-        insert_records(
-            conn, [{**CHILD, "child_id": "k1"}, {"first_name": "Mia", "child_id": "k2"}], agency="csc"
-        )
-    finally:
-        conn.close()
-    return ws
-
-
-def _import(ws: workspace.Workspace, rows: list[str]) -> None:
-    path = ws.root / "judgements.yaml"
-    path.write_text("judgements:\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    conn = ws.connect()
-    try:
-        import_file(conn, workspace_framework(ws), path, key=ws.key, team=[])
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> workspace.Workspace:
     """Two children graded on DD2 (agreeing) and DD5 (not); answers to the case question; a hostile note."""
-    ws = _workspace(tmp_path_factory.mktemp("packs") / "ws")
+    ws = make_workspace(tmp_path_factory.mktemp("packs") / "ws")
     one, two = pseudonym(ws.key, "k1"), pseudonym(ws.key, "k2")
     note = HOSTILE_NOTE.replace('"', '\\"')
     rater_a = "inspector: Al, inspectorate: ofsted"
     rater_b = "inspector: Bob, inspectorate: cqc"
     question = "criterion: case_question, agency: all"
-    _import(
+    import_judgements(
         ws,
         [
             f'  - {{case: {one}, criterion: DD2, agency: csc, grade: inadequate, {rater_a}, note: "{note}"}}',
@@ -173,9 +142,9 @@ def test_judgement_table_shows_off_scale_values_given() -> None:
 
     fw = load_framework("exploitation-2018")
     graded = [
-        Graded("C-1", "DD1", "csc", "good", ""),
-        Graded("C-2", "DD1", "csc", "not_applicable", ""),
-        Graded("C-2", "DD2", "csc", "inadequate", ""),
+        Graded("C-1", "DD1", "csc", "good"),
+        Graded("C-2", "DD1", "csc", "not_applicable"),
+        Graded("C-2", "DD2", "csc", "inadequate"),
     ]
     table = judgement_table(fw, graded, ["DD1"], "Deep dive")
     assert table.header == (
@@ -244,7 +213,7 @@ def test_self_assessment(ws: workspace.Workspace, tmp_path: Path) -> None:
 
 def test_cli_letter_refused_for_a_childs_name(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A finding naming a loaded child: exit 10, the hit located, nothing written."""
-    ws = _workspace(tmp_path / "named")
+    ws = make_workspace(tmp_path / "named")
     (ws.root / "findings.yaml").write_text(
         "findings:\n  - {kind: strength, text: Quillfeather was seen weekly from SB12AB.}\n", encoding="utf-8"
     )
@@ -260,7 +229,8 @@ def test_cli_letter_refused_for_a_childs_name(run, tmp_path: Path) -> None:  # t
 
 def test_cli_letter_writes_html(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A clean letter is written where asked, and --json says where."""
-    ws = _workspace(tmp_path / "clean")
+    ws = make_workspace(tmp_path / "clean")
+    write_findings(ws, CLEAN_FINDINGS)
     out = tmp_path / "letter.html"
     result = run("--workspace", str(ws.root), "report", "letter", "--html", str(out), "--json")
     assert result.exit_code == 0, result.output
@@ -270,7 +240,7 @@ def test_cli_letter_writes_html(run, tmp_path: Path) -> None:  # type: ignore[no
 
 def test_cli_missing_output_folder(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """An output file in a folder that does not exist is a usage error; nothing is written."""
-    ws = _workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws")
     target = tmp_path / "missing" / "letter.pdf"
     result = run("--workspace", str(ws.root), "report", "letter", "--pdf", str(target))
     assert result.exit_code == 2, result.output
@@ -313,3 +283,88 @@ def test_framework_text_is_not_a_name(ws: workspace.Workspace, tmp_path: Path) -
     assert "<td>Direct work with the child is persistent and trusted" in (tmp_path / "sa.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_every_note_of_every_inspector(evidence: tuple[str, str], ws: workspace.Workspace) -> None:
+    """Each inspector's note on an item is shown, with who wrote it and the grade they gave."""
+    html = evidence[0]
+    one, two = pseudonym(ws.key, "k1"), pseudonym(ws.key, "k2")
+    assert (
+        "<p>6 notes on 2 cases: every inspector&#39;s note on each item, with the grade they gave.</p>"
+        in html
+    )
+    notes = {
+        case: re.findall(r"<li>(.*?)</li>", html.split(f'<h3 id="p-notes-{case}">')[1].split("</ul>")[0])
+        for case in (one, two)
+    }
+    assert notes[one][0] == "Is the child safer? – Al (Ofsted), No: No."
+    assert notes[one][1].startswith(
+        "DD2, Children&#39;s social care – Al (Ofsted), Inadequate: Seen at home &lt;"
+    )
+    assert notes[one][2:] == [
+        "DD2, Children&#39;s social care – Bob (Care Quality Commission), Inadequate: Late.",
+        "DD5, Police – Bob (Care Quality Commission), Requires improvement: No disruption.",
+    ]
+    assert notes[two] == [
+        "Is the child safer? – Al (Ofsted), Yes: Yes.",
+        "Is the child safer? – Bob (Care Quality Commission), Partly: Partly.",
+    ]
+
+
+def test_compare_refuses_another_framework(run, ws: workspace.Workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--compare with a workspace on another framework: exit 8 naming both frameworks; nothing written."""
+    earlier = workspace.create(tmp_path / "earlier", area="Seaborough", framework="neglect-2017")
+    out = tmp_path / "sa.html"
+    result = run(
+        "--workspace",
+        str(ws.root),
+        "report",
+        "self-assessment",
+        "--html",
+        str(out),
+        "--compare",
+        str(earlier.root),
+    )
+    assert result.exit_code == 8, result.output
+    message = " ".join(result.stderr.split())
+    assert f"Error: {earlier.root} was assessed against " in message
+    assert "(neglect-2017), this workspace against " in message
+    assert "(exploitation-2018): their criteria differ, so the two cannot be compared." in message
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["letter", "evidence", "self-assessment"])
+def test_reports_are_private_and_not_overwritten(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    """Every report is written 0600 outside the workspace; an existing file is replaced only with --force."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(ws, CLEAN_FINDINGS)
+    pdf, html = tmp_path / "out.pdf", tmp_path / "out.html"
+    args = ("--workspace", str(ws.root), "report", command, "--pdf", str(pdf), "--html", str(html))
+    old = os.umask(0o022)
+    try:
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert [stat.S_IMODE(p.stat().st_mode) for p in (pdf, html)] == [0o600, 0o600]
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        pdf.write_bytes(b"kept")
+        result = run(*args)
+        assert result.exit_code == 8, result.output
+        assert f"Error: {pdf} and {html} already exist. Choose another name, or add --force" in result.stderr
+        assert pdf.read_bytes() == b"kept"
+        result = run(*args, "--force")
+        assert result.exit_code == 0, result.output
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html", "out.pdf", "ws"]
+
+
+def test_reports_folder_is_private(run, ws: workspace.Workspace) -> None:  # type: ignore[no-untyped-def]
+    """With no file named, the evidence pack goes to reports/ (0600), replacing the previous one."""
+    for _ in range(2):
+        result = run("--workspace", str(ws.root), "report", "evidence")
+        assert result.exit_code == 0, result.output
+    files = sorted(ws.reports_dir.iterdir())
+    assert [p.name for p in files] == ["evidence-pack.html", "evidence-pack.pdf"]
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from jtai.report.publish import Written
 
 report_app = typer.Typer(
-    help="Render the letter of findings, the evidence pack or the self-assessment (PDF and HTML).",
+    help="Render the letter of findings, the evidence pack or the self-assessment (PDF and HTML).\n\n"
+    "Example: jtai report letter --pdf letter.pdf --html letter.html",
     no_args_is_help=True,
 )
 
@@ -23,35 +24,41 @@ PdfOption = Annotated[
 HtmlOption = Annotated[
     Path | None, typer.Option("--html", help="Write the HTML here.", dir_okay=False, show_default=False)
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace a file named by --pdf or --html.")]
 
 
 @report_app.command("letter")
-def letter(pdf: PdfOption = None, html: HtmlOption = None, json: JsonOption = False) -> None:
-    """The public letter of findings, after the anonymity guard.
+def letter(
+    pdf: PdfOption = None, html: HtmlOption = None, force: ForceOption = False, json: JsonOption = False
+) -> None:
+    """The public letter of findings, from findings.yaml, after the anonymity guard.
 
     With neither --pdf nor --html, both go to the workspace's reports/ folder. Exits with
     code 10 and writes nothing if the letter would hold a name, identifier, date of birth
-    or postcode loaded in the workspace.
+    or postcode loaded in the workspace; with 7 if there are no findings yet, and with 4 if
+    `jtai findings check` reports problems with them.
 
     Example: jtai report letter --pdf letter.pdf --html letter.html
     """
     from jtai.report.letter import write_letter
 
-    _show("letter", write_letter(open_workspace(), pdf=pdf, html=html), json)
+    _show("letter", write_letter(open_workspace(), pdf=pdf, html=html, force=force), json)
 
 
 @report_app.command("evidence")
-def evidence(pdf: PdfOption = None, html: HtmlOption = None, json: JsonOption = False) -> None:
+def evidence(
+    pdf: PdfOption = None, html: HtmlOption = None, force: ForceOption = False, json: JsonOption = False
+) -> None:
     """The internal evidence pack (OFFICIAL-SENSITIVE, pseudonyms only).
 
     Method, samples and seeds, judgement tables, charts, moderation statistics, how many
-    children were safer, data quality and quarantine reasons.
+    children were safer, every inspector's evidence notes, data quality and quarantine reasons.
 
     Example: jtai report evidence --pdf evidence.pdf
     """
     from jtai.report.evidence import write_evidence
 
-    _show("evidence pack", write_evidence(open_workspace(), pdf=pdf, html=html), json)
+    _show("evidence pack", write_evidence(open_workspace(), pdf=pdf, html=html, force=force), json)
 
 
 @report_app.command("self-assessment")
@@ -67,17 +74,19 @@ def self_assessment(
             show_default=False,
         ),
     ] = None,
+    force: ForceOption = False,
     json: JsonOption = False,
 ) -> None:
     """A local area's self-assessment against the framework, with an action plan.
+
+    --compare names an earlier workspace on the same framework.
 
     Example: jtai report self-assessment --compare ../audit-2024 --pdf self-assessment.pdf
     """
     from jtai.report.selfassess import write_self_assessment
 
-    _show(
-        "self-assessment", write_self_assessment(open_workspace(), pdf=pdf, html=html, compare=compare), json
-    )
+    written = write_self_assessment(open_workspace(), pdf=pdf, html=html, compare=compare, force=force)
+    _show("self-assessment", written, json)
 
 
 def _show(what: str, written: list[Written], json: bool) -> None:

@@ -1,6 +1,9 @@
-"""Write a report: guard it, render it, then write each file (0600 inside the workspace).
+"""Write a report: check where it goes, guard it, render it, then write each file (0600).
 
-Nothing is written unless everything asked for was rendered and passed the anonymity guard.
+Nothing is written unless everything asked for was rendered and passed the anonymity guard,
+and every file is written to a temporary file first and renamed into place, so a failure
+leaves no file, whole or partial. Every report is written readable by its owner only: the
+evidence pack is OFFICIAL-SENSITIVE, and the owner decides when to share the letter.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai.errors import UsageError
+from jtai.errors import ConflictError, UsageError
 
 if TYPE_CHECKING:
     from jtai.report.guard import IdentifyingIndex
     from jtai.workspace import Workspace
+
+FILE_MODE = 0o600
+SUFFIXES = {"pdf": (".pdf",), "html": (".html", ".htm")}
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,55 @@ class Written:
     size: int
 
 
-def default_targets(
-    ws: Workspace, stem: str, pdf: Path | None, html: Path | None
-) -> tuple[Path | None, Path | None]:
-    """Both files in the workspace's ``reports/`` folder when neither is named."""
+@dataclass(frozen=True)
+class Targets:
+    """Where one report goes: each path resolved, None for a format not asked for."""
+
+    pdf: Path | None
+    html: Path | None
+
+
+def output_targets(
+    ws: Workspace, stem: str, pdf: Path | None, html: Path | None, *, force: bool = False
+) -> Targets:
+    """Check the files asked for, before anything is rendered.
+
+    With neither named, both go to the workspace's ``reports/`` folder (``STEM.pdf`` and
+    ``STEM.html``), replacing the previous rendering there. A file the user names must end in
+    its format's suffix, the two must differ, its folder must exist, and an existing file is
+    replaced only with ``force``.
+
+    Raises:
+        UsageError: a wrong suffix, the same file for both formats, or a missing folder.
+        ConflictError: a named file exists and ``force`` is false.
+    """
     if pdf is None and html is None:
-        return ws.reports_dir / f"{stem}.pdf", ws.reports_dir / f"{stem}.html"
-    return pdf, html
+        return Targets(ws.reports_dir / f"{stem}.pdf", ws.reports_dir / f"{stem}.html")
+    named = {kind: path.expanduser().resolve() for kind, path in (("pdf", pdf), ("html", html)) if path}
+    given = {"pdf": pdf, "html": html}
+    if len(named) == 2 and named["pdf"] == named["html"]:
+        raise UsageError(f"--pdf and --html name the same file ({pdf}).", hint="Give each its own file.")
+    for kind, path in named.items():
+        if path.suffix.lower() not in SUFFIXES[kind]:
+            raise UsageError(
+                f"--{kind} {given[kind]}: the {kind.upper()} file's name must end in "
+                f"{' or '.join(SUFFIXES[kind])}.",
+                hint=f"Name it e.g. {path.with_suffix(SUFFIXES[kind][0]).name}.",
+            )
+    for kind, path in named.items():
+        if not path.parent.is_dir():
+            raise UsageError(
+                f"{given[kind]}: the folder does not exist.", hint="Create it first or name another file."
+            )
+        if path.is_dir():
+            raise UsageError(f"--{kind} {given[kind]} is a folder.", hint="Name a file.")
+    existing = [str(given[kind]) for kind, path in named.items() if path.exists()]
+    if existing and not force:
+        raise ConflictError(
+            f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}.",
+            hint="Choose another name, or add --force to replace it.",
+        )
+    return Targets(named.get("pdf"), named.get("html"))
 
 
 def publish(
@@ -42,11 +90,11 @@ def publish(
     *,
     what: str,
     html: Callable[[bool], str],
-    pdf_path: Path | None,
-    html_path: Path | None,
+    targets: Targets,
     public: Iterable[str],
     index: IdentifyingIndex | None = None,
     pseudonyms: bool = False,
+    validate: Callable[[], None] | None = None,
 ) -> list[Written]:
     """Guard, render and write one report.
 
@@ -54,23 +102,20 @@ def publish(
         ws: the workspace (its records feed the guard).
         what: the report's name for messages ("The letter").
         html: renders the report; called with ``paged`` (True for the PDF's HTML).
-        pdf_path, html_path: where to write; None skips that format.
+        targets: where to write (from :func:`output_targets`).
         public: phrases written from the settings that the guard does not search.
         index: a prebuilt guard index (the demo builds it once for three reports).
         pseudonyms: refuse case pseudonyms too (for publishable reports).
+        validate: a last check of the content, run once the guard has passed and before
+            the PDF is rendered (the letter checks its findings here).
 
     Raises:
         IdentifyingDataError: the report would identify someone; nothing is written.
-        UsageError: an output path's folder does not exist.
     """
     from jtai.report.guard import check_html, index_from_store
     from jtai.report.render import html_to_pdf
 
-    for path in (pdf_path, html_path):
-        if path is not None and not path.expanduser().resolve().parent.is_dir():
-            raise UsageError(
-                f"{path}: the folder does not exist.", hint="Create it first or name another file."
-            )
+    public = list(public)
     standalone = html(False)
     if index is None:
         conn = ws.connect()
@@ -79,32 +124,46 @@ def publish(
         finally:
             conn.close()
     check_html(index, standalone, what=what, public=public, pseudonyms=pseudonyms)
+    if validate is not None:
+        validate()
     outputs: list[tuple[str, Path, bytes]] = []
-    if html_path is not None:
-        outputs.append(("html", html_path, standalone.encode("utf-8")))
-    if pdf_path is not None:
+    if targets.html is not None:
+        outputs.append(("html", targets.html, standalone.encode("utf-8")))
+    if targets.pdf is not None:
         paged = html(True)
         check_html(index, paged, what=what, public=public, pseudonyms=pseudonyms)
-        outputs.append(("pdf", pdf_path, html_to_pdf(paged)))
-    return [Written(kind, write_file(ws, path, data), len(data)) for kind, path, data in outputs]
+        outputs.append(("pdf", targets.pdf, html_to_pdf(paged)))
+    written = write_files(ws, [(path, data) for _, path, data in outputs])
+    return [Written(kind, path, len(data)) for (kind, _, data), path in zip(outputs, written, strict=True)]
 
 
-def write_file(ws: Workspace, path: Path, data: bytes) -> Path:
-    """Write ``data`` atomically; 0600 inside the workspace, the usual mode elsewhere."""
-    path = path.expanduser().resolve()
-    inside = path.is_relative_to(ws.root.resolve())
-    if inside:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+def write_files(ws: Workspace, files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write every file (0600) to a temporary file beside it, then rename them all into place.
+
+    A failure while writing leaves none of the files and no temporary file behind.
+    """
+    done: list[tuple[Path, Path]] = []
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        if not inside:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        Path(temp).replace(path)
+        for path, data in files:
+            path = path.expanduser().resolve()
+            if path.is_relative_to(ws.root.resolve()):
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # mkstemp creates the file 0600 whatever the umask
+            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            done.append((Path(name), path))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(name, FILE_MODE)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        for temp, _ in done:
+            temp.unlink(missing_ok=True)
         raise
-    return path
+    try:
+        for temp, path in done:
+            temp.replace(path)
+    finally:
+        for temp, _ in done:
+            temp.unlink(missing_ok=True)
+    return [path for _, path in done]

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jtai.errors import ConflictError
 from jtai.report import sources
 from jtai.report.parts import Part, Table
 from jtai.report.render import DocInfo, render_html
@@ -108,9 +109,17 @@ def change_part(
     """The change in each criterion's share good or better since an earlier workspace."""
     if compare is None:
         return None
+    from jtai.frameworks import workspace_framework
     from jtai.workspace import find
 
     other = find(explicit=compare)
+    then = workspace_framework(other)
+    if not same_criteria(fw, then):
+        raise ConflictError(
+            f"{other.root} was assessed against {then.title} ({then.id}), this workspace against "
+            f"{fw.title} ({fw.id}): their criteria differ, so the two cannot be compared.",
+            hint="Compare with a workspace on the same framework.",
+        )
     conn = other.connect()
     try:
         before = criterion_standing(fw, sources.final_judgements(conn, fw))
@@ -143,6 +152,15 @@ def change_part(
         (f"Compared with the workspace {other.root.name} ({area}).",),
         (table,),
     )
+
+
+def same_criteria(one: Framework, other: Framework) -> bool:
+    """Whether two frameworks are the same one, with the same criteria (ids and texts)."""
+
+    def criteria(fw: Framework) -> list[tuple[str, str]]:
+        return [(c.id, " ".join(c.text.split())) for _, c in fw.criteria()]
+
+    return one.id == other.id and criteria(one) == criteria(other)
 
 
 def action_plan_part(
@@ -222,17 +240,21 @@ def write_self_assessment(
     html: Path | None = None,
     compare: Path | None = None,
     index: IdentifyingIndex | None = None,
+    force: bool = False,
 ) -> list[Written]:
     """Render the self-assessment and write it (both formats to ``reports/`` if none named).
 
     Raises:
+        UsageError, ConflictError: the files asked for (see :func:`~jtai.report.publish.output_targets`).
         IdentifyingDataError: it would hold a name, identifier, date of birth or postcode.
         WorkspaceError: ``compare`` is not a workspace.
+        ConflictError: ``compare`` is assessed against another framework.
     """
     from jtai.frameworks import workspace_framework
     from jtai.report.evidence import settings_phrases
-    from jtai.report.publish import default_targets, publish
+    from jtai.report.publish import output_targets, publish
 
+    targets = output_targets(ws, "self-assessment", pdf, html, force=force)
     fw = workspace_framework(ws)
     parts = self_assessment_parts(ws, fw, compare)
     area = str(ws.config["area"])
@@ -247,15 +269,13 @@ def write_self_assessment(
         f"This self-assessment sets out where the {area} partnership stands against the criteria of the "
         f"{fw.title}, from its own multi-agency audits, as of {format_date(today)}. {fw.note}",
     )
-    pdf, html = default_targets(ws, "self-assessment", pdf, html)
     return publish(
         ws,
         what="The self-assessment",
         html=lambda paged: render_html(
             "pack.html.j2", doc, paged=paged, heading=doc.title, intro=intro, parts=parts
         ),
-        pdf_path=pdf,
-        html_path=html,
+        targets=targets,
         public=[*settings_phrases(ws, fw), format_date(today), today.isoformat(), doc.title],
         index=index,
         pseudonyms=True,
