@@ -148,17 +148,52 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
     assert "Error: " in result.stderr and "12 problem(s) in the findings" in result.stderr
 
 
+def test_findings_check_duplicate_ids_and_unknown_agency(run, graded) -> None:
+    """Each finding's problems name its own line; a repeated id and an unknown agency are problems."""
+    (graded.root / "findings.yaml").write_text(
+        "findings:\n"
+        "  - id: S1\n    kind: strength\n    text: Police share information quickly.\n"
+        "    criteria: [ZZ1]\n    cases: [C-ZZZZ-ZZZZ]\n"
+        "  - id: S2\n    kind: main\n    text: The team works well.\n    agencies: [Brinemore's team]\n"
+        "  - id: S1\n    kind: main\n    text: Another.\n"
+    )
+    result = run("-w", str(graded.root), "findings", "check")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stdout.splitlines() == [
+        "findings.yaml, line 2: S1: unknown case C-ZZZZ-ZZZZ.",
+        "findings.yaml, line 2: S1: unknown criterion 'ZZ1' in exploitation-2018.",
+        "findings.yaml, line 2: S1: no evidence: its cases have no grade under its criteria and agencies.",
+        'findings.yaml, line 7: S2: unknown agency "Brinemore\'s team" (use csc, police, health, probation, '
+        "yos, education, or none for the partnership).",
+        "findings.yaml, line 11: S1: the id S1 is already used on line 2.",
+    ]
+    data = json.loads(run("-w", str(graded.root), "findings", "check", "--json").stdout)
+    assert [(p["finding"], p["line"]) for p in data] == [
+        ("S1", 2),
+        ("S1", 2),
+        ("S1", 2),
+        ("S2", 7),
+        ("S1", 11),
+    ]
+    doc = findings_file.load_findings(graded.root / "findings.yaml")
+    assert (doc.finding_lines, doc.lines) == ([2, 7, 11], {"S1": 2, "S2": 7})
+    problems = findings_file.check(graded.connect(), FW, doc, key=graded.key)
+    assert problems[3].describe() == result.stdout.splitlines()[3].removeprefix("findings.yaml, ")
+
+
 def test_findings_check_finds_hand_references(run, graded) -> None:
     """A hand-named case's reference in a finding's text is flagged like a pseudonym."""
     hand_case(graded.connect(), "audit-0042")
     (graded.root / "findings.yaml").write_text(
+        "headline: [In audit-0042 the plan drifted.]\n"
         "findings:\n  - {kind: main, text: 'As audit-0042 shows, plans drift.'}\n"
         "  - {kind: main, text: 'Audits (not audit-00421) were late.'}\n"
     )
     result = run("-w", str(graded.root), "findings", "check")
     assert result.stdout.splitlines() == [
-        "findings.yaml, line 2: finding 1: the text names a case by its reference; the letter is public, "
-        "describe the child instead."
+        "findings.yaml, headline 1: names a case by its reference; describe the child instead.",
+        "findings.yaml, line 3: finding 1: the text names a case by its reference; the letter is public, "
+        "describe the child instead.",
     ]
 
 
@@ -199,6 +234,7 @@ def test_findings_file_shape(tmp_path) -> None:
     )
     assert doc.case_studies[0].kind == "not_safer"
     assert doc.lines == {"S1": 3, "case study 1": 11}
+    assert (doc.finding_lines, doc.study_lines) == ([3], [11])
 
 
 def test_demo_findings_file_reads(tmp_path) -> None:

@@ -50,6 +50,8 @@ _KIND_ALIASES = {
     "main_finding": "main",
     "finding": "main",
 }
+# settings the loader fills in, never read from the file
+_LOCATED = ("lines", "finding_lines", "study_lines")
 _CASE_LIKE = re.compile(r"\bC-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
 
@@ -129,7 +131,12 @@ class CaseStudy(_Item):
 
 
 class FindingsDoc(BaseModel):
-    """The whole file; ``lines`` gives the line each finding and case study starts on."""
+    """The whole file, with the line each finding and case study starts on.
+
+    ``finding_lines[i]`` and ``study_lines[i]`` are the lines of ``findings[i]`` and
+    ``case_studies[i]`` (0 when not known); ``lines`` gives them by name (:func:`label`),
+    the first one when an id is used twice.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -137,6 +144,8 @@ class FindingsDoc(BaseModel):
     findings: list[Finding] = []
     case_studies: list[CaseStudy] = []
     lines: dict[str, int] = {}
+    finding_lines: list[int] = []
+    study_lines: list[int] = []
 
     @field_validator("headline", mode="before")
     @classmethod
@@ -180,7 +189,7 @@ def load_findings(path: Path) -> FindingsDoc:
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping with headline, findings and case_studies.", file=str(path))
     try:
-        doc = FindingsDoc.model_validate({k: v for k, v in data.items() if k != "lines"})
+        doc = FindingsDoc.model_validate({k: v for k, v in data.items() if k not in _LOCATED})
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         loc = error["loc"]
@@ -193,21 +202,34 @@ def load_findings(path: Path) -> FindingsDoc:
             line=where,
             hint=f"Finding kinds: {', '.join(KINDS)}; case study kinds: {', '.join(STUDY_KINDS)}.",
         ) from None
-    named = {
-        label(item, n): yamlfile.line_at(root, (key, n - 1)) or 0
-        for key, items in (("findings", doc.findings), ("case_studies", doc.case_studies))
-        for n, item in enumerate(items, start=1)
-    }
-    return doc.model_copy(update={"lines": named})
+    finding_lines = [yamlfile.line_at(root, ("findings", i)) or 0 for i in range(len(doc.findings))]
+    study_lines = [yamlfile.line_at(root, ("case_studies", i)) or 0 for i in range(len(doc.case_studies))]
+    named: dict[str, int] = {}
+    for name, line in zip(_names_in_order(doc), [*finding_lines, *study_lines], strict=True):
+        named.setdefault(name, line)
+    return doc.model_copy(update={"lines": named, "finding_lines": finding_lines, "study_lines": study_lines})
+
+
+def _names_in_order(doc: FindingsDoc) -> list[str]:
+    """The name of every finding, then of every case study (:func:`label`)."""
+    return [
+        *(label(f, n) for n, f in enumerate(doc.findings, start=1)),
+        *(label(c, n) for n, c in enumerate(doc.case_studies, start=1)),
+    ]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with one finding or case study."""
+    """Something wrong with one finding or case study (or a headline paragraph)."""
 
     finding: str
     line: int | None
     message: str
+
+    def describe(self) -> str:
+        """One line for the user: ``line 4: S1: no evidence: ...`` (no line for a headline)."""
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.finding}: {self.message}"
 
 
 def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: bytes) -> list[Problem]:
@@ -237,15 +259,19 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
             problems.append(
                 Problem(f"headline {n}", None, "names a case by its reference; describe the child instead.")
             )
-    ids = [item.id for item in (*doc.findings, *doc.case_studies) if item.id]
-    items: list[tuple[str, Finding | CaseStudy]] = [
-        *((label(f, n), f) for n, f in enumerate(doc.findings, start=1)),
-        *((label(c, n), c) for n, c in enumerate(doc.case_studies, start=1)),
+    items: list[Finding | CaseStudy] = [*doc.findings, *doc.case_studies]
+    lines = [
+        *(doc.finding_lines + [0] * len(doc.findings))[: len(doc.findings)],
+        *(doc.study_lines + [0] * len(doc.case_studies))[: len(doc.case_studies)],
     ]
-    for name, item in items:
+    first_line: dict[str, int] = {}
+    for name, item, line in zip(_names_in_order(doc), items, lines, strict=True):
         found: list[str] = []
-        if item.id and ids.count(item.id) > 1:
-            found.append("the id is used more than once.")
+        if item.id and item.id in first_line:
+            earlier = first_line[item.id]
+            found.append(f"the id {item.id} is already used" + (f" on line {earlier}." if earlier else "."))
+        elif item.id:
+            first_line[item.id] = line
         if names_case(item.text) or (isinstance(item, CaseStudy) and names_case(item.title or "")):
             found.append(
                 "the text names a case by its reference; the letter is public, describe the child instead."
@@ -257,7 +283,7 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
                 found += _evidence(fw, item, by_case, answers)
         else:
             found += _study_evidence(fw, item, by_case, answers)
-        problems += [Problem(name, doc.lines.get(name) or None, message) for message in found]
+        problems += [Problem(name, line or None, message) for message in found]
     return problems
 
 
