@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
@@ -10,8 +11,9 @@ import pytest
 from _score_helpers import hand_case, judge
 
 from jtai.errors import ExitCode
-from jtai.scoring import audit
+from jtai.scoring import audit, cases
 from jtai.store import scoring as store_scoring
+from jtai.store import transaction
 
 CASE = "C-AAAA-BBBB"
 
@@ -106,6 +108,31 @@ def test_guards_refuse_update_and_delete(judged) -> None:
             lambda db: db.execute("DELETE FROM score_cases"),
             "case C-AAAA-BBBB is in the audit log but not in the database (it was deleted).",
         ),
+        (
+            lambda db: db.execute("UPDATE score_cases SET child_key = 'la:77'"),
+            "case C-AAAA-BBBB differs from its audit entry (it was changed directly).",
+        ),
+        (
+            lambda db: db.execute("UPDATE score_cases SET added_by = 'Eve'"),
+            "case C-AAAA-BBBB differs from its audit entry (it was changed directly).",
+        ),
+        (
+            lambda db: db.execute("UPDATE score_cases SET added_at = '2018-01-01T00:00:00+00:00'"),
+            "case C-AAAA-BBBB differs from its audit entry (it was changed directly).",
+        ),
+        (
+            lambda db: db.executescript(
+                "CREATE TRIGGER judgements_no_update BEFORE UPDATE ON judgements WHEN 0 BEGIN SELECT 1; END;"
+            ),
+            "the append-only guards were changed in the database (judgements_no_update): their SQL is not "
+            "what jtai wrote.",
+        ),
+        (
+            lambda db: db.execute(
+                "CREATE TRIGGER judgements_drop BEFORE INSERT ON judgements BEGIN SELECT RAISE(IGNORE); END"
+            ),
+            "triggers jtai did not write were added to the judgements, cases or audit log (judgements_drop).",
+        ),
     ],
     ids=[
         "update-judgement",
@@ -116,6 +143,11 @@ def test_guards_refuse_update_and_delete(judged) -> None:
         "cut-tail",
         "insert",
         "delete-case",
+        "case-child-key",
+        "case-added-by",
+        "case-added-at",
+        "weakened-guard",
+        "extra-trigger",
     ],
 )
 def test_tampering_is_found(run, judged, change, expected) -> None:
@@ -143,3 +175,45 @@ def test_head_file_only_moves_forward(judged) -> None:
     audit.save_head(judged.root, {"seq": 2, "hash": "x"})
     assert (judged.root / "audit.head").read_text() == head
     assert (judged.root / "audit.head").stat().st_mode & 0o777 == 0o600
+
+
+def test_case_entry_records_the_row_without_the_child_key(run, ws) -> None:
+    """A case's entry holds every column, the child key only as a digest, so the log shows no identifier."""
+    conn = ws.connect()
+    case = cases.Case("C-CCCC-DDDD", "la:77", "sample")
+    cases.register(conn, case, by="Ann", root=ws.root)
+    detail = audit.entries(conn, case_ref=case.ref)[0]["detail"]
+    row = store_scoring.case_row(conn, case.ref)
+    assert detail == {
+        "ref": "C-CCCC-DDDD",
+        "origin": "sample",
+        "added_by": "Ann",
+        "added_at": row["added_at"],
+        "child_key_sha256": hashlib.sha256(b"la:77").hexdigest(),
+    }
+    assert "la:77" not in json.dumps(audit.entries(conn))
+    assert audit.verify(conn, ws.root).ok
+    table = run("-w", str(ws.root), "audit", "log").stdout
+    assert "origin=sample, ref=C-CCCC-DDDD" in table and "sha256" not in table
+
+
+def test_earlier_case_entries_still_verify(ws) -> None:
+    """An entry of an earlier version (ref and origin only) verifies, and its actor is checked."""
+    conn = ws.connect()
+    with transaction(conn):
+        store_scoring.insert_case(conn, "audit-07", None, "hand", "Ann", audit.now())
+        audit.append(
+            conn,
+            actor="Ann",
+            action="case.add",
+            case_ref="audit-07",
+            detail={"ref": "audit-07", "origin": "hand"},
+        )
+    assert audit.verify(conn).ok
+    raw = sqlite3.connect(ws.db_path, isolation_level=None)
+    raw.executescript("DROP TRIGGER cases_no_update; UPDATE score_cases SET added_by = 'Eve';")
+    raw.executescript(store_scoring.DDL)
+    raw.close()
+    assert audit.verify(conn).problems == [
+        "case audit-07 differs from its audit entry (it was changed directly)."
+    ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
+import yaml
 from _score_helpers import ANN, BOB, FW, add_child, hand_case, judge
 
-from jtai.errors import ConflictError, ExitCode, InputError, NotFoundError, UsageError
+from jtai.errors import ConflictError, ExitCode, NotFoundError, UsageError
 from jtai.scoring import cases, judgements, transfer
 
 
@@ -53,21 +55,22 @@ def test_edit_needs_reason_and_keeps_history(ws) -> None:
 
 
 def test_judgement_rules(ws) -> None:
-    """Unknown criterion, agency out of scope, bad grade and a missing note are refused."""
+    """Unknown criterion, agency out of scope, bad grade and a missing note are refused as wrong arguments."""
     conn = ws.connect()
     case = hand_case(conn, "C-AAAA-BBBB")
-    with pytest.raises(InputError, match="unknown criterion 'XX9'"):
+    with pytest.raises(UsageError, match="Unknown criterion 'XX9'"):
         judge(conn, case, "XX9", "police", "good")
     with pytest.raises(
-        InputError, match=r"agency 'probation' is not judged under FD2 \(it covers csc, police, health\)"
+        UsageError, match=r"Agency 'probation' is not judged under FD2 \(it covers csc, police, health\)"
     ):
         judge(conn, case, "FD2", "probation", "good")
-    with pytest.raises(InputError, match="grade 'great' is not on the scale"):
+    with pytest.raises(UsageError, match="Grade 'great' is not on the scale"):
         judge(conn, case, "FD2", "police", "great")
-    with pytest.raises(InputError, match="a grade of Inadequate needs an evidence note"):
+    with pytest.raises(UsageError, match="A grade of Inadequate needs an evidence note"):
         judge(conn, case, "FD2", "police", "inadequate", note="")
-    with pytest.raises(InputError, match="the case question needs a short narrative"):
+    with pytest.raises(UsageError, match="The case question needs a short narrative"):
         judge(conn, case, "case_question", "all", "no", note="")
+    assert judgements.current(conn) == []
 
 
 def test_rater_from_team_and_options() -> None:
@@ -170,13 +173,13 @@ def test_capture_falls_back_to_every_agency(run, ws) -> None:
     assert "FD1 Police: " in result.stdout and "FD1 Health: " in result.stdout
     assert "Stopped with 68 question(s) left" in result.stderr
     sampled = cases.Case("C-CCCC-DDDD", "police:P1", "sample")
-    assert cases.question_scope(conn, sampled, None).fallback == "linkage has not run (`jtai link`)"
+    assert cases.question_scope(conn, FW, sampled, None).fallback == "linkage has not run (`jtai link`)"
     add_child(conn, ws.key, "child-1", [("police", "missing_episode", "2018-02-01")])
-    assert cases.question_scope(conn, sampled, None).fallback == "no records are linked to C-CCCC-DDDD"
+    assert cases.question_scope(conn, FW, sampled, None).fallback == "no records are linked to C-CCCC-DDDD"
     linked = cases.Case("C-EEEE-FFFF", "child-1", "records")
-    assert cases.question_scope(conn, linked, ["csc", "police"]) == cases.Scope(["police"], ["police"])
-    assert cases.question_scope(conn, linked, ["csc"]).agencies == ["csc"]  # police is out of scope
-    assert cases.question_scope(conn, linked, ["csc"], all_agencies=True) == cases.Scope(["csc"], [])
+    assert cases.question_scope(conn, FW, linked, ["csc", "police"]) == cases.Scope(["police"], ["police"])
+    assert cases.question_scope(conn, FW, linked, ["csc"]).agencies == ["csc"]  # police is out of scope
+    assert cases.question_scope(conn, FW, linked, ["csc"], all_agencies=True) == cases.Scope(["csc"], [])
 
 
 def test_capture_is_blind(run, ws) -> None:
@@ -254,8 +257,8 @@ def test_capture_one_section(run, ws) -> None:
     assert {j.criterion for j in saved} == {"FD1", "FD2", "FD3", "FD4", "FD5", "case_question"}
 
 
-def test_sampled_children_are_cases(run, ws) -> None:
-    """Children in the newest samples are listed (tracked picks first) and scored without --new."""
+def _draw(ws) -> dict[str, str]:
+    """Store a tracked and a front-door sample (child-9 in both); return the pseudonym of each key."""
     from jtai.pseudonym import pseudonym
     from jtai.store import sampling
 
@@ -270,7 +273,12 @@ def test_sampled_children_are_cases(run, ws) -> None:
             conn, kind=kind, framework="exploitation-2018", seed=1, parameters={}, frame_size=2,
             frame_hash="h", linked=False, summary={}, created_by="t", created_at="t", members=members,
         )  # fmt: skip
-    refs = {key: pseudonym(ws.key, key) for key in ("la:77", "child-9", "police:P1")}
+    return {key: pseudonym(ws.key, key) for key in ("la:77", "child-9", "police:P1")}
+
+
+def test_sampled_children_are_cases(run, ws) -> None:
+    """Children in the newest samples are listed (tracked picks first) and scored without --new."""
+    refs = _draw(ws)
     rows = json.loads(run("-w", str(ws.root), "score", "list", "--json").stdout)
     listed = [(r["case"], r["origin"], r["needed"]) for r in rows]
     expected = [
@@ -283,3 +291,32 @@ def test_sampled_children_are_cases(run, ws) -> None:
     result = run("-w", str(ws.root), "score", refs["police:P1"], *args, input="q\n")
     assert result.exit_code == 0, result.output
     assert f"Case {refs['police:P1']} (sample; in front-door pick)" in result.stdout
+
+
+def test_front_door_pick_is_asked_its_section(run, ws) -> None:
+    """A front-door pick: list, template and capture all count the front_door section only."""
+    refs = _draw(ws)
+    ref = refs["police:P1"]
+    base = ("-w", str(ws.root), "score")
+    needed = {r["case"]: r["needed"] for r in json.loads(run(*base, "list", "--json").stdout)}[ref]
+    template = run(*base, "template", ref, "--format", "csv")
+    assert template.exit_code == 0, template.output
+    rows = list(csv.DictReader(template.stdout.splitlines()))
+    assert len(rows) == needed == 17
+    assert {r["criterion"] for r in rows} == {"FD1", "FD2", "FD3", "FD4", "FD5", "case_question"}
+    message = (
+        "Asking the front_door section only, because the child was sampled at the front door "
+        "(--section chooses the sections)."
+    )
+    assert message in template.stderr
+    args = (*base, ref, "--inspector", "Ann", "--inspectorate", "ofsted")
+    captured = run(*args, input="5\n\nq\n")
+    assert captured.exit_code == 0, captured.output
+    assert message in captured.stdout
+    assert f"Stopped with {needed - 1} question(s) left" in captured.stderr
+    wider = run(*args, "--section", "front_door", "--section", "deep_dive", input="q\n")
+    total = len(transfer.applicable(FW, None, ["front_door", "deep_dive"]))
+    assert f"Resuming: 1 of {total} judgements already made." in wider.stdout
+    assert message not in wider.stdout
+    both = run(*base, "template", refs["child-9"])  # also a tracked pick: asked everything
+    assert len(yaml.safe_load(both.stdout)["judgements"]) == 70 and message not in both.stderr

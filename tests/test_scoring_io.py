@@ -6,10 +6,11 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from _score_helpers import ANN, BOB, add_child, hand_case, judge
+from _score_helpers import ANN, BOB, FW, add_child, hand_case, judge
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -234,7 +235,7 @@ def test_export_import_round_trip(tmp_path_factory, items, fmt) -> None:
 
 
 def test_export_is_private_and_xlsx_keeps_formula_text(run, ws, tmp_path: Path) -> None:
-    """The export file is 0600; a note starting with '=' stays text in XLSX."""
+    """The export file is 0600; a note starting with '=' is text in XLSX, never a formula."""
     conn = ws.connect()
     hand_case(conn, CASE)
     judge(conn, CASE, "FD2", "police", "inadequate", note="=SUM(A1:A2)")
@@ -243,10 +244,110 @@ def test_export_is_private_and_xlsx_keeps_formula_text(run, ws, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"Wrote 1 judgements to {path}."
     assert path.stat().st_mode & 0o777 == 0o600
+    sheet = openpyxl_rows(path)
+    assert sheet[0][4].value == "'=SUM(A1:A2)" and sheet[0][4].data_type == "s"
+
+
+FORMULA_NOTES = ["=cmd|x", "+1", "-5 days late", "@home", "'=already quoted", "''+x", "'plain", "'", "a=b"]
+EXPORTED_NOTES = [
+    "'=cmd|x",
+    "'+1",
+    "'-5 days late",
+    "'@home",
+    "''=already quoted",
+    "'''+x",
+    "'plain",
+    "'",
+    "a=b",
+]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formula_cells_are_neutralised_and_round_trip(run, ws, tmp_path: Path, fmt: str) -> None:
+    """CSV and XLSX exports put an apostrophe before formula-like text; import gives back each note."""
+    conn = ws.connect()
+    criteria = [c for c, a, _ in transfer.applicable(FW) if a == "police"]
+    hand_case(conn, CASE)
+    for criterion, note in zip(criteria, FORMULA_NOTES, strict=False):
+        judge(conn, CASE, criterion, "police", "good", note=note)
+    path = tmp_path / f"j.{fmt}"
+    assert run("-w", str(ws.root), "score", "export", str(path)).exit_code == 0
+    if fmt == "csv":
+        notes = [r["note"] for r in csv.DictReader(path.read_text().splitlines())]
+    else:
+        notes = [str(r[4].value or "") for r in openpyxl_rows(path)]
+    assert notes == EXPORTED_NOTES
+    rows, _ = exchange.read(path)
+    assert [r.values["note"] for r in rows] == FORMULA_NOTES
+    target = _fresh(tmp_path / "b")
+    tconn = target.connect()
+    transfer.import_file(tconn, FW, path, key=target.key, team=[], new_cases=True)
+    assert [j.note for j in judgements.current(tconn)] == FORMULA_NOTES
+
+
+def openpyxl_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The data rows of the judgements sheet, as cells."""
     import openpyxl
 
-    sheet = openpyxl.load_workbook(path)["judgements"]
-    assert sheet["E2"].value == "=SUM(A1:A2)" and sheet["E2"].data_type == "s"
+    return list(openpyxl.load_workbook(path)["judgements"].iter_rows(min_row=2))
+
+
+def test_export_refuses_to_overwrite_without_force(run, ws, tmp_path: Path) -> None:
+    """An export onto an existing file is a conflict (8) and leaves it alone; --force overwrites it, 0600."""
+    hand_case(ws.connect(), CASE)
+    judge(ws.connect(), CASE, "FD2", "police", "good")
+    path = tmp_path / "out.csv"
+    path.write_text("keep me")
+    path.chmod(0o644)
+    refused = run("-w", str(ws.root), "score", "export", str(path))
+    assert refused.exit_code == ExitCode.CONFLICT
+    assert refused.stderr == (
+        f"Error: {path} already exists. Give --force to overwrite it, or choose another name.\n"
+    )
+    assert path.read_text() == "keep me"
+    forced = run("-w", str(ws.root), "score", "export", str(path), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert path.read_text().startswith("case,criterion,agency,grade")
+    assert path.stat().st_mode & 0o777 == 0o600
+    template = tmp_path / "t.yaml"
+    template.write_text("keep me")
+    again = run("-w", str(ws.root), "score", "template", CASE, "-o", str(template))
+    assert again.exit_code == ExitCode.CONFLICT and template.read_text() == "keep me"
+    assert run("-w", str(ws.root), "score", "template", CASE, "-o", str(template), "--force").exit_code == 0
+
+
+def test_formats_by_option_and_advice(run, ws, tmp_path: Path) -> None:
+    """--format names the format for export, import and template; an unknown one lists the formats."""
+    hand_case(ws.connect(), CASE)
+    judge(ws.connect(), CASE, "FD2", "police", "good")
+    root = ("-w", str(ws.root), "score")
+    unknown_extension = run(*root, "export", str(tmp_path / "e.txt"))
+    assert unknown_extension.exit_code == ExitCode.USAGE
+    assert unknown_extension.stderr == (
+        "Error: e.txt: cannot tell the file format from its extension. Name it .yaml, .csv or .xlsx, "
+        "or give --format (yaml, csv, xlsx).\n"
+    )
+    exported = run(*root, "export", str(tmp_path / "e.txt"), "--format", "csv")
+    assert exported.exit_code == 0, exported.output
+    assert (tmp_path / "e.txt").read_text().startswith("case,criterion,agency,grade")
+    imported = run(*root, "import", str(tmp_path / "e.txt"), "--format", "csv")
+    assert imported.exit_code == 0, imported.output
+    assert "(1 unchanged," in imported.stdout
+    for args in (
+        ("template", CASE, "--format", "xml"),
+        ("export", str(tmp_path / "x.csv"), "--format", "xml"),
+    ):
+        result = run(*root, *args)
+        assert result.exit_code == ExitCode.USAGE
+        assert result.stderr == "Error: Unknown format 'xml'. Formats: yaml, csv, xlsx.\n"
+    printed = run(*root, "template", CASE, "--format", "xlsx")
+    assert printed.exit_code == ExitCode.USAGE and printed.stdout == ""
+    assert printed.stderr == (
+        "Error: An XLSX file cannot be printed. Give -o FILE.xlsx, or --format yaml or csv.\n"
+    )
+    written = run(*root, "template", CASE, "-o", str(tmp_path / "t.xlsx"))
+    assert written.exit_code == 0, written.output
+    assert len(openpyxl_rows(tmp_path / "t.xlsx")) == 70
 
 
 def test_export_to_a_missing_folder(run, ws, tmp_path: Path) -> None:

@@ -49,7 +49,9 @@ def _what(detail: object) -> str:
         text = f"{detail['criterion']} {detail['agency']} = {detail['value']} (v{detail['version']}"
         text += f", {detail['role']})" if detail.get("role") == "agreed" else ")"
         return text + (f" because: {detail['reason']}" if detail.get("reason") else "")
-    return ", ".join(f"{k}={v}" for k, v in detail.items())
+    # a case's digest, adder and time are in the JSON; the table has its own who and when
+    shown = {k: v for k, v in detail.items() if k not in ("child_key_sha256", "added_by", "added_at")}
+    return ", ".join(f"{k}={v}" for k, v in shown.items())
 
 
 @audit_app.command("verify")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -59,6 +58,15 @@ AllAgencies = Annotated[
         help="Ask every agency each criterion names, not only the agencies involved with the child.",
     ),
 ]
+Format = Annotated[
+    str | None,
+    typer.Option("--format", help="yaml, csv or xlsx (default: from the file's extension; yaml on stdout)."),
+]
+Section = Annotated[
+    list[str] | None,
+    typer.Option("--section", help="Only this section's criteria (repeatable; default: as sampled)."),
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
 Reason = Annotated[
     str | None, typer.Option("--reason", help="Why an earlier judgement is changed (required then).")
 ]
@@ -100,9 +108,7 @@ def case_command(
     ] = None,
     note: Annotated[str, typer.Option("--note", help="Evidence note (or narrative).")] = "",
     reason: Reason = None,
-    section: Annotated[
-        list[str] | None, typer.Option("--section", help="Ask only this section's criteria (repeatable).")
-    ] = None,
+    section: Section = None,
     all_agencies: AllAgencies = False,
 ) -> None:
     """Judge a case: asks each criterion of each agency involved and saves each answer (run again to resume).
@@ -113,13 +119,13 @@ def case_command(
 
     s = _Session()
     rater = s.rater(inspector, inspectorate)
-    transfer.applicable(s.fw, s.agencies, section)  # an unknown section fails before anything is saved
+    transfer.applicable(s.fw, s.agencies, section)  # wrong options fail before anything is saved
+    if bool(criterion) != bool(grade):
+        raise typer.BadParameter("--criterion and --grade go together (with --agency, unless case_question).")
+    if criterion and grade:
+        judgements.require_valid(s.fw, criterion, agency or "all", grade, note)
     found = cases.resolve(s.conn, s.ws.key, case, by=rater.name, add=new, root=s.ws.root)
-    if grade is not None or criterion is not None:
-        if not (criterion and grade):
-            raise typer.BadParameter(
-                "--criterion and --grade go together (and --agency, except for case_question)."
-            )
+    if criterion and grade:
         saved = judgements.record(
             s.conn, s.fw, case_ref=found.ref, criterion=criterion, agency=agency or "all", value=grade,
             note=note, rater=rater, reason=reason, source="edit" if reason else "capture", root=s.ws.root,
@@ -131,12 +137,12 @@ def case_command(
     from jtai.scoring import display
 
     console.print(display.overview(capture.overview(s.conn, found)), highlight=False)
-    scope = cases.question_scope(s.conn, found, s.agencies, all_agencies=all_agencies)
+    scope = cases.question_scope(s.conn, s.fw, found, s.agencies, all_agencies=all_agencies, sections=section)
     if scope.message():
         console.print(scope.message(), highlight=False, markup=False)
     result = capture.capture(
         s.conn, s.fw, found, rater, ask=_ask, say=lambda t: console.print(t, highlight=False, markup=False),
-        agencies=scope.agencies, sections=section, root=s.ws.root,
+        agencies=scope.agencies, sections=scope.sections, root=s.ws.root,
     )  # fmt: skip
     console.print(f"\n{result.saved} saved, {result.skipped} skipped.")
     if result.stopped:
@@ -177,43 +183,39 @@ def list_command(as_json: JsonOption = False) -> None:
 @score_app.command("template")
 def template_command(
     case: Annotated[str, typer.Argument(help="The child's pseudonym.")],
-    fmt: Annotated[str, typer.Option("--format", help="yaml or csv on stdout.")] = "yaml",
+    fmt: Format = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file (.yaml, .csv or .xlsx).")
     ] = None,
+    force: Force = False,
     inspector: Inspector = None,
     inspectorate: Inspectorate = None,
     new: Annotated[bool, typer.Option("--new", help="Allow a hand-named case.")] = False,
-    section: Annotated[
-        list[str] | None, typer.Option("--section", help="Only this section (repeatable).")
-    ] = None,
+    section: Section = None,
     all_agencies: AllAgencies = False,
 ) -> None:
-    """Print a blank judgement file for one case (the agencies involved with the child), to fill in offline.
+    """Print a blank judgement file for one case (the questions capture asks), to fill in offline.
 
     Example: jtai score template C-7KQ3-XM9D > c-7kq3.yaml
     """
-    from jtai.scoring import cases, exchange, transfer
+    from jtai.scoring import exchange, transfer
 
+    kind = exchange.output_format(output, fmt)  # wrong options fail before the workspace is read
     s = _Session()
-    ref = cases.normalise_ref(case)
-    found = cases.known_cases(s.conn, s.ws.key).get(ref)
-    if found is None and not new:
-        cases.resolve(s.conn, s.ws.key, ref, by="template")  # raises NotFoundError
-    scope = cases.question_scope(
-        s.conn, found or cases.Case(ref, None, "hand"), s.agencies, all_agencies=all_agencies
-    )
     rater = s.rater(inspector, inspectorate) if inspector else None
-    rows = transfer.template_rows(s.fw, ref, scope.agencies, rater, section)
+    rows, scope = transfer.case_template(
+        s.conn, s.fw, s.ws.key, case, agencies=s.agencies, rater=rater, sections=section,
+        all_agencies=all_agencies, new=new,
+    )  # fmt: skip
     if scope.message():
         err_console.print(scope.message(), highlight=False, markup=False)
     columns = exchange.COLUMNS + exchange.TEMPLATE_EXTRA
-    if output is not None:
-        exchange.write(output, rows, columns, header=transfer.template_header(s.fw))
-        err_console.print(f"Wrote {len(rows)} rows to {output}.")
+    header = transfer.template_header(s.fw)
+    if output is None:
+        typer.echo(exchange.render(rows, columns, kind, header=header), nl=False)
         return
-    kind = exchange.file_format(Path(f"x.{fmt}"))
-    typer.echo(exchange.render(rows, columns, kind, header=transfer.template_header(s.fw)), nl=False)
+    exchange.write(output, rows, columns, header=header, fmt=kind, force=force)
+    err_console.print(f"Wrote {len(rows)} rows to {output}.", highlight=False)
 
 
 @score_app.command("import")
@@ -223,6 +225,7 @@ def import_command(
     inspectorate: Inspectorate = None,
     reason: Reason = None,
     new_cases: Annotated[bool, typer.Option("--new-cases", help="Accept hand-named cases.")] = False,
+    fmt: Format = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import judgements, all or nothing: every problem is listed with its row, and nothing is saved.
@@ -239,7 +242,7 @@ def import_command(
 
     result = transfer.import_file(
         s.conn, s.fw, file, key=s.ws.key, team=s.team, inspector=inspector, inspectorate=inspectorate,
-        reason=reason, new_cases=new_cases, root=s.ws.root, on_write=writing,
+        reason=reason, new_cases=new_cases, root=s.ws.root, on_write=writing, fmt=fmt,
     )  # fmt: skip
     if as_json:
         print_json(dataclasses.asdict(result))
@@ -257,16 +260,18 @@ def export_command(
     history: Annotated[
         bool, typer.Option("--history", help="Every version, not only the current ones.")
     ] = False,
+    fmt: Format = None,
+    force: Force = False,
 ) -> None:
     """Export every inspector's judgements (for moderation or a round trip); the file is private.
 
     Example: jtai score export judgements.xlsx
     """
-    from jtai.scoring import transfer
+    from jtai.scoring import exchange, transfer
 
+    kind = exchange.file_format(file, fmt)  # a wrong format fails before the workspace is read
     s = _Session()
-    count = transfer.export_file(s.conn, file, history=history)
-    os.chmod(file, 0o600)
+    count = transfer.export_file(s.conn, file, history=history, fmt=kind, force=force)
     console.print(f"Wrote {count} judgements to {file}.", highlight=False)
 
 
@@ -326,10 +331,11 @@ def resolve_command(
 
     Example: jtai moderate resolve C-7KQ3-XM9D FD2 police --grade good --note "checks done" --inspector Lead
     """
-    from jtai.scoring import cases, moderation
+    from jtai.scoring import cases, judgements, moderation
 
     s = _Session()
     moderator = s.rater(inspector, inspectorate)
+    judgements.require_valid(s.fw, criterion, agency, grade, note)  # before the case is registered
     found = cases.resolve(s.conn, s.ws.key, case, by=moderator.name, root=s.ws.root)
     saved = moderation.resolve(
         s.conn, s.fw, case_ref=found.ref, criterion=criterion, agency=agency, value=grade, note=note,
@@ -376,15 +382,10 @@ def check_command(
     doc = findings_file.load_findings(path)
     problems = findings_file.check(s.conn, s.fw, doc, key=s.ws.key)
     if as_json:
-        print_json([{"finding": p.finding, "line": p.line, "message": p.message} for p in problems])
+        print_json([dataclasses.asdict(p) for p in problems])
     else:
         for p in problems:
-            console.print(
-                f"{path.name}, line {p.line}: {p.finding}: {p.message}",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
-            )
+            console.print(f"{path.name}, {p.describe()}", highlight=False, markup=False, soft_wrap=True)
         if not problems:
             console.print(f"{len(doc.findings)} findings checked: each rests on evidence that supports it.")
     findings_file.require_clean(problems, path)

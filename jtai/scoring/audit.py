@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from jtai.store import scoring as sql
 
 GENESIS = "0" * 64
+CHILD_KEY_DIGEST = "child_key_sha256"
 HEAD_NAME = "audit.head"
 
 
@@ -123,13 +125,10 @@ class Verification:
 
 def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
     """Check the chain, the rows it describes, the guard triggers and the head file."""
-    problems: list[str] = []
-    missing = sql.missing_guard_triggers(conn)
-    if missing:
-        problems.append(f"the append-only guards were removed from the database ({', '.join(missing)}).")
+    problems = _guard_problems(conn)
     prev_hash, prev_seq, count = GENESIS, 0, 0
     described: dict[int, dict[str, Any]] = {}
-    cases: dict[str, dict[str, Any]] = {}
+    cases: dict[str, tuple[dict[str, Any], str]] = {}
     last: tuple[int, str] | None = None
     for row in sql.audit_entries(conn):
         count += 1
@@ -150,7 +149,7 @@ def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
         if row["action"] == "judgement" and isinstance(detail.get("id"), int):
             described[detail["id"]] = detail
         elif row["action"] == "case.add" and isinstance(detail.get("ref"), str):
-            cases[detail["ref"]] = detail
+            cases[detail["ref"]] = (detail, str(row["actor"]))
         prev_hash, prev_seq = str(row["hash"]), seq
         last = (seq, str(row["hash"]))
     rows = sql.judgement_by_id(conn)
@@ -163,16 +162,71 @@ def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
     for jid in sorted(described):
         problems.append(f"judgement {jid} is in the audit log but not in the database (it was deleted).")
     for row in sql.case_rows(conn):
-        detail = cases.pop(row["ref"], None)
-        if detail is None:
+        recorded = cases.pop(row["ref"], None)
+        if recorded is None:
             problems.append(f"case {row['ref']} has no audit entry (it was added behind the tool's back).")
-        elif detail.get("origin") != row["origin"]:
+        elif not _case_matches({k: row[k] for k in sql.CASE_COLUMNS}, *recorded):
             problems.append(f"case {row['ref']} differs from its audit entry (it was changed directly).")
     for ref in sorted(cases):
         problems.append(f"case {ref} is in the audit log but not in the database (it was deleted).")
     if root is not None:
         problems += _check_head(root, last, conn)
     return Verification(entries=count, judgements=len(rows), problems=problems)
+
+
+def case_detail(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What a ``case.add`` entry records of a case row: every column, the child key as a digest.
+
+    The child key can be an identifier (sampling's ``la:ID`` for an unlinked child), and the
+    log is shown by ``jtai audit log`` and can never be changed, so it holds the key's
+    SHA-256 instead; that is enough to tell a changed key.
+    """
+    detail = {k: row[k] for k in sql.CASE_COLUMNS if k != "child_key"}
+    key = row["child_key"]
+    detail[CHILD_KEY_DIGEST] = None if key is None else hashlib.sha256(str(key).encode("utf-8")).hexdigest()
+    return detail
+
+
+def _case_matches(row: Mapping[str, Any], recorded: dict[str, Any], actor: str) -> bool:
+    """True when every column the entry records equals the row's.
+
+    Entries written by earlier versions record only ``ref`` and ``origin``; their actor is
+    the ``added_by`` of the row, so that column is checked for them too.
+    """
+    expected = case_detail(row)
+    if any(recorded[k] != expected[k] for k in expected if k in recorded):
+        return False
+    return "added_by" in recorded or row["added_by"] == actor
+
+
+def _guard_problems(conn: sqlite3.Connection) -> list[str]:
+    """Guard triggers removed or changed, and triggers added to the guarded tables."""
+    found = sql.triggers(conn)
+    expected = sql.expected_triggers()
+    missing = [name for name in expected if name not in found]
+    changed = [
+        name for name in expected if name in found and _statement(found[name]) != _statement(expected[name])
+    ]
+    added = sorted(name for name in found if name not in expected)
+    problems = []
+    if missing:
+        problems.append(f"the append-only guards were removed from the database ({', '.join(missing)}).")
+    if changed:
+        problems.append(
+            f"the append-only guards were changed in the database ({', '.join(changed)}): "
+            "their SQL is not what jtai wrote."
+        )
+    if added:
+        problems.append(
+            "triggers jtai did not write were added to the judgements, cases or audit log "
+            f"({', '.join(added)})."
+        )
+    return problems
+
+
+def _statement(text: str) -> str:
+    """A statement with its spacing normalised and no trailing semicolon, for comparison."""
+    return " ".join(text.split()).rstrip(";").rstrip()
 
 
 def _check_head(root: Path, last: tuple[int, str] | None, conn: sqlite3.Connection) -> list[str]:

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from jtai.errors import NotFoundError, UsageError
+from jtai.frameworks import Framework
 from jtai.pseudonym import pseudonym
-from jtai.scoring import audit
+from jtai.scoring import audit, references
 from jtai.store import scoring as sql
 from jtai.store import transaction
 
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _PSEUDONYM = re.compile(r"^C-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+# The section a child sampled at the front door is asked about (when the framework has it).
+FRONT_DOOR_SECTION = "front_door"
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ def resolve(
 
     Raises:
         NotFoundError: the case is unknown and ``add`` is false.
+        UsageError: a new reference is, or looks like, a name or an identifier
+            (:mod:`jtai.scoring.references`); nothing is written.
     """
     ref = normalise_ref(ref)
     case = known_cases(conn, key).get(ref)
@@ -121,6 +127,7 @@ def resolve(
             hint="Check the pseudonym (`jtai sample show`), or score it as a hand-named case with --new.",
         )
     if case is None:
+        references.require_fit(conn, ref)
         case = Case(ref, None, "hand")
     register(conn, case, by=by, root=root)
     return case
@@ -130,24 +137,37 @@ def register(conn: sqlite3.Connection, case: Case, *, by: str, root: Path | None
     """Record the case in the scoring tables (once), with an audit entry."""
     if sql.case_row(conn, case.ref) is not None:
         return
-    entry = None
     with transaction(conn):
-        at = audit.now()
-        if sql.insert_case(conn, case.ref, case.child_key, case.origin, by, at):
-            entry = audit.append(
-                conn,
-                actor=by,
-                action="case.add",
-                case_ref=case.ref,
-                detail={"ref": case.ref, "origin": case.origin},
-            )
+        entry = add(conn, case, by=by)
     if root is not None:
         audit.save_head(root, entry)
 
 
+def add(conn: sqlite3.Connection, case: Case, *, by: str) -> dict[str, Any] | None:
+    """Insert the case row and its audit entry inside the caller's transaction.
+
+    The entry records every column of the row (the child key as its SHA-256 digest, so the
+    log shows no identifier), which ``jtai audit verify`` compares with the row.
+
+    Returns:
+        The audit entry, or None when the case was already registered.
+    """
+    at = audit.now()
+    if not sql.insert_case(conn, case.ref, case.child_key, case.origin, by, at):
+        return None
+    row = {
+        "ref": case.ref,
+        "child_key": case.child_key,
+        "origin": case.origin,
+        "added_by": by,
+        "added_at": at,
+    }
+    return audit.append(conn, actor=by, action="case.add", case_ref=case.ref, detail=audit.case_detail(row))
+
+
 @dataclass(frozen=True)
 class Scope:
-    """The agencies a case's criteria are asked about.
+    """The questions a case is asked: which agencies, and which sections of the framework.
 
     Attributes:
         agencies: passed to :func:`jtai.scoring.transfer.applicable` (None: every agency).
@@ -155,37 +175,74 @@ class Scope:
             every agency is asked).
         fallback: why every agency is asked although only the involved ones were wanted
             ("" otherwise).
+        sections: passed to :func:`jtai.scoring.transfer.applicable` (None: every section).
+        front_door: True when only the front-door section is asked because the child was
+            sampled at the front door (and no section was chosen).
     """
 
     agencies: list[str] | None
     involved: list[str]
     fallback: str = ""
+    sections: list[str] | None = None
+    front_door: bool = False
 
     def message(self) -> str:
-        """One line saying which agencies are asked about ("" when ``--all-agencies`` chose all)."""
+        """A line saying which agencies are asked about ("" when ``--all-agencies`` chose all),
+        and one saying when only the front-door section is asked."""
+        lines = []
         if self.involved:
-            return (
+            lines.append(
                 f"Asking about the agencies involved with the child: {', '.join(self.involved)} "
                 "(--all-agencies asks the others too)."
             )
-        if self.fallback:
-            return f"Asking every agency each criterion names, because {self.fallback}."
-        return ""
+        elif self.fallback:
+            lines.append(f"Asking every agency each criterion names, because {self.fallback}.")
+        if self.front_door:
+            lines.append(
+                f"Asking the {FRONT_DOOR_SECTION} section only, because the child was sampled at the "
+                "front door (--section chooses the sections)."
+            )
+        return "\n".join(lines)
 
 
 def question_scope(
-    conn: sqlite3.Connection, case: Case, agencies: list[str] | None, *, all_agencies: bool = False
+    conn: sqlite3.Connection,
+    fw: Framework,
+    case: Case,
+    agencies: list[str] | None,
+    *,
+    all_agencies: bool = False,
+    sections: list[str] | None = None,
 ) -> Scope:
-    """Which agencies to ask about: those involved with the child, within the workspace's ``agencies``.
+    """What to ask about a case: capture, its template and ``jtai score list`` all use this.
 
-    An agency is involved when it holds any record linkage gave to the child. When the case
-    has no records (named by hand), linkage has not run, or no record is linked to it,
-    every agency is asked (within ``agencies``), and :attr:`Scope.fallback` says why.
+    Agencies: those involved with the child, within the workspace's ``agencies``. An agency
+    is involved when it holds any record linkage gave to the child. When the case has no
+    records (named by hand), linkage has not run, or no record is linked to it, every agency
+    is asked (within ``agencies``), and :attr:`Scope.fallback` says why.
+
+    Sections: those given; else, for a child sampled only at the front door (a front-door
+    pick or reserve and in no tracked sample), the framework's ``front_door`` section when
+    it has one; else every section.
 
     Args:
+        fw: the workspace's framework.
         agencies: the workspace's agencies (None: all).
         all_agencies: ask every agency regardless of involvement.
+        sections: the sections chosen (``--section``), None for the default.
     """
+    scope = _agency_scope(conn, case, agencies, all_agencies=all_agencies)
+    if sections:
+        return replace(scope, sections=list(sections))
+    front_only = bool(case.sampled_as) and all(s.startswith("front-door") for s in case.sampled_as)
+    if front_only and FRONT_DOOR_SECTION in [s.id for s in fw.sections]:
+        return replace(scope, sections=[FRONT_DOOR_SECTION], front_door=True)
+    return scope
+
+
+def _agency_scope(
+    conn: sqlite3.Connection, case: Case, agencies: list[str] | None, *, all_agencies: bool
+) -> Scope:
     if all_agencies:
         return Scope(agencies, [])
     if case.child_key is None:

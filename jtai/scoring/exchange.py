@@ -7,6 +7,10 @@ source``; templates add ``criterion_text``; import reads those back and ignores 
 
 A YAML file is a mapping with optional defaults (``inspector``, ``inspectorate``) and a
 ``judgements`` list of mappings with the same keys.
+
+In CSV and XLSX a text a spreadsheet would run as a formula is written with a leading
+apostrophe, which import removes again (:func:`escape`, :func:`unescape`). Files are written
+0600 and never over an existing file unless asked.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jtai.errors import ConfigError, InputError, UsageError
+from jtai.errors import ConfigError, ConflictError, InputError, UsageError
 
 COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
 EXPORT_EXTRA = ("version", "recorded_at", "source")
@@ -27,6 +31,7 @@ TEMPLATE_EXTRA = ("criterion_text",)
 IGNORED = frozenset(EXPORT_EXTRA + TEMPLATE_EXTRA)
 REQUIRED = ("case", "criterion", "agency", "grade")
 FORMATS = ("yaml", "csv", "xlsx")
+_ALIASES = {"yml": "yaml", "xlsm": "xlsx"}
 
 
 @dataclass(frozen=True)
@@ -38,23 +43,57 @@ class Row:
 
 
 def file_format(path: Path, explicit: str | None = None) -> str:
-    """``yaml``, ``csv`` or ``xlsx`` from ``explicit`` or the file's extension.
+    """``yaml``, ``csv`` or ``xlsx`` from ``explicit`` (``--format``) or the file's extension.
 
     Raises:
-        UsageError: the format cannot be told.
+        UsageError: an unknown ``explicit`` format, or an extension that names none.
     """
-    name = (explicit or path.suffix.lstrip(".")).lower()
-    name = {"yml": "yaml", "xlsm": "xlsx"}.get(name, name)
+    if explicit is not None:
+        return format_name(explicit)
+    name = path.suffix.lstrip(".").lower()
+    name = _ALIASES.get(name, name)
     if name not in FORMATS:
         raise UsageError(
             f"{path.name}: cannot tell the file format from its extension.",
-            hint="Name it .yaml, .csv or .xlsx (or give --format).",
+            hint=f"Name it .yaml, .csv or .xlsx, or give --format ({', '.join(FORMATS)}).",
         )
     return name
 
 
-def read(path: Path) -> tuple[list[Row], dict[str, str]]:
-    """Read a judgement file.
+def output_format(path: Path | None, explicit: str | None) -> str:
+    """The format of a file written to ``path``, or printed to stdout when ``path`` is None.
+
+    Raises:
+        UsageError: an unknown format, or XLSX to stdout (a workbook needs a file).
+    """
+    if path is not None:
+        return file_format(path, explicit)
+    kind = format_name(explicit or "yaml")
+    if kind == "xlsx":
+        raise UsageError(
+            "An XLSX file cannot be printed.", hint="Give -o FILE.xlsx, or --format yaml or csv."
+        )
+    return kind
+
+
+def format_name(explicit: str) -> str:
+    """The format ``--format`` names (``yml`` is ``yaml``).
+
+    Raises:
+        UsageError: not one of :data:`FORMATS`.
+    """
+    name = explicit.strip().lower()
+    name = _ALIASES.get(name, name)
+    if name not in FORMATS:
+        raise UsageError(f"Unknown format {explicit!r}.", hint=f"Formats: {', '.join(FORMATS)}.")
+    return name
+
+
+def read(path: Path, fmt: str | None = None) -> tuple[list[Row], dict[str, str]]:
+    """Read a judgement file, in format ``fmt`` (default: from its extension).
+
+    In CSV and XLSX, the apostrophe an export put before a formula-like value is removed
+    (see :func:`unescape`).
 
     Returns:
         The rows, and file-wide defaults (YAML ``inspector``/``inspectorate``).
@@ -63,7 +102,7 @@ def read(path: Path) -> tuple[list[Row], dict[str, str]]:
         InputError: the file cannot be read, has no ``judgements``, or lacks a required
             column; unknown columns are errors too (nothing is silently dropped).
     """
-    kind = file_format(path)
+    kind = file_format(path, fmt)
     if not path.is_file():
         raise InputError("no such file.", file=str(path))
     if kind == "csv":
@@ -108,7 +147,7 @@ def _read_csv(path: Path) -> tuple[list[Row], list[str]]:
                     raise InputError(
                         "has more cells than the header has columns.", file=str(path), row=number
                     )
-                rows.append(Row(number, {h: c for h, c in zip(header, cells, strict=False)}))
+                rows.append(Row(number, {h: unescape(c) for h, c in zip(header, cells, strict=False)}))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot be read as UTF-8 CSV ({type(exc).__name__}).", file=str(path)) from exc
     return rows, header
@@ -138,7 +177,7 @@ def _read_xlsx(path: Path) -> tuple[list[Row], list[str]]:
         texts = [_text(c) for c in cells]
         if not any(t.strip() for t in texts):
             continue
-        rows.append(Row(number, {h: t for h, t in zip(header, texts, strict=False) if h}))
+        rows.append(Row(number, {h: unescape(t) for h, t in zip(header, texts, strict=False) if h}))
     return rows, header
 
 
@@ -175,39 +214,89 @@ def _read_yaml(path: Path) -> tuple[list[Row], list[str], dict[str, str]]:
     return rows, header, defaults
 
 
-def write(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[str, ...], *, header: str = "") -> None:
-    """Write rows to ``path`` (0600) in the format its extension names.
+def write(
+    path: Path,
+    rows: Iterable[dict[str, Any]],
+    columns: tuple[str, ...],
+    *,
+    header: str = "",
+    fmt: str | None = None,
+    force: bool = False,
+) -> None:
+    """Write rows to ``path`` (0600) in format ``fmt`` (default: from its extension).
 
     Raises:
-        UsageError: the extension names no format.
+        UsageError: an unknown format.
+        ConflictError: the file exists and ``force`` is false.
         InputError: the file cannot be written (no such folder, no permission).
     """
-    kind = file_format(path)
+    kind = file_format(path, fmt)
     data = list(rows)
+    if kind == "xlsx":
+        payload = _xlsx_bytes(data, columns)
+    else:
+        payload = render(data, columns, kind, header=header).encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
     try:
-        if kind == "xlsx":
-            _write_xlsx(path, data, columns)
-            return
-        text = render(data, columns, kind, header=header)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise ConflictError(
+            f"{path} already exists.", hint="Give --force to overwrite it, or choose another name."
+        ) from None
     except OSError as exc:
         raise InputError(
             f"cannot be written ({exc.strerror}).",
             file=str(path),
             hint="Check the folder exists and is yours.",
         ) from None
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # an overwritten file keeps its mode otherwise
+        handle.write(payload)
+
+
+def escape(value: Any) -> Any:
+    """A cell as CSV and XLSX files hold it: safe from formula injection, and reversible.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading apostrophe (:func:`jtai.sampling.export.neutralise`), so a spreadsheet shows it
+    as text and never runs it. So does a text that starts with apostrophes before one of
+    those characters, so that :func:`unescape` can always remove exactly the apostrophe
+    added here and an import gives back the value exported.
+    """
+    from jtai.sampling.export import neutralise
+
+    if not isinstance(value, str):
+        return value
+    bare = value.lstrip("'")
+    return "'" + value if neutralise(bare) != bare else value
+
+
+def unescape(text: str) -> str:
+    """A cell read from a CSV or XLSX file: the apostrophe :func:`escape` adds is removed.
+
+    Only from a text that starts with apostrophes before a formula character, the only texts
+    :func:`escape` changes; any other text is kept as written.
+    """
+    from jtai.sampling.export import neutralise
+
+    bare = text.lstrip("'")
+    return text[1:] if text.startswith("'") and neutralise(bare) != bare else text
 
 
 def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, header: str = "") -> str:
-    """Rows as YAML or CSV text (a template printed to stdout uses this)."""
+    """Rows as YAML or CSV text (a template printed to stdout uses this).
+
+    Raises:
+        UsageError: ``kind`` is xlsx, which is no text.
+    """
+    if kind == "xlsx":
+        output_format(None, kind)  # raises
     if kind == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_text(row.get(c, "")) for c in columns])
+            writer.writerow([escape(_text(row.get(c, ""))) for c in columns])
         return buffer.getvalue()
     import yaml
 
@@ -216,7 +305,7 @@ def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, h
     return comment + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _write_xlsx(path: Path, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+def _xlsx_bytes(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -226,9 +315,10 @@ def _write_xlsx(path: Path, rows: list[dict[str, Any]], columns: tuple[str, ...]
     for r, row in enumerate(rows, start=2):
         for c, column in enumerate(columns, start=1):
             value = row.get(column, "")
-            cell = sheet.cell(row=r, column=c, value=value if isinstance(value, int) else _text(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # a note starting with "=" is text, never a formula
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        book.save(handle)
+            text = value if isinstance(value, int) else escape(_text(value))
+            cell = sheet.cell(row=r, column=c, value=text)
+            if isinstance(text, str):
+                cell.data_type = "s"  # a string cell, never a formula
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

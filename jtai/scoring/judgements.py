@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jtai.errors import ConflictError, InputError, UsageError
+from jtai.errors import ConflictError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
 from jtai.scoring import audit
 from jtai.store import scoring as sql
@@ -139,6 +139,24 @@ def check(
     return found.id, agency_id, value, problems
 
 
+def require_valid(fw: Framework, criterion: str, agency: str, value: str, note: str) -> tuple[str, str, str]:
+    """The criterion, agency and value as the framework spells them; refused when they do not fit.
+
+    The values come from the caller (options of a command, arguments of a function); a file's
+    rows are checked with :func:`check` and reported with their row instead.
+
+    Raises:
+        UsageError: every problem :func:`check` finds, in one message.
+    """
+    criterion, agency, value, problems = check(fw, criterion, agency, value, note)
+    if problems:
+        raise UsageError(
+            " ".join(p[:1].upper() + p[1:] for p in problems),
+            hint=f"`jtai framework show {fw.id}` lists the criteria, their agencies and the grades.",
+        )
+    return criterion, agency, value
+
+
 def current(
     conn: sqlite3.Connection,
     *,
@@ -180,14 +198,12 @@ def write(
         the same value and note (nothing to record).
 
     Raises:
-        InputError: the judgement does not fit the framework.
+        UsageError: the judgement does not fit the framework (:func:`require_valid`).
         ConflictError: it changes an earlier judgement and no reason was given.
     """
     if role not in ROLES:
         raise UsageError(f"role {role!r} is not one of {', '.join(ROLES)}.")
-    criterion, agency, value, problems = check(fw, criterion, agency, value, note)
-    if problems:
-        raise InputError(" ".join(problems))
+    criterion, agency, value = require_valid(fw, criterion, agency, value, note)
     inspector = rater.name if role == "rater" else None
     rows = sql.current_judgements(
         conn, case_ref=case_ref, criterion=criterion, role=role, inspector=inspector

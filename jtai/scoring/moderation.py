@@ -124,7 +124,7 @@ def resolve(
     """Record the agreed judgement for one item (a new version if one was agreed before).
 
     Raises:
-        InputError, ConflictError: as :func:`jtai.scoring.judgements.write`.
+        UsageError, ConflictError: as :func:`jtai.scoring.judgements.write`.
     """
     return judgements.record(
         conn,

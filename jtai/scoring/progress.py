@@ -10,7 +10,6 @@ from jtai.scoring import cases, findings, judgements
 from jtai.scoring.transfer import applicable
 from jtai.store import scoring as sql
 
-FRONT_DOOR = "front_door"
 _ORDER = ("tracked pick", "tracked reserve", "front-door pick", "front-door reserve")
 
 
@@ -20,13 +19,13 @@ def case_progress(
     """One row per sampled or registered case: origin, questions answered, inspectors, final answer.
 
     ``judged`` counts the questions (criterion x agency, and the case question) that at
-    least one inspector answered, out of ``needed``: the criteria of the agencies involved
-    with the child (every agency when no record is linked to it, as capture asks); a child
-    sampled at the front door only needs the framework's ``front_door`` section (when it
-    has one). Tracked picks come
-    first, then reserves, front-door picks, and cases named by hand.
+    least one inspector answered, out of ``needed``: the questions capture asks and the
+    template lists (:func:`jtai.scoring.cases.question_scope`), so the criteria of the
+    agencies involved with the child (every agency when no record is linked to it), and for
+    a child sampled at the front door only the framework's ``front_door`` section (when it
+    has one). Tracked picks come first, then reserves, front-door picks, and cases named by
+    hand.
     """
-    has_front_door = FRONT_DOOR in [s.id for s in fw.sections]
     answered: dict[str, set[tuple[str, str]]] = {}
     who: dict[str, set[str]] = {}
     for j in judgements.current(conn, role="rater"):
@@ -39,9 +38,8 @@ def case_progress(
     rows = []
     for ref in sorted(listed, key=lambda r: (_order(known.get(r)), r)):
         case = known.get(ref, cases.Case(ref, None, "hand"))
-        front_only = bool(case.sampled_as) and all(s.startswith("front-door") for s in case.sampled_as)
-        scope = cases.question_scope(conn, case, agencies).agencies
-        needed = len(applicable(fw, scope, [FRONT_DOOR] if front_only and has_front_door else None))
+        scope = cases.question_scope(conn, fw, case, agencies)
+        needed = len(applicable(fw, scope.agencies, scope.sections))
         rows.append(
             {
                 "case": ref,

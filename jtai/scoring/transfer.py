@@ -11,14 +11,17 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, InputError, JtaiError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
-from jtai.scoring import audit, cases, exchange, judgements
+from jtai.scoring import audit, cases, exchange, judgements, references
 from jtai.scoring.judgements import Rater
 from jtai.store import scoring as sql
 from jtai.store import transaction
+
+if TYPE_CHECKING:
+    from jtai.report.guard import IdentifyingIndex
 
 MAX_LISTED = 50
 
@@ -78,6 +81,41 @@ def template_rows(
     ]
 
 
+def case_template(
+    conn: sqlite3.Connection,
+    fw: Framework,
+    key: bytes,
+    case: str,
+    *,
+    agencies: list[str] | None,
+    rater: Rater | None = None,
+    sections: list[str] | None = None,
+    all_agencies: bool = False,
+    new: bool = False,
+) -> tuple[list[dict[str, str]], cases.Scope]:
+    """One case's blank rows, the questions capture would ask, and what they cover; nothing is written.
+
+    Args:
+        agencies: the workspace's agencies (None: all).
+        sections, all_agencies: as ``--section`` and ``--all-agencies`` of capture.
+        new: allow a case no record or sample holds (named by hand).
+
+    Raises:
+        NotFoundError: the case is unknown and ``new`` is false.
+        UsageError: a new reference that is, or looks like, a name or an identifier; an
+            unknown section.
+    """
+    ref = cases.normalise_ref(case)
+    found = cases.known_cases(conn, key).get(ref)
+    if found is None:
+        if not new:
+            cases.resolve(conn, key, ref, by="template")  # raises NotFoundError
+        references.require_fit(conn, ref)
+        found = cases.Case(ref, None, "hand")
+    scope = cases.question_scope(conn, fw, found, agencies, all_agencies=all_agencies, sections=sections)
+    return template_rows(fw, ref, scope.agencies, rater, scope.sections), scope
+
+
 def template_header(fw: Framework) -> str:
     """The comment at the top of a YAML template."""
     grades = ", ".join(fw.scale_ids)
@@ -126,10 +164,12 @@ def import_file(
     new_cases: bool = False,
     root: Path | None = None,
     on_write: Callable[[int], None] | None = None,
+    fmt: str | None = None,
 ) -> ImportResult:
     """Import a judgement file, all or nothing.
 
     Args:
+        fmt: the file's format (default: from its extension).
         inspector, inspectorate: defaults for rows that do not name them.
         reason: the reason for every changed judgement whose row gives none.
         new_cases: accept cases no record or sample holds (registered as hand-named).
@@ -138,12 +178,13 @@ def import_file(
     Raises:
         InputError: the file cannot be read, or rows have problems (all listed, with rows).
     """
-    rows, defaults = exchange.read(path)
+    rows, defaults = exchange.read(path, fmt)
     known = cases.known_cases(conn, key)
     planned: list[_Planned] = []
     problems: list[str] = []
     slots: dict[tuple[str, ...], int] = {}
     blank = 0
+    index: IdentifyingIndex | None = None  # built once, when the file names a new case
     for item in rows:
         v = item.values
         if not v.get("grade", "").strip():
@@ -159,6 +200,13 @@ def import_file(
         else:
             if ref not in known and not new_cases:
                 found.append(f"unknown case {ref} (use --new-cases to accept hand-named cases)")
+            elif ref not in known:
+                index = index if index is not None else references.index_for(conn)
+                unfit = references.problem(ref, index)
+                if unfit:
+                    found.append(
+                        f"the case reference {unfit}; a reference must never be a name or an identifier"
+                    )
         role = (v.get("role") or "rater").strip().lower()
         if role not in judgements.ROLES:
             found.append(f"role {role!r} is not rater or agreed")
@@ -251,16 +299,12 @@ def _write(
     entry: dict[str, Any] | None = None
     with transaction(conn):
         for ref in dict.fromkeys(p.case_ref for p in planned):
-            case = known.get(ref) or cases.Case(ref, None, "hand")
-            if sql.insert_case(conn, ref, case.child_key, case.origin, planned[0].rater.name, audit.now()):
+            case_entry = cases.add(
+                conn, known.get(ref) or cases.Case(ref, None, "hand"), by=planned[0].rater.name
+            )
+            if case_entry is not None:
                 added += 1
-                entry = audit.append(
-                    conn,
-                    actor=planned[0].rater.name,
-                    action="case.add",
-                    case_ref=ref,
-                    detail={"ref": ref, "origin": case.origin},
-                )
+                entry = case_entry
         for p in planned:
             try:
                 new, new_entry = judgements.write(
@@ -316,8 +360,20 @@ def export_rows(
     ]
 
 
-def export_file(conn: sqlite3.Connection, path: Path, *, history: bool = False) -> int:
-    """Write judgements to ``path`` (format from its extension); returns the rows written."""
+def export_file(
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    history: bool = False,
+    fmt: str | None = None,
+    force: bool = False,
+) -> int:
+    """Write judgements to ``path`` (0600; format ``fmt``, else from its extension); returns the rows.
+
+    Raises:
+        ConflictError: ``path`` exists and ``force`` is false.
+        UsageError, InputError: as :func:`jtai.scoring.exchange.write`.
+    """
     rows = export_rows(conn, history=history)
-    exchange.write(path, rows, exchange.COLUMNS + exchange.EXPORT_EXTRA)
+    exchange.write(path, rows, exchange.COLUMNS + exchange.EXPORT_EXTRA, fmt=fmt, force=force)
     return len(rows)

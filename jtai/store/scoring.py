@@ -7,8 +7,9 @@ a new version, and every row written is also an entry of the hash-chained audit 
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 DDL = """
@@ -81,6 +82,8 @@ GUARD_TRIGGERS = (
     "audit_no_update",
     "audit_no_delete",
 )
+GUARDED_TABLES = ("judgements", "score_cases", "audit_log")
+CASE_COLUMNS = ("ref", "child_key", "origin", "added_by", "added_at")
 JUDGEMENT_COLUMNS = (
     "id",
     "case_ref",
@@ -285,7 +288,27 @@ def audit_entries(conn: sqlite3.Connection, *, case_ref: str | None = None) -> I
     return conn.execute("SELECT * FROM audit_log WHERE case_ref = ? ORDER BY seq", (case_ref,))
 
 
-def missing_guard_triggers(conn: sqlite3.Connection) -> Sequence[str]:
-    """Names of the append-only guard triggers that are missing."""
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return [name for name in GUARD_TRIGGERS if name not in present]
+def triggers(conn: sqlite3.Connection) -> dict[str, str]:
+    """Name -> SQL of every trigger on the judgements, cases and audit tables."""
+    marks = ", ".join("?" for _ in GUARDED_TABLES)
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+        GUARDED_TABLES,
+    )
+    return {str(name): str(text or "") for name, text in rows}
+
+
+def expected_triggers() -> dict[str, str]:
+    """Name -> SQL of the guard triggers as :data:`DDL` creates them (as SQLite stores them)."""
+    return dict(_expected_triggers())
+
+
+@functools.cache
+def _expected_triggers() -> tuple[tuple[str, str], ...]:
+    memory = sqlite3.connect(":memory:")
+    try:
+        memory.executescript(DDL)
+        found = triggers(memory)
+    finally:
+        memory.close()
+    return tuple((name, found[name]) for name in GUARD_TRIGGERS)
