@@ -2,6 +2,8 @@
 
 The YAML is parsed with the safe loader and its node tree kept, so the location of a
 pydantic error (``("sections", 0, "criteria")``) maps back to the line it came from.
+A mapping that gives the same key twice is refused with both lines: YAML itself would
+keep the last copy without a word.
 pyyaml is imported inside the functions: importing this module stays cheap.
 """
 
@@ -35,6 +37,7 @@ def parse(source: str, file: str, *, detail: bool = True) -> tuple[Any, yaml.Nod
         raise _invalid(exc, file, detail) from None
     try:
         root = loader.get_single_node()
+        _refuse_duplicate_keys(root, file)
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         raise _invalid(exc, file, detail) from None
@@ -47,15 +50,65 @@ def load(source: str, file: str) -> Any:
     """The data of a YAML document, read by the faster C loader when there is one.
 
     Raises:
-        ConfigError: the text is not valid YAML (with the line, when the parser knows it).
+        ConfigError: the text is not valid YAML (with the line, when the parser knows it),
+            or a mapping gives the same key twice.
     """
     import yaml
 
     try:
         # the C loader is the same safe loader, several times faster
-        return yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(source)
     except yaml.YAMLError as exc:
         raise _invalid(exc, file, True) from None
+    try:
+        root = loader.get_single_node()
+        _refuse_duplicate_keys(root, file)
+        return loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        raise _invalid(exc, file, True) from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_duplicate_keys(root: yaml.Node | None, file: str) -> None:
+    """Refuse a mapping that gives a key twice: YAML readers keep the last copy without a word.
+
+    Keys are compared as written, with their type (``1`` and ``"1"`` differ, as they do
+    in the data). Keys brought in by a merge (``<<: *anchor``) may be overridden: only
+    the keys written in the mapping itself count.
+
+    Raises:
+        ConfigError: the second copy's line, and the first's.
+    """
+    import yaml
+
+    todo = [root] if root is not None else []
+    done: set[int] = set()
+    while todo:
+        node = todo.pop()
+        if id(node) in done:  # an anchor used more than once is checked once
+            continue
+        done.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
+            for key, value in node.value:
+                todo.append(value)
+                if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                    continue
+                line, name = key.start_mark.line + 1, (key.tag, key.value)
+                if name not in seen:
+                    seen[name] = line
+                else:
+                    first = seen[name]
+                    lines = f"on line {line}" if first == line else f"on lines {first} and {line}"
+                    raise ConfigError(
+                        f"the key {key.value!r} is given twice ({lines}).",
+                        file=file,
+                        line=line,
+                        hint="Remove one, or merge them: only one would be read.",
+                    )
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
 
 
 def compose(source: str) -> yaml.Node | None:

@@ -78,3 +78,19 @@ def test_control_character_is_a_config_error() -> None:
         yamlfile.parse("a: \x07b\n", "f.yaml")
     with pytest.raises(ConfigError, match=r"f.yaml.*is not valid YAML"):
         yamlfile.load("a: \x07b\n", "f.yaml")
+
+
+@pytest.mark.parametrize("read", [yamlfile.load, lambda s, f: yamlfile.parse(s, f)[0]], ids=["load", "parse"])
+def test_a_duplicate_key_is_refused_with_its_lines(read) -> None:  # type: ignore[no-untyped-def]
+    """A key given twice, at any depth, is a ConfigError naming both lines; merged keys may be overridden."""
+    with pytest.raises(ConfigError) as info:
+        read("a: 1\nb:\n  - c: 1\n    d: 2\n    c: 3\n", "f.yaml")
+    assert str(info.value) == (
+        "f.yaml, line 5: the key 'c' is given twice (on lines 3 and 5). "
+        "Remove one, or merge them: only one would be read."
+    )
+    with pytest.raises(ConfigError, match=r"^f.yaml, line 1: the key 'k' is given twice \(on line 1\)"):
+        read("{k: 1, k: 2}\n", "f.yaml")
+    merged = "_base: &base {p: 1, q: 2}\nm:\n  <<: *base\n  p: 3\nn: *base\n"
+    assert read(merged, "f.yaml") == {"_base": {"p": 1, "q": 2}, "m": {"p": 3, "q": 2}, "n": {"p": 1, "q": 2}}
+    assert read('1: a\n"1": b\n', "f.yaml") == {1: "a", "1": "b"}
