@@ -18,14 +18,18 @@ if TYPE_CHECKING:
 _FLAG_CODES = codelists.CodeList("flags", {code: (label,) for code, label in RISK_FLAGS.items()})
 
 
-def flags(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """``"cse; Missing"`` -> ``"cse;missing"`` (sorted, unique); unknown flags are faults."""
+def flags(values: pd.Series, recode: dict[str, str] | None = None) -> tuple[pd.Series, np.ndarray]:
+    """``"cse; Missing"`` -> ``"cse;missing"`` (sorted, unique); unknown flags are faults.
+
+    ``recode`` maps the source's own spellings of a flag to its code (``{CSE1: cse}``).
+    """
     import numpy as np
 
+    known = _FLAG_CODES.with_recode(recode) if recode else _FLAG_CODES
     table: dict[str, tuple[str, bool]] = {}
     for value in values.unique().tolist():
         parts = [p.strip() for p in value.replace(",", ";").replace("|", ";").split(";") if p.strip()]
-        codes = [_FLAG_CODES.lookup(p) for p in parts]
+        codes = [known.lookup(p) for p in parts]
         table[value] = (";".join(sorted({c for c in codes if c})), any(c is None for c in codes))
     out = values.map({k: v[0] for k, v in table.items()}).astype("str")
     bad_values = {k for k, v in table.items() if v[1]}

@@ -8,20 +8,31 @@ a user's own file is validated with pydantic and every error names the file and 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from jtai import yamlfile
 from jtai.errors import ConfigError
 from jtai.ingest.layouts import EVENT_TYPES, FIELDS, RISK_FLAGS, SEXES
 
 ExtraType = Literal["text", "number", "integer", "date", "code", "yesno"]
-_CODED_FIELDS: dict[str, Collection[str]] = {"event_type": EVENT_TYPES, "sex": SEXES}
+_CODED_FIELDS: dict[str, Collection[str]] = {"event_type": EVENT_TYPES, "sex": SEXES, "flags": RISK_FLAGS}
+# A day whose day, month and year differ, to check that a date format reads all three.
+_SAMPLE_DAY = dt.date(2018, 11, 23)
 
 
 def header_key(name: object) -> str:
@@ -31,6 +42,25 @@ def header_key(name: object) -> str:
 
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
+
+
+def _date_format(value: str) -> str:
+    """A ``strftime`` format that reads a whole date back (day, month and year)."""
+    try:
+        read = dt.datetime.strptime(_SAMPLE_DAY.strftime(value), value).date()
+    except ValueError as exc:
+        raise ValueError(
+            f"the date format {value!r} cannot be read ({exc}); use strftime codes such as '%d.%m.%Y'"
+        ) from None
+    if read != _SAMPLE_DAY:
+        raise ValueError(
+            f"the date format {value!r} does not give a day, a month and a year; "
+            "use strftime codes such as '%d.%m.%Y'"
+        )
+    return value
+
+
+DateFormat = Annotated[str, AfterValidator(_date_format)]
 
 
 class _Strict(BaseModel):
@@ -125,7 +155,7 @@ class Mapping(_Strict):
     title: str = ""
     agency: str | None = None
     header_search_rows: int = Field(default=30, ge=1, le=1000)
-    date_formats: list[str] = []
+    date_formats: list[DateFormat] = []
     recode: dict[str, dict[str, str]] = {}
     strict_codes: list[str] = []
     strip_letter_prefix: list[str] = []
@@ -161,6 +191,11 @@ class Mapping(_Strict):
         for name in value:
             _check_field(name)
         return value
+
+    def names_sheet(self, name: str) -> bool:
+        """Whether a sheet mapping names ``name`` itself (``"*"`` names no sheet)."""
+        key = header_key(name)
+        return any(s != "*" and header_key(s) == key for sheet in self.sheets for s in sheet.sheet)
 
     def sheet_for(self, name: str) -> SheetMapping | None:
         """The sheet mapping whose names match ``name`` (``"*"`` matches any)."""
@@ -229,12 +264,17 @@ def parse(content: str, file: str, source: str) -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # an unknown key first: a misspelt 'fields' also leaves 'sheets' missing
+        first = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         loc = tuple(first["loc"])
         if "sheets" not in data and loc[:2] == ("sheets", 0):
             loc = loc[2:]  # a one-table mapping gives the sheet's keys at the top level
         where = ".".join(str(p) for p in loc) or "(top level)"
         message = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key (check its spelling and indentation)"
+        elif first["type"] == "missing" and loc == ("sheets",):
+            message = "give 'fields' (for a one-table file) or 'sheets' (for a workbook)"
         # the key an error message quotes, when the node there holds it, is the line to show
         named = re.search(r"'([^']+)'", message)
         raise ConfigError(

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from jtai.errors import ConfigError
 from jtai.ingest.codes import CodeList
 
 if TYPE_CHECKING:
@@ -311,7 +312,13 @@ def _try_format(values: pd.Series, out: pd.Series, todo: np.ndarray, fmt: str) -
     import numpy as np
     import pandas as pd
 
-    parsed = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    try:
+        parsed = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    except ValueError as exc:  # a format Python reads but pandas refuses ("%U" without "%A"...)
+        raise ConfigError(
+            f"the mapping's date format {fmt!r} cannot be used ({exc}).",
+            hint="Give the date format with day, month and year codes, such as '%d.%m.%Y'.",
+        ) from None
     good = parsed.notna().to_numpy()
     if good.any():
         idx = np.flatnonzero(todo)[good]

@@ -223,7 +223,7 @@ def _validate(
                 if sheet.event_type:
                     out[name] = out[name].where(out[name] != "", sheet.event_type)
         elif name == "flags":
-            out[name], bad = extra_columns.flags(values)
+            out[name], bad = extra_columns.flags(values, recode)
             faults.add(
                 bad,
                 "unknown_code",
