@@ -29,7 +29,7 @@ def test_load_annex_a_json(run, ws) -> None:
     result = run("-w", str(ws.root), "load", str(ANNEX_A), "--agency", "csc", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["totals"] == {"rows_read": 59, "accepted": 54, "quarantined": 5}
+    assert data["totals"] == {"rows_read": 59, "accepted": 54, "quarantined": 5, "rejected": 0}
     (file,) = data["files"]
     assert file["mapping"] == "annex-a"
     assert file["sheets"][6] == {
@@ -37,6 +37,7 @@ def test_load_annex_a_json(run, ws) -> None:
         "rows_read": 7,
         "accepted": 5,
         "quarantined": 2,
+        "rejected": 0,
         "reasons": {"birth_after_event": 2},
         "skipped": None,
     }
@@ -75,8 +76,8 @@ def test_strict_exits_quarantined(run, ws) -> None:
     result = run("-w", str(ws.root), "load", str(CORPUS / "bad-sex.csv"), "--agency", "police", "--strict")
     assert result.exit_code == ExitCode.QUARANTINED
     assert (
-        "Rejected: bad-sex.csv: 1 rows quarantined and --strict given; nothing of it was added."
-        in result.stderr
+        "Rejected: bad-sex.csv: 1 of its 2 rows would be quarantined and --strict was given; "
+        "nothing of the file was added." in result.stderr
     )
 
 
@@ -198,3 +199,160 @@ def test_quarantine_filters_by_rule_file_and_agency(run, ws) -> None:
     assert rows("--file", "bad-sex.csv") == [("bad-sex.csv", 3, "unknown_code")]
     assert rows("--agency", "health") == [("bad-postcode.csv", 3, "invalid_postcode")]
     assert rows("--agency", "health", "--rule", "unknown_code") == []
+
+
+def _unreadable(path: Path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    """``path`` with mode 000; as root (who reads anything), reading it is refused the same way."""
+    import os
+
+    path.chmod(0)
+    if os.geteuid() == 0:
+        real_read, real_access = Path.read_bytes, os.access
+
+        def read_bytes(self: Path) -> bytes:
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_read(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(
+            os, "access", lambda p, mode, **kw: Path(p) != path and real_access(p, mode, **kw)
+        )
+    return path
+
+
+def test_an_unreadable_file_is_one_error_and_the_others_load(run, ws, tmp_path, monkeypatch) -> None:
+    """A file without read permission is an error of its own, like a missing file; the rest load."""
+    locked = tmp_path / "unreadable.csv"
+    locked.write_bytes((CORPUS / "tab.tsv").read_bytes())
+    _unreadable(locked, monkeypatch)
+    result = run("-w", str(ws.root), "load", str(CORPUS / "semicolon.csv"), str(locked), "--agency", "police")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stderr == f"Error: {locked}: cannot be read (Permission denied).\n"
+    assert "Rows read 2 = 2 accepted + 0 quarantined." in result.stdout
+
+
+def test_strict_table_footer_and_json_agree(run, ws, tmp_path) -> None:
+    """Under --strict a refused file's rows show as rejected in the table, the footer and the JSON."""
+    args = [
+        "-w",
+        str(ws.root),
+        "load",
+        "--strict",
+        str(CORPUS / "duplicate-rows.csv"),
+        str(CORPUS / "tab.tsv"),
+    ]
+    result = run(*args, "--agency", "police")
+    assert result.exit_code == ExitCode.QUARANTINED
+    assert (
+        "│ duplicate-rows.csv │ -     │    4 │        0 │           0 │        4 │ duplicate_row (2) │"
+        in (result.stdout)
+    )
+    assert (
+        "│ tab.tsv            │ -     │    2 │        2 │           0 │        0 │                   │"
+        in (result.stdout)
+    )
+    assert (
+        "Rows read 6 = 2 accepted + 0 quarantined + 4 rejected.\n"
+        "Rejected rows are those of files refused under --strict: nothing of those files was added.\n"
+    ) in result.stdout
+    again = run(
+        "-w", str(ws.root), "load", "--strict", str(CORPUS / "duplicate-rows.csv"), "-a", "police", "--json"
+    )
+    data = json.loads(again.stdout)
+    assert data["totals"] == {"rows_read": 4, "accepted": 0, "quarantined": 0, "rejected": 4}
+    (file,) = data["files"]
+    assert (file["status"], file["rows_read"], file["accepted"], file["rejected"]) == ("rejected", 4, 0, 4)
+
+
+def test_annex_a_workbook_as_police_is_a_usage_error(run, ws) -> None:
+    """The Annex A workbook under --agency police exits 2 and nothing is stored as police records."""
+    result = run("-w", str(ws.root), "load", str(ANNEX_A), "--agency", "police")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith(
+        "Error: liia-tools-Annex_A.xlsx: is an Ofsted Annex A workbook (sheets 'List 1', 'List 2', 'List 3', "
+        "...), the return of children's social care, so it cannot be loaded as police records. "
+        "Load it with --agency csc.\n"
+    )
+    assert "Rows read 0 = 0 accepted + 0 quarantined." in result.stdout
+
+
+def test_template_force_and_output(run, tmp_path, monkeypatch) -> None:
+    """--template refuses to overwrite unless --force; --output names another file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "police-template.csv").write_text("mine\n", encoding="utf-8")
+    refused = run("load", "--template", "police")
+    assert refused.exit_code == ExitCode.CONFLICT
+    assert refused.stderr == (
+        "Error: police-template.csv already exists. Name another file with --output, or add --force to "
+        "replace it.\n"
+    )
+    assert run("load", "--template", "police", "--output", "ours.csv").exit_code == 0
+    assert (tmp_path / "ours.csv").read_text(encoding="utf-8").startswith("agency_person_id,la_child_id,")
+    forced = run("load", "--template", "police", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "police-template.csv").read_text(encoding="utf-8").startswith("agency_person_id,")
+    alone = run("load", "x.csv", "--agency", "police", "--force")
+    assert (alone.exit_code, alone.stderr) == (
+        ExitCode.USAGE,
+        "Error: --output and --force go with --template only. "
+        "Example: jtai load --template police --output police.csv --force\n",
+    )
+
+
+def test_quarantine_limit_must_be_positive(run, ws) -> None:
+    """--limit 0 or below is a usage error, not an empty quarantine."""
+    run("-w", str(ws.root), "load", str(CORPUS / "bad-nhs.csv"), "--agency", "police")
+    for value in ("0", "-1"):
+        result = run("-w", str(ws.root), "quarantine", "--limit", value)
+        assert result.exit_code == ExitCode.USAGE
+        assert result.stderr == (
+            f"Error: --limit must be 1 or more, not {value}. "
+            "To see every row, export them: jtai quarantine --export FILE.\n"
+        )
+    one = run("-w", str(ws.root), "quarantine", "--limit", "1")
+    assert one.stdout.endswith(
+        "Showing the first 1 of 2; export them all with `jtai quarantine --export FILE`.\n"
+    )
+    assert "Showing" not in run("-w", str(ws.root), "quarantine", "--limit", "2").stdout
+
+
+def test_quarantine_unknown_rule_or_agency_is_a_usage_error(run, ws) -> None:
+    """An unknown --rule or --agency lists the valid values."""
+    rule = run("-w", str(ws.root), "quarantine", "--rule", "bad_date")
+    assert rule.exit_code == ExitCode.USAGE
+    assert rule.stderr.startswith("Error: there is no quarantine rule 'bad_date'. Use one of: ragged_row, ")
+    agency = run("-w", str(ws.root), "quarantine", "--agency", "fire", "--export", "q.csv")
+    assert agency.exit_code == ExitCode.USAGE
+    assert agency.stderr == (
+        "Error: unknown agency 'fire'. Use one of: csc, police, health, probation, yos, education.\n"
+    )
+
+
+def test_quarantine_filter_matching_nothing_says_so(run, ws) -> None:
+    """A filter that matches no row says so, and how many rows the quarantine holds."""
+    run("-w", str(ws.root), "load", str(CORPUS / "bad-nhs.csv"), "--agency", "police")
+    result = run("-w", str(ws.root), "quarantine", "--rule", "date_in_future", "--agency", "police")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "No quarantined rows match --rule date_in_future --agency police; "
+        "the quarantine holds 2 rows in all.\n"
+    )
+
+
+def test_mapping_date_format_is_checked_when_read(run, ws, tmp_path) -> None:
+    """A date format Python cannot read is a mapping error (exit 6) with its file and line."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: m\nfields: {agency_person_id: ID, event_type: Type}\n"
+        "date_formats:\n  - '%d.%m.%Y'\n  - '%Q'\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "-w", str(ws.root), "load", str(CORPUS / "tab.tsv"), "--agency", "police", "--mapping", str(mapping)
+    )
+    assert result.exit_code == ExitCode.CONFIG
+    assert result.stderr.startswith(
+        f"Error: {mapping}, line 5: date_formats.1: the date format '%Q' cannot be read "
+        "('Q' is a bad directive in format '%Q'); use strftime codes such as '%d.%m.%Y'."
+    )

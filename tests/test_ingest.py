@@ -254,8 +254,8 @@ def test_strict_rejects_a_file_with_quarantined_rows(ws, tmp_path) -> None:
     good = _csv(tmp_path / "good.csv", HEADER, "P2,,A,B,2005-01-01,F,,arrest,2018-01-01,")
     result = load_files(ws, [bad, good], agency="police", strict=True, today=TODAY)
     assert [f.status for f in result.files] == ["rejected", "loaded"]
-    assert (
-        result.files[0].message == "bad.csv: 1 rows quarantined and --strict given; nothing of it was added."
+    assert result.files[0].message == (
+        "bad.csv: 1 of its 1 row would be quarantined and --strict was given; nothing of the file was added."
     )
     with _db(ws) as conn:
         assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 1
@@ -461,3 +461,72 @@ def test_record_constants_written_as_given(ws) -> None:
         (file_id, "a\x00b", 3, "police", "police_incident"),
     ]
     conn.close()
+
+
+def test_mapping_with_a_misspelt_key_names_it(tmp_path) -> None:
+    """A misspelt top-level key is named with its line, not reported as a missing 'sheets'."""
+    mapping = tmp_path / "typo.yaml"
+    mapping.write_text("name: x\nfeilds:\n  agency_person_id: [ID]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_mapping(str(mapping))
+    assert str(caught.value) == (
+        f"{mapping}, line 2: feilds: unknown key (check its spelling and indentation). "
+        "See docs/ingest.md, 'Mapping files'."
+    )
+    mapping.write_text("name: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="give 'fields' \\(for a one-table file\\) or 'sheets'"):
+        load_mapping(str(mapping))
+
+
+def test_mapping_flag_recodes_are_checked_and_applied(ws, tmp_path) -> None:
+    """A flag recode must name a risk flag; a valid one turns the source's spelling into the flag."""
+    mapping = tmp_path / "flags.yaml"
+    body = "name: x\nfields: {agency_person_id: ID, event_type: Type, flags: Markers}\n"
+    mapping.write_text(body + "recode:\n  flags: {X: not_a_flag}\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"line 3: recode: flags cannot be recoded to 'not_a_flag'; use one of"
+    ):
+        load_mapping(str(mapping))
+    mapping.write_text(body + "recode:\n  flags: {CSE1: cse}\n", encoding="utf-8")
+    path = _csv(tmp_path / "p.csv", "ID,Type,Markers", "P1,arrest,CSE1; missing")
+    result = load_files(ws, [path], agency="police", mapping=str(mapping), today=TODAY)
+    assert (result.accepted, result.quarantined) == (1, 0)
+    with _db(ws) as conn:
+        assert conn.execute("SELECT flags FROM records").fetchone()[0] == "cse;missing"
+
+
+def test_mapping_with_a_duplicate_key_is_refused(tmp_path) -> None:
+    """A key given twice in a mapping is an error with its line (YAML would keep the last quietly)."""
+    mapping = tmp_path / "dup.yaml"
+    mapping.write_text(
+        "name: x\nfields:\n  agency_person_id: [ID]\n  event_type: [Type]\n  agency_person_id: [Ref]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_mapping(str(mapping))
+    assert str(caught.value) == (
+        f"{mapping}, line 5: the key 'agency_person_id' is given twice (on lines 3 and 5). "
+        "Remove one, or merge them: only one would be read."
+    )
+
+
+def test_date_quarantine_messages_say_what_to_do(ws) -> None:
+    """Dates after today, births after the event and ends before the start each come with advice."""
+    corpus = DATA / "corpus"
+    files = [corpus / n for n in ("future-date.csv", "birth-after-event.csv", "end-before-start.csv")]
+    load_files(ws, files, agency="police", today=TODAY)
+    with _db(ws) as conn:
+        rows = conn.execute("SELECT rule, message FROM quarantine WHERE rule != 'duplicate_row'")
+        messages = dict(rows.fetchall())
+    assert set(messages) == {"date_in_future", "birth_after_event", "end_before_start"}
+    assert messages["date_in_future"].endswith(
+        "is after today (2026-01-01); correct the date in the source system and load the row again."
+    )
+    assert messages["birth_after_event"].endswith(
+        "is after the event date; check both dates in the source system, correct the wrong one and "
+        "load the row again (a plan made before birth: see docs/ingest.md, Annex A)."
+    )
+    assert messages["end_before_start"].endswith(
+        "is before the event date; check both dates in the source system, correct the wrong one and "
+        "load the row again."
+    )

@@ -59,7 +59,7 @@ def csv_files(draw: st.DrawFn) -> bytes:
 def test_random_csv_never_crashes_and_reconciles(tmp_path_factory, content: bytes) -> None:
     """No traceback; rows read = accepted + quarantined, in the result and in the store."""
     root = tmp_path_factory.mktemp("prop")
-    ws = workspace.create(root / "ws", area="A", framework="f")
+    ws = workspace.create(root / "ws", area="A", framework="exploitation-2018")
     path = Path(root / "x.csv")
     path.write_bytes(content)
     try:

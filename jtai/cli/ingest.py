@@ -18,7 +18,9 @@ PROGRESS_MIN_ROWS = 5000
 
 def load(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="CSV or Excel extracts to load.", show_default=False)
+        list[Path] | None,
+        # readable=False: a file that cannot be read is one error of its own, the others still load
+        typer.Argument(help="CSV or Excel extracts to load.", show_default=False, readable=False),
     ] = None,
     agency: Annotated[
         str | None,
@@ -50,6 +52,15 @@ def load(
             show_default=False,
         ),
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="With --template: the file to write instead.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --template: overwrite the file if it exists.")
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Load agency extracts; print how every row was accounted for.
@@ -60,8 +71,13 @@ def load(
     Example: jtai load annex_a.xlsx --agency csc
     """
     if template:
-        _template(template, json_out)
+        _template(template, output, force, json_out)
         return
+    if output is not None or force:
+        raise UsageError(
+            "--output and --force go with --template only.",
+            hint="Example: jtai load --template police --output police.csv --force",
+        )
     if not files:
         raise UsageError("give the files to load.", hint="Example: jtai load annex_a.xlsx --agency csc")
     if not agency:
@@ -80,7 +96,8 @@ def load(
     for rejected in result.rejected:
         err_console.print(f"[bold red]Rejected:[/] {rejected.message}", highlight=False)
     if result.errors:
-        raise typer.Exit(int(ExitCode.BAD_INPUT))
+        # the first failed file decides: 4 for a file that cannot be read, 2 for a wrong agency
+        raise typer.Exit(result.errors[0].exit_code or int(ExitCode.BAD_INPUT))
     if result.rejected:
         raise typer.Exit(int(ExitCode.QUARANTINED))
 
@@ -94,7 +111,7 @@ def quarantine(
             show_default=False,
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen (1 or more).")] = 50,
     file: Annotated[
         str | None,
         typer.Option("--file", help="Only rows of this loaded file (its name).", show_default=False),
@@ -118,6 +135,12 @@ def quarantine(
     """
     from jtai.ingest import profile as lib
 
+    if limit < 1:
+        raise UsageError(
+            f"--limit must be 1 or more, not {limit}.",
+            hint="To see every row, export them: jtai quarantine --export FILE.",
+        )
+    lib.check_filter(rule=rule, agency=agency)
     ws = open_workspace()
     if export is not None:
         n = lib.export_quarantine(ws, export, force=force, file=file, rule=rule, agency=agency)
@@ -130,7 +153,16 @@ def quarantine(
     if json_out:
         print_json(rows)
         return
-    _print_quarantine(rows, limit)
+    filters = {"--file": file, "--rule": rule, "--agency": agency}
+    shown = " ".join(f"{k} {v}" for k, v in filters.items() if v is not None)
+    if not rows and shown:
+        held = lib.quarantine_count(ws)
+        console.print(
+            f"No quarantined rows match {shown}; the quarantine holds {held:,} rows in all.", highlight=False
+        )
+        return
+    matching = lib.quarantine_count(ws, file=file, rule=rule, agency=agency) if len(rows) >= limit else 0
+    _print_quarantine(rows, limit, matching)
 
 
 def profile(json_out: JsonOption = False) -> None:
@@ -147,10 +179,10 @@ def profile(json_out: JsonOption = False) -> None:
     _print_profile(data)
 
 
-def _template(agency: str, json_out: bool) -> None:
+def _template(agency: str, output: Path | None, force: bool, json_out: bool) -> None:
     from jtai.ingest import profile as lib
 
-    target = lib.write_template(agency, Path(f"{agency}-template.csv"))
+    target = lib.write_template(agency, output or Path(f"{agency}-template.csv"), force=force)
     if json_out:
         print_json({"template": str(target), "agency": agency})
     else:
@@ -196,41 +228,44 @@ def _print_result(result: LoadResult) -> None:
     from rich.table import Table
 
     table = Table(title="Reconciliation", title_justify="left")
-    for name, justify in (
-        ("File", "left"),
-        ("Sheet", "left"),
-        ("Read", "right"),
-        ("Accepted", "right"),
-        ("Quarantined", "right"),
-        ("Top reasons", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    # a Rejected column only when --strict refused a file, so that other loads read as before
+    rejected = bool(result.rejected)
+    columns = ["File", "Sheet", "Read", "Accepted", "Quarantined", *(["Rejected"] if rejected else [])]
+    for name in columns:
+        table.add_column(name, justify="left" if name in ("File", "Sheet") else "right")
+    table.add_column("Top reasons", justify="left")
     for f in result.files:
         if f.status != "loaded" and f.status != "rejected":
             continue
         for s in f.sheets:
             if s.skipped:
-                table.add_row(f.name, s.sheet or "-", "-", "-", "-", f"skipped: {s.skipped}")
+                dashes = ["-"] * (len(columns) - 2)
+                table.add_row(f.name, s.sheet or "-", *dashes, f"skipped: {s.skipped}")
                 continue
             reasons = ", ".join(f"{rule} ({n})" for rule, n in s.top_reasons())
-            table.add_row(
-                f.name, s.sheet or "-", f"{s.rows_read:,}", f"{s.accepted:,}", f"{s.quarantined:,}", reasons
-            )
+            counts = [s.rows_read, s.accepted, s.quarantined, *([s.rejected] if rejected else [])]
+            table.add_row(f.name, s.sheet or "-", *(f"{n:,}" for n in counts), reasons)
     if table.row_count:
         console.print(table)
     for f in result.files:
         if f.status == "already_loaded":
             console.print(f.message, highlight=False)
+    refused = f" + {result.rejected_rows:,} rejected" if rejected else ""
     console.print(
         f"Rows read {result.rows_read:,} = {result.accepted:,} accepted "
-        f"+ {result.quarantined:,} quarantined.",
+        f"+ {result.quarantined:,} quarantined{refused}.",
         highlight=False,
     )
+    if rejected:
+        console.print(
+            "Rejected rows are those of files refused under --strict: nothing of those files was added.",
+            highlight=False,
+        )
     if result.quarantined:
         console.print("See the quarantined rows with `jtai quarantine`.", highlight=False)
 
 
-def _print_quarantine(rows: list[dict[str, Any]], limit: int) -> None:
+def _print_quarantine(rows: list[dict[str, Any]], limit: int, matching: int) -> None:
     from rich.table import Table
 
     if not rows:
@@ -250,8 +285,12 @@ def _print_quarantine(rows: list[dict[str, Any]], limit: int) -> None:
             r["message"],
         )
     console.print(table)
-    if len(rows) >= limit:
-        console.print(f"Showing the first {limit}; export them all with `jtai quarantine --export FILE`.")
+    if matching > limit:
+        console.print(
+            f"Showing the first {limit:,} of {matching:,}; "
+            "export them all with `jtai quarantine --export FILE`.",
+            highlight=False,
+        )
 
 
 def _print_profile(data: dict[str, Any]) -> None:

@@ -123,14 +123,16 @@ def date_checks(
             "date_in_future",
             header,
             col,
-            f"{{column}} {{value!r}} is after today ({limit}).",
+            f"{{column}} {{value!r}} is after today ({limit}); correct the date in the source system "
+            "and load the row again.",
         )
         faults.add(
             (present & (values < "1900-01-01")).to_numpy(dtype=bool),
             "date_too_early",
             header,
             col,
-            "{column} {value!r} is before 1900.",
+            "{column} {value!r} is before 1900; correct the date in the source system "
+            "and load the row again.",
         )
     dob, event, end = out["dob"], out["event_date"], out["end_date"]
     col, header = raw("dob")
@@ -139,7 +141,8 @@ def date_checks(
         "birth_after_event",
         header,
         col,
-        "{column} {value!r} is after the event date.",
+        "{column} {value!r} is after the event date; check both dates in the source system, correct the "
+        "wrong one and load the row again (a plan made before birth: see docs/ingest.md, Annex A).",
     )
     col, header = raw("end_date")
     faults.add(
@@ -147,7 +150,8 @@ def date_checks(
         "end_before_start",
         header,
         col,
-        "{column} {value!r} is before the event date.",
+        "{column} {value!r} is before the event date; check both dates in the source system, correct the "
+        "wrong one and load the row again.",
     )
 
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import os
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.errors import InputError, JtaiError, UsageError
-from jtai.ingest import readers
+from jtai.errors import ExitCode, InputError, JtaiError, UsageError
+from jtai.ingest import readers, sources
+from jtai.ingest.extracts import ExtractCopy
 from jtai.ingest.layouts import AGENCIES
-from jtai.ingest.mapping import Mapping, load_builtin, load_mapping
+from jtai.ingest.mapping import Mapping, load_mapping
 from jtai.ingest.results import FileResult, LoadResult, SheetResult
-from jtai.ingest.validate import Validated, scorer_for, validate
+from jtai.ingest.sources import read_tables as _read
+from jtai.ingest.validate import Validated, validate
 from jtai.store import records as store
 from jtai.store import transaction
 
@@ -60,12 +62,14 @@ def load_files(
         One :class:`FileResult` per path. Files that cannot be read have status ``error``.
 
     Raises:
-        UsageError: unknown agency.
+        UsageError: unknown agency, or a mapping for another agency.
         ConfigError: the mapping is invalid.
     """
     if agency not in AGENCIES:
         raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
     chosen = load_mapping(mapping) if mapping else None
+    if chosen is not None:
+        sources.check_agency(chosen, agency)
     today = today or dt.date.today()
     result = LoadResult()
     conn = ws.connect()
@@ -95,34 +99,23 @@ def _load_one(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return FileResult(
-            str(path), name, agency, "error", message=f"{path}: cannot be read ({exc.strerror})."
-        )
+        message = f"{path}: cannot be read ({exc.strerror})."
+        return FileResult(str(path), name, agency, "error", message=message, exit_code=ExitCode.BAD_INPUT)
     sha = hashlib.sha256(data).hexdigest()
     previous = store.file_by_hash(conn, sha)
     if previous is not None or sha in seen:
-        when = (
-            f"as {previous['name']} on {previous['loaded_at'][:10]}" if previous else f"as {seen[sha]} above"
-        )
-        return FileResult(
-            str(path),
-            name,
-            agency,
-            "already_loaded",
-            sha,
-            file_id=previous["id"] if previous else None,
-            message=f"{name}: the same content was loaded before ({when}); nothing added.",
-        )
+        return _already_loaded(path, agency, sha, previous, seen.get(sha))
     try:
         mapping, tables = _read(data, path, chosen, agency)
         read = sum(t.rows_read for t in tables if isinstance(t, readers.RawSheet))
         if progress is not None:
             progress(f"Checking {name}", 0, read)
         outcomes = [
-            (t, validate(t, _sheet(mapping, t, path), mapping, file=name, today=today))
+            (t, validate(t, sources.sheet_of(mapping, t, path), mapping, file=name, today=today))
             for t in tables
             if isinstance(t, readers.RawSheet)
         ]
+        sources.check_rows(tables, [v for _, v in outcomes])
         _earlier_rows(conn, agency, outcomes)
         if progress is not None:
             progress(f"Checking {name}", read, read)
@@ -131,7 +124,7 @@ def _load_one(
         if not message.startswith(name):
             located = isinstance(exc, InputError) and (exc.sheet or exc.row or exc.column)
             message = f"{name}, {message}" if located else f"{name}: {message}"
-        return FileResult(str(path), name, agency, "error", sha, message=message)
+        return FileResult(str(path), name, agency, "error", sha, message=message, exit_code=exc.exit_code)
     sheets = [SheetResult(t.name, v.rows_read, v.accepted, len(v.quarantine), v.reasons) for t, v in outcomes]
     sheets += [
         SheetResult(t.name, 0, 0, 0, skipped=t.reason) for t in tables if isinstance(t, readers.SkippedSheet)
@@ -139,31 +132,71 @@ def _load_one(
     ref = mapping.source or mapping.name
     fr = FileResult(str(path), name, agency, "loaded", sha, ref, sheets=sheets)
     if strict and fr.quarantined:
-        fr.status = "rejected"
-        fr.message = f"{name}: {fr.quarantined} rows quarantined and --strict given; nothing of it was added."
-        return fr
-    stored = _keep_copy(ws, data, sha, path.suffix)
+        return _reject(fr)
+    copy = ExtractCopy(ws, sha, path.suffix)
     total = sum(v.accepted + len(v.quarantine) for _, v in outcomes)
-    with store.bulk_load(conn), transaction(conn):
-        fr.file_id = store.add_file(
-            conn,
-            sha256=sha,
-            name=name,
-            agency=agency,
-            mapping=ref,
-            stored_as=stored,
-            size=len(data),
-            loaded_at=_now(),
-            loaded_by=_user(),
-        )
-        done = 0
-        for table, outcome in outcomes:
-            done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
-            store.add_sheet(
-                conn, fr.file_id, table.name, outcome.rows_read, outcome.accepted, len(outcome.quarantine)
+    try:
+        with store.bulk_load(conn), transaction(conn):
+            # another command may have loaded the same content since the check above
+            previous = store.file_by_hash(conn, sha)
+            if previous is not None:
+                return _already_loaded(path, agency, sha, previous, None)
+            fr.file_id = store.add_file(
+                conn,
+                sha256=sha,
+                name=name,
+                agency=agency,
+                mapping=ref,
+                stored_as=copy.stored_as,
+                size=len(data),
+                loaded_at=_now(),
+                loaded_by=_user(),
             )
-        seen[sha] = name
-        return fr
+            done = 0
+            for table, outcome in outcomes:
+                done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
+                store.add_sheet(
+                    conn, fr.file_id, table.name, outcome.rows_read, outcome.accepted, len(outcome.quarantine)
+                )
+            copy.write(data)  # last, so that it is written only by a load about to commit
+    except sqlite3.IntegrityError:
+        copy.discard()
+        previous = store.file_by_hash(conn, sha)
+        if previous is None:  # pragma: no cover - only the content hash is unique
+            raise
+        return _already_loaded(path, agency, sha, previous, None)
+    except BaseException:
+        copy.discard()  # the load did not commit: keep no copy of its data
+        raise
+    seen[sha] = name
+    return fr
+
+
+def _already_loaded(path: Path, agency: str, sha: str, previous: Any, earlier: str | None) -> FileResult:
+    """The outcome of a file whose content is in the store (``previous``) or earlier in this call."""
+    when = f"as {previous['name']} on {previous['loaded_at'][:10]}" if previous else f"as {earlier} above"
+    return FileResult(
+        str(path),
+        path.name,
+        agency,
+        "already_loaded",
+        sha,
+        file_id=previous["id"] if previous else None,
+        message=f"{path.name}: the same content was loaded before ({when}); nothing added.",
+    )
+
+
+def _reject(fr: FileResult) -> FileResult:
+    """A file refused under --strict: its rows count as rejected, none as accepted or quarantined."""
+    failing = fr.quarantined
+    for sheet in fr.sheets:
+        sheet.rejected, sheet.accepted, sheet.quarantined = sheet.rows_read, 0, 0
+    fr.status = "rejected"
+    rows = f"{failing} of its {fr.rows_read} row" + ("s" if fr.rows_read != 1 else "")
+    fr.message = (
+        f"{fr.name}: {rows} would be quarantined and --strict was given; nothing of the file was added."
+    )
+    return fr
 
 
 def _earlier_rows(conn: Any, agency: str, outcomes: list[tuple[readers.RawSheet, Validated]]) -> None:
@@ -193,75 +226,6 @@ def _earlier_rows(conn: Any, agency: str, outcomes: list[tuple[readers.RawSheet,
             for h in hashes
         ]
         outcome.quarantine_accepted(hit, "duplicate_row", messages)
-
-
-def _read(
-    data: bytes, path: Path, chosen: Mapping | None, agency: str
-) -> tuple[Mapping, list[readers.RawSheet | readers.SkippedSheet]]:
-    kind = readers.kind_of(data)
-    if kind == "csv":
-        mapping = chosen or _csv_mapping(path, agency)
-        sheet = mapping.sheet_for(path.stem) or (mapping.sheets[0] if len(mapping.sheets) == 1 else None)
-        if sheet is None:
-            raise InputError(
-                f"the mapping {mapping.name!r} has no sheet for a CSV file named {path.stem!r}.",
-                hint="Name the file after the sheet it holds (e.g. 'List 1.csv'), "
-                "or use a one-table mapping.",
-            )
-        table = readers.read_csv(data, scorer_for(sheet), mapping.header_search_rows)
-        if not table.rows_read:
-            raise InputError(
-                "has a header row but no data rows.",
-                row=table.header_row,
-                hint="Check the export; an empty extract adds nothing.",
-            )
-        return mapping, [table]
-    mapping = chosen or _workbook_mapping(data, agency)
-
-    def scorers(sheet_name: str) -> readers.HeaderScorer | None:
-        sheet = mapping.sheet_for(sheet_name)
-        return scorer_for(sheet) if sheet is not None else None
-
-    tables = readers.read_workbook(data, kind, scorers, mapping.header_search_rows)
-    if not any(isinstance(t, readers.RawSheet) for t in tables):
-        names = ", ".join(repr(t.name) for t in tables) or "none"
-        raise InputError(
-            f"no sheet could be read with the mapping {mapping.name!r} (sheets: {names}).",
-            hint="Give the --mapping that fits this workbook.",
-        )
-    if not any(isinstance(t, readers.RawSheet) and t.rows_read for t in tables):
-        raise InputError(
-            "has header rows but no data rows.", hint="Check the export; an empty extract adds nothing."
-        )
-    return mapping, tables
-
-
-def _csv_mapping(path: Path, agency: str) -> Mapping:
-    """Annex A for a children's social care CSV named after a list ("List 3.csv"); else the layout."""
-    if agency == "csc" and load_builtin("annex-a").sheet_for(path.stem) is not None:
-        return load_builtin("annex-a")
-    return load_builtin(agency)
-
-
-def _workbook_mapping(data: bytes, agency: str) -> Mapping:
-    """Annex A when the workbook has a sheet named like one of its lists; else the agency's layout."""
-    import io
-
-    annex = load_builtin("annex-a")
-    try:
-        from python_calamine import CalamineWorkbook
-
-        names = CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names
-    except Exception:  # the reader reports damaged or encrypted files with a clear message
-        return load_builtin(agency)
-    if any(annex.sheet_for(n) is not None for n in names):
-        return annex
-    return load_builtin(agency)
-
-
-def _sheet(mapping: Mapping, table: readers.RawSheet, path: Path) -> Any:
-    sheet = mapping.sheet_for(table.name or path.stem)
-    return sheet if sheet is not None else mapping.sheets[0]
 
 
 def _write(
@@ -318,19 +282,6 @@ def _pylist(codes: Any, uniques: Any) -> list[Any] | None:
     if all(v is None for v in table):
         return None
     return table[codes].tolist()  # type: ignore[no-any-return]
-
-
-def _keep_copy(ws: Workspace, data: bytes, sha: str, suffix: str) -> str:
-    """Copy the file into ``extracts/`` named by its hash, readable by the owner only."""
-    folder = ws.extracts_dir
-    folder.mkdir(mode=0o700, exist_ok=True)
-    target = folder / f"{sha}{suffix.lower()}"
-    if not target.exists():
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(target, 0o600)
-    return str(target.relative_to(ws.root))
 
 
 def _now() -> str:

@@ -79,7 +79,11 @@ def quarantine_rows(
         file: only rows of the loaded file of this name.
         rule: only rows quarantined by this rule (see docs/ingest.md).
         agency: only rows of this agency's files.
+
+    Raises:
+        UsageError: an unknown rule or agency.
     """
+    check_filter(rule=rule, agency=agency)
     conn = ws.connect()
     try:
         rows = store.quarantined(conn, limit=limit, file=file, rule=rule, agency=agency)
@@ -101,6 +105,36 @@ def quarantine_rows(
     ]
 
 
+def quarantine_count(
+    ws: Workspace, *, file: str | None = None, rule: str | None = None, agency: str | None = None
+) -> int:
+    """How many rows the quarantine holds, or how many match the filters given.
+
+    Raises:
+        UsageError: an unknown rule or agency.
+    """
+    check_filter(rule=rule, agency=agency)
+    conn = ws.connect()
+    try:
+        return store.quarantine_count(conn, file=file, rule=rule, agency=agency)
+    finally:
+        conn.close()
+
+
+def check_filter(*, rule: str | None = None, agency: str | None = None) -> None:
+    """Refuse a rule or agency that no quarantined row can have.
+
+    Raises:
+        UsageError: the rule or the agency is not one jtai knows, with the ones it knows.
+    """
+    from jtai.ingest.validate import RULES
+
+    if rule is not None and rule not in RULES:
+        raise UsageError(f"there is no quarantine rule {rule!r}.", hint=f"Use one of: {', '.join(RULES)}.")
+    if agency is not None and agency not in AGENCIES:
+        raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
+
+
 def export_quarantine(
     ws: Workspace,
     target: Path,
@@ -118,7 +152,9 @@ def export_quarantine(
     Raises:
         ConflictError: ``target`` exists and ``force`` is false.
         InputError: the file cannot be written.
+        UsageError: an unknown rule or agency.
     """
+    check_filter(rule=rule, agency=agency)
     if target.exists() and not force:
         raise ConflictError(f"{target} already exists.", hint="Choose another name, or add --force.")
     rows = quarantine_rows(ws, file=file, rule=rule, agency=agency)
@@ -150,11 +186,17 @@ def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
     Raises:
         UsageError: unknown agency.
         ConflictError: ``target`` exists and ``force`` is false.
+        InputError: the file cannot be written.
     """
     if agency not in LAYOUTS:
         raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
     if target.exists() and not force:
-        raise ConflictError(f"{target} already exists.", hint="Choose another name, or add --force.")
-    with open(target, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerow(LAYOUTS[agency].columns)
+        raise ConflictError(
+            f"{target} already exists.", hint="Name another file with --output, or add --force to replace it."
+        )
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerow(LAYOUTS[agency].columns)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot be written ({exc.strerror}).") from exc
     return target

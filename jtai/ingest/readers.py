@@ -1,9 +1,8 @@
 """Read CSV and Excel files into tables of text, finding the header row.
 
-A file is recognised by its content, not its name: an ``.xls`` renamed ``.xlsx`` still
-reads, and a password-protected workbook, a binary file or an empty file is one clear
-:class:`~jtai.errors.InputError`. CSV may be UTF-8 (with or without BOM), Windows-1252
-or UTF-16, and comma, semicolon, tab or pipe delimited.
+A file is recognised by its content, not its name (see :mod:`jtai.ingest.encoding`): an
+``.xls`` renamed ``.xlsx`` still reads, and a password-protected workbook is one clear
+:class:`~jtai.errors.InputError`. CSV is comma, semicolon, tab or pipe delimited.
 """
 
 from __future__ import annotations
@@ -16,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import InputError
+from jtai.ingest.encoding import decode, kind_of
+
+__all__ = ["RawSheet", "SkippedSheet", "kind_of", "read_csv", "read_workbook"]
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DELIMITERS = (",", ";", "\t", "|")
-_SNIFF_CHARS = 256 * 1024
 
 # Scores a candidate header row: how many of its cells name a column the mapping knows.
 HeaderScorer = Callable[[Sequence[str]], int]
@@ -59,30 +58,16 @@ class RawSheet:
 
 @dataclass
 class SkippedSheet:
-    """A sheet that is not read, and why (e.g. a cover or notes sheet)."""
+    """A sheet that is not read, and why (e.g. a cover or notes sheet).
+
+    Attributes:
+        rows: the rows holding a value, when the sheet was looked at and has no header
+            row (0 for a sheet the mapping has no entry for, or an empty one).
+    """
 
     name: str
     reason: str
-
-
-def kind_of(data: bytes) -> str:
-    """``"xlsx"``, ``"ole"`` (xls or encrypted), ``"csv"``; raise for what cannot be read."""
-    if not data:
-        raise InputError("the file is empty (0 bytes).", hint="Export it again from the source system.")
-    if data.startswith(ZIP_MAGIC):
-        return "xlsx"
-    if data.startswith(OLE_MAGIC):
-        return "ole"
-    head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "csv"  # UTF-16 text
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    if b"\x00" in head or controls > len(head) // 100:
-        raise InputError(
-            "is not a CSV or Excel file (it holds binary data).",
-            hint="Export the data as CSV or .xlsx and load that.",
-        )
-    return "csv"
+    rows: int = 0
 
 
 def read_workbook(
@@ -121,7 +106,9 @@ def read_workbook(
         try:
             out.append(_table_from_rows(name, rows, scorer, search_rows))
         except InputError as exc:
-            out.append(SkippedSheet(name, exc.message))
+            # no header: the rows holding a value say whether anything would be left unread
+            filled = sum(1 for row in rows if any(c.strip() for c in row))
+            out.append(SkippedSheet(name, exc.message if filled else "the sheet is empty", filled))
     return out
 
 
@@ -131,7 +118,7 @@ def read_csv(data: bytes, scorer: HeaderScorer, search_rows: int) -> RawSheet:
     Raises:
         InputError: no header row found, or no data rows.
     """
-    payload, text_head = _decode(data)
+    payload, text_head = decode(data)
     best: tuple[int, int, str, int, list[str]] | None = None
     for delimiter in DELIMITERS:
         records = _first_records(text_head, delimiter, search_rows)
@@ -148,25 +135,6 @@ def read_csv(data: bytes, scorer: HeaderScorer, search_rows: int) -> RawSheet:
     _, _, delimiter, header_index, headers = best
     frame, ragged, rows = _parse_csv(payload, delimiter, header_index, len(headers))
     return RawSheet("", header_index + 1, [h.strip() for h in headers], frame, rows, ragged)
-
-
-def _decode(data: bytes) -> tuple[bytes, str]:
-    """UTF-8 bytes for the parser, and the text of the file's start for sniffing."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-        data = text.encode("utf-8")
-        return data, text[:_SNIFF_CHARS]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        data = text.encode("utf-8")
-    return data, data[:_SNIFF_CHARS].decode("utf-8", errors="ignore")
 
 
 def _first_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
@@ -227,6 +195,10 @@ def _parse_csv(
         if bad or blank:
             table = parse(False)  # single-threaded, pyarrow numbers the rows it sets aside
     except pa.ArrowInvalid as exc:
+        text = payload.decode("utf-8", errors="replace")
+        if len(_first_records(text, delimiter, header_index + 2)) <= header_index + 1:
+            # nothing after the header, which has no line break: pyarrow cannot skip it
+            return _empty_frame(width), [], np.zeros(0, dtype=np.int64)
         raise InputError(
             "cannot be parsed as CSV (an unclosed quote or a damaged line).",
             hint="Open it in a spreadsheet, check the quotes, and save it as CSV again.",
@@ -289,12 +261,14 @@ def _table_from_rows(name: str, rows: list[list[str]], scorer: HeaderScorer, sea
         data.append(row)
         numbers.append(offset)
     columns = [f"c{i}" for i in range(width)]
-    frame = (
-        pd.DataFrame(data, columns=columns, dtype="str")
-        if data
-        else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
-    )
+    frame = pd.DataFrame(data, columns=columns, dtype="str") if data else _empty_frame(width)
     return RawSheet(name, best_index + 1, headers, frame, np.array(numbers, dtype=np.int64))
+
+
+def _empty_frame(width: int) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({f"c{i}": pd.Series([], dtype="str") for i in range(width)})
 
 
 def _cell_text(value: object) -> str:

@@ -13,7 +13,9 @@ Status = Literal["loaded", "already_loaded", "rejected", "error"]
 class SheetResult:
     """The reconciliation of one sheet (a CSV file is one sheet named ``""``).
 
-    ``rows_read == accepted + quarantined`` always holds.
+    ``rows_read == accepted + quarantined + rejected`` always holds. ``rejected`` counts
+    the rows of a file refused under ``--strict`` (then nothing is accepted or quarantined,
+    and ``reasons`` says which checks its rows failed).
     """
 
     sheet: str
@@ -22,6 +24,7 @@ class SheetResult:
     quarantined: int
     reasons: Counter[str] = field(default_factory=Counter)
     skipped: str | None = None
+    rejected: int = 0
 
     def top_reasons(self, n: int = 3) -> list[tuple[str, int]]:
         """The most frequent quarantine rules, most frequent first."""
@@ -33,6 +36,7 @@ class SheetResult:
             "rows_read": self.rows_read,
             "accepted": self.accepted,
             "quarantined": self.quarantined,
+            "rejected": self.rejected,
             "reasons": dict(sorted(self.reasons.items())),
             "skipped": self.skipped,
         }
@@ -44,9 +48,12 @@ class FileResult:
 
     Attributes:
         status: ``loaded``; ``already_loaded`` (same content hash, nothing added);
-            ``rejected`` (``--strict`` and rows were quarantined, nothing added);
-            ``error`` (the file could not be read at all, nothing added).
+            ``rejected`` (``--strict`` and rows would be quarantined, nothing added: its
+            rows count as ``rejected``); ``error`` (the file could not be read at all,
+            nothing added).
         message: what went wrong, or which earlier load holds this content.
+        exit_code: for an ``error``, the exit code of its kind (4: the file cannot be read
+            or is invalid; 2: the file does not fit the options, e.g. its agency).
     """
 
     path: str
@@ -58,6 +65,7 @@ class FileResult:
     file_id: int | None = None
     message: str = ""
     sheets: list[SheetResult] = field(default_factory=list)
+    exit_code: int = 0
 
     @property
     def rows_read(self) -> int:
@@ -70,6 +78,10 @@ class FileResult:
     @property
     def quarantined(self) -> int:
         return sum(s.quarantined for s in self.sheets)
+
+    @property
+    def rejected(self) -> int:
+        return sum(s.rejected for s in self.sheets)
 
     @property
     def reasons(self) -> Counter[str]:
@@ -90,27 +102,40 @@ class FileResult:
             "rows_read": self.rows_read,
             "accepted": self.accepted,
             "quarantined": self.quarantined,
+            "rejected": self.rejected,
             "sheets": [s.to_dict() for s in self.sheets],
         }
 
 
 @dataclass
 class LoadResult:
-    """The outcome of ``load_files``: one :class:`FileResult` per path, in order."""
+    """The outcome of ``load_files``: one :class:`FileResult` per path, in order.
+
+    The totals count the rows read from the files loaded or rejected in this call:
+    ``rows_read == accepted + quarantined + rejected_rows``.
+    """
 
     files: list[FileResult] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
-        return sum(f.rows_read for f in self.files if f.status == "loaded")
+        return sum(f.rows_read for f in self._read())
 
     @property
     def accepted(self) -> int:
-        return sum(f.accepted for f in self.files if f.status == "loaded")
+        return sum(f.accepted for f in self._read())
 
     @property
     def quarantined(self) -> int:
-        return sum(f.quarantined for f in self.files if f.status == "loaded")
+        return sum(f.quarantined for f in self._read())
+
+    @property
+    def rejected_rows(self) -> int:
+        """Rows of the files refused under ``--strict``: none of them was added."""
+        return sum(f.rejected for f in self._read())
+
+    def _read(self) -> list[FileResult]:
+        return [f for f in self.files if f.status in ("loaded", "rejected")]
 
     @property
     def errors(self) -> list[FileResult]:
@@ -127,5 +152,6 @@ class LoadResult:
                 "rows_read": self.rows_read,
                 "accepted": self.accepted,
                 "quarantined": self.quarantined,
+                "rejected": self.rejected_rows,
             },
         }

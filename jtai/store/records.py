@@ -261,25 +261,33 @@ def quarantined(
     agency: str | None = None,
 ) -> list[sqlite3.Row]:
     """Quarantined rows with their file's name and agency, in load order; optionally filtered."""
-    where, params = [], []
-    for column, value in (("f.name", file), ("q.rule", rule), ("f.agency", agency)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
+    where, params = _quarantine_filter(file, rule, agency)
     sql = (
         "SELECT q.id, f.name AS file, f.agency, q.sheet, q.source_row, q.column_name, q.value, q.rule, "
-        "q.message, q.raw FROM quarantine q JOIN files f ON f.id = q.file_id "
-        + (f"WHERE {' AND '.join(where)} " if where else "")
-        + "ORDER BY q.id"
+        f"q.message, q.raw FROM quarantine q JOIN files f ON f.id = q.file_id {where}ORDER BY q.id"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return list(conn.execute(sql, params))
 
 
-def quarantine_count(conn: sqlite3.Connection) -> int:
-    """How many rows are in the quarantine."""
-    return int(conn.execute("SELECT count(*) FROM quarantine").fetchone()[0])
+def quarantine_count(
+    conn: sqlite3.Connection, *, file: str | None = None, rule: str | None = None, agency: str | None = None
+) -> int:
+    """How many rows are in the quarantine, or match the filters given."""
+    where, params = _quarantine_filter(file, rule, agency)
+    sql = f"SELECT count(*) FROM quarantine q JOIN files f ON f.id = q.file_id {where}"
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def _quarantine_filter(file: str | None, rule: str | None, agency: str | None) -> tuple[str, list[str]]:
+    """A WHERE clause (with a trailing space, or empty) and its parameters."""
+    where, params = [], []
+    for column, value in (("f.name", file), ("q.rule", rule), ("f.agency", agency)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return (f"WHERE {' AND '.join(where)} " if where else ""), params
 
 
 def loaded_files(conn: sqlite3.Connection) -> list[sqlite3.Row]:

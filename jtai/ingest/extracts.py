@@ -1,0 +1,59 @@
+"""The private copy of each loaded file in the workspace's ``extracts/`` folder.
+
+The copy is part of the load: it is written inside the load's transaction, just before
+the commit, and removed again if the load fails or is interrupted, so a file that was not
+loaded leaves no child's data behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jtai.workspace import Workspace
+
+
+class ExtractCopy:
+    """The copy of one file, named by its SHA-256, readable by the owner only.
+
+    Attributes:
+        target: where the copy goes.
+        stored_as: ``target`` relative to the workspace, as the ``files`` table holds it.
+    """
+
+    def __init__(self, ws: Workspace, sha: str, suffix: str) -> None:
+        self.target = ws.extracts_dir / f"{sha}{suffix.lower()}"
+        self.stored_as = str(self.target.relative_to(ws.root))
+        self._created = False
+
+    def write(self, data: bytes) -> None:
+        """Write the copy (whole or not at all: a temporary file renamed into place)."""
+        folder = self.target.parent
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if self.target.exists():
+            return  # left by an earlier load of the same bytes whose record was removed
+        partial = folder / f".{self.target.name}.{os.getpid()}.partial"
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(partial, 0o600)
+            partial.replace(self.target)
+        except BaseException:
+            _remove(partial)
+            raise
+        self._created = True
+
+    def discard(self) -> None:
+        """Remove the copy if this load wrote it (the load did not commit)."""
+        if self._created:
+            _remove(self.target)
+            self._created = False
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
