@@ -258,3 +258,32 @@ def test_child_refs_that_do_not_exist(child, run) -> None:
     assert result.stderr == "Error: No child in this workspace is called C-0000-0000. Check the pseudonym.\n"
     result = run("-w", str(ws.root), "child", "R1", "--export", str(ws.root / "x.pdf"))
     assert result.exit_code == 2
+
+
+def test_csv_exports_write_formula_text_as_text(ws, run, tmp_path) -> None:
+    """Free text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    conn = ws.connect()
+    ids = records.insert_records(
+        conn,
+        [
+            {
+                "agency_person_id": "=HYPERLINK(1)",
+                "la_child_id": "LA9",
+                "event_type": "referral",
+                "event_date": "2018-01-03",
+                "details": '=HYPERLINK("http://x","y")',
+                "team": "+Duty",
+            }
+        ],
+        file_name="csc.csv",
+        agency="csc",
+    )
+    link(ws, conn)
+    chron, links = tmp_path / "chron.csv", tmp_path / "links.csv"
+    assert run("-w", str(ws.root), "child", f"R{ids[0]}", "--export", str(chron)).exit_code == 0
+    row = next(csv.DictReader(chron.read_text(encoding="utf-8").splitlines()))
+    assert (row["details"], row["team"]) == ('\'=HYPERLINK("http://x","y")', "'+Duty")
+    assert run("-w", str(ws.root), "link", "export", str(links)).exit_code == 0
+    row = next(csv.DictReader(links.read_text(encoding="utf-8").splitlines()))
+    assert row["record"] == f"R{ids[0]}"
+    assert "'=HYPERLINK(1)" in row.values()

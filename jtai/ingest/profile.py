@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, InputError, UsageError
 from jtai.ingest.layouts import AGENCIES, LAYOUTS
+from jtai.spreadsheet import neutralise
 from jtai.store import profile as profile_queries
 from jtai.store import records as store
 
@@ -165,19 +166,12 @@ def export_quarantine(
             writer = csv.writer(handle)
             writer.writerow(columns)
             for row in rows:
-                cells = [_cell(row[c]) for c in columns[:-1]]
+                cells = [neutralise(row[c]) for c in columns[:-1]]
                 writer.writerow([*cells, json.dumps(row["raw"], ensure_ascii=False)])
     except OSError as exc:
         raise InputError(f"{target}: cannot be written ({exc.strerror}).") from exc
     os.chmod(target, 0o600)
     return len(rows)
-
-
-def _cell(value: object) -> object:
-    """A value safe to open in a spreadsheet: text that would start a formula gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def write_template(agency: str, target: Path, *, force: bool = False) -> Path:

@@ -2,7 +2,8 @@
 
 Both hold personal data (agency person ids; a chronology's names unless pseudonymised), so
 they are written readable by their owner only (0600), wherever they go. An existing file is
-never overwritten unless the caller says ``force``.
+never overwritten unless the caller says ``force``. CSV cells that a spreadsheet would run
+as a formula are written as text (:func:`jtai.spreadsheet.neutralise`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from jtai.errors import ConflictError, InputError, UsageError
 from jtai.ingest.layouts import AGENCIES
 from jtai.linkage.refs import pseudonyms
+from jtai.spreadsheet import neutralise
 from jtai.store import linkage as store
 
 if TYPE_CHECKING:
@@ -99,9 +101,8 @@ def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path, *, force: 
         writer = csv.writer(handle)
         writer.writerow(LINK_COLUMNS)
         for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn):
-            writer.writerow(
-                (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""))
-            )
+            cells = (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""))
+            writer.writerow([neutralise(c) for c in cells])
             count += 1
     return count
 
@@ -126,7 +127,8 @@ def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> 
             writer.writerow(CHRONOLOGY_COLUMNS)
             for e in chron.events:
                 writer.writerow(
-                    (
+                    neutralise(c)
+                    for c in (
                         e.date,
                         e.end_date,
                         e.agency,
@@ -142,9 +144,8 @@ def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> 
                     )
                 )
             for g in chron.gaps:
-                writer.writerow(
-                    (g.date, "", "", g.kind, "", "", "", "", "", "", " ".join(g.records), g.message)
-                )
+                gap = (g.date, "", "", g.kind, "", "", "", "", "", "", " ".join(g.records), g.message)
+                writer.writerow(neutralise(c) for c in gap)
         else:
             import jinja2
 

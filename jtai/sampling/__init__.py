@@ -14,7 +14,7 @@ The pure functions (:func:`build_frame`, :func:`build_front_door`,
 """
 
 from jtai.sampling.draw import Draw, Drawn, allocate, draw_stratified, frame_hash
-from jtai.sampling.export import export_sample, neutralise, sample_table
+from jtai.sampling.export import export_sample, sample_table
 from jtai.sampling.frame import CohortCount, build_frame, tracked_reason
 from jtai.sampling.frontdoor import build_front_door, outcome_group, source_group
 from jtai.sampling.model import FRONT_DOOR, KINDS, TRACKED, Member, Replacement, Sample
@@ -51,7 +51,6 @@ __all__ = [
     "frame_hash",
     "latest_sample",
     "load_sample",
-    "neutralise",
     "outcome_group",
     "replace",
     "sample_size",

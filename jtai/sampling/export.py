@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, UsageError
 from jtai.sampling.model import FRONT_DOOR, Sample
+from jtai.spreadsheet import neutralise
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 IDENTIFIER_HEADERS = (
     "child_id",
     "la_child_id",
@@ -34,13 +34,6 @@ IDENTIFIER_HEADERS = (
     "dob",
     "postcode",
 )
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value safe from formula injection: ``"=1+1"`` -> ``"'=1+1"``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def sample_table(ws: Workspace, sample: Sample, *, with_identifiers: bool = False) -> list[dict[str, Any]]:

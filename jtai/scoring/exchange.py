@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jtai.errors import ConfigError, ConflictError, InputError, UsageError
+from jtai.spreadsheet import is_formula
 
 COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
 EXPORT_EXTRA = ("version", "recorded_at", "source")
@@ -258,17 +259,14 @@ def escape(value: Any) -> Any:
     """A cell as CSV and XLSX files hold it: safe from formula injection, and reversible.
 
     A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-    leading apostrophe (:func:`jtai.sampling.export.neutralise`), so a spreadsheet shows it
+    leading apostrophe (:func:`jtai.spreadsheet.neutralise`), so a spreadsheet shows it
     as text and never runs it. So does a text that starts with apostrophes before one of
     those characters, so that :func:`unescape` can always remove exactly the apostrophe
     added here and an import gives back the value exported.
     """
-    from jtai.sampling.export import neutralise
-
     if not isinstance(value, str):
         return value
-    bare = value.lstrip("'")
-    return "'" + value if neutralise(bare) != bare else value
+    return "'" + value if is_formula(value.lstrip("'")) else value
 
 
 def unescape(text: str) -> str:
@@ -277,10 +275,7 @@ def unescape(text: str) -> str:
     Only from a text that starts with apostrophes before a formula character, the only texts
     :func:`escape` changes; any other text is kept as written.
     """
-    from jtai.sampling.export import neutralise
-
-    bare = text.lstrip("'")
-    return text[1:] if text.startswith("'") and neutralise(bare) != bare else text
+    return text[1:] if text.startswith("'") and is_formula(text.lstrip("'")) else text
 
 
 def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, header: str = "") -> str:
