@@ -290,6 +290,19 @@ def test_cli_letter_needs_findings(run, tmp_path: Path) -> None:  # type: ignore
     assert list(ws.reports_dir.iterdir()) == []
 
 
+def test_cli_reports_need_the_fieldwork_dates(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A blank fieldwork_start is a settings error (exit 6) for the letter and the evidence pack."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(ws, CLEAN_FINDINGS)
+    text = ws.config_path.read_text(encoding="utf-8")
+    ws.config_path.write_text(re.sub(r"(?m)^fieldwork_start:.*$", "fieldwork_start:", text), encoding="utf-8")
+    for command in ("letter", "evidence"):
+        result = run("-w", str(ws.root), "report", command)
+        assert result.exit_code == 6, result.output
+        assert "fieldwork_start is not set" in result.stderr
+    assert list(ws.reports_dir.iterdir()) == []
+
+
 def test_cli_letter_refused_when_the_findings_check_fails(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Problems `jtai findings check` reports (an unknown agency, no evidence): exit 4, nothing written."""
     ws = make_workspace(tmp_path / "ws")

@@ -52,7 +52,7 @@ def letter_from_workspace(
     authored = authored if authored is not None else read_findings(ws.root)
     publication = config.get("publication_date") or today or dt.date.today()
     days = fw.letter.statement_of_action_working_days
-    start: dt.date = config["fieldwork_start"]
+    start, end = sources.fieldwork(config)
     return Letter(
         area=str(config["area"]),
         title=f"Joint targeted area inspection of the multi-agency response to {_lower_first(fw.theme)} "
@@ -60,7 +60,7 @@ def letter_from_workspace(
         theme=_lower_first(fw.theme),
         inspectorates=tuple(inspectorate_name(i.id, i.name) for i in fw.inspectorates),
         fieldwork_start=start,
-        fieldwork_end=config.get("fieldwork_end") or start + dt.timedelta(days=4),
+        fieldwork_end=end,
         letter_date=config.get("letter_date") or publication,
         publication_date=publication,
         statement_of_action_date=add_working_days(publication, days),

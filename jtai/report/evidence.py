@@ -49,7 +49,7 @@ def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
     """How the cases were chosen: the framework, each sample's seed, frame and allocation."""
     paragraphs = [
         f"Framework: {fw.title} ({fw.id}). {fw.note}",
-        f"Fieldwork: between {format_span(ws.config['fieldwork_start'], ws.config['fieldwork_end'])}. "
+        f"Fieldwork: between {format_span(*sources.fieldwork(ws.config))}. "
         f"The theme cohort is children with a theme event or risk flag in the {fw.cohort.window_months} "
         "months before fieldwork.",
     ]
@@ -192,7 +192,7 @@ def charts_part(
                 data,
             )
         )
-    end: dt.date = ws.config["fieldwork_start"]
+    end = sources.fieldwork(ws.config)[0]
     start = dt.date(end.year - 1, end.month, 1)
     events = queries.events_between(
         conn, ("missing_episode", "return_home_interview"), start.isoformat(), end.isoformat()

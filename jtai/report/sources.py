@@ -6,11 +6,14 @@ workspace yet, so a report can always be rendered and says what is missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from jtai.errors import ConfigError
 from jtai.frameworks import CASE_QUESTION_ID
 from jtai.scoring.findings import UNRESOLVED as UNRESOLVED
 from jtai.scoring.findings import finals
@@ -22,6 +25,23 @@ if TYPE_CHECKING:
 
 CASE_QUESTION = CASE_QUESTION_ID
 """The criterion id under which the case question's answers are stored."""
+
+
+def fieldwork(config: Mapping[str, object]) -> tuple[dt.date, dt.date]:
+    """The fieldwork week from inspection.yaml: (start, end); the end defaults to start + 4 days.
+
+    Raises:
+        ConfigError: no ``fieldwork_start`` (a report says when the inspection took place).
+    """
+    start = config.get("fieldwork_start")
+    if not isinstance(start, dt.date):
+        raise ConfigError(
+            "fieldwork_start is not set, and a report says when the fieldwork took place.",
+            file="inspection.yaml",
+            hint="Set fieldwork_start (and fieldwork_end) as YYYY-MM-DD in inspection.yaml.",
+        )
+    end = config.get("fieldwork_end")
+    return start, end if isinstance(end, dt.date) else start + dt.timedelta(days=4)
 
 
 @dataclass(frozen=True)
