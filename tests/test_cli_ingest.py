@@ -356,3 +356,20 @@ def test_mapping_date_format_is_checked_when_read(run, ws, tmp_path) -> None:
         f"Error: {mapping}, line 5: date_formats.1: the date format '%Q' cannot be read "
         "('Q' is a bad directive in format '%Q'); use strftime codes such as '%d.%m.%Y'."
     )
+
+
+def test_mapping_date_format_with_a_code_twice_is_a_mapping_error(run, ws, tmp_path) -> None:
+    """A date format repeating a code (which Python cannot even compile) exits 6 with file and line."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        'name: m\nfields: {agency_person_id: ID, event_type: Type}\ndate_formats: ["%Y-%m-%d %d"]\n',
+        encoding="utf-8",
+    )
+    result = run(
+        "-w", str(ws.root), "load", str(CORPUS / "tab.tsv"), "--agency", "police", "--mapping", str(mapping)
+    )
+    assert result.exit_code == ExitCode.CONFIG, result.output
+    assert result.stderr.startswith(
+        f"Error: {mapping}, line 3: date_formats.0: the date format '%Y-%m-%d %d' cannot be read "
+        "(the code '%d' is given twice); use strftime codes such as '%d.%m.%Y'."
+    )

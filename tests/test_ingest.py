@@ -530,3 +530,28 @@ def test_date_quarantine_messages_say_what_to_do(ws) -> None:
         "is before the event date; check both dates in the source system, correct the wrong one and "
         "load the row again."
     )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "reason"),
+    [
+        ("%Y %Y-%m-%d", "the code '%Y' is given twice"),
+        ("%d %B %Y %B", "the code '%B' is given twice"),
+        ("%", "stray % in format '%'"),
+        ("%U %Y %m %d", "Cannot use '%W' or '%U' without day and year"),
+        ("%d.%m.%Y %z", "time data '23.11.2018 ' does not match format '%d.%m.%Y %z'"),
+    ],
+)
+def test_any_date_format_that_fails_is_a_mapping_error(tmp_path, fmt, reason) -> None:
+    """Every way a date format can fail, Python's or pandas', is a ConfigError naming it, not a crash."""
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        f"name: m\nfields: {{agency_person_id: ID, event_type: T}}\ndate_formats: ['{fmt}']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_mapping(str(path))
+    assert str(caught.value) == (
+        f"{path}, line 3: date_formats.0: the date format {fmt!r} cannot be read ({reason}); "
+        "use strftime codes such as '%d.%m.%Y'. See docs/ingest.md, 'Mapping files'."
+    )

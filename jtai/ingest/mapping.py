@@ -45,19 +45,37 @@ def _as_list(value: Any) -> Any:
 
 
 def _date_format(value: str) -> str:
-    """A ``strftime`` format that reads a whole date back (day, month and year)."""
+    """A ``strftime`` format that reads a whole date back (day, month and year).
+
+    The format is tried as the loader uses it (pandas) and as Python reads it; any failure
+    of either, whatever its kind (``re.error`` for a code given twice, ``ValueError`` for an
+    unknown code), makes it an invalid format, never a crash.
+    """
+    import pandas as pd
+
     try:
-        read = dt.datetime.strptime(_SAMPLE_DAY.strftime(value), value).date()
-    except ValueError as exc:
+        written = _SAMPLE_DAY.strftime(value)
+        read = dt.datetime.strptime(written, value).date()
+        parsed = pd.to_datetime(pd.Series([written], dtype="str"), format=value, errors="coerce")[0]
+    except Exception as exc:  # every failure of trying a user's format is the same answer
         raise ValueError(
-            f"the date format {value!r} cannot be read ({exc}); use strftime codes such as '%d.%m.%Y'"
+            f"the date format {value!r} cannot be read ({_reason(exc)}); "
+            "use strftime codes such as '%d.%m.%Y'"
         ) from None
-    if read != _SAMPLE_DAY:
+    if read != _SAMPLE_DAY or pd.isna(parsed) or parsed.date() != _SAMPLE_DAY:
         raise ValueError(
             f"the date format {value!r} does not give a day, a month and a year; "
             "use strftime codes such as '%d.%m.%Y'"
         )
     return value
+
+
+def _reason(exc: Exception) -> str:
+    """Why a date format failed, in the user's terms (a regular expression error is a code given twice)."""
+    twice = re.match(r"redefinition of group name '(\w+)'", str(exc))
+    if isinstance(exc, re.error) and twice:
+        return f"the code '%{twice.group(1)}' is given twice"
+    return str(exc).rstrip(".") or type(exc).__name__
 
 
 DateFormat = Annotated[str, AfterValidator(_date_format)]

@@ -314,7 +314,7 @@ def _try_format(values: pd.Series, out: pd.Series, todo: np.ndarray, fmt: str) -
 
     try:
         parsed = pd.to_datetime(values[todo], format=fmt, errors="coerce")
-    except ValueError as exc:  # a format Python reads but pandas refuses ("%U" without "%A"...)
+    except Exception as exc:  # mappings are checked when read; any other failure is still the format's
         raise ConfigError(
             f"the mapping's date format {fmt!r} cannot be used ({exc}).",
             hint="Give the date format with day, month and year codes, such as '%d.%m.%Y'.",
