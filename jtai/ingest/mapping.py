@@ -183,8 +183,8 @@ class Mapping(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _single_sheet(cls, data: Any) -> Any:
-        # a mapping for a one-table file may give its fields at the top level
-        if isinstance(data, dict) and "sheets" not in data and "fields" in data:
+        # a mapping for a one-table file may give its sheet's keys (fields...) at the top level
+        if isinstance(data, dict) and "sheets" not in data and _sheet_keys(data):
             data = dict(data)
             sheet = {k: data.pop(k) for k in list(data) if k in SheetMapping.model_fields}
             data["sheets"] = [sheet]
@@ -222,6 +222,11 @@ class Mapping(_Strict):
             if any(s == "*" or header_key(s) == key for s in sheet.sheet):
                 return sheet
         return None
+
+
+def _sheet_keys(data: dict[Any, Any]) -> list[str]:
+    """The keys of ``data`` that only a sheet has (``fields``, ``required``...), in file order."""
+    return [k for k in data if k in SheetMapping.model_fields and k not in Mapping.model_fields]
 
 
 def _check_field(name: str) -> None:
@@ -288,17 +293,47 @@ def parse(content: str, file: str, source: str) -> Mapping:
         if "sheets" not in data and loc[:2] == ("sheets", 0):
             loc = loc[2:]  # a one-table mapping gives the sheet's keys at the top level
         where = ".".join(str(p) for p in loc) or "(top level)"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = "unknown key (check its spelling and indentation)"
-        elif first["type"] == "missing" and loc == ("sheets",):
-            message = "give 'fields' (for a one-table file) or 'sheets' (for a workbook)"
-        # the key an error message quotes, when the node there holds it, is the line to show
-        named = re.search(r"'([^']+)'", message)
+        message, line_loc = _message(first, loc, data)
         raise ConfigError(
             f"{where}: {message}.",
             file=file,
             # the node tree gives the line; built only when there is an error to place
-            line=yamlfile.line_at(yamlfile.compose(content), (*loc, named.group(1)) if named else loc),
+            line=yamlfile.line_at(yamlfile.compose(content), line_loc),
             hint="See docs/ingest.md, 'Mapping files'.",
         ) from exc
+
+
+def _message(error: Any, loc: tuple[Any, ...], data: dict[Any, Any]) -> tuple[str, tuple[Any, ...]]:
+    """The sentence for one validation error, and the location of the line to show."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key (check its spelling and indentation)"
+        if len(loc) == 1 and loc[0] in SheetMapping.model_fields:
+            message = "a key of a sheet: give it under each entry of 'sheets'"
+    elif error["type"] == "missing" and loc == ("sheets",):
+        message = "give 'fields' (for a one-table file) or 'sheets' (for a workbook)"
+    elif error["type"] == "missing" and loc[-1:] == ("fields",):
+        sheet = data if loc == ("fields",) else None
+        given = _sheet_keys(sheet) if sheet is not None else []
+        message = (
+            "missing; give the source columns for each canonical field, "
+            "e.g. fields: {agency_person_id: [Person ID], event_type: [Event]}"
+        )
+        if "required" in (given or _at(data, loc[:-1])):
+            message += "; 'required' only says which of those fields must have a value"
+        if given:  # a one-table mapping: show the first of its sheet's keys
+            return message, (given[0],)
+        return message, loc[:-1]
+    # the key an error message quotes, when the node there holds it, is the line to show
+    named = re.search(r"'([^']+)'", message)
+    return message, ((*loc, named.group(1)) if named else loc)
+
+
+def _at(data: Any, loc: tuple[Any, ...]) -> Any:
+    """The value at ``loc`` in the raw mapping data, or an empty dict when there is none."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    return data
