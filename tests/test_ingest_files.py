@@ -170,3 +170,30 @@ def test_annex_a_workbook_is_for_childrens_social_care_only(ws, tmp_path) -> Non
         "so it cannot be loaded as police records. Load it with --agency csc."
     )
     assert _names(ws) == []
+
+
+LIST_3 = [
+    ["Child Unique ID", "Gender", "Date of Birth", "Date of Referral"],
+    ["1001", "a) Male", "2010-05-01", "2018-01-10"],
+    ["1002", "b) Female", "2011-06-02", "2018-01-11"],
+]
+
+
+def test_a_sheet_repeating_an_earlier_sheets_rows_quarantines_them(ws, tmp_path) -> None:
+    """Two sheets of one list (List 3, Referrals): the repeated rows are duplicates, each row counted once."""
+    more = [*LIST_3, ["1003", "a) Male", "2012-07-03", "2018-01-12"]]
+    path = _workbook(tmp_path / "annex.xlsx", {"List 3": LIST_3, "Referrals": more})
+    (file,) = load_files(ws, [path], agency="csc", today=TODAY).files
+    assert file.status == "loaded", file.message
+    assert [(s.sheet, s.rows_read, s.accepted, s.quarantined) for s in file.sheets] == [
+        ("List 3", 2, 2, 0),
+        ("Referrals", 3, 1, 2),
+    ]
+    with sqlite3.connect(ws.db_path) as conn:
+        records = conn.execute("SELECT sheet, la_child_id FROM records ORDER BY id").fetchall()
+        held = conn.execute("SELECT sheet, source_row, rule, message FROM quarantine ORDER BY id").fetchall()
+    assert records == [("List 3", "1001"), ("List 3", "1002"), ("Referrals", "1003")]
+    assert held == [
+        ("Referrals", 2, "duplicate_row", "The same values as sheet List 3, row 2; loaded once."),
+        ("Referrals", 3, "duplicate_row", "The same values as sheet List 3, row 3; loaded once."),
+    ]

@@ -117,6 +117,7 @@ def _load_one(
         ]
         sources.check_rows(tables, [v for _, v in outcomes])
         _earlier_rows(conn, agency, outcomes)
+        _earlier_sheets(outcomes)
         if progress is not None:
             progress(f"Checking {name}", read, read)
     except JtaiError as exc:
@@ -226,6 +227,37 @@ def _earlier_rows(conn: Any, agency: str, outcomes: list[tuple[readers.RawSheet,
             for h in hashes
         ]
         outcome.quarantine_accepted(hit, "duplicate_row", messages)
+
+
+def _earlier_sheets(outcomes: list[tuple[readers.RawSheet, Validated]]) -> None:
+    """Quarantine rows with the same values as a row accepted from an earlier sheet of the file.
+
+    Two sheets of one workbook may map to the same list (``List 3`` and ``Referrals``): the
+    rows the second repeats are set aside, like rows repeated within a sheet, not loaded twice.
+    """
+    import numpy as np
+
+    if len(outcomes) < 2:
+        return
+    # the accepted rows of the sheets before: row hash, sheet (position in outcomes), row
+    hashes, sheets, rows = np.zeros(0, np.int64), np.zeros(0, np.intp), np.zeros(0, np.int64)
+    for i, (_, outcome) in enumerate(outcomes):
+        current = outcome.row_hash
+        if current is None or not len(current):
+            continue
+        hit = np.isin(current, hashes) if len(hashes) else np.zeros(len(current), dtype=bool)
+        if hit.any():
+            order = np.argsort(hashes, kind="stable")  # equal hashes keep their order: first wins
+            first = order[np.searchsorted(hashes[order], current[hit])]
+            messages = [
+                f"The same values as sheet {outcomes[sheet][0].name}, row {row}; loaded once."
+                for sheet, row in zip(sheets[first].tolist(), rows[first].tolist(), strict=True)
+            ]
+            outcome.quarantine_accepted(hit, "duplicate_row", messages)
+            current = current[~hit]
+        hashes = np.concatenate([hashes, current])
+        sheets = np.concatenate([sheets, np.full(len(current), i, dtype=np.intp)])
+        rows = np.concatenate([rows, outcome.rows.astype(np.int64)])
 
 
 def _write(

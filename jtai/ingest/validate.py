@@ -48,7 +48,7 @@ RULES: dict[str, str] = {
     "date_too_early": "a date before 1900",
     "birth_after_event": "the date of birth is after the event date",
     "end_before_start": "the end date is before the event date",
-    "duplicate_row": "the same values as an earlier row of the same sheet",
+    "duplicate_row": "the same values as an earlier row of the file, or as a record loaded before",
 }
 _ID_FIELDS = ("agency_person_id", "la_child_id")
 _EVENT_CODES = codelists.CodeList("event_type", {code: (e.label,) for code, e in EVENT_TYPES.items()})
