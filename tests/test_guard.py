@@ -96,6 +96,14 @@ def _kinds(ix: IdentifyingIndex, text: str) -> list[str]:
         ("born 2002/12/11", ["date of birth"]),
         ("born 11.12.2002", ["date of birth"]),
         ("at SS1 2AB's door", ["postcode"]),
+        # a two-digit year after a space, a comma or an apostrophe
+        ("born 11 Dec 02", ["date of birth"]),
+        ("born 11 Dec 02.", ["date of birth"]),
+        ("born 11 December, 02", ["date of birth"]),
+        ("born 11th December '02", ["date of birth"]),
+        ("born 11 Dec ’02", ["date of birth"]),
+        ("born December 11, '02", ["date of birth"]),
+        ("born 3 Apr 05 and seen", ["date of birth"]),
     ],
 )
 def test_identifying_text_hits(index: IdentifyingIndex, text: str, kinds: list[str]) -> None:
@@ -123,6 +131,11 @@ def test_identifying_text_hits(index: IdentifyingIndex, text: str, kinds: list[s
         "brinemore's in lower case is not a name in running text",
         "On 3 May 20 children were seen.",  # not a date of birth 2020-05-03 or 1920-05-03
         "born 11-Dec-2003",
+        "born 11 Dec 03",
+        "met on 11 Dec 02:30",  # a time, not a year
+        "met on 11 Dec 02am",
+        "on 11 Dec 02.5 hours",
+        "on 3 Apr 05th",
     ],
 )
 def test_ordinary_text_passes(index: IdentifyingIndex, text: str) -> None:
@@ -250,11 +263,70 @@ def test_pseudonyms_refused_in_publishable_outputs(index: IdentifyingIndex) -> N
     check_html(index, html, what="The evidence pack", public=public_phrases(letter))
 
 
-@pytest.mark.parametrize("written", ["C-7KQ3-XM9D's", "c-7kq3-xm9d", "C_7KQ3_XM9D", "case_C-7KQ3-XM9D"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "C-7KQ3-XM9D's",
+        "c-7kq3-xm9d",
+        "C_7KQ3_XM9D",
+        "case_C-7KQ3-XM9D",
+        "C\u20137KQ3\u2013XM9D",  # en dashes
+        "C7KQ3XM9D",  # without its dashes
+        "c7kq3xm9d",
+        "C-7KQ3XM9D",
+        "C7KQ3-XM9D",
+        "C-7KQ3\u00ad-XM9D",  # a soft hyphen
+        "C\u200b7KQ3XM9D",
+    ],
+)
 def test_pseudonyms_in_any_case_or_joined(index: IdentifyingIndex, written: str) -> None:
     """A pseudonym in lower case, with underscores or joined to other text is refused too."""
     with pytest.raises(IdentifyingDataError, match=r"\(1 found\).*a pseudonym"):
         check_html(index, f"<p>Seen in {written} today.</p>", what="The letter", pseudonyms=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CHARTERED and CARPENTER rules.",  # a C and eight letters that could be a pseudonym's
+        "Appendix C 2018 data and C.2018.DATA",
+        "C2018 and C-20 and CB2 1TN",
+        "C12345678 is a number, not a pseudonym",
+    ],
+)
+def test_words_shaped_like_a_pseudonym_pass(index: IdentifyingIndex, text: str) -> None:
+    """A word or number that could be a pseudonym without its dashes is not taken for one."""
+    check_html(index, f"<p>{text}</p>", what="The letter", pseudonyms=True)
+
+
+@pytest.mark.parametrize("written", ["CKQXMHDTA", "ckqxm-hdta", "C KQXM HDTA", "C.KQXM.HDTA"])
+def test_a_registered_case_is_refused_however_written(index: IdentifyingIndex, written: str) -> None:
+    """A pseudonym of letters only, without its dashes: refused once the case is registered."""
+    html = f"<p>Seen in {written} today.</p>"
+    check_html(index, html, what="The letter", pseudonyms=True)  # could be a word
+    index.add_pseudonym("C-KQXM-HDTA")
+    with pytest.raises(IdentifyingDataError, match=r"\(1 found\).*a pseudonym \([Cc]"):
+        check_html(index, html, what="The letter", pseudonyms=True)
+
+
+def test_cli_letter_refuses_a_registered_case_written_with_spaces(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A judged case's pseudonym in a headline, written "C 7KQ3 XM9D": exit 10, nothing written."""
+    ws = make_workspace(tmp_path / "ws")
+    case = pseudonym(ws.key, "k1")
+    import_judgements(
+        ws,
+        [
+            f"  - {{case: {case}, criterion: DD2, agency: csc, grade: good, inspector: Al, "
+            "inspectorate: ofsted}",
+        ],
+    )
+    write_findings(
+        ws, f"headline: 'In case {case.replace('-', ' ')} the child was safer.'\n" + CLEAN_FINDINGS
+    )
+    result = run("--workspace", str(ws.root), "report", "letter", "--html", str(tmp_path / "l.html"))
+    assert result.exit_code == 10, result.output
+    assert "(1 found)" in result.stderr and "a pseudonym (C " in result.stderr
+    assert not (tmp_path / "l.html").exists()
 
 
 def test_public_phrases_are_blanked_as_whole_words(index: IdentifyingIndex) -> None:

@@ -8,15 +8,18 @@ How text matches (the rules users see in docs/reports.md):
 
 - **Words**: a word is a run of letters and digits. An apostrophe (straight or curly), ``/``,
   ``_`` and a hyphen end a word, so "Smith's", "Smith/Jones", "Jayden_Smith" and
-  "Jayden-Smith" hold the names in them. Text is read in Unicode NFKC form first (full-width
-  letters count as letters).
+  "Jayden-Smith" hold the names in them. Text is read as a reader sees it (see
+  :mod:`jtai.report.visible_text`): in Unicode NFKC form, without invisible characters (a soft
+  hyphen or a zero-width space inside "Keston" still reads "Keston"), right-to-left overrides
+  undone, Cyrillic and Greek look-alike letters as Latin ones, and names without accents.
 - **Identifiers** (agency person id, LA child id, NHS number, UPN, PNC id) of 5 characters or
   more match ignoring case, spaces, ``-`` and ``/`` (``943 476 5919``, ``18/123456A``), alone
   or joined to other words (``9434765919's``, ``ref_18/123456A``). Shorter ones cannot be
   told apart from ordinary numbers and are not searched.
 - **Dates of birth** match in every usual written form (see :mod:`jtai.report.written_dates`):
   ``03/04/2005``, ``3.4.05``, ``2005-04-03``, ``3 April 2005``, ``3rd of April 2005``,
-  ``3-Apr-2005``, ``03-APR-05``, ``April 3, 2005``. Numbers are read day first, as in England.
+  ``3-Apr-2005``, ``03-APR-05``, ``3 Apr 05``, ``April 3, 2005``. Numbers are read day first,
+  as in England.
 - **Postcodes** match full postcodes with or without the space, in any case.
 - **Full names** (first name then last name) match in any case, and so does a name of two
   words or more on its own ("Ella Rose", "Okafor-Penhallow").
@@ -25,9 +28,13 @@ How text matches (the rules users see in docs/reports.md):
   :data:`~jtai.report.common_words.COMMON_WORDS` ("Will", "May", "Young"). Each part of a
   double-barrelled name counts as a name. Ordinary words joined by hyphens ("multi-agency")
   are words like any other.
-- **Pseudonyms** (``C-7KQ3-XM9D``, in any case, with ``-`` or ``_``) are refused in
-  publishable outputs (the letter and the self-assessment): whoever holds the workspace can
-  trace one back to a child. The evidence pack names cases by pseudonym on purpose.
+- **Pseudonyms** (``C-7KQ3-XM9D``, in any case, with ``-``, ``_`` or another dash) are
+  refused in publishable outputs (the letter and the self-assessment): whoever holds the
+  workspace can trace one back to a child. Written without one or both dashes
+  (``C7KQ3XM9D``), one is refused when it mixes letters and digits, so an ordinary word such
+  as "CHARTERED" is not one; a case registered in the workspace is refused however its
+  pseudonym is written (with spaces, dots or no dashes at all). The evidence pack names cases
+  by pseudonym on purpose.
 - Phrases the tool itself writes from the workspace settings and the framework (the area,
   addressees' roles and names, signatories' names and titles, the letter's dates, section
   titles and criterion texts) are public: each exact phrase, as whole words, is
@@ -45,13 +52,12 @@ import contextlib
 import datetime as dt
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from jtai.errors import IdentifyingDataError
 from jtai.report.common_words import COMMON_WORDS
+from jtai.report.visible_text import fold, html_lines, normalise, readable
 from jtai.report.written_dates import iter_dates
 
 _POSTCODE = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})(?![0-9A-Za-z])", re.IGNORECASE)
@@ -63,11 +69,14 @@ _WORD = re.compile(r"[^\W_]+")
 _JOINED = re.compile(r"[^\W_]+(?:['’/\-_]+[^\W_]+)*")
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
+_DASHES = "-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# a pseudonym as written: a prefix letter, then two groups of four, each maybe after a mark
 _PSEUDONYM = re.compile(
-    rf"(?<![0-9A-Za-z])[A-Z][-_]{_CROCKFORD}{{4}}[-_]{_CROCKFORD}{{4}}(?![0-9A-Za-z])", re.IGNORECASE
+    rf"(?<![0-9A-Za-z])([A-Z])([{_DASHES}./ ]?)({_CROCKFORD}{{4}})([{_DASHES}./ ]?)({_CROCKFORD}{{4}})"
+    r"(?![0-9A-Za-z])",
+    re.IGNORECASE,
 )
-# letters that look like an apostrophe but count as letters in a regular expression
-_APOSTROPHES = str.maketrans({"\u02bc": "'", "\u02bb": "'"})
+_PSEUDONYM_KEY = re.compile(rf"C{_CROCKFORD}{{8}}")
 _MAX_JOINED = 6  # words of one joined token that may together spell an identifier
 MIN_IDENTIFIER = 5
 MAX_LISTED = 20
@@ -104,11 +113,12 @@ class IdentifyingIndex:
     identifiers: set[str] = field(default_factory=set)
     dates_of_birth: set[dt.date] = field(default_factory=set)
     postcodes: set[str] = field(default_factory=set)
+    pseudonyms: set[str] = field(default_factory=set)
     _longest_full: int = 2
 
     def add_name(self, first: str | None, last: str | None) -> None:
         """Add one person's first and last names (either may be missing)."""
-        given, family = name_words(first), name_words(last)
+        given, family = _name_keys(first), _name_keys(last)
         self.names.update(given, family)
         self._add_full(given, family)
 
@@ -137,10 +147,16 @@ class IdentifyingIndex:
         if len(key) >= 5:
             self.postcodes.add(key)
 
+    def add_pseudonym(self, value: str) -> None:
+        """Add one registered case pseudonym (``C-7KQ3-XM9D``; other references are ignored)."""
+        key = _NOT_ALNUM.sub("", value).upper()
+        if _PSEUDONYM_KEY.fullmatch(key):
+            self.pseudonyms.add(key)
+
     def scan_text(self, text: str, *, where: str = "text", line: int = 1) -> list[Hit]:
         """Every identifying value in one line of text."""
         hits: list[Hit] = []
-        text = normalise(text)
+        text = readable(text)
 
         def hit(kind: str, matched: str) -> None:
             hits.append(Hit(kind, line, where, _mask(matched)))
@@ -166,7 +182,7 @@ class IdentifyingIndex:
                 hit("name", " ".join(words[index : index + length]))
                 index += length
                 continue
-            word, folded = words[index], _fold(words[index])
+            word, folded = words[index], fold(words[index])
             if word[0].isupper() and folded in self.names and folded not in COMMON_WORDS:
                 hit("name", word)
             index += 1
@@ -196,10 +212,10 @@ class IdentifyingIndex:
 
     def _full_name_at(self, words: list[str], index: int) -> int:
         """How many words from ``index`` spell the longest full name there (0 if none)."""
-        folded = [_fold(words[index])]
+        folded = [fold(words[index])]
         longest = 0
         for end in range(index + 1, min(len(words), index + self._longest_full)):
-            folded.append(_fold(words[end]))
+            folded.append(fold(words[end]))
             if " ".join(folded) in self.full_names:
                 longest = end - index + 1
         return longest
@@ -217,27 +233,39 @@ class IdentifyingIndex:
         blank = _phrases(public)
         hits: list[Hit] = []
         for number, (where, written) in enumerate(html_lines(html), start=1):
-            text = normalise(written)
+            text = readable(written)
             if blank is not None:
                 text = blank.sub(lambda m: " " * len(m[0]), text)
             hits.extend(self.scan_text(text, where=where, line=number))
             if pseudonyms:
-                hits.extend(Hit("pseudonym", number, where, _mask(m[0])) for m in _PSEUDONYM.finditer(text))
+                hits.extend(Hit("pseudonym", number, where, _mask(p)) for p in self._pseudonyms_in(text))
         return hits
+
+    def _pseudonyms_in(self, text: str) -> list[str]:
+        """Every case pseudonym written in ``text`` (see the module's rules)."""
+        found = []
+        for match in _PSEUDONYM.finditer(text):
+            prefix, first, body = match[1].upper(), match[2], (match[3] + match[5]).upper()
+            dashed = bool(first) and bool(match[4]) and (first + match[4]).strip(_DASHES) == ""
+            mixed = not (body.isdigit() or body.isalpha()) and not (set(first + match[4]) & set("./ "))
+            if dashed or prefix + body in self.pseudonyms or (prefix == "C" and mixed):
+                found.append(match[0])
+        return found
 
 
 def index_from_store(conn: sqlite3.Connection) -> IdentifyingIndex:
     """Build the index from every record loaded in a workspace store (children and adults)."""
     from jtai.store import report as queries
+    from jtai.store import scoring
 
     index = IdentifyingIndex()
     for column in queries.NAME_COLUMNS:
         for value in queries.distinct_values(conn, column):
-            words = name_words(value)
+            words = _name_keys(value)
             index.names.update(words)
             index._add_full(words, [])
     for first, last in queries.full_names(conn):
-        index._add_full(name_words(first), name_words(last))
+        index._add_full(_name_keys(first), _name_keys(last))
     for column in queries.IDENTIFIER_COLUMNS:
         index.identifiers.update(
             key
@@ -248,6 +276,8 @@ def index_from_store(conn: sqlite3.Connection) -> IdentifyingIndex:
         index.add_date_of_birth(value)
     for value in queries.distinct_values(conn, "postcode"):
         index.add_postcode(value)
+    for row in scoring.case_rows(conn):
+        index.add_pseudonym(row["ref"])
     return index
 
 
@@ -277,90 +307,9 @@ def check_html(
     )
 
 
-def html_lines(html: str) -> list[tuple[str, str]]:
-    """The text of an HTML document as (heading, line) pairs, metadata first."""
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    return parser.lines
-
-
-class _TextParser(HTMLParser):
-    _BLOCKS = frozenset(
-        {
-            "p",
-            "li",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "td",
-            "th",
-            "caption",
-            "div",
-            "title",
-            "address",
-            "figcaption",
-            "dt",
-            "dd",
-            "tr",
-            "br",
-            "section",
-            "header",
-            "footer",
-            "text",
-            "desc",
-        }
-    )
-    _SKIP = frozenset({"style", "script"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[tuple[str, str]] = []
-        self._buffer: list[str] = []
-        self._heading = "document metadata"
-        self._in_heading = False
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        for name, value in attrs:
-            if value and name in {"content", "alt", "title", "aria-label"}:
-                self.lines.append((self._heading, value))
-        if tag in self._BLOCKS:
-            self._flush()
-        self._in_heading = tag in {"h1", "h2", "h3", "h4"}
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skip = max(0, self._skip - 1)
-        if tag in self._BLOCKS:
-            text = self._flush()
-            if tag in {"h1", "h2", "h3", "h4"} and text:
-                self._heading = f"under {text!r}" if len(text) < 80 else f"under {text[:77]!r}..."
-        if tag in {"h1", "h2", "h3", "h4"}:
-            self._in_heading = False
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self._buffer.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-
-    def _flush(self) -> str:
-        text = " ".join("".join(self._buffer).split())
-        self._buffer = []
-        if text:
-            self.lines.append((self._heading, text))
-        return text
-
-
 def _phrases(public: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern for every public phrase, matched whole: "Ann" does not blank "Anna"."""
-    phrases = sorted({normalise(p) for p in public if p and len(p) >= 2}, key=len, reverse=True)
+    phrases = sorted({readable(p) for p in public if p and len(p) >= 2}, key=len, reverse=True)
     if not phrases:
         return None
     return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, phrases)) + r")(?![^\W_])")
@@ -372,17 +321,13 @@ def name_words(value: str | None) -> list[str]:
     Apostrophes, hyphens, ``/`` and ``_`` split a name as they split text, so a double-barrelled
     name is found written whole or in part; one-letter parts (``O'``, initials) are dropped.
     """
-    return [_fold(word) for word in _WORD.findall(normalise(value or "")) if len(word) >= 2]
+    return [word.casefold() for word in _WORD.findall(normalise(value or "")) if len(word) >= 2]
 
 
-def normalise(text: str) -> str:
-    """``text`` in NFKC form (full-width letters as letters), apostrophe-like letters as ``'``."""
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-
-
-def _fold(word: str) -> str:
-    return word.casefold()
+def _name_keys(value: str | None) -> list[str]:
+    """The words of a name as the index holds them: see :func:`jtai.report.visible_text.fold`."""
+    return [fold(word) for word in name_words(value)]
 
 
 def _mask(text: str) -> str:
-    return text[:1] + re.sub(r"[0-9A-Za-z]", "*", text[1:])
+    return text[:1] + _WORD.sub(lambda m: "*" * len(m[0]), text[1:])

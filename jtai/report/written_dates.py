@@ -2,8 +2,9 @@
 
 Every usual form is read: ``03/04/2005``, ``3/4/2005``, ``3.4.05``, ``3-4-2005``,
 ``2005-04-03``, ``2005/04/03``, ``3 April 2005``, ``3rd of April 2005``, ``3 Apr 2005``,
-``3-Apr-2005``, ``03-APR-05``, ``3Apr2005``, ``April 3, 2005``. Numbers are read day first, as
-in England; a two-digit year is read as both centuries.
+``3-Apr-2005``, ``03-APR-05``, ``3Apr2005``, ``6 Dec 03``, ``6th December '03``, ``April 3, 2005``,
+``April 3, '05``. Numbers are read day first, as in England; a two-digit year is read as both
+centuries.
 """
 
 from __future__ import annotations
@@ -34,15 +35,21 @@ MONTHS: dict[str, int] = {
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-]|\.\d)")
 _YEAR_FIRST = re.compile(r"(?<![\d/.\-])(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/\-]|\.\d)")
-# day, then month by name: "3 April 2005", "3rd of Apr. 2005", "3-Apr-2005", "03-APR-05", "3Apr2005";
-# a two-digit year only after a separator ("3 May 20 children" is not a date)
+# a two-digit year ("03", "'03", "’03"), unless a letter, a time or another number follows it
+_SHORT_YEAR = r"['\u2018\u2019]?(\d{2})(?![\w/\-:]|[.,]\d)"
+_QUOTED_YEAR = r"['\u2018\u2019](\d{2})(?![\w/\-:]|[.,]\d)"
+# day, then month by name: "3 April 2005", "3rd of Apr. 2005", "3-Apr-2005", "03-APR-05", "3Apr2005",
+# "6 Dec 03", "6th December '03". A two-digit year is not one when a letter, a time or another
+# number follows ("3 May 20th", "6 Dec 10:30", "6 Dec 10am"); "3 May 20 children" is read as a
+# date, so a count after a date is best written in words.
 _DAY_MONTH = re.compile(
     rf"(?<![\d/.\-])(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-/.]\s*|\s+(?:of\s+)?|)({_MONTH_RE})\.?"
-    r"(?:[-/.](\d{2})|(?:\s*[-/.]\s*|,?\s*)(\d{4}))(?![\d/\-]|\.\d)",
+    rf"(?:\s*[-/.]\s*|,?\s*)(?:(\d{{4}})(?![\d/\-]|\.\d)|{_SHORT_YEAR})",
     re.IGNORECASE,
 )
 _MONTH_DAY = re.compile(
-    rf"(?<![A-Za-z])({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+    rf"(?<![A-Za-z])({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?:(\d{{4}})(?!\d)|{_QUOTED_YEAR})",
+    re.IGNORECASE,
 )
 
 
@@ -63,9 +70,10 @@ def iter_dates(text: str) -> Iterable[tuple[dt.date, str]]:
             if day:
                 yield day, match[0]
     for match in _MONTH_DAY.finditer(text):
-        day = _date(int(match[3]), MONTHS[match[1].lower()], int(match[2]))
-        if day:
-            yield day, match[0]
+        for year in _years(match[3] or match[4]):
+            day = _date(year, MONTHS[match[1].lower()], int(match[2]))
+            if day:
+                yield day, match[0]
 
 
 def _years(written: str) -> list[int]:
