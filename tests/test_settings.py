@@ -46,6 +46,12 @@ INSPECTOR = "team:\n  - name: A. Inspector\n    inspectorate: nobody"
         ("  - role: Chief Executive\n", "  - role: 5\n", "  - role: 5",
          "addressees[1].role is 5; it must be text."),
         ("lower: 0.50", "lower: 0.99", "  lower:", "linkage.lower (0.99) is above linkage.upper (0.95)."),
+        ("fieldwork_start: 2018-03-19", "fieldwork_start: 2018-02-30", "fieldwork_start:",
+         "fieldwork_start is 2018-02-30, a date that does not exist: February 2018 has 28 days."),
+        ("fieldwork_start: 2018-03-19", 'fieldwork_start: "2018-02-29"', "fieldwork_start:",
+         "fieldwork_start is 2018-02-29, a date that does not exist: February 2018 has 28 days."),
+        ("publication_date:\n", "publication_date: 2018-13-01\n", "publication_date:",
+         "publication_date is 2018-13-01, a date that does not exist: months run from 01 to 12, not 13."),
     ],
 )  # fmt: skip
 def test_a_wrong_setting_names_file_and_line(
