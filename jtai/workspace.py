@@ -1,8 +1,10 @@
 """Find, create and read a workspace: one folder per inspection or self-assessment.
 
 A workspace holds ``inspection.yaml`` (the settings), ``jtai.db`` (the store),
-``extracts/`` (copies of loaded files, named by content hash), ``reports/`` and ``.key``
-(the pseudonymisation key). Folders are 0700 and files 0600: this is children's data.
+``extracts/`` (copies of loaded files, named by content hash), ``reports/``, ``.key``
+(the pseudonymisation key) and ``audit.head`` (the audit log's last entry). A workspace
+made by ``jtai demo`` also holds the marker ``.jtai-demo``, which lets the next demo run
+delete the folder. Folders are 0700 and files 0600: this is children's data.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,15 @@ FRAMEWORK_NAME = "framework.yaml"  # the copy of a framework file named at init
 ENV_VAR = "JTAI_WORKSPACE"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+# A workspace's own names (audit.head is jtai.scoring.audit.HEAD_NAME, not imported here:
+# importing this module stays cheap).
+_LAYOUT = frozenset(
+    {CONFIG_NAME, DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, "audit.head", FRAMEWORK_NAME}
+    | {"extracts", "reports"}
+)
+DEMO_MARKER = ".jtai-demo"  # "the next `jtai demo` may delete this folder"
+# What `jtai demo` and its walk-through put in a demo workspace besides a workspace's own files.
+DEMO_FILES = ("demo-judgements.yaml", "findings.yaml", "letter.pdf", "letter.html")
 
 _CONFIG_TEMPLATE = """\
 # jtai workspace settings. Every setting is documented here; edit with care.
@@ -154,6 +165,21 @@ class Workspace:
         return store.connect(self.db_path)
 
 
+@dataclass(frozen=True)
+class Created:
+    """A workspace just created, and what ``--force`` cleared from the folder first.
+
+    Attributes:
+        workspace: the new workspace.
+        removed: names removed from the folder (a folder's entry counts its files).
+        kept: names left in the folder that are not part of a workspace (the user's own).
+    """
+
+    workspace: Workspace
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
 def create(
     root: Path,
     *,
@@ -162,10 +188,27 @@ def create(
     fieldwork_start: dt.date | None = None,
     force: bool = False,
 ) -> Workspace:
+    """Create a workspace in ``root`` (see :func:`initialise`, which also says what it cleared)."""
+    return initialise(
+        root, area=area, framework=framework, fieldwork_start=fieldwork_start, force=force
+    ).workspace
+
+
+def initialise(
+    root: Path,
+    *,
+    area: str,
+    framework: str,
+    fieldwork_start: dt.date | None = None,
+    force: bool = False,
+) -> Created:
     """Create a workspace in ``root``.
 
     ``framework`` is checked first: a built-in id is stored as it is; a file is copied into
     the workspace as ``framework.yaml`` (relative paths are read from the current folder).
+    With ``force`` the old workspace's store, key, audit head, extracts and reports go; in a
+    folder ``jtai demo`` made, so do its marker and the files the demo put there, so the
+    next demo run never takes the new workspace for its own.
 
     Raises:
         UsageError: the area is empty, or ``root`` is a file.
@@ -188,10 +231,11 @@ def create(
             f"{root} is already a jtai workspace.",
             hint="Use --force to replace it (everything loaded and judged there is lost).",
         )
+    removed: list[str] = []
     old_umask = os.umask(0o077)
     try:
         if force:
-            _clear(root)
+            removed = _clear(root)
         root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         os.chmod(root, DIR_MODE)
         for sub in ("extracts", "reports"):
@@ -220,7 +264,8 @@ def create(
         ) from exc
     finally:
         os.umask(old_umask)
-    return ws
+    kept = sorted(p.name for p in root.iterdir() if p.name not in _LAYOUT) if force else []
+    return Created(ws, removed, kept)
 
 
 def find(start: Path | None = None, explicit: Path | None = None) -> Workspace:
@@ -291,25 +336,38 @@ def _framework_copy(framework: str) -> str | None:
     return Path(framework).expanduser().read_text(encoding="utf-8")
 
 
-def _clear(root: Path) -> None:
-    """Remove what ``--force`` replaces.
+def _clear(root: Path) -> list[str]:
+    """Remove what ``--force`` replaces; the names removed.
 
     That is the store, the key, the audit log's head, the copies of extracts, the rendered
-    reports and the framework copy. Other files are the user's own and stay.
+    reports and the framework copy; in a folder ``jtai demo`` made, also its marker and
+    :data:`DEMO_FILES`. Other files are the user's own and stay.
     """
     from jtai.scoring.audit import HEAD_NAME
 
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, HEAD_NAME, FRAMEWORK_NAME):
-        (root / name).unlink(missing_ok=True)
+    removed: list[str] = []
+    names = [DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, HEAD_NAME, FRAMEWORK_NAME]
+    if (root / DEMO_MARKER).exists():
+        names += [DEMO_MARKER, *DEMO_FILES]
+    for name in names:
+        path = root / name
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            if not name.startswith(DB_NAME + "-"):  # the store's journal goes with the store
+                removed.append(name)
     for sub in ("extracts", "reports"):
         folder = root / sub
         if not folder.is_dir() or folder.is_symlink():
             continue
-        for entry in folder.iterdir():
+        entries = list(folder.iterdir())
+        for entry in entries:
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
+        if entries:
+            removed.append(f"{sub}/ ({len(entries)} {'entry' if len(entries) == 1 else 'entries'})")
+    return removed
 
 
 def _write_private(path: Path, text: str) -> None:

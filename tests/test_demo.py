@@ -108,24 +108,115 @@ def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["thesis.txt"]
 
 
-def test_rebuilds_its_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A folder an earlier demo made is emptied and rebuilt (the later steps are stubbed here)."""
+def _stub_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every step after creating the workspace does nothing (for the folder rules)."""
     from jtai.report import demo as module
 
     for name in ("_load", "_link", "_sample", "_judgements", "_findings", "_reports"):
         monkeypatch.setattr(module, name, lambda *args: "stubbed")
+
+
+def test_rebuilds_its_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder an earlier demo made is emptied and rebuilt (the later steps are stubbed here)."""
+    _stub_steps(monkeypatch)
     folder = tmp_path / "demo"
-    folder.mkdir()
-    (folder / MARKER).write_text("", encoding="utf-8")
+    run_demo(folder)
+    old_key = (folder / ".key").read_text(encoding="utf-8")
     (folder / "left-over.txt").write_text("old", encoding="utf-8")
     result = run_demo(folder)
     assert result.steps[0].detail == str(folder.resolve())
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [".jtai-demo", ".key", "extracts", "inspection.yaml", "jtai.db", "reports"]
     )
+    assert (folder / ".key").read_text(encoding="utf-8") != old_key
     assert (folder / "inspection.yaml").read_text(encoding="utf-8") == (
         sample_data_dir() / "inspection.yaml"
     ).read_text(encoding="utf-8")
+
+
+def test_marker_names_its_workspace_without_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The marker holds a digest of the workspace's key, never the key itself."""
+    _stub_steps(monkeypatch)
+    run_demo(tmp_path / "demo")
+    key = (tmp_path / "demo" / ".key").read_text(encoding="utf-8").strip()
+    lines = (tmp_path / "demo" / MARKER).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Made by `jtai demo`: the next demo run deletes this folder."
+    assert re.fullmatch(r"workspace: [0-9a-f]{64}", lines[1])
+    assert key not in lines[1]
+    assert stat.S_IMODE((tmp_path / "demo" / MARKER).stat().st_mode) == 0o600
+
+
+def test_the_qa_scenario_keeps_the_real_workspace(run, demo: DemoResult, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """demo, init --force, load, demo again: the second demo is refused and the real data stays."""
+    import shutil
+
+    from jtai.workspace import Workspace
+
+    folder = tmp_path / "d2"
+    shutil.copytree(demo.root, folder)  # a demo workspace, as `jtai demo d2` leaves it
+    (folder / "letter.pdf").write_bytes(b"%PDF-")  # from the README's walk-through
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    init = run("init", str(folder), "--area", "Real", "--framework", "exploitation-2018", "--force")
+    assert init.exit_code == 0, init.output
+    assert " ".join(init.stdout.split()).startswith(
+        f"Removed from {folder}: jtai.db, .key, audit.head, .jtai-demo, demo-judgements.yaml, "
+        "findings.yaml, letter.pdf, extracts/ (7 entries), reports/ (6 entries). "
+        "Kept (not part of a workspace): notes.txt. Delete yourself what belonged to the old workspace. "
+        f"Created workspace {folder} for Real (exploitation-2018)."
+    )
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [".key", "extracts", "inspection.yaml", "jtai.db", "notes.txt", "reports"]
+    )
+    real = tmp_path / "real.csv"
+    shutil.copy(sample_data_dir() / "extracts" / "police.csv", real)
+    assert run("-w", str(folder), "load", str(real), "--agency", "police").exit_code == 0
+    again = run("demo", str(folder))
+    assert again.exit_code == 8, again.output
+    assert "was not made by `jtai demo`, so the demo will not replace it." in again.stderr
+    ws = Workspace(folder)
+    assert ws.config["area"] == "Real"
+    conn = ws.connect()
+    try:
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] > 0
+    finally:
+        conn.close()
+
+
+def test_refuses_a_marker_left_with_another_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A marker whose workspace was made again (its key replaced) does not let the demo delete it."""
+    from jtai import workspace
+
+    _stub_steps(monkeypatch)
+    folder = tmp_path / "d2"
+    run_demo(folder)
+    marker = (folder / MARKER).read_text(encoding="utf-8")
+    workspace.create(folder, area="Real", framework="exploitation-2018", force=True)
+    (folder / MARKER).write_text(marker, encoding="utf-8")  # as an older `init --force` left it
+    with pytest.raises(ConflictError, match="the workspace there is not the one the demo made") as caught:
+        run_demo(folder)
+    assert caught.value.exit_code == 8
+    assert workspace.Workspace(folder).config["area"] == "Real"
+
+
+@pytest.mark.parametrize("ours", [True, False])
+def test_an_older_marker_counts_only_with_the_demos_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ours: bool
+) -> None:
+    """A marker naming no workspace is trusted only while inspection.yaml is the demo's own."""
+    _stub_steps(monkeypatch)
+    folder = tmp_path / "d2"
+    run_demo(folder)
+    (folder / MARKER).write_text("Made by `jtai demo`: the next demo run deletes this folder.\n")
+    if not ours:
+        (folder / "inspection.yaml").write_text("area: Real\nframework: exploitation-2018\n")
+    if ours:
+        assert run_demo(folder).root == folder.resolve()
+    else:
+        with pytest.raises(ConflictError, match="not the one the demo made"):
+            run_demo(folder)
+        assert (folder / "inspection.yaml").read_text() == "area: Real\nframework: exploitation-2018\n"
 
 
 def test_demo_help_has_an_example(run) -> None:  # type: ignore[no-untyped-def]

@@ -189,7 +189,15 @@ def test_init_force_deletes_the_old_copies_of_childrens_data(run, tmp_path: Path
     (root / "reports" / "old" / "letter.html").write_text("<p>Maya</p>")
     (root / "audit.head").write_text("3 abc\n")
     (root / "notes.txt").write_text("mine")
-    assert _init(run, root, "--framework", "exploitation-2018", "--force").exit_code == 0
+    (root / "findings.yaml").write_text("findings: []\n")  # the user's own writing: kept
+    result = _init(run, root, "--framework", "exploitation-2018", "--force")
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stdout.split()).startswith(
+        f"Removed from {root}: jtai.db, .key, audit.head, extracts/ (1 entry), reports/ (1 entry). "
+        "Kept (not part of a workspace): findings.yaml, notes.txt. "
+        "Delete yourself what belonged to the old workspace. Created workspace"
+    )
+    assert (root / "findings.yaml").exists()
     assert list((root / "extracts").iterdir()) == [] and list((root / "reports").iterdir()) == []
     assert not (root / "audit.head").exists()
     assert (root / ".key").read_text() != key
@@ -247,3 +255,29 @@ def test_an_unwritable_store_is_a_workspace_error(run, ws: workspace.Workspace, 
         "Check the workspace folder and its files belong to you and can be written (jtai writes beside "
         "jtai.db even to read it)."
     )
+
+
+def test_init_force_says_when_there_was_nothing_to_remove(tmp_path: Path) -> None:
+    """initialise() reports what --force removed and kept: here an empty folder, so nothing."""
+    created = workspace.initialise(tmp_path / "w", area="A", framework="exploitation-2018", force=True)
+    assert (created.removed, created.kept) == ([], [])
+    assert created.workspace.config["area"] == "A"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2018-02-30", "--fieldwork-start 2018-02-30 does not exist: February 2018 has 28 days."),
+        ("2020-02-30", "--fieldwork-start 2020-02-30 does not exist: February 2020 has 29 days."),
+        ("2018-04-31", "--fieldwork-start 2018-04-31 does not exist: April 2018 has 30 days."),
+        ("2018-13-01", "--fieldwork-start 2018-13-01 does not exist: months run from 01 to 12, not 13."),
+        ("19/03/2018", "--fieldwork-start 19/03/2018 is not a date in the form YYYY-MM-DD."),
+    ],
+)
+def test_init_names_a_date_that_does_not_exist(run, tmp_path: Path, value: str, message: str) -> None:
+    """A day the calendar does not have is named as such (exit 2), not as a format mismatch."""
+    result = run("init", str(tmp_path / "w"), "--area", "A", "--framework", "exploitation-2018",
+                 "--fieldwork-start", value)  # fmt: skip
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == f"Error: {message} Give a day of the calendar as YYYY-MM-DD, e.g. 2018-03-19.\n"
+    assert not (tmp_path / "w").exists()

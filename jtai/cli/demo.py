@@ -25,7 +25,8 @@ def demo(
     records into children, draws the tracked and front-door samples, imports the demo
     judgements and findings, and renders the letter of findings, the evidence pack and the
     self-assessment (PDF and HTML). Needs no network. Every run rebuilds DIR from scratch;
-    a non-empty folder that an earlier demo did not make is refused, never deleted.
+    a non-empty folder that an earlier demo did not make, or whose workspace was made again
+    since (`jtai init --force`), is refused, never deleted.
 
     Example: jtai demo ./jtai-demo
     """

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from jtai.cli._common import console
+from jtai.settings import cli_date
 
 
 def init(
@@ -19,8 +19,8 @@ def init(
         typer.Option("--framework", help="Framework id (see `jtai framework list`) or YAML file."),
     ],
     fieldwork_start: Annotated[
-        dt.datetime | None,
-        typer.Option("--fieldwork-start", formats=["%Y-%m-%d"], help="First day of fieldwork (YYYY-MM-DD)."),
+        str | None,
+        typer.Option("--fieldwork-start", metavar="YYYY-MM-DD", help="First day of fieldwork."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing workspace (its data is lost).")
@@ -32,13 +32,23 @@ def init(
     """
     from jtai import workspace
 
-    ws = workspace.create(
+    created = workspace.initialise(
         directory,
         area=area,
         framework=framework,
-        fieldwork_start=fieldwork_start.date() if fieldwork_start else None,
+        fieldwork_start=cli_date("--fieldwork-start", fieldwork_start),
         force=force,
     )
+    ws = created.workspace
+    if force:
+        removed = ", ".join(created.removed) or "nothing (no earlier workspace was there)"
+        console.print(f"Removed from {ws.root}: {removed}.", highlight=False)
+        if created.kept:
+            console.print(
+                f"Kept (not part of a workspace): {', '.join(created.kept)}. "
+                "Delete yourself what belonged to the old workspace.",
+                highlight=False,
+            )
     console.print(f"Created workspace [bold]{ws.root}[/] for {area} ({framework}).", highlight=False)
     if ws.config["framework"] != framework:
         console.print(f"The framework file is copied into it as {ws.config['framework']}.", highlight=False)

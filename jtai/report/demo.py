@@ -5,8 +5,11 @@ imports the demo judgements and findings, and renders the letter, the evidence p
 self-assessment. Needs no network.
 
 The demo folder is rebuilt from scratch on every run: a folder holding the marker file
-``.jtai-demo`` (written by an earlier demo) is deleted first; any other non-empty folder is
-refused, so the demo never deletes a real workspace.
+``.jtai-demo`` written by an earlier demo, for the workspace still there, is deleted first;
+any other non-empty folder is refused, so the demo never deletes a real workspace. The
+marker names its workspace by a digest of the workspace's key, which ``jtai init --force``
+replaces (and it removes the marker too): a workspace made over a demo is never taken for
+the demo's.
 
 Demo judgements and findings name cases by their place in the demo's samples ("tracked 3",
 "front_door 12"), never by pseudonym: pseudonyms depend on each workspace's own secret key.
@@ -15,6 +18,7 @@ The demo writes copies with this workspace's pseudonyms, then imports them.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import os
 import re
@@ -26,12 +30,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, JtaiError
+from jtai.workspace import DEMO_MARKER
 
 if TYPE_CHECKING:
     from jtai.report.publish import Written
     from jtai.workspace import Workspace
 
-MARKER = ".jtai-demo"
+MARKER = DEMO_MARKER
+_MARKER_TEXT = "Made by `jtai demo`: the next demo run deletes this folder.\n"
+_MARKER_ID = "workspace: "
 SEED = 2018  # the seed of both demo samples: the same cases on every run and machine
 _POSITION = re.compile(r"^(tracked|front_door)\s+(\d+)$")
 _AGENCY_OF_FILE = {"annex_a": "csc"}
@@ -115,6 +122,13 @@ def _create(root: Path, data: Path, box: list[Workspace]) -> str:
                 f"{root} is not empty and was not made by `jtai demo`, so the demo will not replace it.",
                 hint="Name an empty or new folder: jtai demo DIR",
             )
+        if not _still_the_demo(root, data):
+            raise ConflictError(
+                f"{root} holds a {MARKER} marker, but the workspace there is not the one the demo made "
+                "(it was made again, e.g. by `jtai init --force`), so the demo will not replace it.",
+                hint="Name an empty or new folder: jtai demo DIR. If the folder holds nothing you "
+                "need, delete it yourself first.",
+            )
         shutil.rmtree(root)
     config = _read_yaml(data / "inspection.yaml")
     ws = workspace.create(
@@ -124,9 +138,40 @@ def _create(root: Path, data: Path, box: list[Workspace]) -> str:
         fieldwork_start=config.get("fieldwork_start"),
     )
     _write_private(ws.config_path, (data / "inspection.yaml").read_text(encoding="utf-8"))
-    _write_private(root / MARKER, "Made by `jtai demo`: the next demo run deletes this folder.\n")
+    _write_private(root / MARKER, f"{_MARKER_TEXT}{_MARKER_ID}{_identity(root)}\n")
     box.append(workspace.Workspace(ws.root))
     return str(ws.root)
+
+
+def _identity(root: Path) -> str | None:
+    """A digest of the workspace's key (the key itself stays secret), or None without a key."""
+    from jtai.workspace import KEY_NAME
+
+    try:
+        key = (root / KEY_NAME).read_bytes().strip()
+    except OSError:
+        return None
+    return hashlib.sha256(b"jtai demo workspace\0" + key).hexdigest()
+
+
+def _still_the_demo(root: Path, data: Path) -> bool:
+    """Whether the workspace in ``root`` is the one whose demo wrote the marker.
+
+    A marker written before markers named their workspace counts only while
+    ``inspection.yaml`` is still the demo's, byte for byte.
+    """
+    try:
+        lines = (root / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    named = [line.removeprefix(_MARKER_ID).strip() for line in lines if line.startswith(_MARKER_ID)]
+    if named:
+        return named[0] == _identity(root)
+    try:
+        config = (root / "inspection.yaml").read_bytes()
+    except OSError:
+        return False
+    return config == (data / "inspection.yaml").read_bytes()
 
 
 def _load(ws: Workspace, data: Path) -> str:
