@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -22,9 +21,9 @@ def synth(
         typer.Option("--framework", help="Framework id or YAML file: sets the theme cohort and window."),
     ] = None,
     fieldwork_start: Annotated[
-        dt.datetime | None,
+        str | None,
         typer.Option(
-            "--fieldwork-start", formats=["%Y-%m-%d"], help="First day of fieldwork (default 2018-03-19)."
+            "--fieldwork-start", metavar="YYYY-MM-DD", help="First day of fieldwork (default 2018-03-19)."
         ),
     ] = None,
     rate: Annotated[
@@ -36,30 +35,36 @@ def synth(
     no_noise: Annotated[bool, typer.Option("--no-noise", help="Set every identity noise rate to 0.")] = False,
     no_faults: Annotated[bool, typer.Option("--no-faults", help="Leave out the deliberate faults.")] = False,
     area: Annotated[str, typer.Option("--area", help="Name of the fictional area.")] = "Seaborough",
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into OUT even if it is not empty (its files are replaced).")
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
     """Write a fictional area's multi-agency extracts, with the true child of every row.
 
     Writes OUT/extracts/ (an Annex A workbook, six canonical CSVs) and OUT/truth/ (true links).
+    OUT must be new or empty (or give --force), and never a workspace: write the files
+    elsewhere, then load them with `jtai load`.
 
     No real person is in these files.
 
     Example: jtai synth seaborough-data --children 5000 --seed 1 --rate typo_first_name=0.05
     """
+    from jtai.settings import cli_date
     from jtai.synth import generate, options_for
 
     cfg = options_for(
         children=children,
         seed=seed,
         framework=framework,
-        fieldwork_start=fieldwork_start.date() if fieldwork_start else None,
+        fieldwork_start=cli_date("--fieldwork-start", fieldwork_start),
         rates=rate or [],
         noise=not no_noise,
         faults=not no_faults,
         area=area,
     )
     with console.status("Generating...", spinner="dots"):
-        result = generate(out, cfg)
+        result = generate(out, cfg, force=force)
     if json_:
         print_json(
             {

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from jtai.errors import UsageError
+from jtai.errors import ConflictError, UsageError
 from jtai.ingest.layouts import FIELDS
 from jtai.synth import annex_a, annex_lists, codes, csc, faults, identity, partners, population, writer
 from jtai.synth.config import SynthConfig
@@ -48,17 +48,28 @@ class SynthResult:
         return sum(self.rows.values())
 
 
-def generate(out: Path, cfg: SynthConfig) -> SynthResult:
+def generate(out: Path, cfg: SynthConfig, *, force: bool = False) -> SynthResult:
     """Write ``out/extracts/`` (the agencies' files) and ``out/truth/`` (the true links).
+
+    Files are written 0600 and the folders made 0700, as for real extracts: the files are
+    fictional, but the habit should not be. ``out`` is checked before anything is generated.
+
+    Args:
+        out: a new or empty folder (any folder with ``force``), never a workspace.
+        cfg: what to generate.
+        force: write into a folder that is not empty, replacing files of the same names.
 
     Returns:
         The row counts and the deliberate faults, as also written to ``out/manifest.json``.
 
     Raises:
         UsageError: ``out`` is a file, or cannot be written to.
+        ConflictError: ``out`` is (or is inside) a workspace, or is not empty and ``force``
+            is false.
     """
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file, not a folder.", hint="Name a folder to write the extracts into.")
+    _check_target(out, force)
     try:
         return _generate(out, cfg)
     except OSError as exc:
@@ -66,6 +77,29 @@ def generate(out: Path, cfg: SynthConfig) -> SynthResult:
             f"{out}: cannot write the extracts there ({exc.strerror}).",
             hint="Choose a folder you can write to.",
         ) from exc
+
+
+def _check_target(out: Path, force: bool) -> None:
+    """Refuse a workspace (or a folder inside one) always, and a non-empty folder without ``force``."""
+    from jtai.workspace import CONFIG_NAME, DB_NAME, KEY_NAME
+
+    for place in (out, out / "extracts", out / "truth"):
+        resolved = place.expanduser().resolve()
+        for folder in (resolved, *resolved.parents):
+            if (folder / CONFIG_NAME).is_file() and (
+                (folder / DB_NAME).exists() or (folder / KEY_NAME).exists()
+            ):
+                raise ConflictError(
+                    f"{out} is {'a' if folder == resolved else 'inside a'} jtai workspace ({folder}): "
+                    "synth never writes fictional extracts among a workspace's files.",
+                    hint="Write them to a folder of their own, then load them: "
+                    "jtai synth DIR ... && jtai load DIR/extracts/police.csv --agency police",
+                )
+    if out.is_dir() and not force and any(out.iterdir()):
+        raise ConflictError(
+            f"{out} is not empty, and synth would replace files in it.",
+            hint="Name a new or empty folder, or give --force to write into this one.",
+        )
 
 
 def _generate(out: Path, cfg: SynthConfig) -> SynthResult:
@@ -94,8 +128,9 @@ def _generate(out: Path, cfg: SynthConfig) -> SynthResult:
 
     extracts = out / "extracts"
     truth_dir = out / "truth"
-    extracts.mkdir(parents=True, exist_ok=True)
-    truth_dir.mkdir(parents=True, exist_ok=True)
+    writer.private_folder(out)
+    writer.private_folder(extracts, ours=True)
+    writer.private_folder(truth_dir, ours=True)
     result = SynthResult(out=out, children=cfg.children)
     truth: list[dict[str, Any]] = []
     for agency, name in AGENCY_FILES.items():
@@ -128,7 +163,7 @@ def _generate(out: Path, cfg: SynthConfig) -> SynthResult:
         "rows": result.rows,
         "faults": result.faults,
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    writer.write_private(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     return result
 
 

@@ -1,8 +1,12 @@
-"""Write the extracts byte for byte the same on every run: CSV, the Annex A workbook, truth."""
+"""Write the extracts byte for byte the same on every run: CSV, the Annex A workbook, truth.
+
+Files are 0600 and folders 0700, as a real extract's would be.
+"""
 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -12,6 +16,30 @@ from jtai.ingest.layouts import FIELDS
 # openpyxl stamps the time of writing into the workbook; these fixed values replace it.
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_folder(path: Path, *, ours: bool = False) -> None:
+    """Make ``path`` (and missing parents) if needed, 0700.
+
+    A folder that already existed keeps the mode its owner gave it, unless it is ``ours``
+    (``extracts/`` and ``truth/``, which only synth writes into).
+    """
+    existed = path.is_dir()
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    if ours or not existed:
+        os.chmod(path, DIR_MODE)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new 0600 file at ``path``, replacing (never following) what was there."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, FILE_MODE)
 
 
 def write_csv(path: Path, columns: dict[str, Any], order: tuple[str, ...] = FIELDS) -> None:
@@ -34,9 +62,9 @@ def write_csv(path: Path, columns: dict[str, Any], order: tuple[str, ...] = FIEL
         import pandas as pd
 
         frame = pd.DataFrame({name: columns[name] for name in order}, columns=list(order), dtype=object)
-        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        write_private(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
         return
-    path.write_bytes(header.encode("utf-8") + body.getvalue())
+    write_private(path, header.encode("utf-8") + body.getvalue())
 
 
 def write_workbook(path: Path, sheets: dict[str, dict[str, Any]]) -> None:
@@ -64,7 +92,7 @@ def write_workbook(path: Path, sheets: dict[str, dict[str, Any]]) -> None:
         put("xl/styles.xml", _STYLES)
         for i, title in enumerate(titles, start=1):
             put(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheets[title]))
-    path.write_bytes(out.getvalue())
+    write_private(path, out.getvalue())
 
 
 def _sheet_xml(cols: dict[str, Any]) -> str:
