@@ -168,7 +168,10 @@ def test_too_small_frame_takes_all_and_says_so() -> None:
     """Asking for more than the frame holds takes everyone, with a note."""
     draw = _draw(_frame([("cse", "0-9", "male")] * 3), 6, 2, 1)
     assert sum(1 for m in draw.members if m.role == "pick") == 3
-    assert draw.notes == ["Only 3 eligible, fewer than the 6 asked for: all are taken."]
+    assert draw.notes == [
+        "Fewer rows are eligible than asked for: 3 eligible, 6 asked for. "
+        "All 3 are picked, and none is left to be a reserve."
+    ]
 
 
 EXPECTED_2018 = [

@@ -127,3 +127,53 @@ def test_without_a_logged_draw_roles_follow_the_stored_replacements(run, ws: Wor
         f"member {shown['replacements'][0]['reserve_position']}'s role is pick, not reserve",
     ]
     assert verify_sample(ws, load_sample(ws, shown["id"])).tampered
+
+
+def test_a_members_reason_edited_directly_is_found(run, ws: Workspace) -> None:
+    """The reason `sample show` and exports print is checked against the log's digest: exit 9."""
+    _replaced(run, ws)
+    _sql(ws, "UPDATE sample_members SET reason = 'chosen by hand' WHERE position = 3")
+    result = run("--workspace", str(ws.root), "sample", "verify", "--json")
+    assert result.exit_code == ExitCode.TAMPERED
+    data = json.loads(result.stdout)
+    assert (data["audit"], data["reasons_checked"]) == ("differs", True)
+    assert data["changes"] == ["the members' reasons are not the ones the log records"]
+
+
+def test_the_log_holds_a_digest_of_the_reasons_not_their_text(run, ws: Workspace) -> None:
+    """The draw's entry holds the reasons' SHA-256, and verify says the reasons were checked."""
+    from jtai.sampling import load_sample
+    from jtai.sampling.trail import logged, reasons_digest
+
+    shown = _replaced(run, ws)
+    sample = load_sample(ws, shown["id"])
+    draw = logged(ws, sample.id).draw
+    assert draw is not None
+    assert draw["reasons_sha256"] == reasons_digest([(m.position, m.reason) for m in sample.members])
+    assert not any(sample.members[0].reason in json.dumps(v) for v in draw.values())
+    data = json.loads(run("--workspace", str(ws.root), "sample", "verify", "--json").stdout)
+    assert (data["reproduced"], data["reasons_checked"]) == (True, True)
+    assert "reasons cannot be checked" not in data["message"]
+
+
+def test_an_older_draw_says_its_reasons_cannot_be_checked(
+    run, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A draw logged before the log kept the reasons' digest: verify says so, and still checks the rest."""
+    from jtai.sampling import verify as module
+    from jtai.sampling.trail import Logged, logged
+
+    def older(ws: Workspace, sample_id: int) -> Logged:
+        log = logged(ws, sample_id)
+        assert log.draw is not None
+        return Logged({k: v for k, v in log.draw.items() if k != "reasons_sha256"}, log.replacements)
+
+    _replaced(run, ws)
+    monkeypatch.setattr(module, "logged", older)
+    _sql(ws, "UPDATE sample_members SET reason = 'chosen by hand' WHERE position = 3")
+    result = _verify(run, ws)
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stdout.split()).endswith(
+        "The audit log's entries for the draw and its replacements match. The members' reasons cannot be "
+        "checked: the log kept no digest of them when this sample was drawn (by an earlier version of jtai)."
+    )

@@ -67,6 +67,7 @@ def tracked(
 
     sample = draw_tracked(open_workspace(), n=n, reserves=reserves, seed=seed, exclude=exclude)
     _print(sample, as_json)
+    _warn_if_short(sample)
 
 
 @sample_app.command("front-door")
@@ -85,6 +86,7 @@ def front_door(
 
     sample = draw_front_door(open_workspace(), n=n, months=months, seed=seed, reserves=reserves)
     _print(sample, as_json)
+    _warn_if_short(sample)
 
 
 @sample_app.command("size")
@@ -256,6 +258,15 @@ def _print(sample: Sample, as_json: bool) -> None:
         return
     for item in renderables(sample):
         console.print(item, highlight=False)
+
+
+def _warn_if_short(sample: Sample) -> None:
+    """Say on stderr, after the sample (and with --json too), when it is smaller than asked."""
+    from jtai.sampling.view import shortfall
+
+    warning = shortfall(sample)
+    if warning:
+        err_console.print(f"Warning: {warning}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

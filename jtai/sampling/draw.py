@@ -143,6 +143,7 @@ def draw_stratified(
     spread: bool,
     when_short: str = "order",
     distinct: str | None = None,
+    unit_name: str = "rows",
 ) -> Draw:
     """Draw picks and reserves from ``frame``, stratified on ``dimensions``.
 
@@ -166,6 +167,7 @@ def draw_stratified(
         when_short: passed to :func:`allocate`.
         distinct: a column (the child) of which, where a stratum allows, each value is
             taken once (proportional draws only).
+        unit_name: what a frame row is, for the notes (``children``).
     """
     if not frame["key"].is_monotonic_increasing:
         frame = frame.sort_values("key", kind="stable")
@@ -207,11 +209,20 @@ def draw_stratified(
     ]
     notes = []
     if n > len(frame):
-        notes.append(f"Only {len(frame):,} eligible, fewer than the {n} asked for: all are taken.")
+        notes.append(shortfall_note(unit_name, len(frame), n, reserves))
     elif sum(1 for s in group_sizes if s) > n:
         left = [str(a["stratum"]) for a in allocation if a["eligible"] and not a["picked"]]
         notes.append(f"{len(left)} non-empty strata have no pick (n is too small): {', '.join(left)}.")
     return Draw(members, allocation, frame_hash(frame, hash_columns), notes)
+
+
+def shortfall_note(unit: str, eligible: int, asked: int, reserves: int) -> str:
+    """What to say when fewer ``unit`` are eligible than the picks asked for."""
+    spare = ", and none is left to be a reserve" if reserves else ""
+    return (
+        f"Fewer {unit} are eligible than asked for: {eligible:,} eligible, {asked:,} asked for. "
+        f"All {eligible:,} are picked{spare}."
+    )
 
 
 def _one_per_owner(rows: list[int], owner: list[str], used: set[str], wanted: int) -> list[int]:

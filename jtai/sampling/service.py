@@ -25,7 +25,7 @@ from jtai.sampling.spec import (
     tracked_parameters,
     tracked_spec,
 )
-from jtai.sampling.trail import Trail, member_refs
+from jtai.sampling.trail import Trail, member_refs, reasons_digest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -246,6 +246,7 @@ def tracked_draw(
         seed=seed,
         hash_columns=TRACKED_HASH_COLUMNS,
         spread=True,
+        unit_name="children",
     )
     return frame, count, draw
 
@@ -280,6 +281,7 @@ def front_door_draw(
         spread=False,
         when_short="largest",
         distinct="child_id",
+        unit_name="contacts and referrals",
     )
     return frame, counts, draw
 
@@ -351,6 +353,7 @@ def _draw_detail(
         "frame_size": len(frame),
         "frame_hash": draw.frame_hash,
         "members": member_refs(ws.key, members),
+        "reasons_sha256": reasons_digest([(m["position"], m["reason"]) for m in members]),
     }
 
 

@@ -6,6 +6,8 @@ by pseudonym (and record reference at the front door), never by an agency identi
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +35,16 @@ def member_refs(key: bytes, members: list[dict[str, Any]]) -> list[list[Any]]:
         ]
         for m in members
     ]
+
+
+def reasons_digest(reasons: list[tuple[int, str]]) -> str:
+    """SHA-256 of the members' ``(position, reason)`` pairs, in position order, as hex.
+
+    The reasons are shown by ``jtai sample show`` and in exports; the log keeps this digest
+    of them rather than the text, so a reason edited in the database is found.
+    """
+    text = json.dumps([[position, reason] for position, reason in sorted(reasons)], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def stored_refs(sample: Sample) -> list[list[Any]]:
@@ -115,10 +127,12 @@ def logged(ws: Workspace, sample_id: int) -> Logged:
 def changes(sample: Sample, log: Logged) -> list[str]:
     """How the stored sample differs from what the tool wrote, one phrase each (none: it agrees).
 
-    Compared: the draw (seed, frame, and every member's position, role drawn as, case and
-    stratum) and the replacements with the audit log, and every member's current role with
-    the role its draw and replacements give it. Without a logged draw (a sample drawn before
-    sampling was logged) the roles are checked against the stored replacements only.
+    Compared: the draw (seed, frame, every member's position, role drawn as, case and
+    stratum, and a digest of the members' reasons) and the replacements with the audit log,
+    and every member's current role with the role its draw and replacements give it. A draw
+    logged before reasons were (no ``reasons_sha256``) has its reasons unchecked. Without a
+    logged draw (a sample drawn before sampling was logged) the roles are checked against
+    the stored replacements only.
     """
     found: list[str] = []
     positions = [m.position for m in sample.members]
@@ -138,6 +152,10 @@ def changes(sample: Sample, log: Logged) -> list[str]:
             if recorded.pop(row[0], None) != row:
                 found.append(f"member {row[0]} is not the one the log records")
         found += [f"member {position} the log records is missing" for position in sorted(recorded)]
+        if reasons_logged(log) and draw.get("reasons_sha256") != reasons_digest(
+            [(m.position, m.reason) for m in sample.members]
+        ):
+            found.append("the members' reasons are not the ones the log records")
         logged_swaps = [_swap(detail) for detail in log.replacements]
         for n, (stored, said) in enumerate(zip(swaps, logged_swaps, strict=False), start=1):
             if stored != said:
@@ -152,6 +170,11 @@ def changes(sample: Sample, log: Logged) -> list[str]:
         if m.role != roles[m.position]:
             found.append(f"member {m.position}'s role is {m.role}, not {roles[m.position]}")
     return found
+
+
+def reasons_logged(log: Logged) -> bool:
+    """Whether the logged draw holds a digest of the members' reasons (draws since it did)."""
+    return log.draw is not None and "reasons_sha256" in log.draw
 
 
 def _swap(detail: dict[str, Any]) -> tuple[Any, Any, Any]:

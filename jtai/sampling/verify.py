@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
 from jtai.sampling.model import TRACKED, Sample
-from jtai.sampling.trail import changes, logged
+from jtai.sampling.trail import changes, logged, reasons_logged
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -31,6 +31,8 @@ class Verification:
             (no entry for the draw).
         changes: how the stored sample differs from what the tool wrote: from the audit
             log, or (with no entry) a member's role from the stored replacements.
+        reasons_checked: whether the members' reasons were checked against the log (a
+            sample drawn before the log kept a digest of them cannot be).
     """
 
     sample_id: int
@@ -44,6 +46,7 @@ class Verification:
     differing: list[int] = field(default_factory=list)
     audit: str = "missing"
     changes: list[str] = field(default_factory=list)
+    reasons_checked: bool = False
 
     @property
     def tampered(self) -> bool:
@@ -69,6 +72,11 @@ class Verification:
                 "matches": " The audit log's entries for the draw and its replacements match.",
                 "missing": " The audit log has no entry for this draw.",
             }[self.audit]
+        if self.audit != "missing" and not self.reasons_checked:
+            log += (
+                " The members' reasons cannot be checked: the log kept no digest of them when "
+                "this sample was drawn (by an earlier version of jtai)."
+            )
         if self.reproduced:
             return (
                 f"Sample {self.sample_id} reproduces: the same frame of {self.stored_size:,} {self.unit} "
@@ -140,4 +148,5 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
         differing=differing,
         audit=audit,
         changes=found,
+        reasons_checked=reasons_logged(log),
     )

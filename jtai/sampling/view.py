@@ -16,11 +16,12 @@ def renderables(sample: Sample) -> list[RenderableType]:
     from rich.text import Text
 
     front = sample.kind == FRONT_DOOR
-    unit = "contacts and referrals" if front else "children"
+    unit = _unit(sample)
     title = "Front-door sample" if front else "Tracked sample"
+    asked = f" ({_asked(sample):,} asked for)" if shortfall(sample) else ""
     out: list[RenderableType] = [
         Text.from_markup(
-            f"[bold]{title} {sample.id}[/] ({sample.framework}): {len(sample.picks)} picks and "
+            f"[bold]{title} {sample.id}[/] ({sample.framework}): {len(sample.picks)} picks{asked} and "
             f"{len(sample.reserves)} reserves from {sample.frame_size:,} eligible {unit}."
         ),
         Text(
@@ -65,6 +66,28 @@ def renderables(sample: Sample) -> list[RenderableType]:
     if not sample.linked:
         out.append(Text("Linkage had not run on every record when this sample was drawn.", style="yellow"))
     return out
+
+
+def shortfall(sample: Sample) -> str | None:
+    """A warning when fewer were eligible than the picks asked for, else None."""
+    asked = _asked(sample)
+    drawn = sum(1 for m in sample.members if m.drawn_as == "pick")
+    if drawn >= asked:
+        return None
+    return (
+        f"Only {drawn:,} {_unit(sample)} are eligible, fewer than the {asked:,} asked for: "
+        f"sample {sample.id} has {drawn:,} picks, not {asked:,}."
+    )
+
+
+def _asked(sample: Sample) -> int:
+    """The picks asked for (0 when the stored parameters do not say)."""
+    asked = sample.parameters.get("n")
+    return asked if isinstance(asked, int) and not isinstance(asked, bool) else 0
+
+
+def _unit(sample: Sample) -> str:
+    return "contacts and referrals" if sample.kind == FRONT_DOOR else "children"
 
 
 def sample_list(samples: list[Sample]) -> RenderableType:
