@@ -197,6 +197,66 @@ def test_capture_is_blind(run, ws) -> None:
     assert [j.inspector for j in judgements.current(conn, case_ref=case)] == ["Ann"]
 
 
+NO_TERMINAL = (
+    "Error: `jtai score C-AAAA-BBBB` asks its questions at a terminal, and its input is not one: it "
+    "ended before the first answer, so no judgement was saved. To judge offline, write the questions "
+    "to a file with `jtai score template C-AAAA-BBBB -o c-aaaa-bbbb.yaml`, fill it in, and load it with "
+    "`jtai score import c-aaaa-bbbb.yaml`; or record one judgement with --criterion, --agency and --grade."
+)
+
+
+def test_capture_without_input_needs_a_terminal(run, ws) -> None:
+    """Input that ends before the first answer, and is no terminal: exit 2 pointing to template and import."""
+    case = hand_case(ws.connect(), "C-AAAA-BBBB")
+    result = run(
+        "-w", str(ws.root), "score", case, "--inspector", "Ann", "--inspectorate", "ofsted", input=""
+    )
+    assert result.exit_code == ExitCode.USAGE == 2, result.output
+    assert " ".join(result.stderr.split()) == NO_TERMINAL
+    assert "Interrupted" not in result.output and "saved," not in result.stdout
+
+
+def test_capture_with_standard_input_closed(run, ws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A closed standard input (`<&-`) is input that has ended: exit 2, not an unexpected error."""
+    import sys
+
+    case = hand_case(ws.connect(), "C-AAAA-BBBB")
+    monkeypatch.setattr(sys, "stdin", None)
+    result = run("-w", str(ws.root), "score", case, "--inspector", "Ann", "--inspectorate", "ofsted")
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.stderr.split()) == NO_TERMINAL
+
+
+def test_capture_from_dev_null_in_a_real_process(ws) -> None:
+    """`jtai score CASE --new ... </dev/null` in its own process: exit 2, no judgement saved."""
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable,
+        "-c",
+        "from jtai.cli import main; raise SystemExit(main())",
+        "-w",
+        str(ws.root),
+    ]
+    command += ["score", "C-AAAA-BBBB", "--new", "--inspector", "Ann", "--inspectorate", "ofsted"]
+    done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "asks its questions at a terminal" in done.stderr and "jtai score import" in done.stderr
+    assert judgements.current(ws.connect()) == []
+
+
+def test_ctrl_d_at_a_terminal_is_still_a_stop() -> None:
+    """At a terminal, input ending at the first question is the inspector stopping (exit 130)."""
+    from jtai.scoring.capture import CaptureResult, require_someone_to_ask
+
+    ended = CaptureResult(0, 0, 33, True, input_ended=True, nothing_read=True)
+    require_someone_to_ask(ended, "C-AAAA-BBBB", terminal=True)
+    require_someone_to_ask(CaptureResult(1, 0, 32, True, input_ended=True), "C-AAAA-BBBB", terminal=False)
+    with pytest.raises(UsageError, match="asks its questions at a terminal"):
+        require_someone_to_ask(ended, "C-AAAA-BBBB", terminal=False)
+
+
 def test_cli_single_judgement_and_history(run, ws) -> None:
     """`jtai score CASE --criterion --grade` records; a change needs --reason; history shows both."""
     base = ("-w", str(ws.root), "score", "C-AAAA-BBBB", "--inspector", "Bob", "--inspectorate", "cqc")

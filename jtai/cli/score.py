@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.cli._prompt import ask, stdin_is_terminal
 
 if TYPE_CHECKING:
     from jtai.scoring.judgements import Rater
@@ -141,9 +142,10 @@ def case_command(
     if scope.message():
         console.print(scope.message(), highlight=False, markup=False)
     result = capture.capture(
-        s.conn, s.fw, found, rater, ask=_ask, say=lambda t: console.print(t, highlight=False, markup=False),
+        s.conn, s.fw, found, rater, ask=ask, say=lambda t: console.print(t, highlight=False, markup=False),
         agencies=scope.agencies, sections=scope.sections, root=s.ws.root,
     )  # fmt: skip
+    capture.require_someone_to_ask(result, found.ref, terminal=stdin_is_terminal())
     console.print(f"\n{result.saved} saved, {result.skipped} skipped.")
     if result.stopped:
         err_console.print(
@@ -151,17 +153,6 @@ def case_command(
         )
     if result.input_ended:
         raise typer.Exit(130)
-
-
-def _ask(prompt: str) -> str:
-    """Read one line after the prompt (line editing in a terminal); EOFError when input ends."""
-    console.print(prompt, end="", highlight=False, markup=False)
-    console.file.flush()
-    try:
-        return input()
-    except EOFError:
-        console.print()
-        raise
 
 
 @score_app.command("list")

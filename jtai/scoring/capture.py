@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jtai.errors import JtaiError
+from jtai.errors import JtaiError, UsageError
 from jtai.frameworks import CASE_QUESTION_ID, Framework
 from jtai.scoring import judgements
 from jtai.scoring.cases import Case
@@ -75,6 +75,7 @@ class CaptureResult:
     remaining: int
     stopped: bool  # the inspector typed q, or input ended
     input_ended: bool = False
+    nothing_read: bool = False  # input ended before a single line was read (no one to ask)
 
 
 def pending(
@@ -125,7 +126,8 @@ def capture(
 ) -> CaptureResult:
     """Ask every pending question; each answer is saved before the next is asked.
 
-    ``ask`` may raise EOFError (input ended): capture then stops, keeping what was saved.
+    ``ask`` may raise EOFError (input ended): capture then stops, keeping what was saved;
+    ``nothing_read`` in the result tells when input ended before the first line.
     """
     questions = pending(conn, fw, case.ref, rater, agencies, sections)
     total = len(applicable(fw, agencies, sections))
@@ -138,16 +140,24 @@ def capture(
         f"Type a number or a name; ? shows the choices, {SKIP} skips a question, "
         f"{QUIT} stops (answers are saved)."
     )
-    saved = skipped = 0
+    saved = skipped = lines = 0
+
+    def counted(prompt: str) -> str:
+        nonlocal lines
+        line = ask(prompt)
+        lines += 1
+        return line
+
     shown = ""
     for index, (criterion, agency, text) in enumerate(questions):
         if criterion != shown:
             say(_heading(fw, criterion, text))
             shown = criterion
         try:
-            outcome = _ask_one(conn, fw, case, rater, criterion, agency, ask=ask, say=say, root=root)
+            outcome = _ask_one(conn, fw, case, rater, criterion, agency, ask=counted, say=say, root=root)
         except EOFError:
-            return CaptureResult(saved, skipped, len(questions) - index, True, input_ended=True)
+            left = len(questions) - index
+            return CaptureResult(saved, skipped, left, True, input_ended=True, nothing_read=not lines)
         if outcome == QUIT:
             return CaptureResult(saved, skipped, len(questions) - index, True)
         if outcome == SKIP:
@@ -155,6 +165,27 @@ def capture(
         else:
             saved += 1
     return CaptureResult(saved, skipped, skipped, False)
+
+
+def require_someone_to_ask(result: CaptureResult, ref: str, *, terminal: bool) -> None:
+    """Refuse a capture whose input ended before its first line, when that input is no terminal.
+
+    Run with input from ``/dev/null``, a finished pipe or a closed stream, capture cannot
+    ask anyone: that is a usage error (exit 2), not an interruption. At a terminal, Ctrl-D
+    at the first question is the inspector stopping, and is left as it is.
+
+    Raises:
+        UsageError: input ended before the first answer and was not a terminal.
+    """
+    if not result.nothing_read or terminal:
+        return
+    raise UsageError(
+        f"`jtai score {ref}` asks its questions at a terminal, and its input is not one: it ended "
+        "before the first answer, so no judgement was saved.",
+        hint=f"To judge offline, write the questions to a file with `jtai score template {ref} -o "
+        f"{ref.lower()}.yaml`, fill it in, and load it with `jtai score import {ref.lower()}.yaml`; "
+        "or record one judgement with --criterion, --agency and --grade.",
+    )
 
 
 def _menu(fw: Framework, criterion: str) -> str:
