@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -166,16 +167,14 @@ class Workspace:
 
 
 @dataclass(frozen=True)
-class Created:
-    """A workspace just created, and what ``--force`` cleared from the folder first.
+class Cleared:
+    """What ``--force`` cleared from a folder before the new workspace was made.
 
     Attributes:
-        workspace: the new workspace.
         removed: names removed from the folder (a folder's entry counts its files).
         kept: names left in the folder that are not part of a workspace (the user's own).
     """
 
-    workspace: Workspace
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
 
@@ -187,28 +186,16 @@ def create(
     framework: str,
     fieldwork_start: dt.date | None = None,
     force: bool = False,
+    on_cleared: Callable[[Cleared], None] | None = None,
 ) -> Workspace:
-    """Create a workspace in ``root`` (see :func:`initialise`, which also says what it cleared)."""
-    return initialise(
-        root, area=area, framework=framework, fieldwork_start=fieldwork_start, force=force
-    ).workspace
-
-
-def initialise(
-    root: Path,
-    *,
-    area: str,
-    framework: str,
-    fieldwork_start: dt.date | None = None,
-    force: bool = False,
-) -> Created:
     """Create a workspace in ``root``.
 
     ``framework`` is checked first: a built-in id is stored as it is; a file is copied into
     the workspace as ``framework.yaml`` (relative paths are read from the current folder).
     With ``force`` the old workspace's store, key, audit head, extracts and reports go; in a
     folder ``jtai demo`` made, so do its marker and the files the demo put there, so the
-    next demo run never takes the new workspace for its own.
+    next demo run never takes the new workspace for its own. ``on_cleared`` is then told
+    what was removed and what was kept.
 
     Raises:
         UsageError: the area is empty, or ``root`` is a file.
@@ -264,8 +251,9 @@ def initialise(
         ) from exc
     finally:
         os.umask(old_umask)
-    kept = sorted(p.name for p in root.iterdir() if p.name not in _LAYOUT) if force else []
-    return Created(ws, removed, kept)
+    if force and on_cleared is not None:
+        on_cleared(Cleared(removed, sorted(p.name for p in root.iterdir() if p.name not in _LAYOUT)))
+    return ws
 
 
 def find(start: Path | None = None, explicit: Path | None = None) -> Workspace:

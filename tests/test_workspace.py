@@ -258,10 +258,13 @@ def test_an_unwritable_store_is_a_workspace_error(run, ws: workspace.Workspace, 
 
 
 def test_init_force_says_when_there_was_nothing_to_remove(tmp_path: Path) -> None:
-    """initialise() reports what --force removed and kept: here an empty folder, so nothing."""
-    created = workspace.initialise(tmp_path / "w", area="A", framework="exploitation-2018", force=True)
-    assert (created.removed, created.kept) == ([], [])
-    assert created.workspace.config["area"] == "A"
+    """create() tells on_cleared what --force removed and kept: here an empty folder, so nothing."""
+    told: list[workspace.Cleared] = []
+    ws = workspace.create(
+        tmp_path / "w", area="A", framework="exploitation-2018", force=True, on_cleared=told.append
+    )
+    assert told == [workspace.Cleared([], [])]
+    assert ws.config["area"] == "A"
 
 
 @pytest.mark.parametrize(

@@ -32,23 +32,26 @@ def init(
     """
     from jtai import workspace
 
-    created = workspace.initialise(
+    ws_root = directory.expanduser().resolve()
+
+    def say(cleared: workspace.Cleared) -> None:
+        removed = ", ".join(cleared.removed) or "nothing (no earlier workspace was there)"
+        console.print(f"Removed from {ws_root}: {removed}.", highlight=False)
+        if cleared.kept:
+            console.print(
+                f"Kept (not part of a workspace): {', '.join(cleared.kept)}. "
+                "Delete yourself what belonged to the old workspace.",
+                highlight=False,
+            )
+
+    ws = workspace.create(
         directory,
         area=area,
         framework=framework,
         fieldwork_start=cli_date("--fieldwork-start", fieldwork_start),
         force=force,
+        on_cleared=say,
     )
-    ws = created.workspace
-    if force:
-        removed = ", ".join(created.removed) or "nothing (no earlier workspace was there)"
-        console.print(f"Removed from {ws.root}: {removed}.", highlight=False)
-        if created.kept:
-            console.print(
-                f"Kept (not part of a workspace): {', '.join(created.kept)}. "
-                "Delete yourself what belonged to the old workspace.",
-                highlight=False,
-            )
     console.print(f"Created workspace [bold]{ws.root}[/] for {area} ({framework}).", highlight=False)
     if ws.config["framework"] != framework:
         console.print(f"The framework file is copied into it as {ws.config['framework']}.", highlight=False)
