@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jtai.errors import ConfigError, UsageError
+from jtai.errors import ConfigError, ExitCode, UsageError
 from jtai.ingest import load_files, load_mapping
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
@@ -411,7 +411,7 @@ def test_rows_loaded_before_from_another_file_are_duplicates(ws, tmp_path) -> No
     )
     assert json.loads(held["raw"])["dob"] == "01/01/2005"
     other_agency = load_files(ws, [first.rename(tmp_path / "copy.csv")], agency="health", today=TODAY)
-    assert other_agency.files[0].status == "already_loaded"
+    assert (other_agency.files[0].status, other_agency.files[0].exit_code) == ("error", ExitCode.CONFLICT)
 
 
 def test_blank_and_delimiter_only_lines_are_not_rows(ws, tmp_path) -> None:

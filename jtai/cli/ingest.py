@@ -95,6 +95,8 @@ def load(
         err_console.print(f"[bold red]Error:[/] {failed.message}", highlight=False)
     for rejected in result.rejected:
         err_console.print(f"[bold red]Rejected:[/] {rejected.message}", highlight=False)
+    if not json_out:
+        _print_closing(result)
     if result.errors:
         # the first failed file decides: 4 for a file that cannot be read, 2 for a wrong agency
         raise typer.Exit(result.errors[0].exit_code or int(ExitCode.BAD_INPUT))
@@ -249,13 +251,31 @@ def _print_result(result: LoadResult) -> None:
         console.print(table)
     for f in result.files:
         if f.status == "already_loaded":
-            console.print(f.message, highlight=False)
+            console.print(f.message, highlight=False, soft_wrap=True)  # its command stays on one line
+
+
+def _print_closing(result: LoadResult) -> None:
+    """The closing line: rows read = accepted + quarantined, over the files read; the others named."""
+    read = [f for f in result.files if f.status in ("loaded", "rejected")]
+    before = sum(f.status == "already_loaded" for f in result.files)
+    errors = len(result.errors)
+    others = []
+    if errors:
+        others.append(f"{_files(errors)} not loaded (see the error{'s' if errors > 1 else ''} above)")
+    if before:
+        others.append(f"{_files(before)} loaded before")
+    rejected = bool(result.rejected)
     refused = f" + {result.rejected_rows:,} rejected" if rejected else ""
-    console.print(
-        f"Rows read {result.rows_read:,} = {result.accepted:,} accepted "
-        f"+ {result.quarantined:,} quarantined{refused}.",
-        highlight=False,
-    )
+    if read:
+        line = (
+            f"Rows read {result.rows_read:,} = {result.accepted:,} accepted "
+            f"+ {result.quarantined:,} quarantined{refused}"
+        )
+        if others:
+            line += f", from the {len(read)} file{'s' if len(read) > 1 else ''} read; " + "; ".join(others)
+    else:
+        line = "Nothing was added: " + "; ".join(others)
+    console.print(line + ".", highlight=False)
     if rejected:
         console.print(
             "Rejected rows are those of files refused under --strict: nothing of those files was added.",
@@ -263,6 +283,10 @@ def _print_result(result: LoadResult) -> None:
         )
     if result.quarantined:
         console.print("See the quarantined rows with `jtai quarantine`.", highlight=False)
+
+
+def _files(n: int) -> str:
+    return "1 file was" if n == 1 else f"{n:,} files were"
 
 
 def _print_quarantine(rows: list[dict[str, Any]], limit: int, matching: int) -> None:
@@ -324,6 +348,9 @@ def _print_profile(data: dict[str, Any]) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    from jtai.cli import unload
+
     app.command("load")(load)
     app.command("quarantine")(quarantine)
     app.command("profile")(profile)
+    unload.register(app)

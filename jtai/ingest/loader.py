@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import shlex
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,10 +23,10 @@ from jtai.ingest.extracts import ExtractCopy
 from jtai.ingest.layouts import AGENCIES
 from jtai.ingest.mapping import Mapping, load_mapping
 from jtai.ingest.results import FileResult, LoadResult, SheetResult
-from jtai.ingest.sources import read_tables as _read
 from jtai.ingest.validate import Validated, validate
 from jtai.store import records as store
 from jtai.store import transaction
+from jtai.store.unload import new_record_ids
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -102,11 +103,17 @@ def _load_one(
         message = f"{path}: cannot be read ({exc.strerror})."
         return FileResult(str(path), name, agency, "error", message=message, exit_code=ExitCode.BAD_INPUT)
     sha = hashlib.sha256(data).hexdigest()
+    try:
+        # before the check for an earlier load: a file given for the wrong agency is refused
+        mapping = sources.choose_mapping(data, path, chosen, agency)
+    except JtaiError as exc:
+        return _failed(path, agency, sha, exc)
+    ref = mapping.source or mapping.name
     previous = store.file_by_hash(conn, sha)
     if previous is not None or sha in seen:
-        return _already_loaded(path, agency, sha, previous, seen.get(sha))
+        return _already_loaded(path, agency, ref, sha, previous, seen.get(sha))
     try:
-        mapping, tables = _read(data, path, chosen, agency)
+        tables = sources.read_tables(data, path, mapping)
         read = sum(t.rows_read for t in tables if isinstance(t, readers.RawSheet))
         if progress is not None:
             progress(f"Checking {name}", 0, read)
@@ -121,16 +128,11 @@ def _load_one(
         if progress is not None:
             progress(f"Checking {name}", read, read)
     except JtaiError as exc:
-        message = str(exc)
-        if not message.startswith(name):
-            located = isinstance(exc, InputError) and (exc.sheet or exc.row or exc.column)
-            message = f"{name}, {message}" if located else f"{name}: {message}"
-        return FileResult(str(path), name, agency, "error", sha, message=message, exit_code=exc.exit_code)
+        return _failed(path, agency, sha, exc)
     sheets = [SheetResult(t.name, v.rows_read, v.accepted, len(v.quarantine), v.reasons) for t, v in outcomes]
     sheets += [
         SheetResult(t.name, 0, 0, 0, skipped=t.reason) for t in tables if isinstance(t, readers.SkippedSheet)
     ]
-    ref = mapping.source or mapping.name
     fr = FileResult(str(path), name, agency, "loaded", sha, ref, sheets=sheets)
     if strict and fr.quarantined:
         return _reject(fr)
@@ -141,7 +143,7 @@ def _load_one(
             # another command may have loaded the same content since the check above
             previous = store.file_by_hash(conn, sha)
             if previous is not None:
-                return _already_loaded(path, agency, sha, previous, None)
+                return _already_loaded(path, agency, ref, sha, previous, None)
             fr.file_id = store.add_file(
                 conn,
                 sha256=sha,
@@ -154,18 +156,24 @@ def _load_one(
                 loaded_by=_user(),
             )
             done = 0
-            for table, outcome in outcomes:
-                done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
-                store.add_sheet(
-                    conn, fr.file_id, table.name, outcome.rows_read, outcome.accepted, len(outcome.quarantine)
-                )
+            with new_record_ids(conn, fr.file_id):  # none of a removed file's ids
+                for table, outcome in outcomes:
+                    done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
+                    store.add_sheet(
+                        conn,
+                        fr.file_id,
+                        table.name,
+                        outcome.rows_read,
+                        outcome.accepted,
+                        len(outcome.quarantine),
+                    )
             copy.write(data)  # last, so that it is written only by a load about to commit
     except sqlite3.IntegrityError:
         copy.discard()
         previous = store.file_by_hash(conn, sha)
         if previous is None:  # pragma: no cover - only the content hash is unique
             raise
-        return _already_loaded(path, agency, sha, previous, None)
+        return _already_loaded(path, agency, ref, sha, previous, None)
     except BaseException:
         copy.discard()  # the load did not commit: keep no copy of its data
         raise
@@ -173,17 +181,52 @@ def _load_one(
     return fr
 
 
-def _already_loaded(path: Path, agency: str, sha: str, previous: Any, earlier: str | None) -> FileResult:
-    """The outcome of a file whose content is in the store (``previous``) or earlier in this call."""
-    when = f"as {previous['name']} on {previous['loaded_at'][:10]}" if previous else f"as {earlier} above"
+def _failed(path: Path, agency: str, sha: str, exc: JtaiError) -> FileResult:
+    """The outcome of a file that cannot be loaded: its error, starting with the file's name."""
+    name, message = path.name, str(exc)
+    if not message.startswith(name):
+        located = isinstance(exc, InputError) and (exc.sheet or exc.row or exc.column)
+        message = f"{name}, {message}" if located else f"{name}: {message}"
+    return FileResult(str(path), name, agency, "error", sha, message=message, exit_code=exc.exit_code)
+
+
+def _already_loaded(
+    path: Path, agency: str, ref: str, sha: str, previous: Any, earlier: str | None
+) -> FileResult:
+    """The outcome of a file whose content is in the store (``previous``) or earlier in this call.
+
+    Loaded before under another agency, it is a conflict (exit 8): the user's --agency was
+    not applied, and the message says how to remove the earlier load and load it again.
+    """
+    if previous is None:
+        message = f"{path.name}: the same content was loaded before (as {earlier} above); nothing added."
+        return FileResult(str(path), path.name, agency, "already_loaded", sha, message=message)
+    unload = f"`jtai unload {shlex.quote(str(path))}`"
+    held, mapping = previous["agency"], previous["mapping"]
+    when = f"as {previous['name']} on {previous['loaded_at'][:10]}"
+    if held != agency:
+        return FileResult(
+            str(path),
+            path.name,
+            agency,
+            "error",
+            sha,
+            file_id=previous["id"],
+            exit_code=ExitCode.CONFLICT,
+            message=f"{path.name}: the same content was loaded before as {held} records ({when}, "
+            f"mapping {mapping}), not as {agency}; nothing added. If --agency {held} was a mistake, "
+            f"remove that load with {unload}, then load the file again with --agency {agency}.",
+        )
+    again = "with the mapping " + ref if ref != mapping else "differently"
     return FileResult(
         str(path),
         path.name,
         agency,
         "already_loaded",
         sha,
-        file_id=previous["id"] if previous else None,
-        message=f"{path.name}: the same content was loaded before ({when}); nothing added.",
+        file_id=previous["id"],
+        message=f"{path.name}: the same content was loaded before ({when}, {held} records, mapping "
+        f"{mapping}); nothing added. To load it again {again}, first remove that load with {unload}.",
     )
 
 

@@ -53,7 +53,8 @@ class FileResult:
             nothing added).
         message: what went wrong, or which earlier load holds this content.
         exit_code: for an ``error``, the exit code of its kind (4: the file cannot be read
-            or is invalid; 2: the file does not fit the options, e.g. its agency).
+            or is invalid; 2: the file does not fit the options, e.g. its agency; 8: the same
+            content was loaded before under another agency).
     """
 
     path: str

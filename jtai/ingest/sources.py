@@ -33,17 +33,29 @@ def check_agency(mapping: Mapping, agency: str) -> None:
         )
 
 
-def read_tables(data: bytes, path: Path, chosen: Mapping | None, agency: str) -> tuple[Mapping, Tables]:
-    """The mapping for a file and the tables read from it.
+def choose_mapping(data: bytes, path: Path, chosen: Mapping | None, agency: str) -> Mapping:
+    """The mapping for a file: ``chosen``, else Annex A or the agency's layout (from its sheets or name).
+
+    Cheap (a workbook's sheet names only), so that it runs before anything else about the file.
+
+    Raises:
+        InputError: the file is empty or not a CSV or Excel file.
+        UsageError: an Annex A workbook given for an agency other than csc.
+    """
+    if kind_of(data) == "csv":
+        return chosen or _csv_mapping(path, agency)
+    return chosen or _workbook_mapping(data, agency)
+
+
+def read_tables(data: bytes, path: Path, mapping: Mapping) -> Tables:
+    """The tables read from a file with its mapping (see :func:`choose_mapping`).
 
     Raises:
         InputError: the file cannot be read, has no data rows, or a sheet the mapping
             names has no header row.
-        UsageError: an Annex A workbook given for an agency other than csc.
     """
     kind = kind_of(data)
     if kind == "csv":
-        mapping = chosen or _csv_mapping(path, agency)
         sheet = mapping.sheet_for(path.stem) or (mapping.sheets[0] if len(mapping.sheets) == 1 else None)
         if sheet is None:
             raise InputError(
@@ -54,8 +66,7 @@ def read_tables(data: bytes, path: Path, chosen: Mapping | None, agency: str) ->
         table = readers.read_csv(data, scorer_for(sheet), mapping.header_search_rows)
         if not table.rows_read:
             raise _no_data([table])
-        return mapping, [table]
-    mapping = chosen or _workbook_mapping(data, agency)
+        return [table]
 
     def scorers(sheet_name: str) -> readers.HeaderScorer | None:
         sheet = mapping.sheet_for(sheet_name)
@@ -80,7 +91,7 @@ def read_tables(data: bytes, path: Path, chosen: Mapping | None, agency: str) ->
         )
     if not any(isinstance(t, readers.RawSheet) and t.rows_read for t in tables):
         raise _no_data(tables)
-    return mapping, tables
+    return tables
 
 
 def check_rows(tables: Tables, outcomes: list[Validated]) -> None:

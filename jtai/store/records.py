@@ -325,6 +325,8 @@ def insert_records(
     import datetime as dt
     import hashlib
 
+    from jtai.store.unload import next_record_id
+
     columns = (*RECORD_COLUMNS[1:], "child_id")  # file_id is this call's own file
     unknown = {key for row in rows for key in row} - set(columns)
     if unknown:
@@ -339,7 +341,7 @@ def insert_records(
             (digest, file_name, agency, loaded_at),
         )
         file_id = int(cur.lastrowid or 0)
-        first = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM records").fetchone()[0]) + 1
+        first = next_record_id(conn)  # ids of records removed by `jtai unload` are not given again
         conn.executemany(
             f"INSERT INTO records (id, file_id, {', '.join(columns)}) "
             f"VALUES (?, ?, {', '.join('?' for _ in columns)})",
