@@ -30,7 +30,7 @@ def test_refuses_a_workspace_and_writes_nothing(run, ws: workspace.Workspace) ->
     result = run("synth", str(ws.root), *SMALL)
     assert result.exit_code == ExitCode.CONFLICT
     assert result.stderr == (
-        f"Error: {ws.root} is a jtai workspace ({ws.root}): synth never writes fictional extracts among "
+        f"Error: {ws.root} is a jtai workspace: synth never writes fictional extracts among "
         "a workspace's files. Write them to a folder of their own, then load them: "
         "jtai synth DIR ... && jtai load DIR/extracts/police.csv --agency police\n"
     )
@@ -42,7 +42,9 @@ def test_refuses_a_folder_inside_a_workspace(run, ws: workspace.Workspace) -> No
     """Nor a folder inside one, even with --force."""
     result = run("synth", str(ws.root / "fictional"), *SMALL, "--force")
     assert result.exit_code == ExitCode.CONFLICT
-    assert result.stderr.startswith(f"Error: {ws.root / 'fictional'} is inside a jtai workspace ({ws.root})")
+    assert result.stderr.startswith(
+        f"Error: {ws.root / 'fictional'} is inside the jtai workspace {ws.root}: synth never"
+    )
     assert not (ws.root / "fictional").exists()
 
 

@@ -89,9 +89,9 @@ def _check_target(out: Path, force: bool) -> None:
             if (folder / CONFIG_NAME).is_file() and (
                 (folder / DB_NAME).exists() or (folder / KEY_NAME).exists()
             ):
+                where = "a jtai workspace" if folder == resolved else f"inside the jtai workspace {folder}"
                 raise ConflictError(
-                    f"{out} is {'a' if folder == resolved else 'inside a'} jtai workspace ({folder}): "
-                    "synth never writes fictional extracts among a workspace's files.",
+                    f"{out} is {where}: synth never writes fictional extracts among a workspace's files.",
                     hint="Write them to a folder of their own, then load them: "
                     "jtai synth DIR ... && jtai load DIR/extracts/police.csv --agency police",
                 )
