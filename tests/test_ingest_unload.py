@@ -277,3 +277,19 @@ def test_work_done_before_the_load_does_not_hold_it(run, ws, tmp_path) -> None:
     }
     assert set(done["used_by"].values()) == {0}
     assert data["next_steps"] == []
+
+
+def test_loaded_before_with_another_mapping_says_to_unload_first(ws, tmp_path) -> None:
+    """Given again with another --mapping, the message names the mapping it was loaded with, and the new."""
+    path = _file(tmp_path / "police.csv", POLICE)
+    load_files(ws, [path], agency="police", today=TODAY)
+    mapping = _file(
+        tmp_path / "ours.yaml",
+        "name: ours\nfields: {agency_person_id: agency_person_id, event_type: event_type}\n",
+    )
+    (file,) = load_files(ws, [path], agency="police", mapping=str(mapping), today=TODAY).files
+    assert file.status == "already_loaded"
+    assert file.message.endswith(
+        f", police records, mapping police); nothing added. To load it again with the mapping {mapping}, "
+        f"first remove that load with `jtai unload {path}`."
+    )
