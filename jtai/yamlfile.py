@@ -38,7 +38,7 @@ def parse(source: str, file: str, *, detail: bool = True) -> tuple[Any, yaml.Nod
     try:
         root = loader.get_single_node()
         _refuse_duplicate_keys(root, file)
-        data = loader.construct_document(root) if root is not None else None
+        data = _construct(loader, root, file)
     except yaml.YAMLError as exc:
         raise _invalid(exc, file, detail) from None
     finally:
@@ -63,11 +63,48 @@ def load(source: str, file: str) -> Any:
     try:
         root = loader.get_single_node()
         _refuse_duplicate_keys(root, file)
-        return loader.construct_document(root) if root is not None else None
+        return _construct(loader, root, file)
     except yaml.YAMLError as exc:
         raise _invalid(exc, file, True) from None
     finally:
         loader.dispose()
+
+
+def _construct(loader: Any, root: yaml.Node | None, file: str) -> Any:
+    """The data of ``root``; a value YAML reads but Python cannot hold is a ConfigError.
+
+    YAML reads ``2018-02-30`` as a date, which does not exist: Python raises ValueError.
+    """
+    import yaml
+
+    if root is None:
+        return None
+    try:
+        return loader.construct_document(root)
+    except (ValueError, OverflowError):
+        pass
+    todo: list[yaml.Node] = [root]
+    seen: set[int] = set()
+    while todo:
+        node = todo.pop(0)
+        if id(node) in seen:  # an anchor used again (or within itself) is checked once
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except (ValueError, OverflowError) as exc:
+                raise ConfigError(
+                    f"{node.value!r} is not a date that exists ({exc}).",
+                    file=file,
+                    line=node.start_mark.line + 1,
+                    hint="Write a real date as YYYY-MM-DD.",
+                ) from None
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+    raise ConfigError("holds a value that cannot be read (a number or date out of range).", file=file)
 
 
 def _refuse_duplicate_keys(root: yaml.Node | None, file: str) -> None:

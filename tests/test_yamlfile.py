@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from jtai import yamlfile
@@ -94,3 +96,14 @@ def test_a_duplicate_key_is_refused_with_its_lines(read) -> None:  # type: ignor
     merged = "_base: &base {p: 1, q: 2}\nm:\n  <<: *base\n  p: 3\nn: *base\n"
     assert read(merged, "f.yaml") == {"_base": {"p": 1, "q": 2}, "m": {"p": 3, "q": 2}, "n": {"p": 1, "q": 2}}
     assert read('1: a\n"1": b\n', "f.yaml") == {1: "a", "1": "b"}
+
+
+@pytest.mark.parametrize("read", [yamlfile.load, lambda text, file: yamlfile.parse(text, file)[0]])
+def test_a_date_that_does_not_exist_is_a_config_error(read) -> None:  # type: ignore[no-untyped-def]
+    """YAML reads 2018-02-30 as a date Python cannot hold: one error with its line, no crash."""
+    text = "a: &x {when: 2018-02-28}\nb: [*x, *x]\nsheets:\n  - when: 2018-02-30\n"
+    with pytest.raises(ConfigError) as caught:
+        read(text, "m.yaml")
+    assert caught.value.line == 4
+    assert "'2018-02-30' is not a date that exists" in str(caught.value)
+    assert read("when: 2018-02-28\n", "m.yaml") == {"when": dt.date(2018, 2, 28)}
