@@ -8,7 +8,6 @@ reported by the commands that use it, not here.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from pathlib import Path
@@ -32,8 +31,6 @@ _ITEMS = {
     "team": ("name", "inspectorate"),
 }
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_YAML_DATE = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)")  # how YAML writes a date (and a time's date)
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 def parse_date(text: str) -> dt.date:
@@ -47,22 +44,10 @@ def parse_date(text: str) -> dt.date:
     if found is None:
         raise ValueError("is not a date in the form YYYY-MM-DD")
     year, month, day = (int(part) for part in found.groups())
-    why = missing_day(year, month, day)
+    why = yamlfile.missing_day(year, month, day)
     if why:
         raise ValueError(f"does not exist: {why}")
     return dt.date(year, month, day)
-
-
-def missing_day(year: int, month: int, day: int) -> str | None:
-    """Why year-month-day is no day of the calendar (``February 2018 has 28 days``), or None."""
-    if not 1 <= year <= 9999:
-        return f"years run from 1 to 9999, not {year}"
-    if not 1 <= month <= 12:
-        return f"months run from 01 to 12, not {month:02d}"
-    last = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last:
-        return f"{calendar.month_name[month]} {year} has {last} days"
-    return None
 
 
 def cli_date(option: str, text: str | None) -> dt.date | None:
@@ -96,11 +81,7 @@ def read_settings(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise WorkspaceError(f"{path}: cannot be read ({exc.strerror}).") from exc
     check = _Check(path, text)
-    try:
-        data = yamlfile.load(text, str(path))
-    except ValueError:  # YAML reads 2018-02-30 as a date and fails to build it, without a line
-        check.impossible_dates()
-        raise
+    data = yamlfile.load(text, str(path))
     check.check(data)
     assert isinstance(data, dict)
     return data
@@ -119,30 +100,6 @@ class _Check:
             self._root = yamlfile.compose(self.text)
         line = yamlfile.line_at(self._root, loc) if loc else 1
         raise ConfigError(message, file=str(self.path), line=line, hint=hint)
-
-    def impossible_dates(self) -> None:
-        """Fail on the first date YAML cannot build (2018-02-30), naming its setting and line."""
-        import yaml
-
-        root = yamlfile.compose(self.text)
-        pending: list[tuple[tuple[Any, ...], yaml.Node]] = [((), root)] if root is not None else []
-        while pending:
-            loc, node = pending.pop(0)
-            if isinstance(node, yaml.MappingNode):
-                pending += [((*loc, key.value), value) for key, value in node.value]
-            elif isinstance(node, yaml.SequenceNode):
-                pending += [((*loc, n), item) for n, item in enumerate(node.value)]
-            elif node.tag == _TIMESTAMP_TAG:
-                found = _YAML_DATE.match(str(node.value))
-                why = missing_day(*(int(p) for p in found.groups())) if found else None
-                if why:
-                    name = ".".join(str(part) for part in loc) or "the file"
-                    raise ConfigError(
-                        f"{name} is {node.value}, a date that does not exist: {why}.",
-                        file=str(self.path),
-                        line=node.start_mark.line + 1,
-                        hint="Write a day of the calendar as YYYY-MM-DD.",
-                    )
 
     def check(self, data: Any) -> None:
         if not isinstance(data, dict):

@@ -3,18 +3,22 @@
 The YAML is parsed with the safe loader and its node tree kept, so the location of a
 pydantic error (``("sections", 0, "criteria")``) maps back to the line it came from.
 A mapping that gives the same key twice is refused with both lines: YAML itself would
-keep the last copy without a word.
+keep the last copy without a word. A date that does not exist (``2018-02-30``) is refused
+with its setting, its line and why.
 pyyaml is imported inside the functions: importing this module stays cheap.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConfigError
 
 if TYPE_CHECKING:
     import yaml
+
+_YAML_DATE = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)")  # how YAML writes a date (and a time's date)
 
 
 def parse(source: str, file: str, *, detail: bool = True) -> tuple[Any, yaml.Node | None]:
@@ -70,10 +74,25 @@ def load(source: str, file: str) -> Any:
         loader.dispose()
 
 
-def _construct(loader: Any, root: yaml.Node | None, file: str) -> Any:
-    """The data of ``root``; a value YAML reads but Python cannot hold is a ConfigError.
+def missing_day(year: int, month: int, day: int) -> str | None:
+    """Why year-month-day is no day of the calendar (``February 2018 has 28 days``), or None."""
+    import calendar
 
-    YAML reads ``2018-02-30`` as a date, which does not exist: Python raises ValueError.
+    if not 1 <= year <= 9999:
+        return f"years run from 1 to 9999, not {year}"
+    if not 1 <= month <= 12:
+        return f"months run from 01 to 12, not {month:02d}"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"{calendar.month_name[month]} {year} has {last} days"
+    return None
+
+
+def _construct(loader: Any, root: yaml.Node | None, file: str) -> Any:
+    """The data of ``root``; a date YAML reads but that does not exist is a ConfigError.
+
+    YAML reads ``2018-02-30`` as a date, and building it fails without a line: the nodes are
+    then searched for it, to name its setting, its line and why the day does not exist.
     """
     import yaml
 
@@ -83,28 +102,29 @@ def _construct(loader: Any, root: yaml.Node | None, file: str) -> Any:
         return loader.construct_document(root)
     except (ValueError, OverflowError):
         pass
-    todo: list[yaml.Node] = [root]
+    pending: list[tuple[tuple[Any, ...], yaml.Node]] = [((), root)]
     seen: set[int] = set()
-    while todo:
-        node = todo.pop(0)
+    while pending:
+        loc, node = pending.pop(0)
         if id(node) in seen:  # an anchor used again (or within itself) is checked once
             continue
         seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                yaml.SafeLoader("").construct_yaml_timestamp(node)
-            except (ValueError, OverflowError) as exc:
+        if isinstance(node, yaml.MappingNode):
+            pending += [((*loc, key.value), value) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += [((*loc, n), item) for n, item in enumerate(node.value)]
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            found = _YAML_DATE.match(str(node.value))
+            why = missing_day(*(int(p) for p in found.groups())) if found else None
+            if why:
+                name = ".".join(str(part) for part in loc) or "the file"
                 raise ConfigError(
-                    f"{node.value!r} is not a date that exists ({exc}).",
+                    f"{name} is {node.value}, a date that does not exist: {why}.",
                     file=file,
                     line=node.start_mark.line + 1,
-                    hint="Write a real date as YYYY-MM-DD.",
-                ) from None
-        elif isinstance(node, yaml.MappingNode):
-            todo.extend(n for pair in node.value for n in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
-    raise ConfigError("holds a value that cannot be read (a number or date out of range).", file=file)
+                    hint="Write a day of the calendar as YYYY-MM-DD.",
+                )
+    raise ConfigError("holds a date or number that cannot be read (out of range).", file=file)
 
 
 def _refuse_duplicate_keys(root: yaml.Node | None, file: str) -> None:

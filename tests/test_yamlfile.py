@@ -105,5 +105,7 @@ def test_a_date_that_does_not_exist_is_a_config_error(read) -> None:  # type: ig
     with pytest.raises(ConfigError) as caught:
         read(text, "m.yaml")
     assert caught.value.line == 4
-    assert "'2018-02-30' is not a date that exists" in str(caught.value)
+    assert "sheets.0.when is 2018-02-30, a date that does not exist: February 2018 has 28 days." in str(
+        caught.value
+    )
     assert read("when: 2018-02-28\n", "m.yaml") == {"when": dt.date(2018, 2, 28)}
