@@ -9,12 +9,12 @@ as a formula are written as text (:func:`jtai.spreadsheet.neutralise`).
 from __future__ import annotations
 
 import csv
-import os
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
-from jtai.errors import ConflictError, InputError, UsageError
+from jtai.errors import UsageError
+from jtai.files import open_private
 from jtai.ingest.layouts import AGENCIES
 from jtai.linkage.refs import pseudonyms
 from jtai.spreadsheet import neutralise
@@ -97,7 +97,7 @@ def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path, *, force: 
     """
     names = pseudonyms(ws, conn)
     count = 0
-    with _private(path, force) as handle:
+    with open_private(path, force=force) as handle:
         writer = csv.writer(handle)
         writer.writerow(LINK_COLUMNS)
         for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn):
@@ -121,7 +121,7 @@ def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".html", ".htm"):
         raise UsageError(f"{path}: write the chronology to a .csv or .html file.")
-    with _private(path, force) as handle:
+    with open_private(path, force=force) as handle:
         if suffix == ".csv":
             writer = csv.writer(handle)
             writer.writerow(CHRONOLOGY_COLUMNS)
@@ -151,31 +151,3 @@ def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> 
 
             env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
             handle.write(env.from_string(_HTML).render(c=chron, agencies=AGENCIES))
-
-
-class _private:
-    """Open ``path`` for writing as a 0600 file; errors become one clear sentence."""
-
-    def __init__(self, path: Path, force: bool) -> None:
-        self.path = path
-        self.force = force
-        self.handle: TextIO | None = None
-
-    def __enter__(self) -> TextIO:
-        # O_EXCL: the check that the file is new and its creation are one step
-        replace = os.O_TRUNC if self.force else os.O_EXCL
-        try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | replace, 0o600)
-            os.chmod(self.path, 0o600)
-        except FileExistsError as exc:
-            raise ConflictError(
-                f"{self.path} already exists.", hint="Give --force to overwrite it, or name another file."
-            ) from exc
-        except OSError as exc:
-            raise InputError(f"cannot be written ({exc.strerror}).", file=str(self.path)) from exc
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.handle
-
-    def __exit__(self, *exc: object) -> None:
-        if self.handle is not None:
-            self.handle.close()
