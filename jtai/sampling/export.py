@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.errors import ConflictError, UsageError
+from jtai.errors import UsageError
+from jtai.files import WRITE_HINT, exists_error, write_private
 from jtai.sampling.model import FRONT_DOOR, Sample
 from jtai.spreadsheet import neutralise
 
@@ -90,7 +90,7 @@ def export_sample(
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"{path}: give a file name ending in .csv or .xlsx.")
     if not force and path.exists():
-        raise _exists(path)
+        raise exists_error(path)
     rows = sample_table(ws, sample, with_identifiers=with_identifiers)
     headers = list(rows[0]) if rows else ["position", "role", "case", "stratum", "reason"]
     cells = [[neutralise(r.get(h)) for h in headers] for r in rows]
@@ -133,22 +133,5 @@ def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list
 
 
 def _write_private(path: Path, data: bytes, force: bool) -> None:
-    # O_EXCL: a file that appeared since the check above is not overwritten either
-    replace = os.O_TRUNC if force else os.O_EXCL
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | replace, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(path, 0o600)
-    except FileExistsError as exc:
-        raise _exists(path) from exc
-    except OSError as exc:
-        raise UsageError(
-            f"{path}: cannot be written ({exc.strerror}).", hint="Check the folder exists and is yours."
-        ) from exc
-
-
-def _exists(path: Path) -> ConflictError:
-    return ConflictError(
-        f"{path} already exists.", hint="Give --force to overwrite it, or name another file."
-    )
+    # force=False: a file that appeared since the check above is not overwritten either
+    write_private(path, data, force=force, error=UsageError, hint=WRITE_HINT)
