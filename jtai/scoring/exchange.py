@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jtai.errors import ConfigError, ConflictError, InputError, UsageError
+from jtai.errors import ConfigError, InputError, UsageError
+from jtai.files import WRITE_HINT, write_private
 from jtai.spreadsheet import is_formula
 
 COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
@@ -237,22 +237,13 @@ def write(
         payload = _xlsx_bytes(data, columns)
     else:
         payload = render(data, columns, kind, header=header).encode("utf-8")
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise ConflictError(
-            f"{path} already exists.", hint="Give --force to overwrite it, or choose another name."
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            f"cannot be written ({exc.strerror}).",
-            file=str(path),
-            hint="Check the folder exists and is yours.",
-        ) from None
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)  # an overwritten file keeps its mode otherwise
-        handle.write(payload)
+    write_private(
+        path,
+        payload,
+        force=force,
+        exists_hint="Give --force to overwrite it, or choose another name.",
+        hint=WRITE_HINT,
+    )
 
 
 def escape(value: Any) -> Any:
