@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, InputError, UsageError
+from jtai.files import exists_error, open_private
 from jtai.ingest.layouts import AGENCIES, LAYOUTS
 from jtai.spreadsheet import neutralise
 from jtai.store import profile as profile_queries
@@ -156,21 +156,17 @@ def export_quarantine(
         UsageError: an unknown rule or agency.
     """
     check_filter(rule=rule, agency=agency)
+    hint = "Choose another name, or add --force."
     if target.exists() and not force:
-        raise ConflictError(f"{target} already exists.", hint="Choose another name, or add --force.")
+        raise exists_error(target, hint)
     rows = quarantine_rows(ws, file=file, rule=rule, agency=agency)
     columns = ["file", "agency", "sheet", "row", "column", "value", "rule", "message", "raw"]
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for row in rows:
-                cells = [neutralise(row[c]) for c in columns[:-1]]
-                writer.writerow([*cells, json.dumps(row["raw"], ensure_ascii=False)])
-    except OSError as exc:
-        raise InputError(f"{target}: cannot be written ({exc.strerror}).") from exc
-    os.chmod(target, 0o600)
+    with open_private(target, force=force, exists_hint=hint) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            cells = [neutralise(row[c]) for c in columns[:-1]]
+            writer.writerow([*cells, json.dumps(row["raw"], ensure_ascii=False)])
     return len(rows)
 
 
