@@ -8,9 +8,10 @@ loaded leaves no child's data behind.
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from jtai.files import write_private
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -35,16 +36,7 @@ class ExtractCopy:
         folder.mkdir(mode=0o700, exist_ok=True)
         if self.target.exists():
             return  # left by an earlier load of the same bytes whose record was removed
-        partial = folder / f".{self.target.name}.{os.getpid()}.partial"
-        try:
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(partial, 0o600)
-            partial.replace(self.target)
-        except BaseException:
-            _remove(partial)
-            raise
+        write_private(self.target, data, atomic=True, error=None)
         self._created = True
 
     def discard(self) -> None:
