@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jtai.errors import ConflictError, UsageError, WorkspaceError
+from jtai.files import FILE_MODE, write_private
 
 CONFIG_NAME = "inspection.yaml"
 DB_NAME = "jtai.db"
@@ -27,7 +28,6 @@ KEY_NAME = ".key"
 FRAMEWORK_NAME = "framework.yaml"  # the copy of a framework file named at init
 ENV_VAR = "JTAI_WORKSPACE"
 DIR_MODE = 0o700
-FILE_MODE = 0o600
 # A workspace's own names (audit.head is jtai.scoring.audit.HEAD_NAME, not imported here:
 # importing this module stays cheap).
 _LAYOUT = frozenset(
@@ -229,7 +229,7 @@ def create(
             (root / sub).mkdir(exist_ok=True, mode=DIR_MODE)
             os.chmod(root / sub, DIR_MODE)
         if framework_text is not None:
-            _write_private(root / FRAMEWORK_NAME, framework_text)
+            write_private(root / FRAMEWORK_NAME, framework_text, error=None)
         start = fieldwork_start or dt.date.today()
         end = start + dt.timedelta(days=4)
         text = _CONFIG_TEMPLATE.format(
@@ -238,9 +238,9 @@ def create(
             fieldwork_start=start.isoformat(),
             fieldwork_end=end.isoformat(),
         )
-        _write_private(root / CONFIG_NAME, text)
+        write_private(root / CONFIG_NAME, text, error=None)
         if force or not (root / KEY_NAME).exists():
-            _write_private(root / KEY_NAME, secrets.token_hex(32) + "\n")
+            write_private(root / KEY_NAME, secrets.token_hex(32) + "\n", error=None)
         ws = Workspace(root)
         store.connect(ws.db_path).close()
         os.chmod(ws.db_path, FILE_MODE)
@@ -356,13 +356,6 @@ def _clear(root: Path) -> list[str]:
         if entries:
             removed.append(f"{sub}/ ({len(entries)} {'entry' if len(entries) == 1 else 'entries'})")
     return removed
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(path, FILE_MODE)
 
 
 def _yaml_scalar(value: str) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
-import os
 import re
 import shutil
 import time
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, JtaiError
+from jtai.files import write_private
 from jtai.workspace import DEMO_MARKER
 
 if TYPE_CHECKING:
@@ -137,8 +137,8 @@ def _create(root: Path, data: Path, box: list[Workspace]) -> str:
         framework=str(config["framework"]),
         fieldwork_start=config.get("fieldwork_start"),
     )
-    _write_private(ws.config_path, (data / "inspection.yaml").read_text(encoding="utf-8"))
-    _write_private(root / MARKER, f"{_MARKER_TEXT}{_MARKER_ID}{_identity(root)}\n")
+    write_private(ws.config_path, (data / "inspection.yaml").read_text(encoding="utf-8"), error=None)
+    write_private(root / MARKER, f"{_MARKER_TEXT}{_MARKER_ID}{_identity(root)}\n", error=None)
     box.append(workspace.Workspace(ws.root))
     return str(ws.root)
 
@@ -248,7 +248,7 @@ def _judgements(ws: Workspace, data: Path, result: DemoResult) -> str:
         slots.add(slot)
         rows.append({**{k: str(v) for k, v in row.items()}, "case": case})
     path = ws.root / "demo-judgements.yaml"
-    _write_private(path, _dump_yaml({"judgements": rows}))
+    write_private(path, _dump_yaml({"judgements": rows}), error=None)
     conn = ws.connect()
     try:
         done = import_file(
@@ -274,7 +274,7 @@ def _findings(ws: Workspace, data: Path) -> str:
         return refs.get(f"{match[1]} {match[2]}", match[0])
 
     text = re.sub(r"\b(tracked|front_door) (\d+)\b", swap, text)
-    _write_private(findings_path(ws.root), text)
+    write_private(findings_path(ws.root), text, error=None)
     return str(findings_path(ws.root))
 
 
@@ -315,10 +315,3 @@ def _dump_yaml(data: dict[str, Any]) -> str:
         "# Written by `jtai demo` from sample_data/demo/judgements.yaml, with this workspace's pseudonyms.\n"
         + str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
     )
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)
