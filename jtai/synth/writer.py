@@ -11,12 +11,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from jtai import files
 from jtai.ingest.layouts import FIELDS
 
 # openpyxl stamps the time of writing into the workbook; these fixed values replace it.
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
@@ -34,12 +34,7 @@ def private_folder(path: Path, *, ours: bool = False) -> None:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to a new 0600 file at ``path``, replacing (never following) what was there."""
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, FILE_MODE)
+    files.write_private(path, data, atomic=True, error=None)
 
 
 def write_csv(path: Path, columns: dict[str, Any], order: tuple[str, ...] = FIELDS) -> None:
