@@ -140,7 +140,10 @@ def test_ctrl_c_from_the_terminal(tmp_path) -> None:
     """A real SIGINT while a command runs gives the same line and exit code 130."""
     import signal
 
+    # Python leaves SIGINT ignored when it starts ignored (a background job, nohup, some CI
+    # runners): the child restores the handler a terminal session starts with.
     code = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import time, jtai.workspace as w\n"
         "def slow(*a, **k):\n"
         "    print('started', flush=True); time.sleep(30)\n"
