@@ -200,7 +200,8 @@ def create(
     Raises:
         UsageError: the area is empty, or ``root`` is a file.
         NotFoundError, ConfigError: the framework does not exist or is invalid.
-        ConflictError: ``root`` already holds a workspace and ``force`` is false.
+        ConflictError: ``root`` is inside another workspace, or already holds a workspace
+            and ``force`` is false.
         WorkspaceError: the folder cannot be created or written.
     """
     from jtai import store
@@ -211,6 +212,13 @@ def create(
     if root.exists() and not root.is_dir():
         raise UsageError(
             f"{root} is a file, not a folder.", hint="Name a new or existing folder for the workspace."
+        )
+    outer = enclosing(root.parent)
+    if outer is not None:
+        raise ConflictError(
+            f"{root} is inside the jtai workspace {outer}: a workspace is never made among another's files.",
+            hint="Choose a folder outside it, e.g. next to it: jtai init "
+            f"{outer.parent / root.name} --area NAME --framework ID",
         )
     framework_text = _framework_copy(framework)
     if (root / CONFIG_NAME).exists() and not force:
@@ -277,15 +285,29 @@ def find(start: Path | None = None, explicit: Path | None = None) -> Workspace:
         _check_store(named)
         return Workspace(named)
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file() and ((folder / DB_NAME).exists() or (folder / KEY_NAME).exists()):
-            _check_store(folder)
-            return Workspace(folder)
+    folder = enclosing(here)
+    if folder is not None:
+        _check_store(folder)
+        return Workspace(folder)
     raise WorkspaceError(
         f"No jtai workspace in {here} or any folder above it.",
         hint="Create one with `jtai init DIR --area NAME --framework ID`, then run commands "
         "inside it, or name it with --workspace DIR or JTAI_WORKSPACE.",
     )
+
+
+def is_workspace(folder: Path) -> bool:
+    """Whether ``folder`` is a workspace: ``inspection.yaml`` with ``jtai.db`` or ``.key`` beside it.
+
+    A folder with ``inspection.yaml`` alone is someone else's file.
+    """
+    return (folder / CONFIG_NAME).is_file() and ((folder / DB_NAME).exists() or (folder / KEY_NAME).exists())
+
+
+def enclosing(path: Path) -> Path | None:
+    """The workspace ``path`` is or is inside (the nearest), or None."""
+    here = path.expanduser().resolve()
+    return next((folder for folder in (here, *here.parents) if is_workspace(folder)), None)
 
 
 def read_config(path: Path) -> dict[str, Any]:

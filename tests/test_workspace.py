@@ -284,3 +284,21 @@ def test_init_names_a_date_that_does_not_exist(run, tmp_path: Path, value: str, 
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr == f"Error: {message} Give a day of the calendar as YYYY-MM-DD, e.g. 2018-03-19.\n"
     assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize("inside", ["extracts", "extracts/deeper", "notes"])
+def test_init_refuses_a_folder_inside_another_workspace(run, tmp_path: Path, inside: str) -> None:
+    """A workspace is never made inside another (its key and store would go with the other's --force)."""
+    outer = tmp_path / "ws"
+    assert _init(run, outer, "--framework", "exploitation-2018").exit_code == 0
+    result = _init(run, outer / inside, "--framework", "exploitation-2018")
+    beside = tmp_path / inside.split("/")[-1]
+    assert result.exit_code == ExitCode.CONFLICT, result.output
+    assert " ".join(result.stderr.split()) == (
+        f"Error: {outer / inside} is inside the jtai workspace {outer}: a workspace is never made among "
+        f"another's files. Choose a folder outside it, e.g. next to it: jtai init {beside} "
+        "--area NAME --framework ID"
+    )
+    assert not (outer / inside / "jtai.db").exists() and not (outer / inside / ".key").exists()
+    assert workspace.enclosing(outer / inside) == outer
+    assert workspace.enclosing(tmp_path) is None
