@@ -122,6 +122,40 @@ def test_import_refuses_identifying_new_case(run, ws, tmp_path: Path) -> None:
     assert _nothing_written(ws.connect())
 
 
+def test_import_refuses_loaded_name_or_id_with_letters_or_digits_added(run, ws, tmp_path: Path) -> None:
+    """`LA1000284` holds a loaded child id and `ASHBY2` a loaded surname: both refused on import (exit 4)."""
+    _add_person(ws.connect(), first_name="Mia", last_name="Ashby", la_child_id="1000284")
+    index = references.index_for(ws.connect())
+    for ref, kind in (
+        ("LA1000284", "identifier"),
+        ("la-10.00284", "identifier"),
+        ("1000x284", "identifier"),
+        ("ASHBY2", "name"),
+        ("x.ashby7b", "name"),
+    ):
+        assert references.records_problem(ref, index) == kind, ref
+    assert references.records_problem("LA1000285", index) == ""
+    assert references.records_problem("audit-07", index) == ""
+    path = tmp_path / "j.csv"
+    path.write_text(
+        "case,criterion,agency,grade,note\nLA1000284,FD1,police,good,\nASHBY2,FD1,police,good,\n"
+        "audit-07,FD1,police,good,\n"
+    )
+    result = run(
+        "-w", str(ws.root), "score", "import", str(path), "--new-cases", "--inspector", "Ann",
+        "--inspectorate", "ofsted",
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.BAD_INPUT
+    lines = result.stderr.splitlines()
+    for row, kind in ((2, "an identifier"), (3, "a name")):
+        assert (
+            f"  row {row}: the case reference matches {kind} in the loaded records; a reference must never "
+            "be a name or an identifier." in lines
+        )
+    assert "LA1000284" not in result.output and "ASHBY2" not in result.output
+    assert _nothing_written(ws.connect())
+
+
 def test_wrong_option_values_exit_2_and_write_nothing(run, ws) -> None:
     """A bad --grade, criterion or agency on the command line is a usage error (2), checked before writing."""
     base = ("-w", str(ws.root), "score", "audit-07", "--new", *RATER)

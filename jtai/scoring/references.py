@@ -9,7 +9,8 @@ a child is refused before anything is written:
   a postcode, a date;
 - **by the workspace's records**: a name, identifier, date of birth or postcode in the
   anonymity guard's index (:func:`jtai.report.guard.index_from_store`), in any case and with
-  ``-``, ``_`` or ``.`` anywhere between its parts.
+  ``-``, ``_`` or ``.`` anywhere between its parts, and with letters or digits added
+  around it (``LA1000284`` holds the identifier 1000284, ``ASHBY2`` the name Ashby).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ _DATES = (
     (re.compile(_ALONE_BEFORE + r"(\d{2})(\d{2})(\d{4})" + _ALONE_AFTER), (3, 2, 1)),
 )
 _SEPARATORS = re.compile(r"[-_.]+")
+_RUNS = re.compile(r"[A-Za-z]+|\d+")
+_MIN_IDENTIFIER = 5  # as jtai.report.guard.MIN_IDENTIFIER: shorter identifiers are not indexed
 HINT = (
     "Nothing was saved. Name the child by pseudonym (e.g. C-7KQ3-XM9D; `jtai sample show` lists "
     "them) or by a neutral reference of your own, such as audit-07 or FD.3."
@@ -83,9 +86,26 @@ def records_problem(ref: str, index: IdentifyingIndex) -> str:
         hits = index.scan_text(text, where="case reference")
         if hits:
             return hits[0].kind
-    if any(p.casefold() in index.names for p in parts):
+    runs = _RUNS.findall(ref)
+    if any(p.casefold() in index.names for p in parts + runs):
         return "name"
+    if _holds_identifier(ref, runs, index.identifiers):
+        return "identifier"
     return ""
+
+
+def _holds_identifier(ref: str, runs: list[str], identifiers: set[str]) -> bool:
+    """Whether an identifier is spelt inside the reference, its digits joined or not.
+
+    ``LA1000284`` and ``la-10.00284`` both hold 1000284; so does ``1000x284``, its digits joined.
+    """
+    spellings = {"".join(runs).upper(), "".join(r for r in runs if r.isdigit())}
+    for text in spellings:
+        for start in range(len(text)):
+            for end in range(start + _MIN_IDENTIFIER, len(text) + 1):
+                if text[start:end] in identifiers:
+                    return True
+    return False
 
 
 def index_for(conn: sqlite3.Connection) -> IdentifyingIndex:
