@@ -37,6 +37,8 @@ _LAYOUT = frozenset(
 DEMO_MARKER = ".jtai-demo"  # "the next `jtai demo` may delete this folder"
 # What `jtai demo` and its walk-through put in a demo workspace besides a workspace's own files.
 DEMO_FILES = ("demo-judgements.yaml", "findings.yaml", "letter.pdf", "letter.html")
+# Everything the demo may find in its own folder: the next demo run deletes these names only.
+DEMO_OWN = _LAYOUT | {DEMO_MARKER, *DEMO_FILES}
 
 _CONFIG_TEMPLATE = """\
 # jtai workspace settings. Every setting is documented here; edit with care.

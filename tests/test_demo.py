@@ -122,7 +122,7 @@ def test_rebuilds_its_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     folder = tmp_path / "demo"
     run_demo(folder)
     old_key = (folder / ".key").read_text(encoding="utf-8")
-    (folder / "left-over.txt").write_text("old", encoding="utf-8")
+    (folder / "letter.pdf").write_bytes(b"%PDF-")  # from the README's walk-through
     result = run_demo(folder)
     assert result.steps[0].detail == str(folder.resolve())
     assert sorted(p.name for p in folder.iterdir()) == sorted(
@@ -132,6 +132,45 @@ def test_rebuilds_its_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert (folder / "inspection.yaml").read_text(encoding="utf-8") == (
         sample_data_dir() / "inspection.yaml"
     ).read_text(encoding="utf-8")
+
+
+def _tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("place", "named"),
+    [
+        ("mynotes.txt", "mynotes.txt"),
+        ("real/data.csv", "real/"),
+        ("inspection2018", "inspection2018/ (a jtai workspace)"),
+        ("reports/inspection2018", "reports/inspection2018/ (a jtai workspace)"),
+    ],
+)
+def test_refuses_its_own_folder_holding_what_it_did_not_write(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, place: str, named: str
+) -> None:  # type: ignore[no-untyped-def]
+    """demo, then the user's files or a workspace put in its folder: the next demo deletes nothing."""
+    from jtai import workspace
+
+    _stub_steps(monkeypatch)
+    folder = tmp_path / "dm2"
+    run_demo(folder)
+    if place.endswith(".txt") or place.endswith(".csv"):
+        (folder / place).parent.mkdir(exist_ok=True)
+        (folder / place).write_text("mine", encoding="utf-8")
+    else:
+        workspace.create(tmp_path / "real", area="Real", framework="exploitation-2018")
+        (tmp_path / "real" / "extracts" / "police.csv").write_text("mine", encoding="utf-8")
+        (tmp_path / "real").rename(folder / place)
+    before = _tree(folder)
+    result = run("demo", str(folder))
+    assert result.exit_code == 8, result.output
+    assert "Error: " + " ".join(result.stderr.split()).partition("Error: ")[2] == (
+        f"Error: {folder} holds what the demo did not write: {named}; the demo will not rebuild the "
+        "folder, and nothing was deleted. Move them out of the folder, or name another folder: jtai demo DIR"
+    )
+    assert _tree(folder) == before
 
 
 def test_marker_names_its_workspace_without_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

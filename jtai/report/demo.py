@@ -4,9 +4,11 @@ Creates a workspace, loads every extract, links, draws the tracked and front-doo
 imports the demo judgements and findings, and renders the letter, the evidence pack and the
 self-assessment. Needs no network.
 
-The demo folder is rebuilt from scratch on every run: a folder holding the marker file
-``.jtai-demo`` written by an earlier demo, for the workspace still there, is deleted first;
-any other non-empty folder is refused, so the demo never deletes a real workspace. The
+The demo folder is rebuilt from scratch on every run: in a folder holding the marker file
+``.jtai-demo`` written by an earlier demo, for the workspace still there, what the demo
+wrote is deleted first. A folder that also holds anything else (a file or folder the demo
+does not write, or a workspace anywhere below it) is refused with nothing deleted, and so
+is any other non-empty folder: the demo never deletes a real workspace or the user's files. The
 marker names its workspace by a digest of the workspace's key, which ``jtai init --force``
 replaces (and it removes the marker too): a workspace made over a demo is never taken for
 the demo's.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import os
 import re
 import shutil
 import time
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, JtaiError
 from jtai.files import write_private
-from jtai.workspace import DEMO_MARKER
+from jtai.workspace import DEMO_MARKER, DEMO_OWN, is_workspace
 
 if TYPE_CHECKING:
     from jtai.report.publish import Written
@@ -129,7 +132,8 @@ def _create(root: Path, data: Path, box: list[Workspace]) -> str:
                 hint="Name an empty or new folder: jtai demo DIR. If the folder holds nothing you "
                 "need, delete it yourself first.",
             )
-        shutil.rmtree(root)
+        _refuse_strangers(root)
+        _clear(root)
     config = _read_yaml(data / "inspection.yaml")
     ws = workspace.create(
         root,
@@ -141,6 +145,47 @@ def _create(root: Path, data: Path, box: list[Workspace]) -> str:
     write_private(root / MARKER, f"{_MARKER_TEXT}{_MARKER_ID}{_identity(root)}\n", error=None)
     box.append(workspace.Workspace(ws.root))
     return str(ws.root)
+
+
+def _refuse_strangers(root: Path) -> None:
+    """Refuse a demo folder holding anything the demo did not write, or a workspace below it.
+
+    Raises:
+        ConflictError: naming a few of the entries the demo would otherwise delete.
+    """
+    found: list[str] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name not in DEMO_OWN:
+            found.append(_shown(entry, root))
+        elif entry.is_dir() and not entry.is_symlink():
+            places = [entry] + [Path(top) / sub for top, subs, _ in os.walk(entry) for sub in subs]
+            found += [_shown(place, root) for place in places if is_workspace(place)]
+    if not found:
+        return
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    raise ConflictError(
+        f"{root} holds what the demo did not write: {', '.join(found[:5])}{more}; "
+        "the demo will not rebuild the folder, and nothing was deleted.",
+        hint="Move them out of the folder, or name another folder: jtai demo DIR",
+    )
+
+
+def _shown(place: Path, root: Path) -> str:
+    name = str(place.relative_to(root))
+    if is_workspace(place):
+        return f"{name}/ (a jtai workspace)"
+    return f"{name}/" if place.is_dir() else name
+
+
+def _clear(root: Path) -> None:
+    """Delete what an earlier demo wrote in ``root`` (checked: nothing else is there)."""
+    for entry in root.iterdir():
+        if entry.name not in DEMO_OWN:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def _identity(root: Path) -> str | None:
