@@ -3,7 +3,8 @@
 The file is parsed with the fast loader; only when a setting is wrong is it composed again
 into nodes, to find the line the setting is on. Signatories and team members are checked
 against the inspectorates of the workspace's framework; a framework that cannot be read is
-reported by the commands that use it, not here.
+reported by the commands that use it, not here; one that is neither a built-in id nor a
+file is reported here, with its line.
 """
 
 from __future__ import annotations
@@ -108,9 +109,10 @@ class _Check:
             if key not in KNOWN:
                 self.fail((key,), f"{key!r} is not a setting.", hint=f"Settings: {', '.join(KNOWN)}.")
         for key in ("area", "framework"):
-            if key not in data or data[key] is None:
-                self.fail((), f"the setting {key!r} is missing.")
+            if key not in data:
+                self.fail((), f"the setting {key!r} is missing.", hint=f"Add a line `{key}: ...`.")
             data[key] = self.text_of((key,), data[key], key, required=True)
+        self.framework(str(data["framework"]))
         self.dates(data)
         self.agencies(data.get("agencies"))
         for key in _ITEMS:
@@ -121,11 +123,46 @@ class _Check:
     def text_of(self, loc: tuple[Any, ...], value: Any, name: str, *, required: bool = False) -> str | None:
         if value is None and not required:
             return None
+        if value is None or (isinstance(value, str) and required and not value.strip()):
+            self.fail(loc, f"{name} is empty.", hint="Write its value after the colon.")
         if not isinstance(value, str):
-            self.fail(loc, f"{name} is {value!r}; it must be text.")
-        if required and not value.strip():
-            self.fail(loc, f"{name} is empty.")
+            self.fail(
+                loc, f"{name} is {self.written(loc, value)}; it must be text.", hint="Put it in quotes."
+            )
         return value.strip()
+
+    def written(self, loc: tuple[Any, ...], value: Any) -> str:
+        """A scalar value as the file writes it (``2018-01-01``, ``yes``), else its repr."""
+        import yaml
+
+        if self._root is None:
+            self._root = yamlfile.compose(self.text)
+        node = self._root
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in reversed(node.value) if k.value == str(part)), None)
+            elif isinstance(node, yaml.SequenceNode) and part in range(len(node.value)):
+                node = node.value[part]
+            else:
+                node = None
+            if node is None:
+                return repr(value)
+        return str(node.value) if isinstance(node, yaml.ScalarNode) else repr(value)
+
+    def framework(self, ref: str) -> None:
+        """A built-in framework id, or a framework file that exists (read later, by its users)."""
+        from jtai.frameworks.loader import builtin_ids
+
+        ids = builtin_ids()
+        path = Path(ref).expanduser()
+        if ref in ids or (path if path.is_absolute() else self.path.parent / path).is_file():
+            return
+        self.fail(
+            ("framework",),
+            f"framework is {ref!r}, neither a built-in framework nor a file.",
+            hint=f"Use one of: {', '.join(ids)} (see `jtai framework list`), or the path of a framework "
+            "file (a relative path is read from the workspace folder).",
+        )
 
     def dates(self, data: dict[str, Any]) -> None:
         for key in DATES:
@@ -157,7 +194,11 @@ class _Check:
         if value is None:
             return
         if not isinstance(value, list):
-            self.fail(("agencies",), f"agencies is {value!r}; it must be a list, e.g. [csc, police].")
+            self.fail(
+                ("agencies",),
+                f"agencies is {value!r}; it must be a list, e.g. " + '["csc", "police"].',
+                hint="Write the agencies in brackets, or one per line as `  - csc`.",
+            )
         for n, agency in enumerate(value):
             if agency not in AGENCIES:
                 self.fail(

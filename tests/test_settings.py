@@ -100,6 +100,31 @@ def test_an_unreadable_framework_leaves_the_signatories_to_the_framework_error(
     ws: workspace.Workspace,
 ) -> None:
     """With a framework that cannot be read, the settings still read; the framework's error comes later."""
-    _edit(ws, 'framework: "exploitation-2018"', "framework: nope")
+    (ws.root / "mine.yaml").write_text("sections: [", encoding="utf-8")
+    _edit(ws, 'framework: "exploitation-2018"', "framework: mine.yaml")
     _edit(ws, "signatories: []", "signatories:\n  - inspectorate: Anyone")
-    assert workspace.read_config(ws.config_path)["framework"] == "nope"
+    assert workspace.read_config(ws.config_path)["framework"] == "mine.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"),
+    [
+        ('framework: "exploitation-2018"', "framework: nope", "framework:",
+         "framework is 'nope', neither a built-in framework nor a file. Use one of: "),
+        ("agencies: [csc, police, health, probation, yos, education]", "agencies: csc", "agencies:",
+         'agencies is \'csc\'; it must be a list, e.g. ["csc", "police"]. Write the agencies in brackets'),
+        ('area: "Seaborough"', "area:", "area:", "area is empty. Write its value after the colon."),
+        ('area: "Seaborough"', "area: 2018-01-01", "area:", "area is 2018-01-01; it must be text. Put it"),
+        ('area: "Seaborough"', "area: yes", "area:", "area is yes; it must be text. Put it in quotes."),
+    ],
+)  # fmt: skip
+def test_a_setting_is_named_as_written_at_its_line(
+    ws: workspace.Workspace, run, old: str, new: str, at: str, message: str
+) -> None:
+    """An unknown framework, a lone agency, an empty or non-text area: exit 6 at the setting's line."""
+    _edit(ws, old, new)
+    result = run("-w", str(ws.root), "link")
+    assert result.exit_code == ExitCode.CONFIG, result.output
+    assert " ".join(result.stderr.split()).startswith(
+        f"Error: {ws.config_path}, line {_line(ws, at)}: {message}"
+    )

@@ -78,7 +78,7 @@ def test_bad_yaml_names_file_and_line(ws: workspace.Workspace) -> None:
 
 def test_bad_date_in_config(ws: workspace.Workspace) -> None:
     """A date that is not YYYY-MM-DD is named with the setting."""
-    ws.config_path.write_text("area: X\nframework: y\nfieldwork_start: 19/03/2018\n")
+    ws.config_path.write_text("area: X\nframework: exploitation-2018\nfieldwork_start: 19/03/2018\n")
     with pytest.raises(ConfigError, match="fieldwork_start is '19/03/2018', not a date"):
         workspace.read_config(ws.config_path)
 
