@@ -24,9 +24,10 @@ def demo(
     Builds a workspace in DIR from the shipped sample data, loads every extract, links
     records into children, draws the tracked and front-door samples, imports the demo
     judgements and findings, and renders the letter of findings, the evidence pack and the
-    self-assessment (PDF and HTML). Needs no network. Every run rebuilds DIR from scratch;
-    a non-empty folder that an earlier demo did not make, or whose workspace was made again
-    since (`jtai init --force`), is refused, never deleted.
+    self-assessment (PDF and HTML). Needs no network. Every run rebuilds DIR, deleting only
+    what the demo wrote there; a non-empty folder that an earlier demo did not make, whose
+    workspace was made again since (`jtai init --force`), or that holds anything the demo did
+    not write, is refused, never deleted.
 
     Example: jtai demo ./jtai-demo
     """
