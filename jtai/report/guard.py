@@ -13,14 +13,19 @@ How text matches (the rules users see in docs/reports.md):
   hyphen or a zero-width space inside "Keston" still reads "Keston"), right-to-left overrides
   undone, Cyrillic and Greek look-alike letters as Latin ones, and names without accents.
 - **Identifiers** (agency person id, LA child id, NHS number, UPN, PNC id) of 5 characters or
-  more match ignoring case, spaces, ``-`` and ``/`` (``943 476 5919``, ``18/123456A``), alone
-  or joined to other words (``9434765919's``, ``ref_18/123456A``). Shorter ones cannot be
-  told apart from ordinary numbers and are not searched.
+  more match ignoring case and whatever separates their groups: spaces of any width, any dash,
+  dots, ``/``, ``_``, brackets and apostrophes (``943 476 5919``, ``943–476–5919``,
+  ``(943) 476 5919``, ``18/123456A``, ``R 9997 0591 6887``), alone or joined to other words
+  (``9434765919's``, ``ref_18/123456A``), and with letters glued to their digits
+  (``NHS9434765919``, ``LA1000284``). Shorter ones cannot be told apart from ordinary numbers
+  and are not searched.
 - **Dates of birth** match in every usual written form (see :mod:`jtai.report.written_dates`):
-  ``03/04/2005``, ``3.4.05``, ``2005-04-03``, ``3 April 2005``, ``3rd of April 2005``,
-  ``3-Apr-2005``, ``03-APR-05``, ``3 Apr 05``, ``April 3, 2005``. Numbers are read day first,
-  as in England.
-- **Postcodes** match full postcodes with or without the space, in any case.
+  ``03/04/2005``, ``3.4.05``, ``3–4–2005``, ``03 / 04 / 2005``, ``2005-04-03``, ``20050403``,
+  ``3 April 2005``, ``3rd of April 2005``, ``3-Apr-2005``, ``03-APR-05``, ``3 Apr 05``,
+  ``April 3, 2005``. Numbers are read day first, as in England.
+- **Postcodes** match full postcodes in any case, with or without the space or with any of
+  the separators above (``SB1-0SR``, ``SB1.0SR``); letters glued to them are not dropped, since
+  ``XSB1 0SR`` is another postcode.
 - **Full names** (first name then last name) match in any case, and so does a name of two
   words or more on its own ("Ella Rose", "Okafor-Penhallow").
 - **A single name** matches as a whole word written with a capital initial ("Jayden", not
@@ -50,8 +55,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -60,13 +67,18 @@ from jtai.report.common_words import COMMON_WORDS
 from jtai.report.visible_text import fold, html_lines, normalise, readable
 from jtai.report.written_dates import iter_dates
 
-_POSTCODE = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})(?![0-9A-Za-z])", re.IGNORECASE)
-_SPACED_NUMBER = re.compile(r"(?<!\d)(?<!\d )\d{3}[ \-]\d{3}[ \-]\d{4}(?!\d)")
 # A word is a run of letters and digits: an apostrophe, "/", "_" or a hyphen ends it, so
 # "Smith's", "Smith/Jones", "Jayden_Smith" and "Jayden-Smith" are read as the names in them.
 _WORD = re.compile(r"[^\W_]+")
-# Words joined by those marks, as an identifier may be written ("18/123456A", "LA-0012345").
-_JOINED = re.compile(r"[^\W_]+(?:['’/\-_]+[^\W_]+)*")
+# What may stand between the groups of an identifier, a postcode or a pseudonym as people
+# write them: spaces of every width, every Unicode dash (category Pd) and the minus sign, dots,
+# slashes, underscores, brackets and apostrophes ("999–935–5307", "(999) 935 5307", "SB1.0SR").
+_ALL_DASHES = (
+    "".join(chr(code) for code in range(0x10000) if unicodedata.category(chr(code)) == "Pd") + "\u2212"
+)
+_SEPARATORS = re.compile(r"[\s./\\_()\[\]'’" + re.escape(_ALL_DASHES) + "]+")
+_LEADING_LETTERS = re.compile(r"[A-Za-z]+(?=\d)")
+_TRAILING_LETTERS = re.compile(r"(?<=\d)[A-Za-z]+$")
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 _DASHES = "-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -77,7 +89,7 @@ _PSEUDONYM = re.compile(
     re.IGNORECASE,
 )
 _PSEUDONYM_KEY = re.compile(rf"C{_CROCKFORD}{{8}}")
-_MAX_JOINED = 6  # words of one joined token that may together spell an identifier
+_MAX_JOINED = 8  # groups that may together spell an identifier ("R 9997 0591 6887")
 MIN_IDENTIFIER = 5
 MAX_LISTED = 20
 
@@ -164,15 +176,8 @@ class IdentifyingIndex:
         for day, written in iter_dates(text):
             if day in self.dates_of_birth:
                 hit("date of birth", written)
-        for match in _POSTCODE.finditer(text):
-            if (match[1] + match[2]).upper() in self.postcodes:
-                hit("postcode", match[0])
-        for match in _SPACED_NUMBER.finditer(text):
-            if _NOT_ALNUM.sub("", match[0]) in self.identifiers:
-                hit("identifier", match[0])
-        for match in _JOINED.finditer(text):
-            for written in self._identifiers_in(match[0]):
-                hit("identifier", written)
+        for kind, written in self._codes_in(text):
+            hit(kind, written)
         # names: one-letter words (the "s" of "Smith's", initials) are no part of any name
         words = [m[0] for m in _WORD.finditer(text) if len(m[0]) >= 2]
         index = 0
@@ -188,27 +193,57 @@ class IdentifyingIndex:
             index += 1
         return hits
 
-    def _identifiers_in(self, joined: str) -> list[str]:
-        """The identifiers spelt by one word or by neighbouring words of a joined token.
+    def _codes_in(self, text: str) -> list[tuple[str, str]]:
+        """The identifiers and postcodes written in ``text``, whatever separates their groups.
 
-        ``18/123456A's`` holds ``18/123456A``; ``LA0012345/LA0012346`` holds both.
+        Groups of letters and digits joined only by separators (:data:`_SEPARATORS`) are read
+        as one: ``(999) 935 5307`` is ``9999355307``. The longest value spelt from each group
+        on is taken, so ``LA0012345/LA0012346`` holds both.
         """
-        parts = [(m.start(), m.end(), _NOT_ALNUM.sub("", m[0]).upper()) for m in _WORD.finditer(joined)]
+        groups = list(_WORD.finditer(text))
+        linked = [
+            _SEPARATORS.fullmatch(text, a.end(), b.start()) is not None for a, b in itertools.pairwise(groups)
+        ]
         found = []
         start = 0
-        while start < len(parts):
-            longest = None
+        while start < len(groups):
+            best: tuple[str, int, int, int] | None = None
             key = ""
-            for end in range(start, min(len(parts), start + _MAX_JOINED)):
-                key += parts[end][2]
-                if len(key) >= MIN_IDENTIFIER and key in self.identifiers:
-                    longest = end
-            if longest is None:
+            for end in range(start, min(len(groups), start + _MAX_JOINED)):
+                if end > start and not linked[end - 1]:
+                    break
+                key += groups[end][0].upper()
+                match = self._code(key, groups[start][0], groups[end][0])
+                if match:
+                    best = (match[0], groups[start].start() + match[1], end, groups[end].end() - match[2])
+            if best is None:
                 start += 1
                 continue
-            found.append(joined[parts[start][0] : parts[longest][1]])
-            start = longest + 1
+            found.append((best[0], text[best[1] : best[3]]))
+            start = best[2] + 1
         return found
+
+    def _code(self, key: str, first: str, last: str) -> tuple[str, int, int] | None:
+        """What ``key`` is (its kind, and how many glued letters to drop at each end), if anything.
+
+        Letters glued to the digits of the first or last group may be dropped for an
+        identifier (``NHS9999355307``, ``UPNR999705916887``, ``1000284th``), never for a
+        postcode: ``XSB1 0SR`` is another postcode than ``SB1 0SR``.
+        """
+        if key in self.identifiers:
+            return "identifier", 0, 0
+        if key in self.postcodes:
+            return "postcode", 0, 0
+        leading = _LEADING_LETTERS.match(first)
+        trailing = _TRAILING_LETTERS.search(last)
+        if leading is None and trailing is None:
+            return None
+        for head in range(len(leading[0]) + 1 if leading else 1):
+            for tail in range(len(trailing[0]) + 1 if trailing else 1):
+                core = key[head : len(key) - tail]
+                if len(core) >= MIN_IDENTIFIER and core in self.identifiers:
+                    return "identifier", head, tail
+        return None
 
     def _full_name_at(self, words: list[str], index: int) -> int:
         """How many words from ``index`` spell the longest full name there (0 if none)."""
