@@ -153,3 +153,87 @@ def test_an_atomic_write_replaces_a_symlink_rather_than_following_it(tmp_path: P
     assert not link.is_symlink()
     assert link.read_text() == "ours"
     assert elsewhere.read_text() == "theirs"
+
+
+OWN_FILES = [
+    "jtai.db",
+    "jtai.db-wal",
+    "jtai.db-shm",
+    ".key",
+    "inspection.yaml",
+    "audit.head",
+    "framework.yaml",
+]
+
+
+def _workspace_folder(root: Path) -> Path:
+    """A folder that reads as a workspace: settings and a key, and its own files beside them."""
+    root.mkdir()
+    for name in [*OWN_FILES, ".jtai-demo"]:
+        (root / name).write_text("kept\n")
+    (root / "extracts").mkdir()
+    (root / "extracts" / "abc.csv").write_text("kept\n")
+    return root
+
+
+@pytest.mark.parametrize("name", [*OWN_FILES, ".jtai-demo", "extracts/abc.csv", "extracts/new.csv"])
+@pytest.mark.parametrize("atomic", [False, True])
+def test_an_export_never_writes_a_workspaces_own_file_even_with_force(
+    tmp_path: Path, name: str, atomic: bool
+) -> None:
+    """A user-named target that is a workspace's file or in its extracts is refused (exit 8), force or not."""
+    root = _workspace_folder(tmp_path / "ws")
+    target = root / name
+    for force in (True, False):
+        with pytest.raises(ConflictError, match="the workspace's own") as caught:
+            write_private(target, "a,b\n", force=force, atomic=atomic)
+        assert caught.value.exit_code == ExitCode.CONFLICT
+        assert "even with --force" in caught.value.message
+    assert not target.exists() or target.read_text() == "kept\n"
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".jtai-demo.")) == []
+
+
+def test_a_workspace_file_is_refused_when_named_relatively_or_through_a_symlink(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jtai.db` named from inside the workspace, or a link to it elsewhere, is refused too."""
+    root = _workspace_folder(tmp_path / "ws")
+    monkeypatch.chdir(root)
+    with pytest.raises(ConflictError, match=r"jtai\.db is the workspace's own file \(jtai\.db\)"):
+        write_private(Path("jtai.db"), "x", force=True)
+    link = tmp_path / "out.csv"
+    link.symlink_to(root / ".key")
+    with pytest.raises(ConflictError, match=r"own file \(\.key\)"):
+        write_private(link, "x", force=True)
+    assert (root / "jtai.db").read_text() == (root / ".key").read_text() == "kept\n"
+
+
+def test_jtais_own_writes_and_other_names_in_a_workspace_still_work(tmp_path: Path) -> None:
+    """Without force (jtai's own files) a workspace file is written over; an export of another name works."""
+    root = _workspace_folder(tmp_path / "ws")
+    write_private(root / ".key", "new\n")
+    assert (root / ".key").read_text() == "new\n"
+    write_private(root / "quarantine.csv", "a\n", force=True)
+    write_private(tmp_path / "jtai.db", "a\n", force=True)  # not in a workspace: an ordinary name
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "inspection.yaml").write_text("x\n")  # settings alone: no workspace
+    write_private(tmp_path / "plain" / "inspection.yaml", "a\n", force=True)
+    assert (tmp_path / "plain" / "inspection.yaml").read_text() == "a\n"
+
+
+def test_quarantine_and_score_exports_refuse_the_workspace_files(
+    run, ws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jtai quarantine --export jtai.db --force` and `jtai score export .key --force` exit 8, files kept."""
+    monkeypatch.chdir(ws.root)
+    db, key = ws.db_path.read_bytes(), ws.key_path.read_bytes()
+    quarantine = run("quarantine", "--export", "jtai.db", "--force")
+    assert quarantine.exit_code == ExitCode.CONFLICT, quarantine.output
+    assert "jtai.db is the workspace's own file (jtai.db)" in quarantine.stderr
+    score = run("score", "export", ".key", "--format", "csv", "--force")
+    assert score.exit_code == ExitCode.CONFLICT, score.output
+    assert ".key is the workspace's own file (.key)" in score.stderr
+    no_force = run("quarantine", "--export", "inspection.yaml")
+    assert no_force.exit_code == ExitCode.CONFLICT
+    assert "Give --force" not in no_force.stderr and "even with --force" in no_force.stderr
+    assert ws.db_path.read_bytes() == db and ws.key_path.read_bytes() == key
