@@ -173,9 +173,28 @@ def children_safer_sentence(counts: Mapping[str, int] | None) -> str:
     return lead + format_list([first, *parts[1:]]) + "."
 
 
-def public_phrases(letter: Letter) -> list[str]:
-    """What the letter writes from the workspace settings: searched by no guard rule."""
-    phrases = [letter.area, letter.title, *letter.inspectorates]
+def people_phrases(config: Mapping[str, Any]) -> list[str]:
+    """The people ``inspection.yaml`` names: the team, the signatories and the addressees.
+
+    Every output blanks these out before the guard searches it (their names, titles and
+    roles), so "Daniel Pascoe led the Ofsted team" is never refused for a child called Pascoe.
+    """
+    phrases = []
+    for key in ("team", "signatories", "addressees"):
+        for person in config.get(key) or []:
+            if isinstance(person, dict):
+                phrases += [str(person.get(field) or "") for field in ("name", "title", "role")]
+    return [p for p in phrases if p]
+
+
+def public_phrases(letter: Letter, config: Mapping[str, Any] | None = None) -> list[str]:
+    """What the letter writes from the workspace settings: searched by no guard rule.
+
+    Args:
+        letter: the letter.
+        config: the workspace settings, whose people (:func:`people_phrases`) are public too.
+    """
+    phrases = [letter.area, letter.title, *letter.inspectorates, *people_phrases(config or {})]
     for person in letter.addressees:
         phrases += [person.role, person.name or ""]
     for signatory in letter.signatories:

@@ -15,6 +15,8 @@ COMMON_WORDS: frozenset[str] = frozenset(
     a an and as at be but by for from in into is it no not of on or so the to up we
     will may june april august summer autumn winter spring dawn eve sunny
     hope grace faith joy charity patience prudence constance mercy honor honour
+    precious blessing blessings favour favor gift peace wisdom innocent prosper success goodness
+    promise harmony unity liberty destiny serenity trinity angel heaven honesty comfort
     rose lily daisy holly ivy iris heather hazel poppy violet jasmine willow fern olive
     ruby pearl amber crystal jade coral sky storm river brook rain star
     young old white black green brown grey gray gold silver long short small little

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai.report import sources
+from jtai.report.build_letter import people_phrases
 from jtai.report.parts import Figure, Part, Table
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
@@ -355,7 +356,4 @@ def settings_phrases(ws: Workspace, fw: Framework) -> list[str]:
         day = config.get(key)
         if isinstance(day, dt.date):
             phrases += [format_date(day), f"{day.day} {day:%B}", day.isoformat()]
-    for person in [*(config.get("team") or []), *(config.get("signatories") or [])]:
-        if isinstance(person, dict) and person.get("name"):
-            phrases.append(str(person["name"]))
-    return phrases
+    return phrases + people_phrases(config)

@@ -41,11 +41,11 @@ How text matches (the rules users see in docs/reports.md):
   pseudonym is written (with spaces, dots or no dashes at all). The evidence pack names cases
   by pseudonym on purpose.
 - Phrases the tool itself writes from the workspace settings and the framework (the area,
-  addressees' roles and names, signatories' names and titles, the letter's dates, section
-  titles and criterion texts) are public: each exact phrase, as whole words, is
-  blanked out before the search, so the signatory "Ann Signer" does not block a letter about a
-  child called Signer, while "Signer" written anywhere else still does, and a public "Ann"
-  does not hide "Annabel".
+  addressees' roles and names, signatories' names and titles, the inspection team's names,
+  the letter's dates, section titles and criterion texts) are public in every output: each
+  exact phrase, as whole words, is blanked out before the search, so the signatory
+  "Ann Signer" does not block a letter about a child called Signer, while "Signer" written
+  anywhere else still does, and a public "Ann" does not hide "Annabel".
 
 Lookups are set membership per token, so the cost grows with the text, not with the number
 of children (one pass builds the sets from the store).

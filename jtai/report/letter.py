@@ -95,7 +95,7 @@ def write_letter(
         what="The letter",
         html=lambda paged: letter_html(letter, paged=paged),
         targets=targets,
-        public=public_phrases(letter),
+        public=public_phrases(letter, ws.config),
         index=index,
         pseudonyms=True,
         validate=lambda: require_checked(ws, fw, authored),
