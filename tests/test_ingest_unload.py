@@ -293,3 +293,48 @@ def test_loaded_before_with_another_mapping_says_to_unload_first(ws, tmp_path) -
         f", police records, mapping police); nothing added. To load it again with the mapping {mapping}, "
         f"first remove that load with `jtai unload {path}`."
     )
+
+
+def test_a_file_whose_records_others_quarantined_rows_repeat_is_refused_even_with_force(
+    run, ws, tmp_path
+) -> None:
+    """Rows set aside as duplicates of its records would be lost: refused (exit 8) unless unloaded with it."""
+    first = _file(tmp_path / "police.csv", POLICE)
+    second = _file(tmp_path / "police-2.csv", POLICE + "P9,arrest,2018-01-09\n")
+    third = _file(tmp_path / "police-3.csv", "agency_person_id,event_type,event_date\nP9,arrest,2018-01-09\n")
+    for path in (first, second, third):
+        load_files(ws, [path], agency="police", today=TODAY)
+    shas = [str(r[0])[:12] for r in _sql(ws, "SELECT sha256 FROM files ORDER BY id")]
+    before = _counts(ws)
+    assert before["quarantine"] == 3  # two rows of police-2.csv repeat police.csv's; police-3.csv's one
+    refused = run("-w", str(ws.root), "unload", str(first), "--force")
+    assert refused.exit_code == ExitCode.CONFLICT, refused.output
+    message = " ".join(refused.stderr.split())
+    assert message.startswith(
+        f"Error: police.csv: 2 quarantined rows of police-2.csv (police, {shas[1]}, loaded "
+    )
+    assert "repeat its records (set aside as duplicates of them) and would be lost with them" in message
+    assert f"in the same command: jtai unload {' '.join(shas)}; then load them again." in message
+    assert _counts(ws) == before
+    with pytest.raises(ConflictError, match=r"1 quarantined row of police-3\.csv"):
+        unload_files(ws, [str(first), str(second)])
+    assert _counts(ws) == before
+    done = run("-w", str(ws.root), "unload", str(first), "police-2.csv", shas[2])
+    assert done.exit_code == 0, done.output
+    assert {k: v for k, v in _counts(ws).items() if v} == {}
+
+
+def test_a_too_short_sha_prefix_says_it_needs_8_characters(run, ws, tmp_path) -> None:
+    """`jtai unload 47ede`: a loaded file's SHA-256 starts so, but a prefix needs 8 characters (exit 2)."""
+    load_files(ws, [_file(tmp_path / "police.csv", POLICE)], agency="police", today=TODAY)
+    sha = str(_sql(ws, "SELECT sha256 FROM files")[0][0])
+    result = run("-w", str(ws.root), "unload", sha[:5])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert " ".join(result.stderr.split()).startswith(
+        f"Error: {sha[:5]}: a SHA-256 prefix needs at least 8 characters; {sha[:5]} starts the SHA-256 of "
+        f"police.csv (police, {sha[:12]}, loaded "
+    )
+    other = "0" if sha[0] != "0" else "1"
+    with pytest.raises(NotFoundError, match="no loaded file has this name or SHA-256"):
+        unload_files(ws, [other + sha[1:5]])
+    assert _counts(ws)["files"] == 1

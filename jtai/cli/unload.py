@@ -40,6 +40,9 @@ def unload(
 
     --force removes it anyway: then run `jtai link` again and check samples with `jtai sample verify`.
 
+    A file whose records other files' quarantined rows repeat (duplicates) is refused even with --force:
+    unload those files with it, in the same command.
+
     Example: jtai unload education.csv && jtai load education.csv --agency education
     """
     from jtai.ingest.unload import next_steps, unload_files

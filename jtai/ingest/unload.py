@@ -5,7 +5,10 @@ Everything one load wrote goes, in one transaction: its records, quarantined row
 reconciliation and ``files`` row; its copy in ``extracts/`` is removed once that commits.
 A file whose records later work names or may rest on (linkage, samples, cases and
 judgements since the load) is refused unless ``force``: then the link rows naming its
-records go too, and the result says what to run again. The ids of removed records are
+records go too, and the result says what to run again. A file whose records other files'
+quarantined rows repeat (set aside as duplicates of them) is refused even with ``force``:
+those rows would be lost, in neither the records nor the quarantine; unloaded together in
+one call, they all go. The ids of removed records are
 never given to other records, and every unload is written to the audit log.
 """
 
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 
 ACTION = "extract.unload"
 _SHA_PREFIX = re.compile(r"[0-9a-fA-F]{8,64}")
+_SHORT_PREFIX = re.compile(r"[0-9a-fA-F]{1,7}")
 _SHOWN = 12  # characters of a SHA-256 shown to the user
 
 
@@ -93,8 +97,10 @@ def unload_files(
 
     Raises:
         NotFoundError: a reference names no loaded file (nothing is removed).
-        UsageError: a name or SHA-256 prefix fits several loaded files.
-        ConflictError: a file is used by later work and ``force`` was not given.
+        UsageError: a name or SHA-256 prefix fits several loaded files, or a SHA-256
+            prefix is shorter than 8 characters.
+        ConflictError: a file is used by later work and ``force`` was not given, or other
+            files' quarantined rows repeat its records and are not unloaded with it.
     """
     from jtai.scoring import audit
 
@@ -104,6 +110,9 @@ def unload_files(
         with transaction(conn):
             # resolved and checked inside the write lock: no link run or sample can come between
             rows = {row["id"]: row for row in (_resolve(conn, ref) for ref in refs)}
+            lost = _lost_duplicates(conn, rows)
+            if lost:
+                raise lost
             done = [_describe(row, sql.usage(conn, row["id"], row["loaded_at"])) for row in rows.values()]
             busy = [u for u in done if u.in_use]
             if busy and not force:
@@ -184,7 +193,41 @@ def _resolve(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
             f"{ref} names {len(matches)} loaded files: {listed}.",
             hint="Give the SHA-256 (its first 12 characters) of the one to remove.",
         )
+    if _SHORT_PREFIX.fullmatch(ref):
+        short = sql.files_by_hash_prefix(conn, ref)
+        if short:
+            raise UsageError(
+                f"{ref}: a SHA-256 prefix needs at least 8 characters; {ref} starts the SHA-256 of "
+                + "; ".join(_label(row) for row in short)
+                + ".",
+                hint="Give at least its first 8 characters (shown above), or the name it was loaded as.",
+            )
     raise NotFoundError(f"{ref}: no loaded file has this name or SHA-256.", hint=_loaded_hint(conn, None))
+
+
+def _lost_duplicates(conn: sqlite3.Connection, rows: dict[int, sqlite3.Row]) -> ConflictError | None:
+    """The refusal when other files' quarantined rows repeat these files' records (else ``None``).
+
+    Those rows were set aside because the records held their values: with the records gone
+    they would be in neither place. The hint names every file to unload together, those
+    whose duplicates repeat the records of the files added included.
+    """
+    found = sql.duplicates_elsewhere(conn, list(rows))
+    if not found:
+        return None
+    together = dict(rows)
+    pending = found
+    while pending:
+        together |= {row["id"]: row for row, _ in pending}
+        pending = sql.duplicates_elsewhere(conn, list(together))
+    named = "; ".join(f"{_count(n, 'quarantined row')} of {_label(row)}" for row, n in found)
+    whose = "their" if len(rows) > 1 else "its"
+    command = "jtai unload " + " ".join(row["sha256"][:_SHOWN] for row in together.values())
+    return ConflictError(
+        f"{', '.join(row['name'] for row in rows.values())}: {named} repeat {whose} records (set aside "
+        "as duplicates of them) and would be lost with them; nothing was removed.",
+        hint=f"Unload those files too, in the same command: {command}; then load them again.",
+    )
 
 
 def _loaded_hint(conn: sqlite3.Connection, name: str | None) -> str:

@@ -4,17 +4,20 @@ A file's records may be named by later work: linkage (``records.child_id``, ``li
 ``link_decisions``), samples (``sample_members.record_id``, and every sample drawn since the
 load, whose frame held them), score cases and judgements recorded since. :func:`usage`
 counts them; :func:`remove_file` removes the file's rows and the link rows naming its
-records, child tables first, so that every foreign key still holds.
+records, child tables first, so that every foreign key still holds. Rows of other files set
+aside as duplicates of its records name them only in their message (``The same values as
+record R12 ...``, written by the loader): :func:`duplicates_elsewhere` finds them.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 _NEXT_RECORD_ID = "records_next_id"  # the key in ``meta``: 1 + the highest record id ever given
 _IDS = "SELECT id FROM records WHERE file_id = :file"
+_DUPLICATE_OF = "The same values as record R"  # how jtai.ingest.loader names the record a row repeats
 # timestamps are UTC ISO 8601, to the second or finer: compared to the second, a tie counts as later
 _SINCE = "substr({column}, 1, 19) >= substr(:since, 1, 19)"
 
@@ -31,6 +34,26 @@ def files_by_hash_prefix(conn: sqlite3.Connection, prefix: str) -> list[sqlite3.
             "SELECT * FROM files WHERE substr(sha256, 1, ?) = ? ORDER BY id", (len(prefix), prefix.lower())
         )
     )
+
+
+def duplicates_elsewhere(conn: sqlite3.Connection, file_ids: Sequence[int]) -> list[tuple[sqlite3.Row, int]]:
+    """Other files with quarantined rows set aside as duplicates of these files' records.
+
+    Returns:
+        Each such file's ``files`` row and how many of its rows name those records, oldest first.
+    """
+    marks = ", ".join("?" for _ in file_ids)
+    found = conn.execute(
+        "SELECT f.*, count(*) AS n FROM quarantine q JOIN files f ON f.id = q.file_id "
+        f"WHERE q.rule = 'duplicate_row' AND q.file_id NOT IN ({marks}) "
+        "AND substr(q.message, 1, length(?)) = ? "
+        # the id after the prefix, its digits only: "R12 (police.csv" is read as 12
+        "AND CAST(substr(q.message, length(?) + 1) AS INTEGER) IN "
+        f"(SELECT id FROM records WHERE file_id IN ({marks})) "
+        "GROUP BY f.id ORDER BY f.id",
+        (*file_ids, _DUPLICATE_OF, _DUPLICATE_OF, _DUPLICATE_OF, *file_ids),
+    )
+    return [(row, int(row["n"])) for row in found]
 
 
 def usage(conn: sqlite3.Connection, file_id: int, since: str) -> dict[str, int]:
