@@ -79,7 +79,7 @@ def self_assessment(
 ) -> None:
     """A local area's self-assessment against the framework, with an action plan.
 
-    --compare names an earlier workspace on the same framework.
+    --compare names an earlier workspace on the same framework (not this one).
 
     Example: jtai report self-assessment --compare ../audit-2024 --pdf self-assessment.pdf
     """

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai.errors import ConflictError
+from jtai.errors import ConflictError, UsageError
 from jtai.report import sources
 from jtai.report.parts import Part, Table
 from jtai.report.render import DocInfo, render_html
@@ -247,6 +247,7 @@ def write_self_assessment(
     Raises:
         UsageError, ConflictError: the files asked for (see :func:`~jtai.report.publish.output_targets`).
         IdentifyingDataError: it would hold a name, identifier, date of birth or postcode.
+        UsageError: ``compare`` is this workspace itself.
         WorkspaceError: ``compare`` is not a workspace.
         ConflictError: ``compare`` is assessed against another framework.
     """
@@ -254,6 +255,8 @@ def write_self_assessment(
     from jtai.report.evidence import settings_phrases
     from jtai.report.publish import output_targets, publish
 
+    if compare is not None:
+        _refuse_self_comparison(ws, compare)
     targets = output_targets(ws, "self-assessment", pdf, html, force=force)
     fw = workspace_framework(ws)
     parts = self_assessment_parts(ws, fw, compare)
@@ -280,3 +283,13 @@ def write_self_assessment(
         index=index,
         pseudonyms=True,
     )
+
+
+def _refuse_self_comparison(ws: Workspace, compare: Path) -> None:
+    """Refuse ``--compare`` naming this workspace, however the path is written (``.``, a link)."""
+    other = compare.expanduser().resolve()
+    if other == ws.root.resolve() or (other.exists() and other.samefile(ws.root)):
+        raise UsageError(
+            f"--compare names this workspace itself ({ws.root}): there is no change to show.",
+            hint="Give the folder of an earlier workspace, e.g. --compare ../audit-2024.",
+        )
