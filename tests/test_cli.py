@@ -185,3 +185,18 @@ def test_a_closed_pipe_stops_quietly(args: list[str]) -> None:
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_error_messages_are_printed_as_written(run, monkeypatch) -> None:
+    """Square brackets in a message are text, not markup: nothing of it is lost."""
+    from jtai.errors import ConfigError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConfigError(
+            'agencies must be a list, e.g. ["csc", "police"] or [bold].', file="inspection.yaml"
+        )
+
+    monkeypatch.setattr("jtai.workspace.create", refuse)
+    result = run("init", "x", "--area", "A", "--framework", "exploitation-2018")
+    assert result.exit_code == ExitCode.CONFIG
+    assert 'e.g. ["csc", "police"] or [bold].' in result.stderr

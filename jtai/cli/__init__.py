@@ -83,7 +83,10 @@ def _run(args: list[str], debug: bool) -> int:
 
 
 def _error(exc: JtaiError) -> int:
-    err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True)
+    from rich.markup import escape
+
+    # the message is text, not markup: "[csc, police]" in it must be printed as written
+    err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, markup=True)
     return int(exc.exit_code)
 
 

@@ -81,20 +81,18 @@ def generate(out: Path, cfg: SynthConfig, *, force: bool = False) -> SynthResult
 
 def _check_target(out: Path, force: bool) -> None:
     """Refuse a workspace (or a folder inside one) always, and a non-empty folder without ``force``."""
-    from jtai.workspace import CONFIG_NAME, DB_NAME, KEY_NAME
+    from jtai.workspace import enclosing
 
     for place in (out, out / "extracts", out / "truth"):
-        resolved = place.expanduser().resolve()
-        for folder in (resolved, *resolved.parents):
-            if (folder / CONFIG_NAME).is_file() and (
-                (folder / DB_NAME).exists() or (folder / KEY_NAME).exists()
-            ):
-                where = "a jtai workspace" if folder == resolved else f"inside the jtai workspace {folder}"
-                raise ConflictError(
-                    f"{out} is {where}: synth never writes fictional extracts among a workspace's files.",
-                    hint="Write them to a folder of their own, then load them: "
-                    "jtai synth DIR ... && jtai load DIR/extracts/police.csv --agency police",
-                )
+        folder = enclosing(place)
+        if folder is not None:
+            resolved = place.expanduser().resolve()
+            where = "a jtai workspace" if folder == resolved else f"inside the jtai workspace {folder}"
+            raise ConflictError(
+                f"{out} is {where}: synth never writes fictional extracts among a workspace's files.",
+                hint="Write them to a folder of their own, then load them: "
+                "jtai synth DIR ... && jtai load DIR/extracts/police.csv --agency police",
+            )
     if out.is_dir() and not force and any(out.iterdir()):
         raise ConflictError(
             f"{out} is not empty, and synth would replace files in it.",
