@@ -377,3 +377,12 @@ def test_mapping_date_format_with_a_code_twice_is_a_mapping_error(run, ws, tmp_p
         f"Error: {mapping}, line 3: date_formats.0: the date format '%Y-%m-%d %d' cannot be read "
         "(the code '%d' is given twice); use strftime codes such as '%d.%m.%Y'."
     )
+
+
+def test_template_never_replaces_a_workspace_file(run, ws) -> None:
+    """`load --template -o jtai.db --force` is refused (exit 8) and the database is kept."""
+    before = ws.db_path.read_bytes()
+    result = run("-w", str(ws.root), "load", "--template", "police", "-o", str(ws.db_path), "--force")
+    assert result.exit_code == 8, result.output
+    assert "workspace" in result.stderr
+    assert ws.db_path.read_bytes() == before

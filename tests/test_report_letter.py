@@ -429,3 +429,15 @@ def test_report_help_has_an_example(run) -> None:  # type: ignore[no-untyped-def
     result = run("report", "--help")
     assert result.exit_code == 0, result.output
     assert "Example: jtai report letter --pdf letter.pdf --html letter.html" in result.stdout
+
+
+def test_cli_letter_never_writes_into_the_workspace_files(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A report named into the workspace's extracts/ is refused even with --force; nothing written."""
+    ws = make_workspace(tmp_path / "ws")
+    write_findings(ws, CLEAN_FINDINGS)
+    target = ws.extracts_dir / "letter.html"
+    ws.extracts_dir.mkdir(exist_ok=True)
+    result = _letter(run, ws, "--html", str(target), "--force")
+    assert result.exit_code == 8, result.output
+    assert "workspace" in result.stderr
+    assert not target.exists()

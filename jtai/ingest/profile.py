@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, InputError, UsageError
-from jtai.files import exists_error, open_private
+from jtai.files import exists_error, open_private, workspace_file_error
 from jtai.ingest.layouts import AGENCIES, LAYOUTS
 from jtai.spreadsheet import neutralise
 from jtai.store import profile as profile_queries
@@ -180,6 +180,9 @@ def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
     """
     if agency not in LAYOUTS:
         raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
+    own = workspace_file_error(target)
+    if own is not None:
+        raise own
     if target.exists() and not force:
         raise ConflictError(
             f"{target} already exists.", hint="Name another file with --output, or add --force to replace it."

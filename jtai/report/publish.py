@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai.errors import ConflictError, UsageError
+from jtai.files import workspace_file_error
 
 if TYPE_CHECKING:
     from jtai.report.guard import IdentifyingIndex
@@ -76,6 +77,9 @@ def output_targets(
             )
         if path.is_dir():
             raise UsageError(f"--{kind} {given[kind]} is a folder.", hint="Name a file.")
+        own = workspace_file_error(Path(str(given[kind])))
+        if own is not None:
+            raise own
     existing = [str(given[kind]) for kind, path in named.items() if path.exists()]
     if existing and not force:
         raise ConflictError(
