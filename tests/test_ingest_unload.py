@@ -125,7 +125,8 @@ def test_loaded_before_under_the_same_agency_says_how_and_what_to_do(ws, tmp_pat
     assert file.message.startswith("police.csv: the same content was loaded before (as police.csv on ")
     assert file.message.endswith(
         ", police records, mapping police); nothing added. To load it again differently, "
-        f"first remove that load with `jtai unload {path}`."
+        f"first remove that load with `jtai unload {path}` "
+        "(with --force if it has been linked or used since)."
     )
 
 
@@ -291,7 +292,8 @@ def test_loaded_before_with_another_mapping_says_to_unload_first(ws, tmp_path) -
     assert file.status == "already_loaded"
     assert file.message.endswith(
         f", police records, mapping police); nothing added. To load it again with the mapping {mapping}, "
-        f"first remove that load with `jtai unload {path}`."
+        f"first remove that load with `jtai unload {path}` "
+        "(with --force if it has been linked or used since)."
     )
 
 

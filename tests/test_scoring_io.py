@@ -105,13 +105,13 @@ def test_import_filled_template(run, ws, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (
         result.stdout.strip()
-        == "Imported 3 judgements (0 unchanged, 67 blank rows left for later, 0 new cases)."
+        == "Imported 3 judgements (0 unchanged, 67 blank rows left for later, 0 cases first scored)."
     )
     assert "Writing 3 judgements..." in result.stderr
     again = run(*args)
     assert (
         again.stdout.strip()
-        == "Imported 0 judgements (3 unchanged, 67 blank rows left for later, 0 new cases)."
+        == "Imported 0 judgements (3 unchanged, 67 blank rows left for later, 0 cases first scored)."
     )
     as_json = json.loads(run(*args, "--json").stdout)
     assert as_json == {"written": 0, "unchanged": 3, "blank": 67, "cases_added": 0}

@@ -240,7 +240,7 @@ def import_command(
         return
     console.print(
         f"Imported {result.written} judgements ({result.unchanged} unchanged, {result.blank} blank rows "
-        f"left for later, {result.cases_added} new cases).",
+        f"left for later, {_cases(result.cases_added)} first scored).",
         highlight=False,
     )
 
@@ -387,3 +387,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(score_app, name="score")
     app.add_typer(moderate_app, name="moderate")
     app.add_typer(findings_app, name="findings")
+
+
+def _cases(n: int) -> str:
+    return f"{n} case" if n == 1 else f"{n} cases"

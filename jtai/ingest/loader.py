@@ -227,7 +227,8 @@ def _already_loaded(
         sha,
         file_id=previous["id"],
         message=f"{path.name}: the same content was loaded before ({when}, {held} records, mapping "
-        f"{mapping}); nothing added. To load it again {again}, first remove that load with {unload}.",
+        f"{mapping}); nothing added. To load it again {again}, first remove that load with {unload} "
+        "(with --force if it has been linked or used since).",
     )
 
 
