@@ -74,7 +74,7 @@ _SPLINK = """
 import json, resource, sqlite3, sys, time
 from pathlib import Path
 import pandas as pd
-from jtai.linkage.model import MODEL_COLUMNS, SEED, U_MAX_PAIRS, EM_MAX_PAIRS, settings, _floored_em
+from jtai.linkage.probabilistic import MODEL_COLUMNS, SEED, U_MAX_PAIRS, EM_MAX_PAIRS, settings, _floored_em
 from jtai.linkage.normalise import identity_frame
 from splink import DuckDBAPI, Linker, block_on
 start = time.perf_counter()

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from jtai.frameworks import load_framework
-from jtai.scoring.transfer import applicable
+from jtai.scoring.judgement_files.workspace_io import applicable
 
 GRADES = ["outstanding", "good", "requires_improvement", "inadequate"]
 

@@ -28,7 +28,7 @@ FILE_MODE = 0o600
 EXISTS_HINT = "Give --force to overwrite it, or name another file."
 WRITE_HINT = "Check the folder exists and is yours."
 _OWN_HINT = "Name another file, such as one in the workspace's reports folder."
-_AUDIT_HEAD = "audit.head"  # jtai.scoring.audit.HEAD_NAME, not imported: it would load the store
+_AUDIT_HEAD = "audit.head"  # jtai.audit.HEAD_NAME, not imported: it would load the store
 
 
 def exists_error(path: Path, hint: str = EXISTS_HINT) -> ConflictError:

@@ -28,7 +28,7 @@ KEY_NAME = ".key"
 FRAMEWORK_NAME = "framework.yaml"  # the copy of a framework file named at init
 ENV_VAR = "JTAI_WORKSPACE"
 DIR_MODE = 0o700
-# A workspace's own names (audit.head is jtai.scoring.audit.HEAD_NAME, not imported here:
+# A workspace's own names (audit.head is jtai.audit.HEAD_NAME, not imported here:
 # importing this module stays cheap).
 _LAYOUT = frozenset(
     {CONFIG_NAME, DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, "audit.head", FRAMEWORK_NAME}
@@ -355,7 +355,7 @@ def _clear(root: Path) -> list[str]:
     reports and the framework copy; in a folder ``jtai demo`` made, also its marker and
     :data:`DEMO_FILES`. Other files are the user's own and stay.
     """
-    from jtai.scoring.audit import HEAD_NAME
+    from jtai.audit import HEAD_NAME
 
     removed: list[str] = []
     names = [DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, HEAD_NAME, FRAMEWORK_NAME]

@@ -8,8 +8,8 @@ from pathlib import Path
 from jtai import workspace
 from jtai.frameworks import workspace_framework
 from jtai.report import add_working_days
-from jtai.report.model import Addressee, AgencyPoints, CaseStudy, Letter, SectionFindings, Signatory
-from jtai.scoring.transfer import import_file
+from jtai.report.letter_content import Addressee, AgencyPoints, CaseStudy, Letter, SectionFindings, Signatory
+from jtai.scoring.judgement_files.workspace_io import import_file
 from jtai.store.records import insert_records
 
 CHILD = {

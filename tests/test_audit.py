@@ -10,8 +10,9 @@ from collections.abc import Callable
 import pytest
 from _score_helpers import hand_case, judge
 
+from jtai import audit
 from jtai.errors import ExitCode
-from jtai.scoring import audit, cases
+from jtai.scoring import cases
 from jtai.store import scoring as store_scoring
 from jtai.store import transaction
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jtai.report.deadline import add_working_days, is_working_day, working_days_between
+from jtai.workdays import add_working_days, is_working_day, working_days_between
 
 D = dt.date
 

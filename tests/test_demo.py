@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from jtai.demo import MARKER, DemoResult, run_demo, sample_data_dir
 from jtai.errors import ConflictError
-from jtai.report.demo import MARKER, DemoResult, run_demo, sample_data_dir
 from jtai.report.letter import SECTION_HEADINGS
 
 
@@ -81,7 +81,7 @@ def test_demo_letter(demo: DemoResult) -> None:
 
 def test_demo_judgements_use_this_workspaces_pseudonyms(demo: DemoResult) -> None:
     """The evidence pack names the sampled cases by this workspace's pseudonyms."""
-    from jtai.report.demo import positions
+    from jtai.demo import positions
     from jtai.workspace import Workspace
 
     refs = positions(Workspace(demo.root))
@@ -110,7 +110,7 @@ def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
 
 def _stub_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every step after creating the workspace does nothing (for the folder rules)."""
-    from jtai.report import demo as module
+    from jtai import demo as module
 
     for name in ("_load", "_link", "_sample", "_judgements", "_findings", "_reports"):
         monkeypatch.setattr(module, name, lambda *args: "stubbed")

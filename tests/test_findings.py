@@ -248,9 +248,9 @@ def test_demo_findings_file_reads(tmp_path) -> None:
 
 def test_report_facing_rows(graded) -> None:
     """Judgement rows for the report: ANN's and BOB's current grades are both listed."""
-    from jtai.scoring import transfer
+    from jtai.scoring.judgement_files import workspace_io
 
-    rows = transfer.export_rows(graded.connect(), case_ref=A)
+    rows = workspace_io.export_rows(graded.connect(), case_ref=A)
     assert {(r["criterion"], r["agency"], r["inspector"]) for r in rows} >= {
         ("DD2", "police", ANN.name),
         ("DD2", "police", BOB.name),

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jtai import workspace
+from jtai.anonymity.guard import IdentifyingIndex, check_html
 from jtai.errors import ExitCode, IdentifyingDataError
 from jtai.pseudonym import pseudonym
-from jtai.report.build_letter import public_phrases
-from jtai.report.guard import IdentifyingIndex, check_html
 from jtai.report.letter import letter_html
+from jtai.report.letter_context import public_phrases
 from jtai.report.publish import Targets, publish
 
 

@@ -8,7 +8,7 @@ import pytest
 from _report_helpers import CLEAN_FINDINGS, write_findings
 
 from jtai import workspace
-from jtai.report.guard import IdentifyingIndex
+from jtai.anonymity.guard import IdentifyingIndex
 from jtai.store.records import insert_records
 
 CHILD = {

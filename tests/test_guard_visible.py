@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from _report_helpers import CLEAN_FINDINGS, make_workspace, write_findings
 
+from jtai.anonymity.guard import IdentifyingIndex, check_html, name_words
+from jtai.anonymity.visible_text import fold, normalise, readable
 from jtai.errors import IdentifyingDataError
-from jtai.report.guard import IdentifyingIndex, check_html, name_words
-from jtai.report.visible_text import fold, normalise, readable
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from jtai import audit
 from jtai.errors import ConflictError, ExitCode, NotFoundError, UsageError
 from jtai.ingest import load_files
 from jtai.ingest.unload import unload_files
-from jtai.scoring import audit
 from jtai.store import records
 
 TODAY = dt.date(2026, 1, 1)

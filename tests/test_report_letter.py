@@ -263,7 +263,7 @@ def test_fetcher_serves_an_asset() -> None:
 )
 def test_children_safer_sentence(counts: dict[str, int], sentence: str) -> None:
     """The case-question answers become one plain sentence."""
-    from jtai.report.build_letter import children_safer_sentence
+    from jtai.report.letter_context import children_safer_sentence
 
     assert children_safer_sentence(counts) == sentence
 

@@ -102,7 +102,7 @@ def test_evidence_tables(evidence: tuple[str, str]) -> None:
 
 def test_reports_use_the_scoring_final_values(ws: workspace.Workspace) -> None:
     """Reports read each item's final value and its unresolved mark from `jtai.scoring.findings.finals`."""
-    from jtai.report.sources import final_judgements
+    from jtai.report.area_results import final_judgements
     from jtai.scoring.findings import finals
 
     fw = workspace_framework(ws)
@@ -137,8 +137,8 @@ def test_disagreements_count_at_the_lower_grade(evidence: tuple[str, str]) -> No
 def test_judgement_table_shows_off_scale_values_given() -> None:
     """A column for "not applicable" appears once some judgement in the table has that value."""
     from jtai.frameworks import load_framework
+    from jtai.report.area_results import Graded
     from jtai.report.evidence import judgement_table
-    from jtai.report.sources import Graded
 
     fw = load_framework("exploitation-2018")
     graded = [
@@ -156,7 +156,7 @@ def test_judgement_table_shows_off_scale_values_given() -> None:
 
 def test_only_short_tables_are_kept_on_one_page() -> None:
     """Up to ten rows of short cells stay together; more rows or long text may break between rows."""
-    from jtai.report.parts import Table
+    from jtai.report.pack_blocks import Table
 
     assert Table.build("t", ("a",), [("x",)] * 10).keep
     assert not Table.build("t", ("a",), [("x",)] * 11).keep
@@ -274,7 +274,7 @@ def test_cli_evidence_and_self_assessment(run, ws: workspace.Workspace, tmp_path
 
 def test_framework_text_is_not_a_name(ws: workspace.Workspace, tmp_path: Path) -> None:
     """A surname equal to a word that starts a criterion ("Direct work ...") does not block the report."""
-    from jtai.report.guard import IdentifyingIndex
+    from jtai.anonymity.guard import IdentifyingIndex
 
     index = IdentifyingIndex()
     index.add_name(None, "Direct")

@@ -8,10 +8,10 @@ import pytest
 from _report_helpers import CLEAN_FINDINGS, write_findings
 
 from jtai import workspace
+from jtai.anonymity.guard import IdentifyingIndex
 from jtai.frameworks import workspace_framework
-from jtai.report.build_letter import letter_from_workspace, people_phrases, public_phrases
 from jtai.report.evidence import settings_phrases
-from jtai.report.guard import IdentifyingIndex
+from jtai.report.letter_context import letter_from_workspace, people_phrases, public_phrases
 from jtai.store.records import insert_records
 
 TEAM = """\

@@ -36,7 +36,7 @@ def _verify(run, ws: Workspace):  # type: ignore[no-untyped-def]
 
 def test_draws_and_replacements_are_in_the_audit_log(run, ws: Workspace) -> None:
     """Draws and replacements are chained into the audit log; a member changed directly is found."""
-    from jtai.scoring import audit
+    from jtai import audit
 
     shown = _replaced(run, ws)
     conn = ws.connect()

@@ -10,7 +10,8 @@ import yaml
 from _score_helpers import ANN, BOB, FW, add_child, hand_case, judge
 
 from jtai.errors import ConflictError, ExitCode, NotFoundError, UsageError
-from jtai.scoring import cases, judgements, transfer
+from jtai.scoring import cases, judgements
+from jtai.scoring.judgement_files import workspace_io
 
 
 def test_record_keeps_who_when_and_version(ws) -> None:
@@ -145,7 +146,7 @@ def test_capture_asks_only_involved_agencies(run, ws) -> None:
     ref = add_child(conn, ws.key, "child-1", [("health", "missing_episode", "2018-02-01")])
     add_child(conn, ws.key, "child-2", [("police", "missing_episode", "2018-02-01")])
     args = ("-w", str(ws.root), "score", ref, "--inspector", "Ann", "--inspectorate", "ofsted")
-    asked = [c for c, a, _ in transfer.applicable(FW) if a == "health"]
+    asked = [c for c, a, _ in workspace_io.applicable(FW) if a == "health"]
     done = run(*args, input="5\n\n" * len(asked) + "1\nsafer now\n")
     assert done.exit_code == 0, done.output
     assert f"{len(asked) + 1} saved, 0 skipped." in done.stdout
@@ -375,7 +376,7 @@ def test_front_door_pick_is_asked_its_section(run, ws) -> None:
     assert message in captured.stdout
     assert f"Stopped with {needed - 1} question(s) left" in captured.stderr
     wider = run(*args, "--section", "front_door", "--section", "deep_dive", input="q\n")
-    total = len(transfer.applicable(FW, None, ["front_door", "deep_dive"]))
+    total = len(workspace_io.applicable(FW, None, ["front_door", "deep_dive"]))
     assert f"Resuming: 1 of {total} judgements already made." in wider.stdout
     assert message not in wider.stdout
     both = run(*base, "template", refs["child-9"])  # also a tracked pick: asked everything

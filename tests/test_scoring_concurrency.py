@@ -12,8 +12,9 @@ from pathlib import Path
 
 from _score_helpers import FW
 
-from jtai import workspace
-from jtai.scoring import audit, cases, judgements, transfer
+from jtai import audit, workspace
+from jtai.scoring import cases, judgements
+from jtai.scoring.judgement_files import workspace_io
 
 PER_PROCESS = 25
 CASE = "C-AAAA-BBBB"
@@ -29,7 +30,7 @@ def _score(
         rater = judgements.Rater(f"Inspector {number}", "ofsted")
         barrier.wait(timeout=30)
         cases.resolve(conn, ws.key, CASE, by=rater.name, add=True, root=ws.root)
-        questions = transfer.applicable(FW)[:PER_PROCESS]
+        questions = workspace_io.applicable(FW)[:PER_PROCESS]
         for criterion, agency, _ in questions:
             value = "yes" if criterion == "case_question" else "good"
             judgements.record(
@@ -66,7 +67,7 @@ def test_four_processes_score_at_once(ws) -> None:
 
 def _big_import(path: Path, n_cases: int) -> int:
     rows = ["case,criterion,agency,grade,note"]
-    questions = [(c, a) for c, a, _ in transfer.applicable(FW) if c != "case_question"]
+    questions = [(c, a) for c, a, _ in workspace_io.applicable(FW) if c != "case_question"]
     for i in range(n_cases):
         rows += [f"C-{i:04d}-TEST,{c},{a},good,seen" for c, a in questions]
     path.write_text("\n".join(rows) + "\n")
@@ -124,7 +125,7 @@ def test_killed_import_leaves_nothing(ws, tmp_path: Path) -> None:
 
 def test_four_cli_imports_at_once(ws, tmp_path: Path) -> None:
     """Four `jtai score import` processes started together all succeed, with no "database is locked"."""
-    questions = [(c, a) for c, a, _ in transfer.applicable(FW) if c != "case_question"]
+    questions = [(c, a) for c, a, _ in workspace_io.applicable(FW) if c != "case_question"]
     procs = []
     for n in range(4):
         path = tmp_path / f"inspector{n}.csv"

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from jtai import workspace
 from jtai.errors import ExitCode, InputError
-from jtai.scoring import exchange, judgements, transfer
+from jtai.scoring import judgements
+from jtai.scoring.judgement_files import formats, workspace_io
 
 CASE = "C-AAAA-BBBB"
 
@@ -58,7 +59,7 @@ def test_unreadable_yaml_is_refused(tmp_path: Path) -> None:
     ):
         path.write_bytes(content)
         with pytest.raises(InputError) as info:
-            exchange.read(path)
+            formats.read(path)
         assert info.value.message == message
 
 
@@ -220,17 +221,17 @@ def test_export_import_round_trip(tmp_path_factory, items, fmt) -> None:
             rater=rater, role="agreed" if agreed else "rater", reason="again",
         )  # fmt: skip
     path = root / f"out.{fmt}"
-    transfer.export_file(conn, path)
+    workspace_io.export_file(conn, path)
     target = _fresh(root / "b")
     tconn = target.connect()
-    result = transfer.import_file(tconn, FW, path, key=target.key, team=[], new_cases=True)
+    result = workspace_io.import_file(tconn, FW, path, key=target.key, team=[], new_cases=True)
     assert result.written == len(judgements.current(conn))
     assert sorted(map(_slot, judgements.current(tconn))) == sorted(map(_slot, judgements.current(conn)))
     back = root / f"back.{fmt}"
-    transfer.export_file(tconn, back)
+    workspace_io.export_file(tconn, back)
     strip = {"version", "recorded_at", "source", "reason"}
-    first = [{k: v for k, v in r.items() if k not in strip} for r in transfer.export_rows(conn)]
-    second = [{k: v for k, v in r.items() if k not in strip} for r in transfer.export_rows(tconn)]
+    first = [{k: v for k, v in r.items() if k not in strip} for r in workspace_io.export_rows(conn)]
+    second = [{k: v for k, v in r.items() if k not in strip} for r in workspace_io.export_rows(tconn)]
     assert sorted(map(str, first)) == sorted(map(str, second))
 
 
@@ -266,7 +267,7 @@ EXPORTED_NOTES = [
 def test_formula_cells_are_neutralised_and_round_trip(run, ws, tmp_path: Path, fmt: str) -> None:
     """CSV and XLSX exports put an apostrophe before formula-like text; import gives back each note."""
     conn = ws.connect()
-    criteria = [c for c, a, _ in transfer.applicable(FW) if a == "police"]
+    criteria = [c for c, a, _ in workspace_io.applicable(FW) if a == "police"]
     hand_case(conn, CASE)
     for criterion, note in zip(criteria, FORMULA_NOTES, strict=False):
         judge(conn, CASE, criterion, "police", "good", note=note)
@@ -277,11 +278,11 @@ def test_formula_cells_are_neutralised_and_round_trip(run, ws, tmp_path: Path, f
     else:
         notes = [str(r[4].value or "") for r in openpyxl_rows(path)]
     assert notes == EXPORTED_NOTES
-    rows, _ = exchange.read(path)
+    rows, _ = formats.read(path)
     assert [r.values["note"] for r in rows] == FORMULA_NOTES
     target = _fresh(tmp_path / "b")
     tconn = target.connect()
-    transfer.import_file(tconn, FW, path, key=target.key, team=[], new_cases=True)
+    workspace_io.import_file(tconn, FW, path, key=target.key, team=[], new_cases=True)
     assert [j.note for j in judgements.current(tconn)] == FORMULA_NOTES
 
 

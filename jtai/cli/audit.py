@@ -26,7 +26,7 @@ def log_command(
     """
     from rich.table import Table
 
-    from jtai.scoring import audit
+    from jtai import audit
     from jtai.scoring.cases import normalise_ref
 
     ws = open_workspace()
@@ -60,8 +60,8 @@ def verify_command(as_json: JsonOption = False) -> None:
 
     Example: jtai audit verify
     """
+    from jtai import audit
     from jtai.errors import TamperedError
-    from jtai.scoring import audit
 
     ws = open_workspace()
     result = audit.verify(ws.connect(), ws.root)

@@ -31,7 +31,7 @@ def demo(
 
     Example: jtai demo ./jtai-demo
     """
-    from jtai.report.demo import run_demo
+    from jtai.demo import run_demo
 
     target = directory or Path(os.environ.get("JTAI_DEMO_DIR") or "jtai-demo")
     if target.exists() and not target.is_dir():

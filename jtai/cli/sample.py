@@ -161,8 +161,8 @@ def show(
     Example: jtai sample show --kind front-door
     """
     if list_all:
+        from jtai.cli.sample_tables import sample_list
         from jtai.sampling import all_samples
-        from jtai.sampling.view import sample_list
 
         samples = all_samples(open_workspace())
         if as_json:
@@ -251,7 +251,7 @@ def _sample(kind: Kind, sample_id: int | None) -> Sample:
 
 
 def _print(sample: Sample, as_json: bool) -> None:
-    from jtai.sampling.view import renderables
+    from jtai.cli.sample_tables import renderables
 
     if as_json:
         print_json(sample.to_dict())
@@ -262,7 +262,7 @@ def _print(sample: Sample, as_json: bool) -> None:
 
 def _warn_if_short(sample: Sample) -> None:
     """Say on stderr, after the sample (and with --json too), when it is smaller than asked."""
-    from jtai.sampling.view import shortfall
+    from jtai.cli.sample_tables import shortfall
 
     warning = shortfall(sample)
     if warning:

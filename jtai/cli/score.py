@@ -116,11 +116,12 @@ def case_command(
 
     Example: jtai score C-7KQ3-XM9D --inspector 'A. Inspector'
     """
-    from jtai.scoring import capture, cases, judgements, transfer
+    from jtai.scoring import capture, cases, judgements
+    from jtai.scoring.judgement_files import workspace_io
 
     s = _Session()
     rater = s.rater(inspector, inspectorate)
-    transfer.applicable(s.fw, s.agencies, section)  # wrong options fail before anything is saved
+    workspace_io.applicable(s.fw, s.agencies, section)  # wrong options fail before anything is saved
     if bool(criterion) != bool(grade):
         raise typer.BadParameter("--criterion and --grade go together (with --agency, unless case_question).")
     if criterion and grade:
@@ -135,9 +136,9 @@ def case_command(
             f"Saved version {saved.version}." if saved else "Unchanged: that judgement is already recorded."
         )
         return
-    from jtai.scoring import display
+    from jtai.cli import score_tables
 
-    console.print(display.overview(capture.overview(s.conn, found)), highlight=False)
+    console.print(score_tables.overview(capture.overview(s.conn, found)), highlight=False)
     scope = cases.question_scope(s.conn, s.fw, found, s.agencies, all_agencies=all_agencies, sections=section)
     if scope.message():
         console.print(scope.message(), highlight=False, markup=False)
@@ -161,14 +162,15 @@ def list_command(as_json: JsonOption = False) -> None:
 
     Example: jtai score list
     """
-    from jtai.scoring import display, progress
+    from jtai.cli import score_tables
+    from jtai.scoring import progress
 
     s = _Session()
     rows = progress.case_progress(s.conn, s.fw, s.ws.key, s.agencies)
     if as_json:
         print_json(rows)
         return
-    console.print(display.progress(rows), highlight=False)
+    console.print(score_tables.progress(rows), highlight=False)
 
 
 @score_app.command("template")
@@ -189,23 +191,23 @@ def template_command(
 
     Example: jtai score template C-7KQ3-XM9D > c-7kq3.yaml
     """
-    from jtai.scoring import exchange, transfer
+    from jtai.scoring.judgement_files import formats, workspace_io
 
-    kind = exchange.output_format(output, fmt)  # wrong options fail before the workspace is read
+    kind = formats.output_format(output, fmt)  # wrong options fail before the workspace is read
     s = _Session()
     rater = s.rater(inspector, inspectorate) if inspector else None
-    rows, scope = transfer.case_template(
+    rows, scope = workspace_io.case_template(
         s.conn, s.fw, s.ws.key, case, agencies=s.agencies, rater=rater, sections=section,
         all_agencies=all_agencies, new=new,
     )  # fmt: skip
     if scope.message():
         err_console.print(scope.message(), highlight=False, markup=False)
-    columns = exchange.COLUMNS + exchange.TEMPLATE_EXTRA
-    header = transfer.template_header(s.fw)
+    columns = formats.COLUMNS + formats.TEMPLATE_EXTRA
+    header = workspace_io.template_header(s.fw)
     if output is None:
-        typer.echo(exchange.render(rows, columns, kind, header=header), nl=False)
+        typer.echo(formats.render(rows, columns, kind, header=header), nl=False)
         return
-    exchange.write(output, rows, columns, header=header, fmt=kind, force=force)
+    formats.write(output, rows, columns, header=header, fmt=kind, force=force)
     err_console.print(f"Wrote {len(rows)} rows to {output}.", highlight=False)
 
 
@@ -223,7 +225,7 @@ def import_command(
 
     Example: jtai score import c-7kq3.yaml --inspector 'A. Inspector'
     """
-    from jtai.scoring import transfer
+    from jtai.scoring.judgement_files import workspace_io
 
     s = _Session()
 
@@ -231,7 +233,7 @@ def import_command(
         err_console.print(f"Writing {n} judgements...")
         sys.stderr.flush()
 
-    result = transfer.import_file(
+    result = workspace_io.import_file(
         s.conn, s.fw, file, key=s.ws.key, team=s.team, inspector=inspector, inspectorate=inspectorate,
         reason=reason, new_cases=new_cases, root=s.ws.root, on_write=writing, fmt=fmt,
     )  # fmt: skip
@@ -258,11 +260,11 @@ def export_command(
 
     Example: jtai score export judgements.xlsx
     """
-    from jtai.scoring import exchange, transfer
+    from jtai.scoring.judgement_files import formats, workspace_io
 
-    kind = exchange.file_format(file, fmt)  # a wrong format fails before the workspace is read
+    kind = formats.file_format(file, fmt)  # a wrong format fails before the workspace is read
     s = _Session()
-    count = transfer.export_file(s.conn, file, history=history, fmt=kind, force=force)
+    count = workspace_io.export_file(s.conn, file, history=history, fmt=kind, force=force)
     console.print(f"Wrote {count} judgements to {file}.", highlight=False)
 
 
@@ -275,14 +277,15 @@ def history_command(
 
     Example: jtai score history C-7KQ3-XM9D
     """
-    from jtai.scoring import cases, display, judgements
+    from jtai.cli import score_tables
+    from jtai.scoring import cases, judgements
 
     s = _Session()
     rows = judgements.history(s.conn, case_ref=cases.normalise_ref(case))
     if as_json:
         print_json([j.as_dict() for j in rows])
         return
-    console.print(display.history(s.fw, rows), highlight=False)
+    console.print(score_tables.history(s.fw, rows), highlight=False)
 
 
 @moderate_app.callback()
@@ -297,14 +300,15 @@ def moderate_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from jtai.scoring import display, moderation
+    from jtai.cli import score_tables
+    from jtai.scoring import moderation
 
     s = _Session()
     result = moderation.moderate(s.conn, s.fw, seed=seed)
     if as_json:
         print_json(moderation.moderation_json(result))
         return
-    console.print(display.moderation(s.fw, result), highlight=False)
+    console.print(score_tables.moderation(s.fw, result), highlight=False)
 
 
 @moderate_app.command("resolve")
@@ -343,7 +347,8 @@ def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from jtai.scoring import display, findings
+    from jtai.cli import score_tables
+    from jtai.scoring import findings
 
     s = _Session()
     items = findings.finals(s.conn, s.fw)
@@ -352,7 +357,7 @@ def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(findings.findings_json(s.fw, cells, counts))
         return
-    console.print(display.findings(s.fw, cells, counts), highlight=False)
+    console.print(score_tables.findings(s.fw, cells, counts), highlight=False)
 
 
 @findings_app.command("check")

@@ -10,7 +10,7 @@ Public API::
 from typing import TYPE_CHECKING
 
 from jtai.frameworks.loader import builtin_ids, list_frameworks, load_framework, parse_framework
-from jtai.frameworks.model import (
+from jtai.frameworks.schema import (
     ALL_AGENCIES,
     CASE_QUESTION_ID,
     Criterion,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jtai import yamlfile
 from jtai.errors import ConfigError, NotFoundError
-from jtai.frameworks.model import Framework, problems
+from jtai.frameworks.schema import Framework, problems
 
 _SUFFIX = ".yaml"
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ExitCode, InputError, JtaiError, UsageError
-from jtai.ingest import readers, sources
+from jtai.ingest import file_tables, readers
 from jtai.ingest.extracts import ExtractCopy
+from jtai.ingest.file_tables import read_tables as _read  # by this name, bench/ingest.py times the reading
 from jtai.ingest.layouts import AGENCIES
 from jtai.ingest.mapping import Mapping, load_mapping
 from jtai.ingest.results import FileResult, LoadResult, SheetResult
-from jtai.ingest.sources import read_tables as _read  # by this name, bench/ingest.py times the reading
 from jtai.ingest.validate import Validated, validate
 from jtai.store import records as store
 from jtai.store import transaction
@@ -71,7 +71,7 @@ def load_files(
         raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
     chosen = load_mapping(mapping) if mapping else None
     if chosen is not None:
-        sources.check_agency(chosen, agency)
+        file_tables.check_agency(chosen, agency)
     today = today or dt.date.today()
     result = LoadResult()
     conn = ws.connect()
@@ -106,7 +106,7 @@ def _load_one(
     sha = hashlib.sha256(data).hexdigest()
     try:
         # before the check for an earlier load: a file given for the wrong agency is refused
-        mapping = sources.choose_mapping(data, path, chosen, agency)
+        mapping = file_tables.choose_mapping(data, path, chosen, agency)
     except JtaiError as exc:
         return _failed(path, agency, sha, exc)
     ref = mapping.source or mapping.name
@@ -119,11 +119,11 @@ def _load_one(
         if progress is not None:
             progress(f"Checking {name}", 0, read)
         outcomes = [
-            (t, validate(t, sources.sheet_of(mapping, t, path), mapping, file=name, today=today))
+            (t, validate(t, file_tables.sheet_of(mapping, t, path), mapping, file=name, today=today))
             for t in tables
             if isinstance(t, readers.RawSheet)
         ]
-        sources.check_rows(tables, [v for _, v in outcomes])
+        file_tables.check_rows(tables, [v for _, v in outcomes])
         _earlier_rows(conn, agency, outcomes)
         _earlier_sheets(outcomes)
         if progress is not None:

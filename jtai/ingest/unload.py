@@ -102,7 +102,7 @@ def unload_files(
         ConflictError: a file is used by later work and ``force`` was not given, or other
             files' quarantined rows repeat its records and are not unloaded with it.
     """
-    from jtai.scoring import audit
+    from jtai import audit
 
     entry: dict[str, Any] | None = None
     conn = ws.connect()

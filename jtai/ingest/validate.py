@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import InputError
 from jtai.ingest import codes as codelists
-from jtai.ingest import extra as extra_columns
+from jtai.ingest import extra_columns
 from jtai.ingest import normalise as norm
 from jtai.ingest.checks import (
     DATE_FIELDS,

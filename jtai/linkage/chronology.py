@@ -274,6 +274,6 @@ def _date(text: str | None) -> dt.date | None:
 
 def _working_days(start: dt.date, end: dt.date) -> int:
     """Working days in England (bank holidays excluded) after ``start`` up to and including ``end``."""
-    from jtai.report.deadline import working_days_between
+    from jtai.workdays import working_days_between
 
     return working_days_between(start, end)

@@ -129,7 +129,7 @@ def explain(conn: sqlite3.Connection, left_id: int, right_id: int) -> Explanatio
 
 def _score(out: Explanation, saved: str, a: dict[str, Any], b: dict[str, Any]) -> None:
     """Fill the model's field-by-field weights for the two identities."""
-    from jtai.linkage.model import MODEL_COLUMNS, score_pair
+    from jtai.linkage.probabilistic import MODEL_COLUMNS, score_pair
 
     payload = json.loads(saved)
     model, tf = payload["model"], payload.get("tf", {})

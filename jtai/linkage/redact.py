@@ -37,7 +37,7 @@ class Redactor:
     """
 
     def __init__(self, records: Iterable[Mapping[str, Any]], pseudonym: str) -> None:
-        from jtai.report.guard import IdentifyingIndex, name_words
+        from jtai.anonymity.guard import IdentifyingIndex, name_words
 
         self.pseudonym = pseudonym
         self.index = IdentifyingIndex()

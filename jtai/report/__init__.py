@@ -10,10 +10,10 @@ Public API::
 Heavy libraries (WeasyPrint, matplotlib) are imported inside the functions that use them.
 """
 
-from jtai.report.deadline import add_working_days, is_working_day, working_days_between
-from jtai.report.guard import Hit, IdentifyingIndex, check_html, index_from_store
+from jtai.anonymity.guard import Hit, IdentifyingIndex, check_html, index_from_store
 from jtai.report.letter import letter_html, letter_pdf
-from jtai.report.model import Addressee, AgencyPoints, CaseStudy, Letter, SectionFindings, Signatory
+from jtai.report.letter_content import Addressee, AgencyPoints, CaseStudy, Letter, SectionFindings, Signatory
+from jtai.workdays import add_working_days, is_working_day, working_days_between
 
 __all__ = [
     "Addressee",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai.errors import InputError, NotFoundError
-from jtai.report.model import CaseStudy
+from jtai.report.letter_content import CaseStudy
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework

@@ -12,15 +12,15 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai.report import sources
-from jtai.report.build_letter import people_phrases
-from jtai.report.parts import Figure, Part, Table
+from jtai.report import area_results
+from jtai.report.letter_context import people_phrases
+from jtai.report.pack_blocks import Figure, Part, Table
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
 
 if TYPE_CHECKING:
+    from jtai.anonymity.guard import IdentifyingIndex
     from jtai.frameworks import Framework
-    from jtai.report.guard import IdentifyingIndex
     from jtai.report.publish import Written
     from jtai.sampling import Sample
     from jtai.workspace import Workspace
@@ -34,14 +34,14 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
     from jtai.report.notes import notes_part
     from jtai.report.quality import data_quality_part
 
-    graded = sources.final_judgements(conn, fw)
+    graded = area_results.final_judgements(conn, fw)
     return [
-        method_part(ws, fw, sources.samples(ws)),
+        method_part(ws, fw, area_results.samples(ws)),
         judgements_part(fw, graded),
-        charts_part(ws, fw, conn, graded, sources.samples(ws)),
-        moderation_part(fw, sources.rater_judgements(conn)),
+        charts_part(ws, fw, conn, graded, area_results.samples(ws)),
+        moderation_part(fw, area_results.rater_judgements(conn)),
         outcomes_part(fw, graded),
-        notes_part(fw, sources.evidence_notes(conn)),
+        notes_part(fw, area_results.evidence_notes(conn)),
         data_quality_part(conn),
     ]
 
@@ -50,7 +50,7 @@ def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
     """How the cases were chosen: the framework, each sample's seed, frame and allocation."""
     paragraphs = [
         f"Framework: {fw.title} ({fw.id}). {fw.note}",
-        f"Fieldwork: between {format_span(*sources.fieldwork(ws.config))}. "
+        f"Fieldwork: between {format_span(*area_results.fieldwork(ws.config))}. "
         f"The theme cohort is children with a theme event or risk flag in the {fw.cohort.window_months} "
         "months before fieldwork.",
     ]
@@ -97,7 +97,9 @@ def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
     return Part("method", "Method", tuple(paragraphs), missing=missing, subparts=tuple(subparts))
 
 
-def judgement_table(fw: Framework, graded: list[sources.Graded], criteria: list[str], caption: str) -> Table:
+def judgement_table(
+    fw: Framework, graded: list[area_results.Graded], criteria: list[str], caption: str
+) -> Table:
     """Counts of each grade per criterion and agency, for the given criteria.
 
     Every grade of the scale has a column; the values off the scale ("not applicable",
@@ -118,9 +120,9 @@ def judgement_table(fw: Framework, graded: list[sources.Graded], criteria: list[
     return Table.build(caption, header, rows, numeric=range(2, len(header)))
 
 
-def judgements_part(fw: Framework, graded: list[sources.Graded]) -> Part:
+def judgements_part(fw: Framework, graded: list[area_results.Graded]) -> Part:
     """Judgement tables per section: criterion x agency x grade."""
-    if not any(g.criterion != sources.CASE_QUESTION for g in graded):
+    if not any(g.criterion != area_results.CASE_QUESTION for g in graded):
         return Part(
             "judgements", "Judgements", missing="No judgements have been recorded yet (`jtai score`)."
         )
@@ -133,7 +135,7 @@ def judgements_part(fw: Framework, graded: list[sources.Graded]) -> Part:
         "Each cell counts cases. Where two inspectors graded the same case, the agreed (moderated) "
         "judgement is counted; until one is agreed, their common grade, or the lower of their grades."
     ]
-    open_items = sources.unresolved_items(graded)
+    open_items = area_results.unresolved_items(graded)
     if open_items:
         text.append(
             f"{open_items} {'item is' if open_items == 1 else 'items are'} still to be agreed in "
@@ -146,7 +148,7 @@ def charts_part(
     ws: Workspace,
     fw: Framework,
     conn: sqlite3.Connection,
-    graded: list[sources.Graded],
+    graded: list[area_results.Graded],
     samples: list[Sample],
 ) -> Part:
     """Grade distribution by agency, the cohort's profile, missing episodes and return interviews."""
@@ -193,7 +195,7 @@ def charts_part(
                 data,
             )
         )
-    end = sources.fieldwork(ws.config)[0]
+    end = area_results.fieldwork(ws.config)[0]
     start = dt.date(end.year - 1, end.month, 1)
     events = queries.events_between(
         conn, ("missing_episode", "return_home_interview"), start.isoformat(), end.isoformat()
@@ -233,7 +235,7 @@ def charts_part(
 
 def moderation_part(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> Part:
     """Agreement between inspectors who graded the same cases blind."""
-    rows = sources.agreement(fw, ratings)
+    rows = area_results.agreement(fw, ratings)
     if not rows:
         return Part(
             "moderation",
@@ -262,17 +264,17 @@ def moderation_part(fw: Framework, ratings: list[tuple[str, str, str, str, str]]
     )
 
 
-def outcomes_part(fw: Framework, graded: list[sources.Graded]) -> Part:
+def outcomes_part(fw: Framework, graded: list[area_results.Graded]) -> Part:
     """How many children were safer because of what the agencies did."""
-    counts = sources.outcome_counts(fw, graded)
+    counts = area_results.outcome_counts(fw, graded)
     total = sum(counts.values())
     if not total:
         return Part(
             "outcomes", "Children safer", missing="The case question has not been answered for any case yet."
         )
     answers = [(a.id, a.label) for a in fw.case_question.answers]
-    if counts.get(sources.UNRESOLVED):
-        answers.append((sources.UNRESOLVED, "Inspectors differ (not yet agreed)"))
+    if counts.get(area_results.UNRESOLVED):
+        answers.append((area_results.UNRESOLVED, "Inspectors differ (not yet agreed)"))
     table = Table.build(
         fw.case_question.text,
         ("Answer", "Cases", "Share"),
@@ -326,7 +328,7 @@ def write_evidence(
     conn = ws.connect()
     try:
         parts = evidence_parts(ws, fw, conn)
-        inspectors = sources.note_writers(conn)
+        inspectors = area_results.note_writers(conn)
     finally:
         conn.close()
     return publish(

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai import __version__
-from jtai.report.model import Letter
+from jtai.report.letter_content import Letter
 from jtai.report.render import DocInfo, html_to_pdf, render_html
 from jtai.report.text import format_date, format_list, format_span
 
 if TYPE_CHECKING:
-    from jtai.report.guard import IdentifyingIndex
+    from jtai.anonymity.guard import IdentifyingIndex
     from jtai.report.publish import Written
     from jtai.workspace import Workspace
 
@@ -83,7 +83,7 @@ def write_letter(
     """
     from jtai.frameworks import workspace_framework
     from jtai.report.authored import letter_findings, require_checked
-    from jtai.report.build_letter import letter_from_workspace, public_phrases
+    from jtai.report.letter_context import letter_from_workspace, public_phrases
     from jtai.report.publish import output_targets, publish
 
     targets = output_targets(ws, "letter", pdf, html, force=force)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jtai.report import sources
-from jtai.report.parts import Part
+from jtai.report import area_results
+from jtai.report.pack_blocks import Part
 from jtai.report.text import agency_heading
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
 
 
-def notes_part(fw: Framework, notes: list[sources.Note]) -> Part:
+def notes_part(fw: Framework, notes: list[area_results.Note]) -> Part:
     """Every evidence note, case by case: each inspector's note on each item, with their grade."""
     if not notes:
         return Part("notes", "Evidence notes", missing="No evidence notes have been recorded yet.")
     order = {criterion.id: n for n, (_, criterion) in enumerate(fw.criteria(), start=1)}
-    order[sources.CASE_QUESTION] = 0
+    order[area_results.CASE_QUESTION] = 0
     by_case: dict[str, list[str]] = {}
     for note in sorted(
         notes,
@@ -30,7 +30,7 @@ def notes_part(fw: Framework, notes: list[sources.Note]) -> Part:
             n.inspector,
         ),
     ):
-        if note.criterion == sources.CASE_QUESTION:
+        if note.criterion == area_results.CASE_QUESTION:
             what = "Is the child safer?"
         else:
             what = f"{note.criterion}, {agency_heading(note.agency)}"

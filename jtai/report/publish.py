@@ -19,7 +19,7 @@ from jtai.errors import ConflictError, UsageError
 from jtai.files import workspace_file_error
 
 if TYPE_CHECKING:
-    from jtai.report.guard import IdentifyingIndex
+    from jtai.anonymity.guard import IdentifyingIndex
     from jtai.workspace import Workspace
 
 FILE_MODE = 0o600
@@ -116,7 +116,7 @@ def publish(
     Raises:
         IdentifyingDataError: the report would identify someone; nothing is written.
     """
-    from jtai.report.guard import check_html, index_from_store
+    from jtai.anonymity.guard import check_html, index_from_store
     from jtai.report.render import html_to_pdf
 
     public = list(public)

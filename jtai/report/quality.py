@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from jtai.report.parts import Part, Table
+from jtai.report.pack_blocks import Part, Table
 from jtai.report.text import agency_heading
 
 KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")

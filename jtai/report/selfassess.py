@@ -12,20 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai.errors import ConflictError, UsageError
-from jtai.report import sources
-from jtai.report.parts import Part, Table
+from jtai.report import area_results
+from jtai.report.pack_blocks import Part, Table
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date
 
 if TYPE_CHECKING:
+    from jtai.anonymity.guard import IdentifyingIndex
     from jtai.frameworks import Framework
-    from jtai.report.guard import IdentifyingIndex
     from jtai.report.publish import Written
     from jtai.workspace import Workspace
 
 
 def criterion_standing(
-    fw: Framework, graded: list[sources.Graded]
+    fw: Framework, graded: list[area_results.Graded]
 ) -> dict[str, tuple[int, float, float, float, str]]:
     """Per criterion: (graded, share good or better, share poor, share inadequate, position).
 
@@ -122,7 +122,7 @@ def change_part(
         )
     conn = other.connect()
     try:
-        before = criterion_standing(fw, sources.final_judgements(conn, fw))
+        before = criterion_standing(fw, area_results.final_judgements(conn, fw))
     finally:
         conn.close()
     rows = []
@@ -214,8 +214,8 @@ def self_assessment_parts(ws: Workspace, fw: Framework, compare: Path | None) ->
 
     conn = ws.connect()
     try:
-        graded = sources.final_judgements(conn, fw)
-        ratings = sources.rater_judgements(conn)
+        graded = area_results.final_judgements(conn, fw)
+        ratings = area_results.rater_judgements(conn)
         quality = data_quality_part(conn)
     finally:
         conn.close()

@@ -17,12 +17,12 @@ from jtai.sampling.draw import Draw, Drawn, allocate, draw_stratified, frame_has
 from jtai.sampling.export import export_sample, sample_table
 from jtai.sampling.frame import CohortCount, build_frame, tracked_reason
 from jtai.sampling.frontdoor import build_front_door, outcome_group, source_group
-from jtai.sampling.model import FRONT_DOOR, KINDS, TRACKED, Member, Replacement, Sample
 from jtai.sampling.read import all_samples, latest_sample, load_sample, tracked_cases
 from jtai.sampling.replace import replace
-from jtai.sampling.service import draw_front_door, draw_tracked
+from jtai.sampling.samples import draw_front_door, draw_tracked
 from jtai.sampling.sizes import SampleSize, sample_size
 from jtai.sampling.spec import CohortRule, FrontDoorSpec, TrackedSpec
+from jtai.sampling.stored_sample import FRONT_DOOR, KINDS, TRACKED, Member, Replacement, Sample
 from jtai.sampling.verify import Verification, verify_sample
 
 __all__ = [

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import UsageError
 from jtai.files import WRITE_HINT, exists_error, write_private
-from jtai.sampling.model import FRONT_DOOR, Sample
+from jtai.sampling.stored_sample import FRONT_DOOR, Sample
 from jtai.spreadsheet import neutralise
 
 if TYPE_CHECKING:

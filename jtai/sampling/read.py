@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
-from jtai.sampling.model import FRONT_DOOR, TRACKED, Member, Replacement, Sample
+from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Member, Replacement, Sample
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace

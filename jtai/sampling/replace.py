@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from jtai.errors import ConflictError, NotFoundError, UsageError
 from jtai.sampling.draw import CELL_SEPARATOR
-from jtai.sampling.model import FRONT_DOOR, TRACKED, Member, Sample
+from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Member, Sample
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -34,7 +34,7 @@ def replace(ws: Workspace, ref: str, reason: str, *, sample_id: int | None = Non
         ConflictError: ``ref`` was already replaced, or no reserve is left in its stratum.
     """
     from jtai.sampling.read import latest_sample, load_sample
-    from jtai.sampling.service import now, who
+    from jtai.sampling.samples import now, who
     from jtai.sampling.trail import Trail
     from jtai.store import sampling as store
 

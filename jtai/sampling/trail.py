@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jtai.pseudonym import pseudonym
 
 if TYPE_CHECKING:
-    from jtai.sampling.model import Sample
+    from jtai.sampling.stored_sample import Sample
     from jtai.workspace import Workspace
 
 DRAW = "sample.draw"
@@ -63,7 +63,7 @@ class Trail:
         """The callback that logs a draw once the sample has its number."""
 
         def write(conn: sqlite3.Connection, sample_id: int) -> None:
-            from jtai.scoring import audit
+            from jtai import audit
 
             self.entry = audit.append(
                 conn, actor=actor, action=DRAW, case_ref=None, detail={"sample": sample_id, **detail}
@@ -77,7 +77,7 @@ class Trail:
         """The callback that logs a replacement."""
 
         def write(conn: sqlite3.Connection) -> None:
-            from jtai.scoring import audit
+            from jtai import audit
 
             self.entry = audit.append(conn, actor=actor, action=REPLACE, case_ref=case_ref, detail=detail)
 
@@ -85,7 +85,7 @@ class Trail:
 
     def saved(self) -> None:
         """Call after the transaction committed: move the log's head file forward."""
-        from jtai.scoring import audit
+        from jtai import audit
 
         audit.save_head(self.ws.root, self.entry)
 
@@ -105,7 +105,7 @@ class Logged:
 
 def logged(ws: Workspace, sample_id: int) -> Logged:
     """The audit log's entries about sample ``sample_id``."""
-    from jtai.scoring import audit
+    from jtai import audit
 
     draw: dict[str, Any] | None = None
     replacements: list[dict[str, Any]] = []

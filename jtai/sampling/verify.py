@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
-from jtai.sampling.model import TRACKED, Sample
+from jtai.sampling.stored_sample import TRACKED, Sample
 from jtai.sampling.trail import changes, logged, reasons_logged
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
     framework does not change the answer; changed records do.
     """
     from jtai.sampling.frame import child_keys
-    from jtai.sampling.service import front_door_draw, members_of, read_records, tracked_draw
+    from jtai.sampling.samples import front_door_draw, members_of, read_records, tracked_draw
     from jtai.sampling.spec import front_door_from_parameters, tracked_from_parameters
 
     params = sample.parameters

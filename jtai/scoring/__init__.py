@@ -20,9 +20,9 @@ imports nothing itself, so loading one module stays cheap):
   list[Problem]`` (empty when the file is clean; ``Problem.describe()`` is one line).
 - :mod:`jtai.scoring.moderation`: ``moderate(conn, fw) -> Moderation``,
   ``moderation_json(result)``, ``resolve(...)``.
-- :mod:`jtai.scoring.transfer`: ``export_rows(conn, history=, case_ref=)`` (judgements as
+- :mod:`jtai.scoring.judgement_files.workspace_io`: ``export_rows(conn, history=, case_ref=)`` (judgements as
   plain rows), ``import_file(...)``, ``template_rows(...)``.
-- :mod:`jtai.scoring.audit`: ``append(conn, actor=, action=, case_ref=, detail=)`` inside a
+- :mod:`jtai.audit`: ``append(conn, actor=, action=, case_ref=, detail=)`` inside a
   transaction then ``save_head(root, entry)``; ``verify(conn, root)``; ``entries(conn)``.
 - :mod:`jtai.scoring.agreement`: the inter-rater agreement statistics.
 """

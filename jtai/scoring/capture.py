@@ -17,8 +17,8 @@ from jtai.errors import JtaiError, UsageError
 from jtai.frameworks import CASE_QUESTION_ID, Framework
 from jtai.scoring import judgements
 from jtai.scoring.cases import Case
+from jtai.scoring.judgement_files.workspace_io import applicable
 from jtai.scoring.judgements import Rater
-from jtai.scoring.transfer import applicable
 from jtai.store import scoring as sql
 
 SKIP = "s"

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from jtai import audit
 from jtai.errors import NotFoundError, UsageError
 from jtai.frameworks import Framework
 from jtai.pseudonym import pseudonym
-from jtai.scoring import audit, references
+from jtai.scoring import references
 from jtai.store import scoring as sql
 from jtai.store import transaction
 
@@ -170,12 +171,13 @@ class Scope:
     """The questions a case is asked: which agencies, and which sections of the framework.
 
     Attributes:
-        agencies: passed to :func:`jtai.scoring.transfer.applicable` (None: every agency).
+        agencies: passed to :func:`jtai.scoring.judgement_files.workspace_io.applicable` (None: every agency).
         involved: the agencies involved with the child that are asked about (empty when
             every agency is asked).
         fallback: why every agency is asked although only the involved ones were wanted
             ("" otherwise).
-        sections: passed to :func:`jtai.scoring.transfer.applicable` (None: every section).
+        sections: passed to :func:`jtai.scoring.judgement_files.workspace_io.applicable`
+            (None: every section).
         front_door: True when only the front-door section is asked because the child was
             sampled at the front door (and no section was chosen).
     """

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jtai import audit
 from jtai.errors import ConflictError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
-from jtai.scoring import audit
 from jtai.store import scoring as sql
 from jtai.store import transaction
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from jtai.frameworks import CASE_QUESTION_ID, Framework
 from jtai.scoring import cases, findings, judgements
-from jtai.scoring.transfer import applicable
+from jtai.scoring.judgement_files.workspace_io import applicable
 from jtai.store import scoring as sql
 
 _ORDER = ("tracked pick", "tracked reserve", "front-door pick", "front-door reserve")

@@ -8,7 +8,7 @@ a child is refused before anything is written:
 - **by its shape**, whatever is loaded: ten or more digits (an NHS number, a UPN), a PNC id,
   a postcode, a date;
 - **by the workspace's records**: a name, identifier, date of birth or postcode in the
-  anonymity guard's index (:func:`jtai.report.guard.index_from_store`), in any case and with
+  anonymity guard's index (:func:`jtai.anonymity.guard.index_from_store`), in any case and with
   ``-``, ``_`` or ``.`` anywhere between its parts, and with letters or digits added
   around it (``LA1000284`` holds the identifier 1000284, ``ASHBY2`` the name Ashby).
 """
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from jtai.errors import UsageError
 
 if TYPE_CHECKING:
-    from jtai.report.guard import IdentifyingIndex
+    from jtai.anonymity.guard import IdentifyingIndex
 
 # Each shape: a pattern over the reference and what it looks like. A reference holds only
 # letters, digits, "-", "_" and "." (see cases.normalise_ref), so a part stands alone when
@@ -47,7 +47,7 @@ _DATES = (
 )
 _SEPARATORS = re.compile(r"[-_.]+")
 _RUNS = re.compile(r"[A-Za-z]+|\d+")
-_MIN_IDENTIFIER = 5  # as jtai.report.guard.MIN_IDENTIFIER: shorter identifiers are not indexed
+_MIN_IDENTIFIER = 5  # as jtai.anonymity.guard.MIN_IDENTIFIER: shorter identifiers are not indexed
 HINT = (
     "Nothing was saved. Name the child by pseudonym (e.g. C-7KQ3-XM9D; `jtai sample show` lists "
     "them) or by a neutral reference of your own, such as audit-07 or FD.3."
@@ -110,7 +110,7 @@ def _holds_identifier(ref: str, runs: list[str], identifiers: set[str]) -> bool:
 
 def index_for(conn: sqlite3.Connection) -> IdentifyingIndex:
     """The anonymity guard's index of the workspace's records (empty when none are loaded)."""
-    from jtai.report.guard import IdentifyingIndex, index_from_store
+    from jtai.anonymity.guard import IdentifyingIndex, index_from_store
 
     try:
         return index_from_store(conn)

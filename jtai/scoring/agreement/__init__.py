@@ -53,8 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 
-from jtai.scoring.agreement_data import MISSING, RatingTable, build_table
-from jtai.scoring.agreement_types import (
+from jtai.scoring.agreement.ratings import MISSING, RatingTable, build_table
+from jtai.scoring.agreement.results import (
     DEFAULT_RANKS,
     NOTE_CI_UNSTABLE,
     NOTE_FEW_RATERS,
@@ -97,7 +97,7 @@ __all__ = [
 def _summarise(
     table: RatingTable, weights: Weights, metric: Metric, confidence: float, n_boot: int, seed: int
 ) -> AgreementSummary:
-    from jtai.scoring import agreement_core as core
+    from jtai.scoring.agreement import statistics as core
 
     per_item = [sum(c != MISSING for c in row) for row in table.cells]
     return AgreementSummary(
@@ -177,7 +177,7 @@ def percent_agreement(
     Defined from one item rated twice; the interval is Wilson's score interval with the
     number of items as the sample size.
     """
-    from jtai.scoring import agreement_core as core
+    from jtai.scoring.agreement import statistics as core
 
     return core.percent_agreement(build_table(ratings, ranks), confidence)
 
@@ -197,7 +197,7 @@ def cohen_kappa(
     ratings are in one grade, when they share fewer than two items, or when a rater is
     absent.
     """
-    from jtai.scoring import agreement_core as core
+    from jtai.scoring.agreement import statistics as core
 
     table = build_table(ratings, ranks)
     if rater_a == rater_b or rater_a not in table.raters or rater_b not in table.raters:
@@ -219,7 +219,7 @@ def gwet_ac(
     The interval uses Gwet's variance formula and a t quantile with (items - 1) degrees of
     freedom, clipped to [-1, 1].
     """
-    from jtai.scoring import agreement_core as core
+    from jtai.scoring.agreement import statistics as core
 
     return core.gwet_ac(build_table(ratings, ranks), weights, confidence)
 
@@ -238,7 +238,7 @@ def krippendorff_alpha(
     The ordinal metric uses the grade frequencies of the pairable ratings; interval uses the
     rank values. The interval is a percentile bootstrap over items (``n_boot`` 0: none).
     """
-    from jtai.scoring import agreement_core as core
+    from jtai.scoring.agreement import statistics as core
 
     return core.krippendorff_alpha(build_table(ratings, ranks), metric, confidence, n_boot, seed)
 

@@ -1,4 +1,4 @@
-"""Build a :class:`~jtai.report.model.Letter` from a workspace: settings, framework, findings."""
+"""Build a :class:`~jtai.report.letter_content.Letter` from a workspace: settings, framework, findings."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jtai import __version__
+from jtai.report.area_results import UNRESOLVED
 from jtai.report.authored import letter_case_studies, read_findings
-from jtai.report.deadline import add_working_days
-from jtai.report.model import Addressee, AgencyPoints, Letter, SectionFindings, Signatory
-from jtai.report.sources import UNRESOLVED
+from jtai.report.letter_content import Addressee, AgencyPoints, Letter, SectionFindings, Signatory
 from jtai.report.text import AGENCY_HEADINGS, agency_heading, format_date, format_list, number_word
+from jtai.workdays import add_working_days
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -45,14 +45,14 @@ def letter_from_workspace(
         authored: its findings, when already read (default: ``findings.yaml``, or none).
     """
     from jtai.frameworks import workspace_framework
-    from jtai.report import sources
+    from jtai.report import area_results
 
     fw = fw or workspace_framework(ws)
     config = ws.config
     authored = authored if authored is not None else read_findings(ws.root)
     publication = config.get("publication_date") or today or dt.date.today()
     days = fw.letter.statement_of_action_working_days
-    start, end = sources.fieldwork(config)
+    start, end = area_results.fieldwork(config)
     return Letter(
         area=str(config["area"]),
         title=f"Joint targeted area inspection of the multi-agency response to {_lower_first(fw.theme)} "
@@ -72,7 +72,7 @@ def letter_from_workspace(
         ),
         signatories=signatories(fw, config),
         headline=tuple(authored.headline),
-        children_safer=children_safer_sentence(sources.case_outcomes(ws)),
+        children_safer=children_safer_sentence(area_results.case_outcomes(ws)),
         strengths=tuple(f.text for f in authored.by_kind("strength")),
         case_studies=letter_case_studies(authored),
         improvements=improvements_by_agency(authored),

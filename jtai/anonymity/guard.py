@@ -9,7 +9,7 @@ How text matches (the rules users see in docs/reports.md):
 - **Words**: a word is a run of letters and digits. An apostrophe (straight or curly), ``/``,
   ``_`` and a hyphen end a word, so "Smith's", "Smith/Jones", "Jayden_Smith" and
   "Jayden-Smith" hold the names in them. Text is read as a reader sees it (see
-  :mod:`jtai.report.visible_text`): in Unicode NFKC form, without invisible characters (a soft
+  :mod:`jtai.anonymity.visible_text`): in Unicode NFKC form, without invisible characters (a soft
   hyphen or a zero-width space inside "Keston" still reads "Keston"), right-to-left overrides
   undone, Cyrillic and Greek look-alike letters as Latin ones, and names without accents.
 - **Identifiers** (agency person id, LA child id, NHS number, UPN, PNC id) of 5 characters or
@@ -19,7 +19,7 @@ How text matches (the rules users see in docs/reports.md):
   (``9434765919's``, ``ref_18/123456A``), and with letters glued to their digits
   (``NHS9434765919``, ``LA1000284``). Shorter ones cannot be told apart from ordinary numbers
   and are not searched.
-- **Dates of birth** match in every usual written form (see :mod:`jtai.report.written_dates`):
+- **Dates of birth** match in every usual written form (see :mod:`jtai.anonymity.written_dates`):
   ``03/04/2005``, ``3.4.05``, ``3–4–2005``, ``03 / 04 / 2005``, ``2005-04-03``, ``20050403``,
   ``3 April 2005``, ``3rd of April 2005``, ``3-Apr-2005``, ``03-APR-05``, ``3 Apr 05``,
   ``April 3, 2005``. Numbers are read day first, as in England.
@@ -30,7 +30,7 @@ How text matches (the rules users see in docs/reports.md):
   words or more on its own ("Ella Rose", "Okafor-Penhallow").
 - **A single name** matches as a whole word written with a capital initial ("Jayden", not
   "jayden" inside a sentence), unless it is an ordinary English word in
-  :data:`~jtai.report.common_words.COMMON_WORDS` ("Will", "May", "Young"). Each part of a
+  :data:`~jtai.anonymity.common_words.COMMON_WORDS` ("Will", "May", "Young"). Each part of a
   double-barrelled name counts as a name. Ordinary words joined by hyphens ("multi-agency")
   are words like any other.
 - **Pseudonyms** (``C-7KQ3-XM9D``, in any case, with ``-``, ``_`` or another dash) are
@@ -62,10 +62,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from jtai.anonymity.common_words import COMMON_WORDS
+from jtai.anonymity.visible_text import fold, html_lines, normalise, readable
+from jtai.anonymity.written_dates import iter_dates
 from jtai.errors import IdentifyingDataError
-from jtai.report.common_words import COMMON_WORDS
-from jtai.report.visible_text import fold, html_lines, normalise, readable
-from jtai.report.written_dates import iter_dates
 
 # A word is a run of letters and digits: an apostrophe, "/", "_" or a hyphen ends it, so
 # "Smith's", "Smith/Jones", "Jayden_Smith" and "Jayden-Smith" are read as the names in them.
@@ -360,7 +360,7 @@ def name_words(value: str | None) -> list[str]:
 
 
 def _name_keys(value: str | None) -> list[str]:
-    """The words of a name as the index holds them: see :func:`jtai.report.visible_text.fold`."""
+    """The words of a name as the index holds them: see :func:`jtai.anonymity.visible_text.fold`."""
     return [fold(word) for word in name_words(value)]
 
 

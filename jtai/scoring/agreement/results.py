@@ -1,7 +1,7 @@
 """Result types and fixed wording of the inter-rater agreement statistics.
 
 Plain standard-library code, so importing it costs nothing at start-up; the numbers are
-computed in :mod:`jtai.scoring.agreement_core`.
+computed in :mod:`jtai.scoring.agreement.statistics`.
 """
 
 from __future__ import annotations

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai import audit
 from jtai.errors import ConflictError, InputError, JtaiError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
-from jtai.scoring import audit, cases, exchange, judgements, references
+from jtai.scoring import cases, judgements, references
+from jtai.scoring.judgement_files import formats
 from jtai.scoring.judgements import Rater
 from jtai.store import scoring as sql
 from jtai.store import transaction
 
 if TYPE_CHECKING:
-    from jtai.report.guard import IdentifyingIndex
+    from jtai.anonymity.guard import IdentifyingIndex
 
 MAX_LISTED = 50
 
@@ -178,7 +180,7 @@ def import_file(
     Raises:
         InputError: the file cannot be read, or rows have problems (all listed, with rows).
     """
-    rows, defaults = exchange.read(path, fmt)
+    rows, defaults = formats.read(path, fmt)
     known = cases.known_cases(conn, key)
     planned: list[_Planned] = []
     problems: list[str] = []
@@ -372,8 +374,8 @@ def export_file(
 
     Raises:
         ConflictError: ``path`` exists and ``force`` is false.
-        UsageError, InputError: as :func:`jtai.scoring.exchange.write`.
+        UsageError, InputError: as :func:`jtai.scoring.judgement_files.formats.write`.
     """
     rows = export_rows(conn, history=history)
-    exchange.write(path, rows, exchange.COLUMNS + exchange.EXPORT_EXTRA, fmt=fmt, force=force)
+    formats.write(path, rows, formats.COLUMNS + formats.EXPORT_EXTRA, fmt=fmt, force=force)
     return len(rows)

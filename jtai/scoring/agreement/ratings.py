@@ -6,7 +6,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from jtai.errors import ConfigError, InputError
-from jtai.scoring.agreement_types import Rating
+from jtai.scoring.agreement.results import Rating
 
 MISSING = -1
 """Cell value of the table where a rater did not rate an item."""

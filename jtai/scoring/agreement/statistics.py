@@ -1,7 +1,7 @@
 """The agreement statistics, computed with numpy (scipy only for t quantiles).
 
-Every function takes a checked :class:`~jtai.scoring.agreement_data.RatingTable` and
-returns a :class:`~jtai.scoring.agreement_types.Statistic`; undefined values come back as
+Every function takes a checked :class:`~jtai.scoring.agreement.ratings.RatingTable` and
+returns a :class:`~jtai.scoring.agreement.results.Statistic`; undefined values come back as
 None with a note, never as NaN. Bootstrap intervals resample items (rows) with a
 ``numpy.random.default_rng(seed)``, so the same ratings and seed give the same interval.
 """
@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from jtai.errors import UsageError
-from jtai.scoring.agreement_data import MISSING, RatingTable
-from jtai.scoring.agreement_types import (
+from jtai.scoring.agreement.ratings import MISSING, RatingTable
+from jtai.scoring.agreement.results import (
     NOTE_CI_UNSTABLE,
     NOTE_FEW_RATERS,
     NOTE_NO_PAIRS,

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from jtai.errors import ConfigError, NotFoundError
 from jtai.pseudonym import pseudonym
 from jtai.sampling.draw import PICK, Draw, draw_stratified
-from jtai.sampling.model import FRONT_DOOR, TRACKED, Sample
 from jtai.sampling.read import load
 from jtai.sampling.spec import (
     CohortRule,
@@ -25,6 +24,7 @@ from jtai.sampling.spec import (
     tracked_parameters,
     tracked_spec,
 )
+from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Sample
 from jtai.sampling.trail import Trail, member_refs, reasons_digest
 
 if TYPE_CHECKING:

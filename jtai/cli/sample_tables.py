@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jtai.sampling.model import FRONT_DOOR, Sample
+from jtai.sampling.stored_sample import FRONT_DOOR, Sample
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

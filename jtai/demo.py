@@ -73,7 +73,7 @@ def sample_data_dir() -> Path:
         JtaiError: neither place holds it (a broken installation).
     """
     packaged = Path(str(importlib.resources.files("jtai") / "_sample_data"))
-    for folder in (packaged, Path(__file__).resolve().parents[2] / "sample_data"):
+    for folder in (packaged, Path(__file__).resolve().parents[1] / "sample_data"):
         if (folder / "inspection.yaml").is_file():
             return folder.resolve()
     raise JtaiError(
@@ -279,7 +279,7 @@ def positions(ws: Workspace) -> dict[str, str]:
 
 def _judgements(ws: Workspace, data: Path, result: DemoResult) -> str:
     from jtai.frameworks import workspace_framework
-    from jtai.scoring.transfer import import_file
+    from jtai.scoring.judgement_files.workspace_io import import_file
 
     template = _read_yaml(data / "demo" / "judgements.yaml")
     refs = positions(ws)
@@ -324,8 +324,8 @@ def _findings(ws: Workspace, data: Path) -> str:
 
 
 def _reports(ws: Workspace, result: DemoResult) -> str:
+    from jtai.anonymity.guard import index_from_store
     from jtai.report.evidence import write_evidence
-    from jtai.report.guard import index_from_store
     from jtai.report.letter import write_letter
     from jtai.report.selfassess import write_self_assessment
 

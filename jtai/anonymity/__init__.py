@@ -1,0 +1,1 @@
+"""The anonymity guard and the text helpers it reads with."""

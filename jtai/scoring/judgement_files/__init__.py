@@ -1,0 +1,1 @@
+"""Judgement files: their formats, templates, import and export."""
