@@ -170,7 +170,8 @@ import hashlib, json, os, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow as pa, pyarrow.compute as pc, pyarrow.csv as pacsv
 import pyarrow.ipc as ipc
-from jtai.ingest.layouts import EVENT_TYPES, LAYOUTS, SEXES
+from jtai.canonical import EVENT_TYPES, SEXES
+from jtai.ingest.layouts import LAYOUTS
 out = Path(sys.argv[1]); out.mkdir()
 files = json.loads(sys.argv[2])
 events, sexes = pa.array(list(EVENT_TYPES)), pa.array(list(SEXES))

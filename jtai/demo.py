@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import AGENCIES
 from jtai.errors import ConflictError, JtaiError
 from jtai.files import write_private
 from jtai.workspace import DEMO_MARKER, DEMO_OWN, is_workspace
@@ -221,7 +222,6 @@ def _still_the_demo(root: Path, data: Path) -> bool:
 
 def _load(ws: Workspace, data: Path) -> str:
     from jtai.ingest import load_files
-    from jtai.ingest.layouts import AGENCIES
 
     folder = data / "extracts" if (data / "extracts").is_dir() else data
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".csv", ".xlsx"})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from jtai import yamlfile
+from jtai.canonical import AGENCIES, LOCAL
 from jtai.errors import ConfigError, JtaiError, UsageError, WorkspaceError
 
 if TYPE_CHECKING:
@@ -189,7 +190,6 @@ class _Check:
             )
 
     def agencies(self, value: Any) -> None:
-        from jtai.ingest.layouts import AGENCIES
 
         if value is None:
             return
@@ -243,8 +243,6 @@ class _Check:
         fw = _framework(str(data["framework"]), self.path.parent)
         if fw is None:
             return
-        from jtai.scoring.judgements import LOCAL  # the area's own auditors, in a self-assessment
-
         choices = ", ".join(i.name for i in fw.inspectorates)
         signed: dict[str, int] = {}
         for key, n, item in wanted:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from jtai.canonical import AGENCIES, EVENT_TYPES, RISK_FLAGS
 from jtai.errors import ConfigError, ExitCode, NotFoundError
 from jtai.frameworks import builtin_ids, list_frameworks, load_framework, parse_framework
-from jtai.ingest.layouts import AGENCIES, EVENT_TYPES, RISK_FLAGS
 
 SOURCE = (Path(__file__).resolve().parents[1] / "jtai" / "frameworks" / "exploitation-2018.yaml").read_text()
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jtai import workspace
+from jtai.canonical import EVENT_TYPES, FIELDS
 from jtai.errors import JtaiError
 from jtai.ingest import load_files
-from jtai.ingest.layouts import EVENT_TYPES, FIELDS
 
 CELL = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),

@@ -23,6 +23,7 @@ from jtai.linkage.normalise import (
     soundex,
     upn,
 )
+from jtai.store.linkage import IDENTITY_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -90,25 +91,7 @@ def test_identity_frame_normalises_fields() -> None:
             "sex": ["unknown"],
             "postcode": ["sb12ab"],
         }
-    ).astype(
-        {
-            c: "string"
-            for c in (
-                "subject",
-                "agency",
-                "agency_person_id",
-                "la_child_id",
-                "nhs_number",
-                "upn",
-                "pnc_id",
-                "first_name",
-                "last_name",
-                "dob",
-                "sex",
-                "postcode",
-            )
-        }
-    )
+    ).astype({c: "string" for c in IDENTITY_COLUMNS[1:]})
     row = identity_frame(raw).iloc[0]
     assert row["first_name"] == "ONEIL JO"
     assert row["last_name"] == "SMITH"

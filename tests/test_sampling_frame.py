@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from jtai.sampling import CohortRule, FrontDoorSpec, TrackedSpec, build_frame, build_front_door
 from jtai.sampling.frontdoor import outcome_group, source_group
+from jtai.store.sampling import RECORD_COLUMNS
 
 START = dt.date(2018, 3, 19)
 RULE = CohortRule(
@@ -25,23 +26,7 @@ SPEC = TrackedSpec(
     ),
     agencies=("csc", "police", "health", "probation", "yos", "education"),
 )
-COLUMNS = [
-    "id",
-    "agency",
-    "subject",
-    "agency_person_id",
-    "la_child_id",
-    "dob",
-    "sex",
-    "event_type",
-    "event_date",
-    "end_date",
-    "source",
-    "outcome",
-    "flags",
-    "extra",
-    "child_id",
-]
+COLUMNS = list(RECORD_COLUMNS)
 
 
 def records(*rows: dict[str, Any]) -> pd.DataFrame:

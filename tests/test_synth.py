@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jtai.ingest.layouts import EVENT_TYPES, FIELDS, RISK_FLAGS
+from jtai.canonical import EVENT_TYPES, FIELDS, RISK_FLAGS
 from jtai.synth import AGENCY_FILES, RATES, TRUTH_COLUMNS, generate, options_for
 from jtai.synth.names import NICKNAMES
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from jtai.canonical import AGENCIES
 from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
 
 link_app = typer.Typer(
@@ -190,7 +191,6 @@ def child_command(
 def _print_chronology(chron: object) -> None:
     from rich.table import Table
 
-    from jtai.ingest.layouts import AGENCIES
     from jtai.linkage.chronology import Chronology
 
     assert isinstance(chron, Chronology)

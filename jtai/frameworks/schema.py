@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
+from jtai.canonical import AGENCIES, EVENT_TYPES, RISK_FLAGS
+
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
@@ -231,7 +233,6 @@ Path = tuple[str | int, ...]
 
 def problems(fw: Framework) -> list[tuple[Path, str]]:
     """Rules across the file; each problem with the path of the node it concerns."""
-    from jtai.ingest.layouts import AGENCIES, EVENT_TYPES, RISK_FLAGS
 
     found: list[tuple[Path, str]] = []
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from jtai.canonical import RISK_FLAGS
 from jtai.ingest import codes as codelists
 from jtai.ingest import normalise as norm
 from jtai.ingest.checks import Faults, checked_dates
-from jtai.ingest.layouts import RISK_FLAGS
 from jtai.ingest.mapping import SheetMapping, header_key
 
 if TYPE_CHECKING:

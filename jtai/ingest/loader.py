@@ -17,11 +17,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import AGENCIES
 from jtai.errors import ExitCode, InputError, JtaiError, UsageError
 from jtai.ingest import file_tables, readers
 from jtai.ingest.extracts import ExtractCopy
 from jtai.ingest.file_tables import read_tables as _read  # by this name, bench/ingest.py times the reading
-from jtai.ingest.layouts import AGENCIES
 from jtai.ingest.mapping import Mapping, load_mapping
 from jtai.ingest.results import FileResult, LoadResult, SheetResult
 from jtai.ingest.validate import Validated, validate
@@ -53,7 +53,7 @@ def load_files(
     Args:
         ws: the workspace.
         paths: CSV or Excel files.
-        agency: one of :data:`jtai.ingest.layouts.AGENCIES`.
+        agency: one of :data:`jtai.canonical.AGENCIES`.
         mapping: a built-in mapping name or a YAML file; default: Annex A for a workbook
             with "List N" sheets, else the agency's canonical layout.
         strict: a file with any quarantined row is rejected (nothing of it is written).

@@ -26,8 +26,8 @@ from pydantic import (
 )
 
 from jtai import yamlfile
+from jtai.canonical import EVENT_TYPES, FIELDS, RISK_FLAGS, SEXES
 from jtai.errors import ConfigError
-from jtai.ingest.layouts import EVENT_TYPES, FIELDS, RISK_FLAGS, SEXES
 
 ExtraType = Literal["text", "number", "integer", "date", "code", "yesno"]
 _CODED_FIELDS: dict[str, Collection[str]] = {"event_type": EVENT_TYPES, "sex": SEXES, "flags": RISK_FLAGS}

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import AGENCIES
 from jtai.errors import ConflictError, InputError, UsageError
 from jtai.files import exists_error, open_private, workspace_file_error
-from jtai.ingest.layouts import AGENCIES, LAYOUTS
+from jtai.ingest.layouts import LAYOUTS
 from jtai.spreadsheet import neutralise
 from jtai.store import profile as profile_queries
 from jtai.store import records as store

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import EVENT_TYPES, FIELDS
 from jtai.errors import InputError
 from jtai.ingest import codes as codelists
 from jtai.ingest import extra_columns
@@ -27,7 +28,6 @@ from jtai.ingest.checks import (
     raw_json,
     row_hashes,
 )
-from jtai.ingest.layouts import EVENT_TYPES, FIELDS
 from jtai.ingest.mapping import Mapping, SheetMapping, header_key
 from jtai.ingest.readers import RawSheet
 

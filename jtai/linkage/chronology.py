@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from jtai.ingest.layouts import AGENCIES, EVENT_TYPES, RISK_FLAGS
+from jtai.canonical import AGENCIES, EVENT_TYPES, IDENTIFYING, RISK_FLAGS
 from jtai.linkage.redact import Redactor
 from jtai.linkage.refs import child_pseudonym
 from jtai.store import linkage as store
@@ -24,17 +24,7 @@ ASSESSMENT_WORKING_DAYS = 45
 ICPC_WORKING_DAYS = 15
 SCREENING_DAYS = 28
 _EXPLOITATION_FLAGS = frozenset({"cse", "criminal_exploitation", "county_lines", "trafficking", "gang"})
-IDENTIFIER_FIELDS: tuple[str, ...] = (
-    "agency_person_id",
-    "nhs_number",
-    "la_child_id",
-    "upn",
-    "pnc_id",
-    "first_name",
-    "last_name",
-    "dob",
-    "postcode",
-)
+IDENTIFIER_FIELDS: tuple[str, ...] = IDENTIFYING
 WITHHELD = "(withheld)"
 
 

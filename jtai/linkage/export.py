@@ -13,9 +13,9 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jtai.canonical import AGENCIES, EVENT_FIELDS
 from jtai.errors import UsageError
 from jtai.files import open_private
-from jtai.ingest.layouts import AGENCIES
 from jtai.linkage.refs import pseudonyms
 from jtai.spreadsheet import neutralise
 from jtai.store import linkage as store
@@ -40,12 +40,7 @@ CHRONOLOGY_COLUMNS = (
     "end_date",
     "agency",
     "event",
-    "source",
-    "outcome",
-    "team",
-    "worker",
-    "flags",
-    "details",
+    *EVENT_FIELDS[EVENT_FIELDS.index("source") :],
     "record",
     "gap",
 )

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-NAME_FIELDS = ("first_name", "last_name")
-IDENTIFIER_FIELDS = ("agency_person_id", "la_child_id", "nhs_number", "upn", "pnc_id")
+from jtai.canonical import IDENTIFIERS, NAME_FIELDS
+
+IDENTIFIER_FIELDS = IDENTIFIERS
 MIN_IDENTIFIER = 5  # shorter identifiers cannot be told from ordinary numbers in text
 WITHHELD_TEXT = "(withheld: it holds identifying data)"
 

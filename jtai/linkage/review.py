@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jtai.ingest.layouts import AGENCIES, EVENT_TYPES
+from jtai.canonical import AGENCIES, EVENT_TYPES
 from jtai.store import linkage as store
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import IDENTIFYING
 from jtai.errors import UsageError
 from jtai.files import WRITE_HINT, exists_error, write_private
 from jtai.sampling.stored_sample import FRONT_DOOR, Sample
@@ -22,17 +23,12 @@ from jtai.spreadsheet import neutralise
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
 
+# The sample list's identifying columns: a child's ids across agencies, then the canonical ones.
 IDENTIFIER_HEADERS = (
     "child_id",
     "la_child_id",
     "agency_person_ids",
-    "nhs_number",
-    "upn",
-    "pnc_id",
-    "first_name",
-    "last_name",
-    "dob",
-    "postcode",
+    *(f for f in IDENTIFYING if f not in ("agency_person_id", "la_child_id")),
 )
 
 

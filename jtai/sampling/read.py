@@ -6,6 +6,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING
 
+from jtai.canonical import AGENCIES
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
 from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Member, Replacement, Sample
@@ -116,7 +117,6 @@ def load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
 
 def _unlinked_key(key: str) -> bool:
     """Whether a child key stands for records linkage has not reached."""
-    from jtai.ingest.layouts import AGENCIES
 
     prefix, sep, _ = key.partition(":")
     return bool(sep) and (prefix in ("la", "record") or prefix in AGENCIES)

@@ -26,6 +26,7 @@ from jtai.sampling.spec import (
 )
 from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Sample
 from jtai.sampling.trail import Trail, member_refs, reasons_digest
+from jtai.store import sampling as store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,18 +35,9 @@ if TYPE_CHECKING:
     from jtai.workspace import Workspace
 
 TRACKED_HASH_COLUMNS = ("key", "age", "age_band", "sex", "risk_type", "agencies", "agencies_involved")
-TRACKED_INPUT_COLUMNS = (
-    "agency",
-    "subject",
-    "agency_person_id",
-    "la_child_id",
-    "dob",
-    "sex",
-    "event_type",
-    "event_date",
-    "end_date",
-    "flags",
-    "child_id",
+# What the tracked sample reads of each record: the store's sampling columns but for these.
+TRACKED_INPUT_COLUMNS = tuple(
+    c for c in store.RECORD_COLUMNS if c not in ("id", "source", "outcome", "extra")
 )
 FRONT_DOOR_HASH_COLUMNS = (
     "key",
@@ -151,7 +143,6 @@ def draw_front_door(
     """
     from jtai.frameworks import workspace_framework
     from jtai.sampling.frontdoor import explain
-    from jtai.store import sampling as store
 
     fw = workspace_framework(ws)
     spec = front_door_spec(fw, fieldwork_start(ws), n=n, months=months, reserves=reserves)
@@ -197,7 +188,6 @@ def _save(
     members: list[dict[str, Any]],
 ) -> Sample:
     """Store a drawn sample with its audit-log entry, and read it back."""
-    from jtai.store import sampling as store
 
     trail = Trail(ws)
     sample_id = store.insert_sample(
@@ -323,7 +313,6 @@ def read_records(conn: sqlite3.Connection, front_door: Sequence[str] | None = No
         NotFoundError: no records are loaded at all.
     """
     from jtai.sampling.frontdoor import FRONT_DOOR_INPUT_COLUMNS, FRONT_DOOR_INPUT_EVENTS
-    from jtai.store import sampling as store
 
     if store.record_counts(conn)[0] == 0:
         raise NotFoundError(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from jtai.canonical import AGENCIES, EVENT_TYPES
 from jtai.errors import JtaiError, UsageError
 from jtai.frameworks import CASE_QUESTION_ID, Framework
 from jtai.scoring import judgements
@@ -47,7 +48,6 @@ class Overview:
 
 def overview(conn: sqlite3.Connection, case: Case, limit: int = 12) -> Overview:
     """The agencies involved with the child and the newest events (none for a hand-named case)."""
-    from jtai.ingest.layouts import EVENT_TYPES
 
     rows = sql.chronology(conn, case.child_key) if case.child_key else []
     agencies = sorted({str(r["agency"]) for r in rows})
@@ -214,7 +214,6 @@ def _ask_one(
     root: Path | None,
 ) -> str:
     """Ask one question until it is answered, skipped or capture is stopped."""
-    from jtai.ingest.layouts import AGENCIES
 
     options = choices(fw, criterion)
     is_case = criterion == CASE_QUESTION_ID

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jtai import audit
+from jtai.canonical import LOCAL
 from jtai.errors import ConflictError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
 from jtai.store import scoring as sql
@@ -20,7 +21,6 @@ from jtai.store import transaction
 
 ROLES = ("rater", "agreed")
 # An auditor of the local area itself (self-assessment), who belongs to no inspectorate.
-LOCAL = "local"
 
 
 @dataclass(frozen=True)

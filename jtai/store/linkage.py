@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import FIELDS, IDENTITY_FIELDS
 from jtai.store.core import transaction
 
 if TYPE_CHECKING:
@@ -60,26 +61,19 @@ CREATE TABLE IF NOT EXISTS link_model (
 );
 """
 
+# What linkage compares: every identity field but ethnicity.
 IDENTITY_COLUMNS: tuple[str, ...] = (
     "id",
     "subject",
     "agency",
-    "agency_person_id",
-    "la_child_id",
-    "nhs_number",
-    "upn",
-    "pnc_id",
-    "first_name",
-    "last_name",
-    "dob",
-    "sex",
-    "postcode",
+    *(f for f in IDENTITY_FIELDS if f != "ethnicity"),
 )
-_RECORD_COLUMNS = (
-    "r.id, r.file_id, f.name AS file_name, r.sheet, r.source_row, r.agency, r.subject, "
-    "r.agency_person_id, r.la_child_id, r.nhs_number, r.upn, r.pnc_id, r.first_name, r.last_name, "
-    "r.dob, r.sex, r.ethnicity, r.postcode, r.event_type, r.event_date, r.end_date, r.source, "
-    "r.outcome, r.team, r.worker, r.flags, r.details, r.child_id"
+_RECORD_COLUMNS = ", ".join(
+    [
+        "r.id, r.file_id, f.name AS file_name, r.sheet, r.source_row, r.agency, r.subject",
+        *(f"r.{f}" for f in FIELDS),
+        "r.child_id",
+    ]
 )
 
 

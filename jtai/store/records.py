@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from jtai.canonical import FIELDS
 from jtai.store.core import transaction
 
 DDL = """
@@ -92,26 +93,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "source_row",
     "agency",
     "subject",
-    "agency_person_id",
-    "la_child_id",
-    "nhs_number",
-    "upn",
-    "pnc_id",
-    "first_name",
-    "last_name",
-    "dob",
-    "sex",
-    "ethnicity",
-    "postcode",
-    "event_type",
-    "event_date",
-    "end_date",
-    "source",
-    "outcome",
-    "team",
-    "worker",
-    "flags",
-    "details",
+    *FIELDS,
     "extra",
     "row_hash",
 )

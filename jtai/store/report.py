@@ -8,9 +8,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-# Columns of `records` that hold an identifier (searched as whole tokens).
-IDENTIFIER_COLUMNS: tuple[str, ...] = ("agency_person_id", "la_child_id", "nhs_number", "upn", "pnc_id")
-NAME_COLUMNS: tuple[str, ...] = ("first_name", "last_name")
+from jtai.canonical import IDENTIFIERS, NAME_FIELDS
+
+# Columns of `records` that hold an identifier (searched as whole tokens), and names.
+IDENTIFIER_COLUMNS: tuple[str, ...] = IDENTIFIERS
+NAME_COLUMNS: tuple[str, ...] = NAME_FIELDS
 
 
 def distinct_values(conn: sqlite3.Connection, column: str) -> Iterator[str]:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import IDENTIFYING
 from jtai.store.core import transaction
 
 if TYPE_CHECKING:
@@ -72,18 +73,7 @@ RECORD_COLUMNS = (
     "extra",
     "child_id",
 )
-IDENTIFIER_COLUMNS = (
-    "agency",
-    "agency_person_id",
-    "la_child_id",
-    "nhs_number",
-    "upn",
-    "pnc_id",
-    "first_name",
-    "last_name",
-    "dob",
-    "postcode",
-)
+IDENTIFIER_COLUMNS = ("agency", *IDENTIFYING)
 
 
 def read_records(

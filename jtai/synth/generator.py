@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from jtai.canonical import FIELDS
 from jtai.errors import ConflictError, UsageError
-from jtai.ingest.layouts import FIELDS
 from jtai.synth import annex_a, annex_lists, codes, csc, faults, identity, partners, population, writer
 from jtai.synth.config import SynthConfig
 from jtai.synth.population import Population

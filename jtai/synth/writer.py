@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jtai import files
-from jtai.ingest.layouts import FIELDS
+from jtai.canonical import FIELDS
 
 # openpyxl stamps the time of writing into the workbook; these fixed values replace it.
 _FIXED_TIME = "2000-01-01T00:00:00Z"
