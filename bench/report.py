@@ -25,11 +25,11 @@ GRADES = ["outstanding", "good", "good", "good", "requires_improvement", "inadeq
 def build(root: Path) -> object:
     from jtai import workspace
     from jtai.demo import sample_data_dir
-    from jtai.frameworks import workspace_framework
     from jtai.ingest import load_files
     from jtai.linkage import link
     from jtai.sampling import draw_front_door, draw_tracked
     from jtai.scoring.judgement_files.workspace_io import import_file
+    from jtai.workspace import workspace_framework
 
     data = sample_data_dir()
     ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
@@ -95,8 +95,7 @@ def _findings(demo: Path) -> str:
 
 
 def bare(html: str) -> float:
-    from jtai.report.assets import templates_dir
-    from jtai.report.render import import_weasyprint
+    from jtai.report.assets import import_weasyprint, templates_dir
 
     weasyprint = import_weasyprint()
     started = time.perf_counter()
@@ -106,10 +105,10 @@ def bare(html: str) -> float:
 
 
 def main() -> None:
-    from jtai.frameworks import workspace_framework
     from jtai.report.evidence import evidence_html, evidence_parts, write_evidence
     from jtai.report.letter import letter_html, write_letter
     from jtai.report.letter_context import letter_from_workspace
+    from jtai.workspace import workspace_framework
 
     with tempfile.TemporaryDirectory() as folder:
         ws = build(Path(folder) / "ws")
@@ -148,8 +147,8 @@ def main() -> None:
 def guard_at_scale(folder: Path, children: int = 200_000) -> None:
     """Build the anonymity guard's index from a store of ``children`` children and scan a letter."""
     from jtai import workspace
-    from jtai.anonymity.guard import index_from_store
     from jtai.store.records import insert_records
+    from jtai.store.report import index_from_store
 
     ws = workspace.create(folder / "big", area="Seaborough", framework="exploitation-2018")
     rng = random.Random(2)

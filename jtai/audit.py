@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jtai.canonical import AUDIT_HEAD_NAME
 from jtai.store import scoring as sql
 
 GENESIS = "0" * 64
 CHILD_KEY_DIGEST = "child_key_sha256"
-HEAD_NAME = "audit.head"
+HEAD_NAME = AUDIT_HEAD_NAME
 
 
 def now() -> str:

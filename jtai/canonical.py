@@ -134,4 +134,5 @@ KEY_NAME = ".key"
 FRAMEWORK_NAME = "framework.yaml"  # the copy of a framework file named at init
 AUDIT_HEAD_NAME = "audit.head"  # the audit log's last hash, kept beside the store
 DEMO_MARKER = ".jtai-demo"  # "the next `jtai demo` may delete this folder"
-STORE_NAMES: tuple[str, ...] = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm")
+STORE_NAMES: tuple[str, ...] = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm")  # the store and its journal
+OWN_FILES: frozenset[str] = frozenset({CONFIG_NAME, *STORE_NAMES, KEY_NAME, AUDIT_HEAD_NAME, FRAMEWORK_NAME})

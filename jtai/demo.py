@@ -31,10 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.canonical import AGENCIES
+from jtai import workspace
+from jtai.canonical import AGENCIES, DEMO_MARKER, KEY_NAME
 from jtai.errors import ConflictError, JtaiError
 from jtai.files import write_private
-from jtai.workspace import DEMO_MARKER, DEMO_OWN, is_workspace
+from jtai.linkage import link
+from jtai.report.letter import write_letter
+from jtai.sampling import FRONT_DOOR, TRACKED, draw_front_door, draw_tracked, latest_sample
+from jtai.store.report import index_from_store
+from jtai.workspace import DEMO_OWN, is_workspace, workspace_framework
 
 if TYPE_CHECKING:
     from jtai.report.publish import Written
@@ -118,7 +123,6 @@ def run_demo(
 
 
 def _create(root: Path, data: Path, box: list[Workspace]) -> str:
-    from jtai import workspace
 
     if root.exists() and any(root.iterdir()):
         if not (root / MARKER).is_file():
@@ -191,7 +195,6 @@ def _clear(root: Path) -> None:
 
 def _identity(root: Path) -> str | None:
     """A digest of the workspace's key (the key itself stays secret), or None without a key."""
-    from jtai.workspace import KEY_NAME
 
     try:
         key = (root / KEY_NAME).read_bytes().strip()
@@ -242,7 +245,6 @@ def _load(ws: Workspace, data: Path) -> str:
 
 
 def _link(ws: Workspace) -> str:
-    from jtai.linkage import link
 
     conn = ws.connect()
     try:
@@ -254,7 +256,6 @@ def _link(ws: Workspace) -> str:
 
 
 def _sample(ws: Workspace) -> str:
-    from jtai.sampling import draw_front_door, draw_tracked
 
     tracked = draw_tracked(ws, seed=SEED)
     front = draw_front_door(ws, seed=SEED)
@@ -267,7 +268,6 @@ def _sample(ws: Workspace) -> str:
 
 def positions(ws: Workspace) -> dict[str, str]:
     """``tracked 1`` -> its pseudonym, ``front_door 1`` -> ..., from the newest samples."""
-    from jtai.sampling import FRONT_DOOR, TRACKED, latest_sample
 
     found: dict[str, str] = {}
     for kind in (TRACKED, FRONT_DOOR):
@@ -278,7 +278,6 @@ def positions(ws: Workspace) -> dict[str, str]:
 
 
 def _judgements(ws: Workspace, data: Path, result: DemoResult) -> str:
-    from jtai.frameworks import workspace_framework
     from jtai.scoring.judgement_files.workspace_io import import_file
 
     template = _read_yaml(data / "demo" / "judgements.yaml")
@@ -324,9 +323,7 @@ def _findings(ws: Workspace, data: Path) -> str:
 
 
 def _reports(ws: Workspace, result: DemoResult) -> str:
-    from jtai.anonymity.guard import index_from_store
     from jtai.report.evidence import write_evidence
-    from jtai.report.letter import write_letter
     from jtai.report.selfassess import write_self_assessment
 
     conn = ws.connect()

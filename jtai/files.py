@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, TextIO, TypeVar, overload
 
+from jtai.canonical import CONFIG_NAME, DB_NAME, DEMO_MARKER, KEY_NAME, OWN_FILES
 from jtai.errors import ConflictError, InputError, JtaiError
 
 _T = TypeVar("_T")
@@ -28,7 +29,6 @@ FILE_MODE = 0o600
 EXISTS_HINT = "Give --force to overwrite it, or name another file."
 WRITE_HINT = "Check the folder exists and is yours."
 _OWN_HINT = "Name another file, such as one in the workspace's reports folder."
-_AUDIT_HEAD = "audit.head"  # jtai.audit.HEAD_NAME, not imported: it would load the store
 
 
 def exists_error(path: Path, hint: str = EXISTS_HINT) -> ConflictError:
@@ -46,18 +46,7 @@ def workspace_file_error(path: Path) -> ConflictError | None:
     folder holding ``inspection.yaml`` and ``jtai.db`` or ``.key`` (as :func:`jtai.workspace.find`
     reads it).
     """
-    from jtai import workspace
-
-    own = {
-        workspace.CONFIG_NAME,
-        workspace.DB_NAME,
-        workspace.DB_NAME + "-wal",
-        workspace.DB_NAME + "-shm",
-        workspace.KEY_NAME,
-        workspace.FRAMEWORK_NAME,
-        workspace.DEMO_MARKER,
-        _AUDIT_HEAD,
-    }
+    own = OWN_FILES | {DEMO_MARKER}
     try:
         places = {path.absolute().parent.resolve() / path.name, path.resolve()}
     except (OSError, RuntimeError):  # a symlink loop: nothing can be written there anyway
@@ -79,10 +68,8 @@ def workspace_file_error(path: Path) -> ConflictError | None:
 
 
 def _is_workspace(folder: Path) -> bool:
-    from jtai import workspace
-
-    config = (folder / workspace.CONFIG_NAME).is_file()
-    return config and ((folder / workspace.DB_NAME).exists() or (folder / workspace.KEY_NAME).exists())
+    config = (folder / CONFIG_NAME).is_file()
+    return config and ((folder / DB_NAME).exists() or (folder / KEY_NAME).exists())
 
 
 def write_private(

@@ -13,28 +13,34 @@ import datetime as dt
 import os
 import secrets
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from jtai import store
+from jtai.canonical import (
+    AUDIT_HEAD_NAME,
+    CONFIG_NAME,
+    DB_NAME,
+    DEMO_MARKER,
+    FRAMEWORK_NAME,
+    KEY_NAME,
+    OWN_FILES,
+    STORE_NAMES,
+)
 from jtai.errors import ConflictError, UsageError, WorkspaceError
 from jtai.files import FILE_MODE, write_private
+from jtai.settings import read_settings
 
-CONFIG_NAME = "inspection.yaml"
-DB_NAME = "jtai.db"
-KEY_NAME = ".key"
-FRAMEWORK_NAME = "framework.yaml"  # the copy of a framework file named at init
+if TYPE_CHECKING:
+    from jtai.frameworks import Framework
+
 ENV_VAR = "JTAI_WORKSPACE"
 DIR_MODE = 0o700
-# A workspace's own names (audit.head is jtai.audit.HEAD_NAME, not imported here:
-# importing this module stays cheap).
-_LAYOUT = frozenset(
-    {CONFIG_NAME, DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, "audit.head", FRAMEWORK_NAME}
-    | {"extracts", "reports"}
-)
-DEMO_MARKER = ".jtai-demo"  # "the next `jtai demo` may delete this folder"
+_LAYOUT = OWN_FILES | {"extracts", "reports"}  # a workspace's own names
 # What `jtai demo` and its walk-through put in a demo workspace besides a workspace's own files.
 DEMO_FILES = ("demo-judgements.yaml", "findings.yaml", "letter.pdf", "letter.html")
 # Everything the demo may find in its own folder: the next demo run deletes these names only.
@@ -155,15 +161,13 @@ class Workspace:
                 hint="Restore it from your backup; without it pseudonyms change.",
             ) from exc
 
-    def connect(self) -> Any:
+    def connect(self) -> sqlite3.Connection:
         """Open the workspace store (see :mod:`jtai.store`).
 
         Raises:
             WorkspaceError: ``jtai.db`` is missing (it is never recreated empty behind the
                 user's back: everything loaded, linked, sampled and judged is in it).
         """
-        from jtai import store
-
         _check_store(self.root)
         return store.connect(self.db_path)
 
@@ -206,8 +210,6 @@ def create(
             and ``force`` is false.
         WorkspaceError: the folder cannot be created or written.
     """
-    from jtai import store
-
     if not area.strip():
         raise UsageError("--area is empty.", hint="Give the local area's name, e.g. --area Seaborough.")
     root = root.expanduser().resolve()
@@ -319,9 +321,18 @@ def read_config(path: Path) -> dict[str, Any]:
         WorkspaceError: the file cannot be read.
         ConfigError: bad YAML, or a setting of the wrong type or value (with the line).
     """
-    from jtai.settings import read_settings
-
     return read_settings(path)
+
+
+def workspace_framework(ws: Workspace) -> Framework:
+    """The framework named in a workspace's ``inspection.yaml`` (a path is read from the workspace).
+
+    Raises:
+        NotFoundError, ConfigError: as :func:`jtai.frameworks.load_framework`.
+    """
+    from jtai.frameworks import load_framework  # pydantic: only when a framework is read
+
+    return load_framework(str(ws.config["framework"]), base=ws.root)
 
 
 def _check_store(root: Path) -> None:
@@ -355,10 +366,8 @@ def _clear(root: Path) -> list[str]:
     reports and the framework copy; in a folder ``jtai demo`` made, also its marker and
     :data:`DEMO_FILES`. Other files are the user's own and stay.
     """
-    from jtai.audit import HEAD_NAME
-
     removed: list[str] = []
-    names = [DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, HEAD_NAME, FRAMEWORK_NAME]
+    names = [*STORE_NAMES, KEY_NAME, AUDIT_HEAD_NAME, FRAMEWORK_NAME]
     if (root / DEMO_MARKER).exists():
         names += [DEMO_MARKER, *DEMO_FILES]
     for name in names:

@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from jtai import workspace
-from jtai.frameworks import workspace_framework
-from jtai.report import add_working_days
 from jtai.report.letter_content import Addressee, AgencyPoints, CaseStudy, Letter, SectionFindings, Signatory
 from jtai.scoring.judgement_files.workspace_io import import_file
 from jtai.store.records import insert_records
+from jtai.workdays import add_working_days
+from jtai.workspace import workspace_framework
 
 CHILD = {
     "first_name": "Jayden",

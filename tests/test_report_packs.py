@@ -12,12 +12,12 @@ import pytest
 from _report_helpers import CLEAN_FINDINGS, HOSTILE_NOTE, import_judgements, make_workspace, write_findings
 
 from jtai import workspace
-from jtai.frameworks import workspace_framework
 from jtai.pseudonym import pseudonym
 from jtai.report.assets import templates_dir
 from jtai.report.evidence import evidence_html, evidence_parts
 from jtai.report.render import html_to_pdf
 from jtai.report.selfassess import write_self_assessment
+from jtai.workspace import workspace_framework
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from _report_helpers import CLEAN_FINDINGS, write_findings
 
 from jtai import workspace
 from jtai.anonymity.guard import IdentifyingIndex
-from jtai.frameworks import workspace_framework
 from jtai.report.evidence import settings_phrases
 from jtai.report.letter_context import letter_from_workspace, people_phrases, public_phrases
 from jtai.store.records import insert_records
+from jtai.workspace import workspace_framework
 
 TEAM = """\
 team:

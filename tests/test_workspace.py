@@ -132,7 +132,7 @@ def test_init_copies_a_framework_file_into_the_workspace(run, tmp_path: Path, mo
     """A framework file named by a relative path is copied in, so it is found from anywhere, for good."""
     from importlib import resources
 
-    from jtai.frameworks import workspace_framework
+    from jtai.workspace import workspace_framework
 
     monkeypatch.chdir(tmp_path)
     source = resources.files("jtai.frameworks") / "neglect-2017.yaml"

@@ -57,7 +57,6 @@ import contextlib
 import datetime as dt
 import itertools
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -286,34 +285,6 @@ class IdentifyingIndex:
             if dashed or prefix + body in self.pseudonyms or (prefix == "C" and mixed):
                 found.append(match[0])
         return found
-
-
-def index_from_store(conn: sqlite3.Connection) -> IdentifyingIndex:
-    """Build the index from every record loaded in a workspace store (children and adults)."""
-    from jtai.store import report as queries
-    from jtai.store import scoring
-
-    index = IdentifyingIndex()
-    for column in queries.NAME_COLUMNS:
-        for value in queries.distinct_values(conn, column):
-            words = _name_keys(value)
-            index.names.update(words)
-            index._add_full(words, [])
-    for first, last in queries.full_names(conn):
-        index._add_full(_name_keys(first), _name_keys(last))
-    for column in queries.IDENTIFIER_COLUMNS:
-        index.identifiers.update(
-            key
-            for value in queries.distinct_values(conn, column)
-            if len(key := _NOT_ALNUM.sub("", value).upper()) >= MIN_IDENTIFIER
-        )
-    for value in queries.distinct_values(conn, "dob"):
-        index.add_date_of_birth(value)
-    for value in queries.distinct_values(conn, "postcode"):
-        index.add_postcode(value)
-    for row in scoring.case_rows(conn):
-        index.add_pseudonym(row["ref"])
-    return index
 
 
 def check_html(

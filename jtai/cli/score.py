@@ -77,7 +77,7 @@ class _Session:
     """The workspace, its store, its framework and settings, opened once per command."""
 
     def __init__(self) -> None:
-        from jtai.frameworks import workspace_framework
+        from jtai.workspace import workspace_framework
 
         self.ws = open_workspace()
         self.conn = self.ws.connect()

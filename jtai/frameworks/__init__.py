@@ -7,8 +7,6 @@ Public API::
     fw.sections[0].criteria[0].id, fw.cohort.flags, fw.sampling.tracked.n
 """
 
-from typing import TYPE_CHECKING
-
 from jtai.frameworks.loader import builtin_ids, list_frameworks, load_framework, parse_framework
 from jtai.frameworks.schema import (
     ALL_AGENCIES,
@@ -28,17 +26,4 @@ __all__ = [
     "list_frameworks",
     "load_framework",
     "parse_framework",
-    "workspace_framework",
 ]
-
-if TYPE_CHECKING:
-    from jtai.workspace import Workspace
-
-
-def workspace_framework(ws: "Workspace") -> Framework:
-    """The framework named in a workspace's ``inspection.yaml`` (a path is read from the workspace).
-
-    Raises:
-        NotFoundError, ConfigError: as :func:`load_framework`.
-    """
-    return load_framework(str(ws.config["framework"]), base=ws.root)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai import audit
 from jtai.errors import ConflictError, NotFoundError, UsageError
 from jtai.store import records as store
 from jtai.store import transaction
@@ -102,7 +103,6 @@ def unload_files(
         ConflictError: a file is used by later work and ``force`` was not given, or other
             files' quarantined rows repeat its records and are not unloaded with it.
     """
-    from jtai import audit
 
     entry: dict[str, Any] | None = None
     conn = ws.connect()

@@ -15,6 +15,7 @@ from jtai.canonical import AGENCIES, EVENT_TYPES, IDENTIFYING, RISK_FLAGS
 from jtai.linkage.redact import Redactor
 from jtai.linkage.refs import child_pseudonym
 from jtai.store import linkage as store
+from jtai.workdays import working_days_between
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -264,6 +265,5 @@ def _date(text: str | None) -> dt.date | None:
 
 def _working_days(start: dt.date, end: dt.date) -> int:
     """Working days in England (bank holidays excluded) after ``start`` up to and including ``end``."""
-    from jtai.workdays import working_days_between
 
     return working_days_between(start, end)

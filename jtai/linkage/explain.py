@@ -11,6 +11,7 @@ from typing import Any
 from jtai.errors import NotFoundError
 from jtai.linkage.clusters import NHS_CONFLICT, REVIEWER_CONFLICT, SEX_CONFLICT, UPN_CONFLICT
 from jtai.linkage.normalise import STRONG_IDS, identity_frame
+from jtai.linkage.probabilistic import MODEL_COLUMNS, score_pair
 from jtai.store import linkage as store
 
 _LABELS = {
@@ -129,7 +130,6 @@ def explain(conn: sqlite3.Connection, left_id: int, right_id: int) -> Explanatio
 
 def _score(out: Explanation, saved: str, a: dict[str, Any], b: dict[str, Any]) -> None:
     """Fill the model's field-by-field weights for the two identities."""
-    from jtai.linkage.probabilistic import MODEL_COLUMNS, score_pair
 
     payload = json.loads(saved)
     model, tf = payload["model"], payload.get("tf", {})

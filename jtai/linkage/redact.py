@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from jtai.anonymity.guard import IdentifyingIndex, name_words
 from jtai.canonical import IDENTIFIERS, NAME_FIELDS
 
 IDENTIFIER_FIELDS = IDENTIFIERS
@@ -38,7 +39,6 @@ class Redactor:
     """
 
     def __init__(self, records: Iterable[Mapping[str, Any]], pseudonym: str) -> None:
-        from jtai.anonymity.guard import IdentifyingIndex, name_words
 
         self.pseudonym = pseudonym
         self.index = IdentifyingIndex()

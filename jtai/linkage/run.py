@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from jtai.errors import ConfigError, NotFoundError
 from jtai.linkage.clusters import ConstrainedUnionFind, stable_child_ids
 from jtai.linkage.normalise import STRONG_IDS, identity_frame
-from jtai.linkage.probabilistic import MODEL_COLUMNS, Step
+from jtai.linkage.probabilistic import MODEL_COLUMNS, Step, train_and_predict
 from jtai.store import linkage as store
 
 if TYPE_CHECKING:
@@ -281,7 +281,6 @@ def _score(nodes: pd.DataFrame, lower: float, report: Step) -> tuple[pd.DataFram
     usable = int(nodes[["first_name", "last_name", "dob"]].notna().all(axis=1).sum())
     if usable < MIN_MODEL_IDENTITIES:
         return empty, None, NO_MODEL
-    from jtai.linkage.probabilistic import train_and_predict
 
     try:
         scored, model = train_and_predict(nodes, lower, report)

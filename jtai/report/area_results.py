@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING
 
 from jtai.errors import ConfigError
 from jtai.frameworks import CASE_QUESTION_ID
+from jtai.sampling import FRONT_DOOR, TRACKED, latest_sample
+from jtai.scoring.agreement import agreement_summary
 from jtai.scoring.findings import UNRESOLVED as UNRESOLVED
 from jtai.scoring.findings import finals
+from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -121,7 +124,6 @@ def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str,
 
 def case_outcomes(ws: Workspace) -> Counter[str]:
     """How many cases got each answer to the case question (empty when none is answered)."""
-    from jtai.frameworks import workspace_framework
 
     fw = workspace_framework(ws)
     conn = ws.connect()
@@ -150,7 +152,6 @@ def unresolved_items(graded: list[Graded]) -> int:
 
 def agreement(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> list[Agreement]:
     """Agreement per criterion where two or more inspectors graded the same items, then overall."""
-    from jtai.scoring.agreement import agreement_summary
 
     by_criterion: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
     for case, criterion, agency, inspector, value in ratings:
@@ -186,7 +187,6 @@ def agreement(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> l
 
 def samples(ws: Workspace) -> list[Sample]:
     """The newest tracked and front-door samples that exist."""
-    from jtai.sampling import FRONT_DOOR, TRACKED, latest_sample
 
     found = [latest_sample(ws, kind) for kind in (TRACKED, FRONT_DOOR)]
     return [s for s in found if s is not None]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from jtai.errors import JtaiError
+from jtai.report.text import format_date, format_list, number_word, with_commands
 
 if TYPE_CHECKING:
     import jinja2
@@ -48,8 +49,6 @@ def templates_dir() -> Path:
 def environment() -> jinja2.Environment:
     """The Jinja2 environment: autoescaping on, undefined names an error, filters added."""
     import jinja2
-
-    from jtai.report.text import format_date, format_list, number_word, with_commands
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -94,8 +93,6 @@ def asset_fetcher(on_request: Callable[[str], None] | None = None) -> Any:
         A ``weasyprint.urls.URLFetcher`` whose ``fetch`` refuses every URL outside the
         templates folder by raising ``ValueError`` (WeasyPrint then leaves the resource out).
     """
-    from jtai.report.render import import_weasyprint
-
     import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -111,3 +108,17 @@ def asset_fetcher(on_request: Callable[[str], None] | None = None) -> Any:
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
     return _AssetFetcher(allowed_protocols=["file"], allow_redirects=False)
+
+
+def import_weasyprint() -> Any:
+    """Import WeasyPrint without its warning about an optional system library.
+
+    WeasyPrint 70 warns (DeprecationWarning) when HarfBuzz-Subset is not installed; it still
+    renders and embeds font subsets, and the warning means nothing a user can act on.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+        import weasyprint
+    return weasyprint

@@ -12,11 +12,15 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai.report import area_results
+from jtai.report import area_results, charts
 from jtai.report.letter_context import people_phrases
 from jtai.report.pack_blocks import Figure, Part, Table
+from jtai.report.publish import output_targets, publish
+from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
+from jtai.store import report as queries
+from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -32,7 +36,6 @@ KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
 def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> list[Part]:
     """Every part of the evidence pack, read from the workspace."""
     from jtai.report.notes import notes_part
-    from jtai.report.quality import data_quality_part
 
     graded = area_results.final_judgements(conn, fw)
     return [
@@ -152,8 +155,6 @@ def charts_part(
     samples: list[Sample],
 ) -> Part:
     """Grade distribution by agency, the cohort's profile, missing episodes and return interviews."""
-    from jtai.report import charts
-    from jtai.store import report as queries
 
     figures = []
     grade_ids = [g.id for g in fw.scale.grades]
@@ -320,8 +321,6 @@ def write_evidence(
         UsageError, ConflictError: the files asked for (see :func:`~jtai.report.publish.output_targets`).
         IdentifyingDataError: the pack would hold a name, identifier, date of birth or postcode.
     """
-    from jtai.frameworks import workspace_framework
-    from jtai.report.publish import output_targets, publish
 
     targets = output_targets(ws, "evidence-pack", pdf, html, force=force)
     fw = workspace_framework(ws)

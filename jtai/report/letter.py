@@ -6,9 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai import __version__
+from jtai.report.authored import letter_findings, require_checked
 from jtai.report.letter_content import Letter
+from jtai.report.publish import output_targets, publish
 from jtai.report.render import DocInfo, html_to_pdf, render_html
 from jtai.report.text import format_date, format_list, format_span
+from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -81,10 +84,7 @@ def write_letter(
         IdentifyingDataError: the letter would identify someone; nothing is written.
         InputError: the findings check reports problems; nothing is written.
     """
-    from jtai.frameworks import workspace_framework
-    from jtai.report.authored import letter_findings, require_checked
     from jtai.report.letter_context import letter_from_workspace, public_phrases
-    from jtai.report.publish import output_targets, publish
 
     targets = output_targets(ws, "letter", pdf, html, force=force)
     fw = workspace_framework(ws)

@@ -12,6 +12,7 @@ from jtai.report.authored import letter_case_studies, read_findings
 from jtai.report.letter_content import Addressee, AgencyPoints, Letter, SectionFindings, Signatory
 from jtai.report.text import AGENCY_HEADINGS, agency_heading, format_date, format_list, number_word
 from jtai.workdays import add_working_days
+from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -44,7 +45,6 @@ def letter_from_workspace(
         fw: the workspace's framework, when already read.
         authored: its findings, when already read (default: ``findings.yaml``, or none).
     """
-    from jtai.frameworks import workspace_framework
     from jtai.report import area_results
 
     fw = fw or workspace_framework(ws)

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jtai.anonymity.guard import check_html
 from jtai.errors import ConflictError, UsageError
 from jtai.files import workspace_file_error
+from jtai.report.render import html_to_pdf
+from jtai.store.report import index_from_store
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -116,8 +119,6 @@ def publish(
     Raises:
         IdentifyingDataError: the report would identify someone; nothing is written.
     """
-    from jtai.anonymity.guard import check_html, index_from_store
-    from jtai.report.render import html_to_pdf
 
     public = list(public)
     standalone = html(False)

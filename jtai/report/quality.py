@@ -6,6 +6,8 @@ import sqlite3
 
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.text import agency_heading
+from jtai.store import profile
+from jtai.store import report as queries
 
 KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
 FIELD_HEADINGS = {
@@ -20,8 +22,6 @@ FIELD_HEADINGS = {
 
 def data_quality_part(conn: sqlite3.Connection) -> Part:
     """Files loaded and their reconciliation, linkage, key-field completeness, quarantine reasons."""
-    from jtai.store import profile
-    from jtai.store import report as queries
 
     files = queries.file_counts(conn)
     if not files:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jtai import __version__
-from jtai.report.assets import asset_fetcher, environment, templates_dir
+from jtai.report.assets import asset_fetcher, environment, import_weasyprint, templates_dir
 
 
 @dataclass(frozen=True)
@@ -49,20 +49,6 @@ def render_html(template: str, doc: DocInfo, *, paged: bool, **context: Any) -> 
     """
     inline_css = "" if paged else (templates_dir() / "report.css").read_text(encoding="utf-8")
     return environment().get_template(template).render(doc=doc, paged=paged, inline_css=inline_css, **context)
-
-
-def import_weasyprint() -> Any:
-    """Import WeasyPrint without its warning about an optional system library.
-
-    WeasyPrint 70 warns (DeprecationWarning) when HarfBuzz-Subset is not installed; it still
-    renders and embeds font subsets, and the warning means nothing a user can act on.
-    """
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-    return weasyprint
 
 
 def html_to_pdf(

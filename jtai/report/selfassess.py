@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 
 from jtai.errors import ConflictError, UsageError
 from jtai.report import area_results
+from jtai.report.authored import read_findings
 from jtai.report.pack_blocks import Part, Table
+from jtai.report.publish import output_targets, publish
+from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date
+from jtai.workspace import find, workspace_framework
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -109,8 +113,6 @@ def change_part(
     """The change in each criterion's share good or better since an earlier workspace."""
     if compare is None:
         return None
-    from jtai.frameworks import workspace_framework
-    from jtai.workspace import find
 
     other = find(explicit=compare)
     then = workspace_framework(other)
@@ -167,7 +169,6 @@ def action_plan_part(
     ws: Workspace, fw: Framework, standing: dict[str, tuple[int, float, float, float, str]]
 ) -> Part:
     """Actions from ``findings.yaml`` (priority actions first), then criteria the audits flag."""
-    from jtai.report.authored import read_findings
 
     authored = read_findings(ws.root)
     rows: list[tuple[str, ...]] = []
@@ -210,7 +211,6 @@ def action_plan_part(
 def self_assessment_parts(ws: Workspace, fw: Framework, compare: Path | None) -> list[Part]:
     """Every part of the self-assessment."""
     from jtai.report.evidence import judgements_part, moderation_part, outcomes_part
-    from jtai.report.quality import data_quality_part
 
     conn = ws.connect()
     try:
@@ -251,9 +251,7 @@ def write_self_assessment(
         WorkspaceError: ``compare`` is not a workspace.
         ConflictError: ``compare`` is assessed against another framework.
     """
-    from jtai.frameworks import workspace_framework
     from jtai.report.evidence import settings_phrases
-    from jtai.report.publish import output_targets, publish
 
     if compare is not None:
         _refuse_self_comparison(ws, compare)

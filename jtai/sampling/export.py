@@ -19,6 +19,7 @@ from jtai.errors import UsageError
 from jtai.files import WRITE_HINT, exists_error, write_private
 from jtai.sampling.stored_sample import FRONT_DOOR, Sample
 from jtai.spreadsheet import neutralise
+from jtai.store import sampling as store
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -34,7 +35,6 @@ IDENTIFIER_HEADERS = (
 
 def sample_table(ws: Workspace, sample: Sample, *, with_identifiers: bool = False) -> list[dict[str, Any]]:
     """The rows of a sample as they are exported (one per member, by position)."""
-    from jtai.store import sampling as store
 
     why = {r.withdrawn: r.reason for r in sample.replacements}
     rows: list[dict[str, Any]] = []

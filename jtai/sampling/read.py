@@ -10,6 +10,7 @@ from jtai.canonical import AGENCIES
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
 from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Member, Replacement, Sample
+from jtai.store import sampling as store
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -30,7 +31,6 @@ def load_sample(ws: Workspace, sample_id: int) -> Sample:
 
 def latest_sample(ws: Workspace, kind: str = TRACKED) -> Sample | None:
     """The newest sample of a kind (``tracked`` or ``front_door``), or None if none is drawn."""
-    from jtai.store import sampling as store
 
     conn = ws.connect()
     try:
@@ -42,7 +42,6 @@ def latest_sample(ws: Workspace, kind: str = TRACKED) -> Sample | None:
 
 def all_samples(ws: Workspace) -> list[Sample]:
     """Every sample drawn in the workspace, oldest first."""
-    from jtai.store import sampling as store
 
     conn = ws.connect()
     try:
@@ -63,7 +62,6 @@ def load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
     Raises:
         NotFoundError: no such sample.
     """
-    from jtai.store import sampling as store
 
     row = store.sample_row(conn, sample_id)
     if row is None:

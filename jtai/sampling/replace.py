@@ -6,7 +6,11 @@ from typing import TYPE_CHECKING
 
 from jtai.errors import ConflictError, NotFoundError, UsageError
 from jtai.sampling.draw import CELL_SEPARATOR
+from jtai.sampling.read import latest_sample, load_sample
+from jtai.sampling.samples import now, who
 from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Member, Sample
+from jtai.sampling.trail import Trail
+from jtai.store import sampling as store
 
 if TYPE_CHECKING:
     from jtai.workspace import Workspace
@@ -33,10 +37,6 @@ def replace(ws: Workspace, ref: str, reason: str, *, sample_id: int | None = Non
         NotFoundError: no such sample, or ``ref`` is not in it.
         ConflictError: ``ref`` was already replaced, or no reserve is left in its stratum.
     """
-    from jtai.sampling.read import latest_sample, load_sample
-    from jtai.sampling.samples import now, who
-    from jtai.sampling.trail import Trail
-    from jtai.store import sampling as store
 
     if not reason.strip():
         raise UsageError("--reason is empty; say why the case is replaced, e.g. 'family declined'.")

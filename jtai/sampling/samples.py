@@ -10,9 +10,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.errors import ConfigError, NotFoundError
+from jtai.errors import ConfigError, NotFoundError, UsageError
 from jtai.pseudonym import pseudonym
 from jtai.sampling.draw import PICK, Draw, draw_stratified
+from jtai.sampling.exclude import read_exclusions
+from jtai.sampling.frame import build_frame, child_keys
+from jtai.sampling.frontdoor import (
+    FRONT_DOOR_INPUT_COLUMNS,
+    FRONT_DOOR_INPUT_EVENTS,
+    OUTCOMES,
+    SOURCES,
+    build_front_door,
+    explain,
+    window_text,
+)
 from jtai.sampling.read import load
 from jtai.sampling.spec import (
     CohortRule,
@@ -27,6 +38,7 @@ from jtai.sampling.spec import (
 from jtai.sampling.stored_sample import FRONT_DOOR, TRACKED, Sample
 from jtai.sampling.trail import Trail, member_refs, reasons_digest
 from jtai.store import sampling as store
+from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,9 +98,6 @@ def draw_tracked(
         NotFoundError: no records, or no child eligible (the message says why).
         ConfigError: fieldwork_start is not set, or the framework is invalid.
     """
-    from jtai.frameworks import workspace_framework
-    from jtai.sampling.exclude import read_exclusions
-    from jtai.sampling.frame import child_keys
 
     fw = workspace_framework(ws)
     rule = cohort_rule(fw, fieldwork_start(ws))
@@ -141,8 +150,6 @@ def draw_front_door(
         NotFoundError: no contact or referral in the window (the message says how many
             there are outside it).
     """
-    from jtai.frameworks import workspace_framework
-    from jtai.sampling.frontdoor import explain
 
     fw = workspace_framework(ws)
     spec = front_door_spec(fw, fieldwork_start(ws), n=n, months=months, reserves=reserves)
@@ -217,7 +224,6 @@ def tracked_draw(
     Raises:
         NotFoundError: no child is eligible (the message says why).
     """
-    from jtai.sampling.frame import build_frame
 
     frame, count = build_frame(records, rule, spec, exclude=excluded)
     if frame.empty:
@@ -249,7 +255,6 @@ def front_door_draw(
     Raises:
         NotFoundError: no contact or referral in the window.
     """
-    from jtai.sampling.frontdoor import OUTCOMES, SOURCES, build_front_door, window_text
 
     frame, counts = build_front_door(records, spec)
     if frame.empty:
@@ -278,7 +283,6 @@ def front_door_draw(
 
 def _check_seed(seed: int | None) -> int:
     """The seed to use: the given one (0 to 2**63 - 1, as the store keeps it) or a new one."""
-    from jtai.errors import UsageError
 
     if seed is None:
         return new_seed()
@@ -312,7 +316,6 @@ def read_records(conn: sqlite3.Connection, front_door: Sequence[str] | None = No
     Raises:
         NotFoundError: no records are loaded at all.
     """
-    from jtai.sampling.frontdoor import FRONT_DOOR_INPUT_COLUMNS, FRONT_DOOR_INPUT_EVENTS
 
     if store.record_counts(conn)[0] == 0:
         raise NotFoundError(

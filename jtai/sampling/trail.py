@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jtai import audit
 from jtai.pseudonym import pseudonym
 
 if TYPE_CHECKING:
@@ -63,8 +64,6 @@ class Trail:
         """The callback that logs a draw once the sample has its number."""
 
         def write(conn: sqlite3.Connection, sample_id: int) -> None:
-            from jtai import audit
-
             self.entry = audit.append(
                 conn, actor=actor, action=DRAW, case_ref=None, detail={"sample": sample_id, **detail}
             )
@@ -77,15 +76,12 @@ class Trail:
         """The callback that logs a replacement."""
 
         def write(conn: sqlite3.Connection) -> None:
-            from jtai import audit
-
             self.entry = audit.append(conn, actor=actor, action=REPLACE, case_ref=case_ref, detail=detail)
 
         return write
 
     def saved(self) -> None:
         """Call after the transaction committed: move the log's head file forward."""
-        from jtai import audit
 
         audit.save_head(self.ws.root, self.entry)
 
@@ -105,7 +101,6 @@ class Logged:
 
 def logged(ws: Workspace, sample_id: int) -> Logged:
     """The audit log's entries about sample ``sample_id``."""
-    from jtai import audit
 
     draw: dict[str, Any] | None = None
     replacements: list[dict[str, Any]] = []

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import NotFoundError
 from jtai.pseudonym import pseudonym
+from jtai.sampling.frame import child_keys
+from jtai.sampling.samples import front_door_draw, members_of, read_records, tracked_draw
+from jtai.sampling.spec import front_door_from_parameters, tracked_from_parameters
 from jtai.sampling.stored_sample import TRACKED, Sample
 from jtai.sampling.trail import changes, logged, reasons_logged
 
@@ -105,9 +108,6 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
     The parameters come from the sample, not from today's framework file, so an edited
     framework does not change the answer; changed records do.
     """
-    from jtai.sampling.frame import child_keys
-    from jtai.sampling.samples import front_door_draw, members_of, read_records, tracked_draw
-    from jtai.sampling.spec import front_door_from_parameters, tracked_from_parameters
 
     params = sample.parameters
     tracked = sample.kind == TRACKED

@@ -17,6 +17,7 @@ from jtai.errors import NotFoundError, UsageError
 from jtai.frameworks import Framework
 from jtai.pseudonym import pseudonym
 from jtai.scoring import references
+from jtai.store import sampling as sampling_sql
 from jtai.store import scoring as sql
 from jtai.store import transaction
 
@@ -86,8 +87,6 @@ def sampled_cases(conn: sqlite3.Connection, key: bytes) -> list[Case]:
 def _sampled(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(child key, "tracked pick") for members of the newest samples; empty before sampling."""
     try:
-        from jtai.store import sampling as sampling_sql
-
         found: list[tuple[str, str]] = []
         for kind in ("tracked", "front_door"):
             sample_id = sampling_sql.latest_sample_id(conn, kind)

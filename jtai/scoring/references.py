@@ -8,7 +8,7 @@ a child is refused before anything is written:
 - **by its shape**, whatever is loaded: ten or more digits (an NHS number, a UPN), a PNC id,
   a postcode, a date;
 - **by the workspace's records**: a name, identifier, date of birth or postcode in the
-  anonymity guard's index (:func:`jtai.anonymity.guard.index_from_store`), in any case and with
+  anonymity guard's index (:func:`jtai.store.report.index_from_store`), in any case and with
   ``-``, ``_`` or ``.`` anywhere between its parts, and with letters or digits added
   around it (``LA1000284`` holds the identifier 1000284, ``ASHBY2`` the name Ashby).
 """
@@ -20,7 +20,9 @@ import re
 import sqlite3
 from typing import TYPE_CHECKING
 
+from jtai.anonymity.guard import IdentifyingIndex
 from jtai.errors import UsageError
+from jtai.store.report import index_from_store
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -110,7 +112,6 @@ def _holds_identifier(ref: str, runs: list[str], identifiers: set[str]) -> bool:
 
 def index_for(conn: sqlite3.Connection) -> IdentifyingIndex:
     """The anonymity guard's index of the workspace's records (empty when none are loaded)."""
-    from jtai.anonymity.guard import IdentifyingIndex, index_from_store
 
     try:
         return index_from_store(conn)

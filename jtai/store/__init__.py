@@ -8,7 +8,8 @@ Each area keeps its SQL in a module of its own here (``records``, ``linkage``, .
 declares its tables in :mod:`jtai.store.schema`.
 """
 
-from jtai.store.core import connect, transaction
+from jtai.store.connection import connect
+from jtai.store.core import cannot_write, transaction
 from jtai.store.schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "connect", "transaction"]
+__all__ = ["SCHEMA_VERSION", "cannot_write", "connect", "transaction"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from jtai.canonical import FIELDS
 from jtai.store.core import transaction
+from jtai.store.unload import next_record_id
 
 DDL = """
 CREATE TABLE IF NOT EXISTS files (
@@ -306,8 +307,6 @@ def insert_records(
     """
     import datetime as dt
     import hashlib
-
-    from jtai.store.unload import next_record_id
 
     columns = (*RECORD_COLUMNS[1:], "child_id")  # file_id is this call's own file
     unknown = {key for row in rows for key in row} - set(columns)

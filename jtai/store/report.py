@@ -8,7 +8,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from jtai.anonymity.guard import IdentifyingIndex
 from jtai.canonical import IDENTIFIERS, NAME_FIELDS
+from jtai.store.scoring import case_rows
 
 # Columns of `records` that hold an identifier (searched as whole tokens), and names.
 IDENTIFIER_COLUMNS: tuple[str, ...] = IDENTIFIERS
@@ -84,3 +86,23 @@ def events_between(
             [*event_types, start, end],
         )
     )
+
+
+def index_from_store(conn: sqlite3.Connection) -> IdentifyingIndex:
+    """The anonymity guard's index of every record loaded in a workspace (children and adults)."""
+    index = IdentifyingIndex()
+    for column in NAME_COLUMNS:
+        for value in distinct_values(conn, column):
+            index.add_name(value, None)
+    for first, last in full_names(conn):
+        index.add_name(first, last)
+    for column in IDENTIFIER_COLUMNS:
+        for value in distinct_values(conn, column):
+            index.add_identifier(value)
+    for value in distinct_values(conn, "dob"):
+        index.add_date_of_birth(value)
+    for value in distinct_values(conn, "postcode"):
+        index.add_postcode(value)
+    for row in case_rows(conn):
+        index.add_pseudonym(row["ref"])
+    return index

@@ -8,7 +8,7 @@ import numpy as np
 
 from jtai.synth import codes
 from jtai.synth.annex_a import CARE_TEAMS, WORKERS, Involvement
-from jtai.synth.annex_lists import List, child_columns, dates, either_or
+from jtai.synth.annex_columns import List, child_columns, dates, either_or
 from jtai.synth.population import Population
 from jtai.synth.table import NO_DATE, Clock, choose
 

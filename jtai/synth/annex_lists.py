@@ -8,39 +8,31 @@ import numpy as np
 
 from jtai.synth import codes
 from jtai.synth.annex_a import TEAMS, WORKERS, Involvement
+from jtai.synth.annex_care import care_leavers, looked_after
+from jtai.synth.annex_columns import List, child_columns, dates, either_or
 from jtai.synth.population import Population
 from jtai.synth.table import NO_DATE, Clock, choose
 
-List = dict[str, Any]  # header -> column of cell values (str, int, datetime.date or None)
-
 EPO_HEADER = "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)"
-
-
-def dates(days: Any) -> Any:
-    """Day numbers as ``datetime.date`` objects (``None`` where there is no date)."""
-    days = np.asarray(days, dtype=np.int64)
-    out = days.astype("datetime64[D]").astype(object)
-    out[days == NO_DATE] = None
-    return out
 
 
 def lists(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Clock) -> dict[str, List]:
     """Annex A lists 1-9, keyed by sheet name ("List 1" ...), rows ordered by date."""
     out: dict[str, List] = {}
     c = inv.contacts
-    out["List 1"] = _child(pop, c["child"]) | {
+    out["List 1"] = child_columns(pop, c["child"]) | {
         "Date of Contact": dates(c["date"]),
         "Contact Source": np.array(codes.CONTACT_SOURCES, dtype=object)[c["source"]],
     }
     e = inv.early_help
-    out["List 2"] = _child(pop, e["child"]) | {
+    out["List 2"] = child_columns(pop, e["child"]) | {
         "Assessment start date": dates(e["start"]),
         "Assessment completion date": dates(e["end"]),
         "Organisation completing assessment": choose(rng, codes.EARLY_HELP_ORGS, e["child"].size),
     }
     r = inv.referrals
     k = r["child"].size
-    out["List 3"] = _child(pop, r["child"]) | {
+    out["List 3"] = child_columns(pop, r["child"]) | {
         "Date of Referral": dates(r["date"]),
         "Referral Source": np.array(codes.CONTACT_SOURCES, dtype=object)[r["source"]],
         "Referral NFA?": np.where(r["nfa"], "a) Yes", "b) No").astype(object),
@@ -51,7 +43,7 @@ def lists(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Cl
     a = inv.assessments
     k = a["child"].size
     authorised = a["end"] != NO_DATE
-    out["List 4"] = _child(pop, a["child"], rng) | {
+    out["List 4"] = child_columns(pop, a["child"], rng) | {
         "Continuous Assessment Start Date": dates(a["start"]),
         "Child Seen During Continuous Assessment": np.where(a["seen"], "a) Yes", "b) No").astype(object),
         "Continuous Assessment Date of Authorisation": dates(a["end"]),
@@ -63,7 +55,7 @@ def lists(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Cl
     s = inv.s47
     k = s["child"].size
     held = s["icpc"] != NO_DATE
-    out["List 5"] = _child(pop, s["child"], rng) | {
+    out["List 5"] = child_columns(pop, s["child"], rng) | {
         "Strategy discussion initiating Section 47 Enquiry Start Date": dates(s["date"]),
         "Was an Initial Child Protection Conference deemed unnecessary?": either_or(held, "b) No", "a) Yes"),
         "Date of Initial Child Protection Conference": dates(s["icpc"]),
@@ -76,43 +68,13 @@ def lists(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Cl
     }
     out["List 6"] = _cin(rng, pop, inv, clock)
     out["List 7"] = _cp(rng, pop, inv, clock)
-    from jtai.synth.annex_care import care_leavers, looked_after
-
     out["List 8"] = looked_after(rng, pop, inv, clock)
     out["List 9"] = care_leavers(rng, pop, inv)
     return out
 
 
-def child_columns(pop: Population, idx: Any, rng: np.random.Generator | None = None) -> List:
-    """The child columns every list starts with (lists 4-10 add the disability question)."""
-    return _child(pop, idx, rng)
-
-
-def _child(pop: Population, idx: Any, rng: np.random.Generator | None = None) -> List:
-    cols: List = {
-        "Child Unique ID": pop.la_child_id[idx].astype(np.int64).astype(object),
-        "Gender": np.array(codes.SEX_LABELS, dtype=object)[pop.sex[idx]],
-        "Ethnicity": np.array(codes.ETHNICITY_LABELS, dtype=object)[pop.ethnicity[idx]],
-        "Date of Birth": dates(pop.dob[idx]),
-        "Age": pop.age[idx].astype(object),
-    }
-    if rng is not None:
-        disabled = (pop.household[idx] * 7919 + idx) % 100 < 8  # stable per child across lists
-        cols["Does the Child have a Disability"] = np.where(disabled, "a) Yes", "b) No").astype(object)
-    return cols
-
-
 def _team(rng: np.random.Generator, k: int, teams: tuple[str, ...]) -> List:
     return {"Allocated Team": choose(rng, teams, k), "Allocated Worker": choose(rng, WORKERS, k)}
-
-
-def either_or(mask: Any, yes: Any, no: Any) -> Any:
-    """Cell values: ``yes`` where ``mask`` holds, else ``no`` (arrays or scalars, ``None`` allowed)."""
-    out = np.empty(np.asarray(mask).size, dtype=object)
-    yes_arr = np.broadcast_to(np.asarray(yes, dtype=object), out.shape)
-    no_arr = np.broadcast_to(np.asarray(no, dtype=object), out.shape)
-    out[:] = np.where(mask, yes_arr, no_arr)
-    return out
 
 
 def case_status(pop: Population, inv: Involvement) -> Any:
@@ -134,7 +96,7 @@ def _cin(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Clo
     k = c["child"].size
     closed = c["end"] != NO_DATE
     status = np.array(codes.CASE_STATUSES, dtype=object)[case_status(pop, inv)[c["child"]]]
-    return _child(pop, c["child"], rng) | {
+    return child_columns(pop, c["child"], rng) | {
         "CIN Start Date": dates(c["start"]),
         "Primary Need Code": choose(rng, codes.PRIMARY_NEEDS, k, codes.PRIMARY_NEED_SHARES),
         "Date Child Was Last Seen": dates(np.maximum(c["start"], clock.window(rng, k))),
@@ -154,7 +116,7 @@ def _cp(rng: np.random.Generator, pop: Population, inv: Involvement, clock: Cloc
     review = np.where(
         c["start"] < clock.start - 90, np.maximum(c["start"] + 90, clock.window(rng, k)), NO_DATE
     )
-    return _child(pop, c["child"], rng) | {
+    return child_columns(pop, c["child"], rng) | {
         "Child Protection Plan Start Date": dates(c["start"]),
         "Initial Category of Abuse": initial,
         "Latest Category of Abuse": latest,

@@ -15,6 +15,7 @@ from jtai.synth import annex_a, annex_lists, codes, csc, faults, identity, partn
 from jtai.synth.config import SynthConfig
 from jtai.synth.population import Population
 from jtai.synth.table import NO_DATE, Clock, Events
+from jtai.workspace import enclosing
 
 AGENCY_FILES = {
     "csc": "csc.csv",
@@ -81,7 +82,6 @@ def generate(out: Path, cfg: SynthConfig, *, force: bool = False) -> SynthResult
 
 def _check_target(out: Path, force: bool) -> None:
     """Refuse a workspace (or a folder inside one) always, and a non-empty folder without ``force``."""
-    from jtai.workspace import enclosing
 
     for place in (out, out / "extracts", out / "truth"):
         folder = enclosing(place)

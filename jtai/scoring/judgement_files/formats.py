@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jtai import yamlfile
 from jtai.errors import ConfigError, InputError, UsageError
 from jtai.files import WRITE_HINT, write_private
 from jtai.spreadsheet import is_formula
@@ -184,8 +185,6 @@ def _read_xlsx(path: Path) -> tuple[list[Row], list[str]]:
 
 def _read_yaml(path: Path) -> tuple[list[Row], list[str], dict[str, str]]:
     import yaml
-
-    from jtai import yamlfile
 
     try:
         data, node = yamlfile.parse(path.read_text(encoding="utf-8"), str(path), detail=False)
