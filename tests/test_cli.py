@@ -44,6 +44,27 @@ def test_every_command_help_runs(run) -> None:
         assert "Usage: jtai " + " ".join(path) in result.stdout
 
 
+def test_help_lists_commands_area_by_area() -> None:
+    """`jtai --help` lists the commands in the order the areas are registered, groups among them."""
+    root = typer.main.get_command(app)
+    names = root.list_commands(typer.Context(root))  # type: ignore[attr-defined]
+    listed = ["init", "load", "quarantine", "profile", "unload", "link", "child", "sample", "framework"]
+    listed += ["score", "moderate", "findings", "audit", "report", "synth", "demo"]
+    assert [name for name in names if name in listed] == listed
+
+
+def test_every_cli_module_with_commands_is_registered() -> None:
+    """Each module of jtai.cli that has a `register` function is one of the areas registered."""
+    import importlib
+    import pkgutil
+
+    import jtai.cli
+
+    modules = [importlib.import_module(f"jtai.cli.{m.name}") for m in pkgutil.iter_modules(jtai.cli.__path__)]
+    registering = {m.__name__ for m in modules if hasattr(m, "register")}
+    assert registering == {area.__name__ for area in jtai.cli._AREAS}
+
+
 def test_exit_codes_are_documented_in_readme() -> None:
     """The README's exit-code table lists every ExitCode with its number."""
     text = README.read_text(encoding="utf-8")

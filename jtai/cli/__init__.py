@@ -9,25 +9,40 @@ which could hold a child's data.
 from __future__ import annotations
 
 import errno
-import importlib
 import os
 import sys
 
 import typer
+from typer._click.core import Context
 from typer._click.exceptions import ClickException  # typer vendors click
+from typer.core import TyperGroup
 
+from jtai.cli import audit, demo, framework, ingest, link, report, sample, score, synth, unload, workspace
 from jtai.cli._common import app, err_console
 from jtai.errors import ExitCode, JtaiError
 
-# The order commands appear in `jtai --help`.
-_AREAS = ("workspace", "ingest", "link", "sample", "framework", "score", "audit", "report", "synth", "demo")
+# Each area adds its commands; `jtai --help` lists them in this order, an area's groups (such as
+# `link`) before its single commands (`child`).
+_AREAS = (workspace, ingest, unload, link, sample, framework, score, audit, report, synth, demo)
+_ORDER: list[str] = []
+for _area in _AREAS:
+    _area.register(app)
+    _ORDER += [
+        name
+        for name in [g.name for g in app.registered_groups] + [c.name for c in app.registered_commands]
+        if name is not None and name not in _ORDER
+    ]
 
-for _name in _AREAS:
-    try:
-        importlib.import_module(f"jtai.cli.{_name}").register(app)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"jtai.cli.{_name}":
-            raise
+
+class _InOrder(TyperGroup):
+    """The top-level group: lists commands in the order the areas registered them."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: _ORDER.index(name) if name in _ORDER else len(_ORDER))
+
+
+app.info.cls = _InOrder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +112,7 @@ def _interrupted() -> int:
 
 def _store_error(exc: Exception) -> JtaiError | None:
     """The workspace error behind an SQLite failure to write, or None for any other exception."""
-    from jtai.store.core import cannot_write
+    from jtai.store import cannot_write
 
     return cannot_write(exc)
 

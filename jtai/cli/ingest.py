@@ -348,9 +348,6 @@ def _print_profile(data: dict[str, Any]) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
-    from jtai.cli import unload
-
     app.command("load")(load)
     app.command("quarantine")(quarantine)
     app.command("profile")(profile)
-    unload.register(app)
