@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from jtai import __version__
+
+if TYPE_CHECKING:
+    from jtai.workspace import Workspace
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -71,7 +74,7 @@ def _global(
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
-def open_workspace() -> Any:
+def open_workspace() -> Workspace:
     """The workspace named by --workspace / JTAI_WORKSPACE, or found from the current folder."""
     from jtai import workspace
 

@@ -88,7 +88,7 @@ def load_files(
 
 def _load_one(
     ws: Workspace,
-    conn: Any,
+    conn: sqlite3.Connection,
     path: Path,
     agency: str,
     chosen: Mapping | None,
@@ -245,7 +245,9 @@ def _reject(fr: FileResult) -> FileResult:
     return fr
 
 
-def _earlier_rows(conn: Any, agency: str, outcomes: list[tuple[readers.RawSheet, Validated]]) -> None:
+def _earlier_rows(
+    conn: sqlite3.Connection, agency: str, outcomes: list[tuple[readers.RawSheet, Validated]]
+) -> None:
     """Quarantine rows with the same values as a record of this agency loaded before.
 
     This catches an extract loaded again after being re-saved or re-exported (so its bytes,
@@ -306,7 +308,7 @@ def _earlier_sheets(outcomes: list[tuple[readers.RawSheet, Validated]]) -> None:
 
 
 def _write(
-    conn: Any,
+    conn: sqlite3.Connection,
     file_id: int,
     agency: str,
     sheet: str,
