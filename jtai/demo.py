@@ -123,7 +123,6 @@ def run_demo(
 
 
 def _create(root: Path, data: Path, box: list[Workspace]) -> str:
-
     if root.exists() and any(root.iterdir()):
         if not (root / MARKER).is_file():
             raise ConflictError(
@@ -195,7 +194,6 @@ def _clear(root: Path) -> None:
 
 def _identity(root: Path) -> str | None:
     """A digest of the workspace's key (the key itself stays secret), or None without a key."""
-
     try:
         key = (root / KEY_NAME).read_bytes().strip()
     except OSError:
@@ -245,7 +243,6 @@ def _load(ws: Workspace, data: Path) -> str:
 
 
 def _link(ws: Workspace) -> str:
-
     conn = ws.connect()
     try:
         summary = link(ws, conn)
@@ -256,7 +253,6 @@ def _link(ws: Workspace) -> str:
 
 
 def _sample(ws: Workspace) -> str:
-
     tracked = draw_tracked(ws, seed=SEED)
     front = draw_front_door(ws, seed=SEED)
     return (
@@ -268,7 +264,6 @@ def _sample(ws: Workspace) -> str:
 
 def positions(ws: Workspace) -> dict[str, str]:
     """``tracked 1`` -> its pseudonym, ``front_door 1`` -> ..., from the newest samples."""
-
     found: dict[str, str] = {}
     for kind in (TRACKED, FRONT_DOOR):
         sample = latest_sample(ws, kind)

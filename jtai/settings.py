@@ -190,7 +190,6 @@ class _Check:
             )
 
     def agencies(self, value: Any) -> None:
-
         if value is None:
             return
         if not isinstance(value, list):

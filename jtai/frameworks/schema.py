@@ -233,7 +233,6 @@ Path = tuple[str | int, ...]
 
 def problems(fw: Framework) -> list[tuple[Path, str]]:
     """Rules across the file; each problem with the path of the node it concerns."""
-
     found: list[tuple[Path, str]] = []
 
     def unique(path: Path, ids: list[str], what: str) -> None:

@@ -103,7 +103,6 @@ def unload_files(
         ConflictError: a file is used by later work and ``force`` was not given, or other
             files' quarantined rows repeat its records and are not unloaded with it.
     """
-
     entry: dict[str, Any] | None = None
     conn = ws.connect()
     try:

@@ -265,5 +265,4 @@ def _date(text: str | None) -> dt.date | None:
 
 def _working_days(start: dt.date, end: dt.date) -> int:
     """Working days in England (bank holidays excluded) after ``start`` up to and including ``end``."""
-
     return working_days_between(start, end)

@@ -130,7 +130,6 @@ def explain(conn: sqlite3.Connection, left_id: int, right_id: int) -> Explanatio
 
 def _score(out: Explanation, saved: str, a: dict[str, Any], b: dict[str, Any]) -> None:
     """Fill the model's field-by-field weights for the two identities."""
-
     payload = json.loads(saved)
     model, tf = payload["model"], payload.get("tf", {})
     sides = []

@@ -39,7 +39,6 @@ class Redactor:
     """
 
     def __init__(self, records: Iterable[Mapping[str, Any]], pseudonym: str) -> None:
-
         self.pseudonym = pseudonym
         self.index = IdentifyingIndex()
         names: set[str] = set()

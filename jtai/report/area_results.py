@@ -124,7 +124,6 @@ def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str,
 
 def case_outcomes(ws: Workspace) -> Counter[str]:
     """How many cases got each answer to the case question (empty when none is answered)."""
-
     fw = workspace_framework(ws)
     conn = ws.connect()
     try:
@@ -152,7 +151,6 @@ def unresolved_items(graded: list[Graded]) -> int:
 
 def agreement(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> list[Agreement]:
     """Agreement per criterion where two or more inspectors graded the same items, then overall."""
-
     by_criterion: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
     for case, criterion, agency, inspector, value in ratings:
         rank = fw.rank(value)
@@ -187,6 +185,5 @@ def agreement(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> l
 
 def samples(ws: Workspace) -> list[Sample]:
     """The newest tracked and front-door samples that exist."""
-
     found = [latest_sample(ws, kind) for kind in (TRACKED, FRONT_DOOR)]
     return [s for s in found if s is not None]

@@ -155,7 +155,6 @@ def charts_part(
     samples: list[Sample],
 ) -> Part:
     """Grade distribution by agency, the cohort's profile, missing episodes and return interviews."""
-
     figures = []
     grade_ids = [g.id for g in fw.scale.grades]
     by_agency: dict[str, Counter[str]] = {}
@@ -321,7 +320,6 @@ def write_evidence(
         UsageError, ConflictError: the files asked for (see :func:`~jtai.report.publish.output_targets`).
         IdentifyingDataError: the pack would hold a name, identifier, date of birth or postcode.
     """
-
     targets = output_targets(ws, "evidence-pack", pdf, html, force=force)
     fw = workspace_framework(ws)
     conn = ws.connect()

@@ -119,7 +119,6 @@ def publish(
     Raises:
         IdentifyingDataError: the report would identify someone; nothing is written.
     """
-
     public = list(public)
     standalone = html(False)
     if index is None:

@@ -22,7 +22,6 @@ FIELD_HEADINGS = {
 
 def data_quality_part(conn: sqlite3.Connection) -> Part:
     """Files loaded and their reconciliation, linkage, key-field completeness, quarantine reasons."""
-
     files = queries.file_counts(conn)
     if not files:
         return Part("data-quality", "Data quality", missing="No extract has been loaded yet (`jtai load`).")

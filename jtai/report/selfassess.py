@@ -169,7 +169,6 @@ def action_plan_part(
     ws: Workspace, fw: Framework, standing: dict[str, tuple[int, float, float, float, str]]
 ) -> Part:
     """Actions from ``findings.yaml`` (priority actions first), then criteria the audits flag."""
-
     authored = read_findings(ws.root)
     rows: list[tuple[str, ...]] = []
     covered: set[str] = set()

@@ -35,7 +35,6 @@ IDENTIFIER_HEADERS = (
 
 def sample_table(ws: Workspace, sample: Sample, *, with_identifiers: bool = False) -> list[dict[str, Any]]:
     """The rows of a sample as they are exported (one per member, by position)."""
-
     why = {r.withdrawn: r.reason for r in sample.replacements}
     rows: list[dict[str, Any]] = []
     for m in sample.members:

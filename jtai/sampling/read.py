@@ -31,7 +31,6 @@ def load_sample(ws: Workspace, sample_id: int) -> Sample:
 
 def latest_sample(ws: Workspace, kind: str = TRACKED) -> Sample | None:
     """The newest sample of a kind (``tracked`` or ``front_door``), or None if none is drawn."""
-
     conn = ws.connect()
     try:
         sample_id = store.latest_sample_id(conn, kind)
@@ -42,7 +41,6 @@ def latest_sample(ws: Workspace, kind: str = TRACKED) -> Sample | None:
 
 def all_samples(ws: Workspace) -> list[Sample]:
     """Every sample drawn in the workspace, oldest first."""
-
     conn = ws.connect()
     try:
         return [load(ws, conn, i) for i in store.sample_ids(conn)]
@@ -62,7 +60,6 @@ def load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
     Raises:
         NotFoundError: no such sample.
     """
-
     row = store.sample_row(conn, sample_id)
     if row is None:
         raise NotFoundError(
@@ -115,7 +112,6 @@ def load(ws: Workspace, conn: sqlite3.Connection, sample_id: int) -> Sample:
 
 def _unlinked_key(key: str) -> bool:
     """Whether a child key stands for records linkage has not reached."""
-
     prefix, sep, _ = key.partition(":")
     return bool(sep) and (prefix in ("la", "record") or prefix in AGENCIES)
 

@@ -37,7 +37,6 @@ def replace(ws: Workspace, ref: str, reason: str, *, sample_id: int | None = Non
         NotFoundError: no such sample, or ``ref`` is not in it.
         ConflictError: ``ref`` was already replaced, or no reserve is left in its stratum.
     """
-
     if not reason.strip():
         raise UsageError("--reason is empty; say why the case is replaced, e.g. 'family declined'.")
     text = ref.strip().upper()

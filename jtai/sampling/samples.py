@@ -98,7 +98,6 @@ def draw_tracked(
         NotFoundError: no records, or no child eligible (the message says why).
         ConfigError: fieldwork_start is not set, or the framework is invalid.
     """
-
     fw = workspace_framework(ws)
     rule = cohort_rule(fw, fieldwork_start(ws))
     spec = tracked_spec(fw, n=n, reserves=reserves)
@@ -150,7 +149,6 @@ def draw_front_door(
         NotFoundError: no contact or referral in the window (the message says how many
             there are outside it).
     """
-
     fw = workspace_framework(ws)
     spec = front_door_spec(fw, fieldwork_start(ws), n=n, months=months, reserves=reserves)
     seed = _check_seed(seed)
@@ -195,7 +193,6 @@ def _save(
     members: list[dict[str, Any]],
 ) -> Sample:
     """Store a drawn sample with its audit-log entry, and read it back."""
-
     trail = Trail(ws)
     sample_id = store.insert_sample(
         conn,
@@ -224,7 +221,6 @@ def tracked_draw(
     Raises:
         NotFoundError: no child is eligible (the message says why).
     """
-
     frame, count = build_frame(records, rule, spec, exclude=excluded)
     if frame.empty:
         raise NotFoundError(
@@ -255,7 +251,6 @@ def front_door_draw(
     Raises:
         NotFoundError: no contact or referral in the window.
     """
-
     frame, counts = build_front_door(records, spec)
     if frame.empty:
         total = int(records["event_type"].isin(spec.event_types).sum())
@@ -283,7 +278,6 @@ def front_door_draw(
 
 def _check_seed(seed: int | None) -> int:
     """The seed to use: the given one (0 to 2**63 - 1, as the store keeps it) or a new one."""
-
     if seed is None:
         return new_seed()
     if not 0 <= seed < 2**63:
@@ -316,7 +310,6 @@ def read_records(conn: sqlite3.Connection, front_door: Sequence[str] | None = No
     Raises:
         NotFoundError: no records are loaded at all.
     """
-
     if store.record_counts(conn)[0] == 0:
         raise NotFoundError(
             "No records are loaded in this workspace, so there is nothing to sample.",

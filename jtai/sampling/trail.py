@@ -82,7 +82,6 @@ class Trail:
 
     def saved(self) -> None:
         """Call after the transaction committed: move the log's head file forward."""
-
         audit.save_head(self.ws.root, self.entry)
 
 
@@ -101,7 +100,6 @@ class Logged:
 
 def logged(ws: Workspace, sample_id: int) -> Logged:
     """The audit log's entries about sample ``sample_id``."""
-
     draw: dict[str, Any] | None = None
     replacements: list[dict[str, Any]] = []
     conn = ws.connect()

@@ -108,7 +108,6 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
     The parameters come from the sample, not from today's framework file, so an edited
     framework does not change the answer; changed records do.
     """
-
     params = sample.parameters
     tracked = sample.kind == TRACKED
     front = None if tracked else front_door_from_parameters(params)

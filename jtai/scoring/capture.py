@@ -48,7 +48,6 @@ class Overview:
 
 def overview(conn: sqlite3.Connection, case: Case, limit: int = 12) -> Overview:
     """The agencies involved with the child and the newest events (none for a hand-named case)."""
-
     rows = sql.chronology(conn, case.child_key) if case.child_key else []
     agencies = sorted({str(r["agency"]) for r in rows})
     rows = [r for r in rows if r["event_type"] != "person"]  # a bare person record is no event
@@ -214,7 +213,6 @@ def _ask_one(
     root: Path | None,
 ) -> str:
     """Ask one question until it is answered, skipped or capture is stopped."""
-
     options = choices(fw, criterion)
     is_case = criterion == CASE_QUESTION_ID
     prompt = "Answer" if is_case else f"{criterion} {AGENCIES.get(agency, agency)}"

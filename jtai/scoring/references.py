@@ -112,7 +112,6 @@ def _holds_identifier(ref: str, runs: list[str], identifiers: set[str]) -> bool:
 
 def index_for(conn: sqlite3.Connection) -> IdentifyingIndex:
     """The anonymity guard's index of the workspace's records (empty when none are loaded)."""
-
     try:
         return index_from_store(conn)
     except sqlite3.OperationalError:  # no records table: nothing loaded can be matched

@@ -82,7 +82,6 @@ def generate(out: Path, cfg: SynthConfig, *, force: bool = False) -> SynthResult
 
 def _check_target(out: Path, force: bool) -> None:
     """Refuse a workspace (or a folder inside one) always, and a non-empty folder without ``force``."""
-
     for place in (out, out / "extracts", out / "truth"):
         folder = enclosing(place)
         if folder is not None:
