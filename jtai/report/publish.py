@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from jtai.anonymity.guard import check_html
 from jtai.errors import ConflictError, UsageError
 from jtai.files import workspace_file_error
-from jtai.report.render import html_to_pdf
+from jtai.report import render
 from jtai.store.report import index_from_store
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def publish(
     if targets.pdf is not None:
         paged = html(True)
         check_html(index, paged, what=what, public=public, pseudonyms=pseudonyms)
-        outputs.append(("pdf", targets.pdf, html_to_pdf(paged)))
+        outputs.append(("pdf", targets.pdf, render.html_to_pdf(paged)))
     written = write_files(ws, [(path, data) for _, path, data in outputs])
     return [Written(kind, path, len(data)) for (kind, _, data), path in zip(outputs, written, strict=True)]
 
