@@ -17,13 +17,26 @@ from typer._click.core import Context
 from typer._click.exceptions import ClickException  # typer vendors click
 from typer.core import TyperGroup
 
-from jtai.cli import audit, demo, framework, ingest, link, report, sample, score, synth, unload, workspace
+from jtai.cli import (
+    audit,
+    demo,
+    framework,
+    ingest,
+    link,
+    overview,
+    report,
+    sample,
+    score,
+    synth,
+    unload,
+    workspace,
+)
 from jtai.cli._common import app, err_console
 from jtai.errors import ExitCode, JtaiError
 
 # Each area adds its commands; `jtai --help` lists them in this order, an area's groups (such as
 # `link`) before its single commands (`child`).
-_AREAS = (workspace, ingest, unload, link, sample, framework, score, audit, report, synth, demo)
+_AREAS = (workspace, ingest, unload, link, sample, framework, score, audit, report, overview, synth, demo)
 _ORDER: list[str] = []
 for _area in _AREAS:
     _area.register(app)

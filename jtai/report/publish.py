@@ -47,11 +47,12 @@ class Targets:
 
 
 def output_targets(
-    ws: Workspace, stem: str, pdf: Path | None, html: Path | None, *, force: bool = False
+    ws: Workspace | None, stem: str, pdf: Path | None, html: Path | None, *, force: bool = False
 ) -> Targets:
     """Check the files asked for, before anything is rendered.
 
-    With neither named, both go to the workspace's ``reports/`` folder (``STEM.pdf`` and
+    With neither named, both go to the workspace's ``reports/`` folder (a report of no one
+    workspace, ``ws`` None, needs a file named) (``STEM.pdf`` and
     ``STEM.html``), replacing the previous rendering there. A file the user names must end in
     its format's suffix, the two must differ, its folder must exist, and an existing file is
     replaced only with ``force``.
@@ -61,6 +62,8 @@ def output_targets(
         ConflictError: a named file exists and ``force`` is false.
     """
     if pdf is None and html is None:
+        if ws is None:
+            raise UsageError("Name the file to write.", hint="Add --pdf FILE, --html FILE or both.")
         return Targets(ws.reports_dir / f"{stem}.pdf", ws.reports_dir / f"{stem}.html")
     named = {kind: path.expanduser().resolve() for kind, path in (("pdf", pdf), ("html", html)) if path}
     given = {"pdf": pdf, "html": html}
@@ -93,25 +96,28 @@ def output_targets(
 
 
 def publish(
-    ws: Workspace,
+    ws: Workspace | None,
     *,
     what: str,
     html: Callable[[bool], str],
     targets: Targets,
     public: Iterable[str],
     index: IdentifyingIndex | None = None,
+    indexes: list[IdentifyingIndex] | None = None,
     pseudonyms: bool = False,
     validate: Callable[[], None] | None = None,
 ) -> list[Written]:
     """Guard, render and write one report.
 
     Args:
-        ws: the workspace (its records feed the guard).
+        ws: the workspace (its records feed the guard); None for a report across
+            workspaces, which passes their ``indexes``.
         what: the report's name for messages ("The letter").
         html: renders the report; called with ``paged`` (True for the PDF's HTML).
         targets: where to write (from :func:`output_targets`).
         public: phrases written from the settings that the guard does not search.
         index: a prebuilt guard index (the demo builds it once for three reports).
+        indexes: several guard indexes, all of which the report must pass.
         pseudonyms: refuse case pseudonyms too (for publishable reports).
         validate: a last check of the content, run once the guard has passed and before
             the PDF is rendered (the letter checks its findings here).
@@ -121,13 +127,17 @@ def publish(
     """
     public = list(public)
     standalone = html(False)
-    if index is None:
+    guards = list(indexes or ([] if index is None else [index]))
+    if not guards:
+        if ws is None:
+            raise ValueError("a report of no one workspace needs its guard indexes")
         conn = ws.connect()
         try:
-            index = index_from_store(conn)
+            guards = [index_from_store(conn)]
         finally:
             conn.close()
-    check_html(index, standalone, what=what, public=public, pseudonyms=pseudonyms)
+    for guard in guards:
+        check_html(guard, standalone, what=what, public=public, pseudonyms=pseudonyms)
     if validate is not None:
         validate()
     outputs: list[tuple[str, Path, bytes]] = []
@@ -135,13 +145,14 @@ def publish(
         outputs.append(("html", targets.html, standalone.encode("utf-8")))
     if targets.pdf is not None:
         paged = html(True)
-        check_html(index, paged, what=what, public=public, pseudonyms=pseudonyms)
+        for guard in guards:
+            check_html(guard, paged, what=what, public=public, pseudonyms=pseudonyms)
         outputs.append(("pdf", targets.pdf, render.html_to_pdf(paged)))
     written = write_files(ws, [(path, data) for _, path, data in outputs])
     return [Written(kind, path, len(data)) for (kind, _, data), path in zip(outputs, written, strict=True)]
 
 
-def write_files(ws: Workspace, files: list[tuple[Path, bytes]]) -> list[Path]:
+def write_files(ws: Workspace | None, files: list[tuple[Path, bytes]]) -> list[Path]:
     """Write every file (0600) to a temporary file beside it, then rename them all into place.
 
     A failure while writing leaves none of the files and no temporary file behind.
@@ -150,7 +161,7 @@ def write_files(ws: Workspace, files: list[tuple[Path, bytes]]) -> list[Path]:
     try:
         for path, data in files:
             path = path.expanduser().resolve()
-            if path.is_relative_to(ws.root.resolve()):
+            if ws is not None and path.is_relative_to(ws.root.resolve()):
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             # mkstemp creates the file 0600 whatever the umask
             handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
