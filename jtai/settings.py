@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from jtai.frameworks import Framework
 
 DATES = ("fieldwork_start", "fieldwork_end", "publication_date", "letter_date")
+LINK_ENGINES = ("duckdb", "spark")
 KNOWN = ("area", "framework", *DATES, "agencies", "addressees", "signatories", "team", "linkage")
 
 # The settings each list item may hold, the first of them required.
@@ -269,9 +270,21 @@ class _Check:
         if not isinstance(value, dict):
             self.fail(("linkage",), "linkage must be a mapping with upper and lower.")
         for name in value:
+            if name == "engine":
+                if value[name] not in (None, *LINK_ENGINES):
+                    self.fail(
+                        ("linkage", name),
+                        f"linkage.engine is {value[name]!r}; it must be one of {', '.join(LINK_ENGINES)}.",
+                    )
+                continue
+            if name == "spark":
+                self.spark(value[name])
+                continue
             if name not in ("upper", "lower"):
                 self.fail(
-                    ("linkage", name), f"linkage: {name!r} is not a setting.", hint="Use upper and lower."
+                    ("linkage", name),
+                    f"linkage: {name!r} is not a setting.",
+                    hint="Use upper, lower, engine and spark.",
                 )
             number = value[name]
             if number is None:
@@ -288,6 +301,26 @@ class _Check:
                 f"linkage.lower ({lower}) is above linkage.upper ({upper}).",
                 hint="Set lower to at most upper.",
             )
+
+    def spark(self, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.fail(("linkage", "spark"), "linkage.spark must be a mapping with master and config.")
+        for name, setting in value.items():
+            if name == "master" and not isinstance(setting, str):
+                self.fail(("linkage", "spark", name), "linkage.spark.master must be text, e.g. local[2].")
+            elif name == "config" and not isinstance(setting, dict):
+                self.fail(
+                    ("linkage", "spark", name),
+                    "linkage.spark.config must be a mapping of Spark settings, e.g. spark.driver.memory: 4g.",
+                )
+            elif name not in ("master", "config"):
+                self.fail(
+                    ("linkage", "spark", name),
+                    f"linkage.spark: {name!r} is not a setting.",
+                    hint="Use master and config.",
+                )
 
 
 def _framework(ref: str, base: Path) -> Framework | None:

@@ -32,6 +32,16 @@ def link_command(
         bool, typer.Option("--review", help="Review the waiting pairs straight after linking.")
     ] = False,
     reviewer: ReviewerOption = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            metavar="duckdb|spark",
+            help="Train and score on DuckDB (this machine) or Spark (linkage.spark in inspection.yaml; "
+            'needs pip install "jtai[spark]"). Default: linkage.engine, else duckdb.',
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Link every record: strong identifiers first, then a splink model, under must-not-link rules.
@@ -39,7 +49,7 @@ def link_command(
     Pairs scoring above linkage.upper in inspection.yaml link; those between linkage.lower and
     linkage.upper wait for `jtai link review`. Re-running on unchanged data keeps every child id.
 
-    Example: jtai link
+    Example: jtai link            (or: jtai link --engine spark)
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -48,7 +58,7 @@ def link_command(
     ws = open_workspace()
     conn = ws.connect()
     with _progress() as step:
-        summary = link(ws, conn, step=step)
+        summary = link(ws, conn, step=step, engine=engine)
     if as_json:
         print_json(summary.as_dict())
     else:

@@ -108,8 +108,8 @@ def _dob_comparison() -> Any:
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob").configure(label_for_charts="Exact match on date of birth"),
             cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="One keystroke apart"),
-            cll.CustomLevel('"dob_swapped_l" = "dob_r"', label_for_charts="Day and month swapped"),
-            cll.CustomLevel('abs("dob_days_l" - "dob_days_r") <= 31', label_for_charts="Within a month"),
+            cll.CustomLevel("dob_swapped_l = dob_r", label_for_charts="Day and month swapped"),
+            cll.CustomLevel("abs(dob_days_l - dob_days_r) <= 31", label_for_charts="Within a month"),
             cll.ElseLevel(),
         ],
     )
@@ -178,7 +178,7 @@ def quiet_splink() -> Iterator[None]:
 
 
 def train_and_predict(
-    nodes: pd.DataFrame, lower: float, step: Step | None = None
+    nodes: pd.DataFrame, lower: float, step: Step | None = None, *, db_api: Any = None
 ) -> tuple[pd.DataFrame, str]:
     """Train the model on ``nodes`` and score every candidate pair.
 
@@ -186,18 +186,21 @@ def train_and_predict(
         nodes: one row per identity: ``node_id`` (int) and :data:`MODEL_COLUMNS`.
         lower: pairs scoring below this match probability are not returned.
         step: called with the name of each step as it starts (for progress display).
+        db_api: the splink backend to run on (a ``SparkAPI`` for the Spark engine); a new
+            in-memory DuckDB by default.
 
     Returns:
         The scored pairs (``node_id_l``, ``node_id_r``, ``match_probability``,
         ``match_weight``, ``first_names_differ``) and the trained model as JSON:
         ``{"model": <splink settings>, "tf": {column: {value: frequency}}}``.
     """
+    import duckdb
     from splink import DuckDBAPI, Linker, block_on
     from splink.internals.exceptions import EMTrainingException
 
     report = step or (lambda _name: None)
     with quiet_splink(), _floored_em():
-        db_api = DuckDBAPI()
+        db_api = db_api or DuckDBAPI()
         table = db_api.register(nodes, dataset_display_name="identities")
         linker = Linker(table, settings(), log_level=None)
         report("Estimating how often two identities match")
@@ -227,17 +230,24 @@ def train_and_predict(
                     linker._settings_obj.core_model_settings = saved
         report("Scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
-        con = db_api.duckdb_con
+        # the scored pairs come back whatever the engine (Spark collects them here)
+        pairs = predictions.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
+            ["node_id_l", "node_id_r", "match_probability", "match_weight"]
+        ]
+        con = duckdb.connect()
+        con.register("jtai_pairs", pairs)
         con.register("jtai_first_names", nodes[["node_id", "first_name", "first_group"]])
         # first names that share no group and look nothing alike: twins, not typos
         scored = con.execute(
             "SELECT p.node_id_l, p.node_id_r, p.match_probability, p.match_weight, "
             "COALESCE(l.first_group <> r.first_group "
             "AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.7, FALSE) AS first_names_differ "
-            f"FROM {predictions.physical_name} p "
+            "FROM jtai_pairs p "
             "JOIN jtai_first_names l ON l.node_id = p.node_id_l "
-            "JOIN jtai_first_names r ON r.node_id = p.node_id_r"
+            "JOIN jtai_first_names r ON r.node_id = p.node_id_r "
+            "ORDER BY p.node_id_l, p.node_id_r"
         ).df()
+        con.close()
         model = json.dumps({"model": linker.misc.save_model_to_json(), "tf": _term_frequencies(nodes)})
     return scored, model
 

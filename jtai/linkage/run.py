@@ -21,6 +21,7 @@ from jtai.errors import ConfigError, NotFoundError
 from jtai.linkage.clusters import ConstrainedUnionFind, stable_child_ids
 from jtai.linkage.normalise import STRONG_IDS, identity_frame
 from jtai.linkage.probabilistic import MODEL_COLUMNS, Step, train_and_predict
+from jtai.linkage.spark import ENGINES, check_available, spark_api
 from jtai.store import linkage as store
 
 if TYPE_CHECKING:
@@ -73,6 +74,24 @@ class LinkSummary:
         return {**asdict(self), "automatic_links": self.automatic_links}
 
 
+def engine_options(ws: Workspace, engine: str | None) -> tuple[str, dict[str, Any]]:
+    """The engine to train and score on, and its ``linkage.spark`` options.
+
+    Raises:
+        ConfigError: an unknown engine, or the Spark engine without pyspark or Java.
+    """
+    section = ws.config.get("linkage") or {}
+    chosen = engine or str(section.get("engine") or "duckdb")
+    if chosen not in ENGINES:
+        raise ConfigError(
+            f"linkage.engine is {chosen!r}; it must be one of {', '.join(ENGINES)}.", file=str(ws.config_path)
+        )
+    if chosen == "spark":
+        check_available()
+    options = section.get("spark") or {}
+    return chosen, dict(options) if isinstance(options, dict) else {}
+
+
 def thresholds(ws: Workspace) -> tuple[float, float]:
     """The ``linkage: {upper, lower}`` settings of ``inspection.yaml``, checked.
 
@@ -103,23 +122,28 @@ def thresholds(ws: Workspace) -> tuple[float, float]:
     return upper, lower
 
 
-def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -> LinkSummary:
+def link(
+    ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None, engine: str | None = None
+) -> LinkSummary:
     """Link every record of the workspace and store the child ids.
 
     Args:
         ws: the workspace (for its thresholds).
         conn: its open store.
         step: called with the name of each step as it starts (for progress display).
+        engine: "duckdb" or "spark" (see :mod:`jtai.linkage.spark`); by default
+            ``linkage.engine`` in inspection.yaml, else "duckdb".
 
     Raises:
         NotFoundError: no records are loaded.
-        ConfigError: the thresholds are invalid.
+        ConfigError: the thresholds are invalid, or the Spark engine is not available.
     """
     import pandas as pd
 
     report = step or (lambda _name: None)
     started, clock = store.now(), time.perf_counter()
     upper, lower = thresholds(ws)
+    run_on = engine_options(ws, engine)
     report("Reading records")
     import numpy as np
 
@@ -162,7 +186,7 @@ def link(ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None) -
     nodes = atoms[list(MODEL_COLUMNS)].reset_index(drop=True)
     nodes.insert(0, "node_id", np.arange(len(nodes), dtype="int64"))
     model_clock = time.perf_counter()
-    scored, model_json, note = _score(nodes, lower, report)
+    scored, model_json, note = _score(nodes, lower, report, run_on)
     model_seconds = round(time.perf_counter() - model_clock, 2)
     report("Forming clusters")
     rep_record = atoms["id"].to_numpy()
@@ -264,7 +288,9 @@ def _deterministic_edges(atoms: pd.DataFrame) -> list[list[tuple[int, int]]]:
     return out
 
 
-def _score(nodes: pd.DataFrame, lower: float, report: Step) -> tuple[pd.DataFrame, str | None, str | None]:
+def _score(
+    nodes: pd.DataFrame, lower: float, report: Step, run_on: tuple[str, dict[str, Any]] = ("duckdb", {})
+) -> tuple[pd.DataFrame, str | None, str | None]:
     """Scored pairs above ``lower``, the model (None without one), and a note when there is none."""
     import pandas as pd
     from splink.internals.exceptions import SplinkException
@@ -283,7 +309,12 @@ def _score(nodes: pd.DataFrame, lower: float, report: Step) -> tuple[pd.DataFram
         return empty, None, NO_MODEL
 
     try:
-        scored, model = train_and_predict(nodes, lower, report)
+        if run_on[0] == "spark":
+            report("Starting Spark")
+            with spark_api(run_on[1]) as api:
+                scored, model = train_and_predict(nodes, lower, report, db_api=api)
+        else:
+            scored, model = train_and_predict(nodes, lower, report)
     except (SplinkException, ValueError, ZeroDivisionError):
         # splink cannot train on degenerate data (e.g. no pair agrees on anything)
         return empty, None, NO_MODEL
