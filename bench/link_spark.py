@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-_SETUP = """
+_SETUP = r"""
 import datetime as dt, json, sys, time
 from pathlib import Path
 from jtai import workspace

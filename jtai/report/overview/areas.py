@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jtai.canonical import CONFIG_NAME, DB_NAME
 from jtai.errors import ConflictError, UsageError, WorkspaceError
 from jtai.frameworks import Framework, load_framework
 from jtai.report import area_results
 from jtai.scoring.findings_file import Finding, findings_path, load_findings
 from jtai.store.report import index_from_store
 from jtai.store.snapshot import read_only
-from jtai.workspace import CONFIG_NAME, DB_NAME, is_workspace, read_config
+from jtai.workspace import is_workspace, read_config
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex

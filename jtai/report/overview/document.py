@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jtai.report.overview.areas import Area
 from jtai.report.overview.figures import ALL_AREAS, KIND_LABELS, Overview, share
 from jtai.report.pack_blocks import Part, Table
+from jtai.report.publish import Written, output_targets, publish
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_list, shorten
-
-if TYPE_CHECKING:
-    from jtai.report.publish import Written
 
 STEM = "overview"
 
@@ -163,8 +160,6 @@ def write_overview(
         IdentifyingDataError: the overview would hold a name, identifier, date of birth or
             postcode loaded in any of the areas; nothing is written.
     """
-    from jtai.report.publish import output_targets, publish
-
     targets = output_targets(None, STEM, pdf, html, force=force)
     return publish(
         None,
