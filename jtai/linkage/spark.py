@@ -74,6 +74,10 @@ def spark_api(options: Mapping[str, Any]) -> Iterator[Any]:
         warnings.filterwarnings(
             "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
         )
+        # pandas 3 deprecates an argument that pyspark's Arrow conversion still passes
+        warnings.filterwarnings(
+            "ignore", message="The copy keyword is deprecated", category=DeprecationWarning
+        )
         yield from _session_api(options)
 
 
