@@ -23,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import os
+import random
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +44,9 @@ from jtai.store.report import index_from_store
 from jtai.workspace import DEMO_OWN, is_workspace, workspace_framework
 
 if TYPE_CHECKING:
+    from jtai.frameworks import Framework
     from jtai.report.publish import Written
+    from jtai.scoring.findings import Candidate
     from jtai.workspace import Workspace
 
 MARKER = DEMO_MARKER
@@ -51,6 +55,12 @@ _MARKER_ID = "workspace: "
 SEED = 2018  # the seed of both demo samples: the same cases on every run and machine
 _POSITION = re.compile(r"^(tracked|front_door)\s+(\d+)$")
 _AGENCY_OF_FILE = {"annex_a": "csc"}
+# The second fictional area, beside the demo folder, for `jtai overview`: a `jtai synth` area
+# of another seed, judged from the same demo judgements with some grades a step apart.
+SECOND_AREA = "Northmoor"
+SECOND_SEED = 2019
+SECOND_CHILDREN = 300
+_SECOND_SHIFT = 0.35  # the share of the demo's grades moved one step up or down in the second area
 
 
 @dataclass
@@ -110,6 +120,8 @@ def run_demo(
         started = time.perf_counter()
         result.steps.append(DemoStep(name, action(), time.perf_counter() - started))
 
+    # both folders are checked before either is touched
+    _check_rebuildable(second_area_root(result.root), data)
     ws_box: list[Workspace] = []
     step("Create the workspace", lambda: _create(result.root, data, ws_box))
     ws = ws_box[0]
@@ -119,33 +131,55 @@ def run_demo(
     step("Import the demo judgements", lambda: _judgements(ws, data, result))
     step("Write the demo findings", lambda: _findings(ws, data))
     step("Render the reports", lambda: _reports(ws, result))
+    second: list[Workspace] = []
+    step(f"Build a second area, {SECOND_AREA}", lambda: _second_area(result.root, data, second))
+    step("Render the overview of both areas", lambda: _overview(ws, second, result))
     return result
 
 
-def _create(root: Path, data: Path, box: list[Workspace]) -> str:
-    if root.exists() and any(root.iterdir()):
-        if not (root / MARKER).is_file():
-            raise ConflictError(
-                f"{root} is not empty and was not made by `jtai demo`, so the demo will not replace it.",
-                hint="Name an empty or new folder: jtai demo DIR",
-            )
-        if not _still_the_demo(root, data):
-            raise ConflictError(
-                f"{root} holds a {MARKER} marker, but the workspace there is not the one the demo made "
-                "(it was made again, e.g. by `jtai init --force`), so the demo will not replace it.",
-                hint="Name an empty or new folder: jtai demo DIR. If the folder holds nothing you "
-                "need, delete it yourself first.",
-            )
-        _refuse_strangers(root)
+def second_area_root(root: Path) -> Path:
+    """Where the demo builds its second area: beside the demo folder, named after the area."""
+    return root.with_name(f"{root.name}-{SECOND_AREA.lower()}")
+
+
+def _check_rebuildable(root: Path, data: Path) -> bool:
+    """Whether ``root`` holds an earlier demo to clear (False: it is new or empty).
+
+    Raises:
+        ConflictError: ``root`` holds anything the demo did not make (nothing is deleted).
+    """
+    if not (root.exists() and any(root.iterdir())):
+        return False
+    if not (root / MARKER).is_file():
+        raise ConflictError(
+            f"{root} is not empty and was not made by `jtai demo`, so the demo will not replace it.",
+            hint="Name an empty or new folder: jtai demo DIR",
+        )
+    if not _still_the_demo(root, data):
+        raise ConflictError(
+            f"{root} holds a {MARKER} marker, but the workspace there is not the one the demo made "
+            "(it was made again, e.g. by `jtai init --force`), so the demo will not replace it.",
+            hint="Name an empty or new folder: jtai demo DIR. If the folder holds nothing you "
+            "need, delete it yourself first.",
+        )
+    _refuse_strangers(root)
+    return True
+
+
+def _create(root: Path, data: Path, box: list[Workspace], *, area: str | None = None) -> str:
+    if _check_rebuildable(root, data):
         _clear(root)
     config = _read_yaml(data / "inspection.yaml")
+    text = (data / "inspection.yaml").read_text(encoding="utf-8")
+    if area is not None:  # the second area: the demo's settings, with its own name
+        text = text.replace(str(config["area"]), area)
     ws = workspace.create(
         root,
-        area=str(config["area"]),
+        area=area or str(config["area"]),
         framework=str(config["framework"]),
         fieldwork_start=config.get("fieldwork_start"),
     )
-    write_private(ws.config_path, (data / "inspection.yaml").read_text(encoding="utf-8"), error=None)
+    write_private(ws.config_path, text, error=None)
     write_private(root / MARKER, f"{_MARKER_TEXT}{_MARKER_ID}{_identity(root)}\n", error=None)
     box.append(workspace.Workspace(ws.root))
     return str(ws.root)
@@ -272,7 +306,7 @@ def positions(ws: Workspace) -> dict[str, str]:
     return found
 
 
-def _judgements(ws: Workspace, data: Path, result: DemoResult) -> str:
+def _judgements(ws: Workspace, data: Path, result: DemoResult, *, shift: random.Random | None = None) -> str:
     from jtai.scoring.judgement_files.workspace_io import import_file
 
     template = _read_yaml(data / "demo" / "judgements.yaml")
@@ -286,6 +320,11 @@ def _judgements(ws: Workspace, data: Path, result: DemoResult) -> str:
             continue
         slots.add(slot)
         rows.append({**{k: str(v) for k, v in row.items()}, "case": case})
+        if shift is not None and "grade" in row:
+            fw = workspace_framework(ws)
+            rows[-1]["grade"] = _shifted(fw, str(row["grade"]), shift)
+            if rows[-1]["grade"] in fw.scale.note_required and not rows[-1].get("note"):
+                rows[-1]["note"] = "Practice fell short of what the criterion describes in this case."
     path = ws.root / "demo-judgements.yaml"
     write_private(path, _dump_yaml({"judgements": rows}), error=None)
     conn = ws.connect()
@@ -343,6 +382,92 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise JtaiError(f"{path}: the sample data file is damaged.", hint="Reinstall jtai.")
     return data
+
+
+def _second_area(root: Path, data: Path, box: list[Workspace]) -> str:
+    """Build, load, link, sample and judge the second area beside the demo folder."""
+    from jtai.ingest import load_files
+    from jtai.scoring.findings import aggregate, candidates
+    from jtai.scoring.findings_file import findings_path
+    from jtai.synth import AGENCY_FILES, WORKBOOK, SynthConfig, generate
+
+    second = second_area_root(root)
+    _create(second, data, box, area=SECOND_AREA)
+    ws = box[0]
+    with tempfile.TemporaryDirectory(prefix="jtai-demo-") as scratch:
+        generate(Path(scratch) / "synth", SynthConfig(children=SECOND_CHILDREN, seed=SECOND_SEED))
+        extracts = Path(scratch) / "synth" / "extracts"
+        for agency, name in [*AGENCY_FILES.items(), ("csc", WORKBOOK)]:
+            loaded = load_files(ws, [extracts / name], agency=agency)
+            for problem in loaded.errors + loaded.rejected:
+                raise JtaiError(
+                    f"{problem.name}: the second area's extract did not load ({problem.message})."
+                )
+    linked = _link(ws)
+    draw_tracked(ws, seed=SECOND_SEED)
+    draw_front_door(ws, seed=SECOND_SEED)
+    # positions the second area's smaller samples do not reach are left out without a note
+    judged = _judgements(ws, data, DemoResult(ws.root), shift=random.Random(SECOND_SEED))
+    fw = workspace_framework(ws)
+    conn = ws.connect()
+    try:
+        suggested = candidates(fw, aggregate(conn, fw))
+    finally:
+        conn.close()
+    write_private(findings_path(ws.root), _candidate_findings(fw, suggested), error=None)
+    return f"{ws.root}: {linked}; {judged}"
+
+
+def _shifted(fw: Framework, grade: str, rng: random.Random) -> str:
+    """``grade``, or one step better or worse for a share of the judgements (seeded)."""
+    order = fw.grade_ids
+    if grade not in order or rng.random() >= _SECOND_SHIFT:
+        return grade
+    return order[min(len(order) - 1, max(0, order.index(grade) + rng.choice((-1, 1))))]
+
+
+def _candidate_findings(fw: Framework, suggested: list[Candidate]) -> str:
+    """A findings.yaml for the second area: one finding per kind and criterion the grades suggest."""
+    import yaml
+
+    grouped: dict[tuple[str, str], list[Candidate]] = {}
+    for candidate in suggested:
+        grouped.setdefault((candidate.kind, candidate.criterion), []).append(candidate)
+    findings = []
+    for (kind, criterion), items in sorted(grouped.items()):
+        agencies = sorted({c.agency for c in items if c.agency in AGENCIES})
+        why = "; ".join(f"{c.agency}: {c.why}" for c in items)
+        findings.append(
+            {
+                "kind": kind,
+                "criteria": [criterion],
+                "agencies": agencies,
+                "text": f"Inspectors' grades for {criterion} show this ({why}).",
+            }
+        )
+    header = f"# The demo's second area, {SECOND_AREA}: findings from the candidates its grades suggest.\n"
+    return header + str(
+        yaml.safe_dump(
+            {
+                "headline": [f"A fictional second area for the demo's overview: {fw.title}."],
+                "findings": findings,
+            },
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        )
+    )
+
+
+def _overview(first: Workspace, second: list[Workspace], result: DemoResult) -> str:
+    from jtai.report.overview import read_areas, summarise, write_overview
+
+    areas = read_areas([first.root, second[0].root])
+    ov = summarise(areas)
+    pdf, html = first.reports_dir / "overview.pdf", first.reports_dir / "overview.html"
+    for written in write_overview(ov, areas, pdf=pdf, html=html, force=True):
+        result.outputs.append(("overview of both areas", written))
+    return f"{len(ov.areas)} areas side by side: {pdf.name} and {html.name} in {first.reports_dir}"
 
 
 def _dump_yaml(data: dict[str, Any]) -> str:

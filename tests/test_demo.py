@@ -30,6 +30,8 @@ def test_every_step_ran(demo: DemoResult) -> None:
         "Import the demo judgements",
         "Write the demo findings",
         "Render the reports",
+        "Build a second area, Northmoor",
+        "Render the overview of both areas",
     ]
     details = {s.name: s.detail for s in demo.steps}
     assert details["Load the extracts"].startswith("7 files: ")
@@ -56,6 +58,8 @@ def test_every_report_written_privately(demo: DemoResult) -> None:
         ("evidence pack", "pdf", "evidence-pack.pdf"),
         ("letter of findings", "html", "letter.html"),
         ("letter of findings", "pdf", "letter.pdf"),
+        ("overview of both areas", "html", "overview.html"),
+        ("overview of both areas", "pdf", "overview.pdf"),
         ("self-assessment", "html", "self-assessment.html"),
         ("self-assessment", "pdf", "self-assessment.pdf"),
     ]
@@ -112,7 +116,16 @@ def _stub_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every step after creating the workspace does nothing (for the folder rules)."""
     from jtai import demo as module
 
-    for name in ("_load", "_link", "_sample", "_judgements", "_findings", "_reports"):
+    for name in (
+        "_load",
+        "_link",
+        "_sample",
+        "_judgements",
+        "_findings",
+        "_reports",
+        "_second_area",
+        "_overview",
+    ):
         monkeypatch.setattr(module, name, lambda *args: "stubbed")
 
 
@@ -199,7 +212,7 @@ def test_the_qa_scenario_keeps_the_real_workspace(run, demo: DemoResult, tmp_pat
     assert init.exit_code == 0, init.output
     assert " ".join(init.stdout.split()).startswith(
         f"Removed from {folder}: jtai.db, .key, audit.head, .jtai-demo, demo-judgements.yaml, "
-        "findings.yaml, letter.pdf, extracts/ (7 entries), reports/ (6 entries). "
+        "findings.yaml, letter.pdf, extracts/ (7 entries), reports/ (8 entries). "
         "Kept (not part of a workspace): notes.txt. Delete yourself what belonged to the old workspace. "
         f"Created workspace {folder} for Real (exploitation-2018)."
     )
@@ -263,3 +276,29 @@ def test_demo_help_has_an_example(run) -> None:  # type: ignore[no-untyped-def]
     result = run("demo", "--help")
     assert result.exit_code == 0
     assert "Example: jtai demo ./jtai-demo" in result.stdout
+
+
+def test_second_area_beside_the_demo_for_the_overview(demo: DemoResult) -> None:
+    """A second fictional area is built beside the demo folder, and the overview puts both side by side."""
+    from jtai.demo import second_area_root
+    from jtai.report.overview import read_areas
+
+    second = second_area_root(demo.root)
+    assert second.name == "jtai-demo-northmoor" and (second / MARKER).is_file()
+    areas = read_areas([demo.root, second])
+    assert [a.name for a in areas] == ["Seaborough", "Northmoor"]
+    assert len(areas[1].graded) > 100 and areas[1].findings  # judged, with findings from its grades
+    assert (demo.root / "reports" / "overview.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_refuses_a_second_area_folder_it_did_not_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone's folder where the second area would go stops the demo before anything is made."""
+    _stub_steps(monkeypatch)
+    (tmp_path / "demo-northmoor").mkdir()
+    (tmp_path / "demo-northmoor" / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ConflictError, match="demo-northmoor"):
+        run_demo(tmp_path / "demo")
+    assert not (tmp_path / "demo").exists()
+    assert (tmp_path / "demo-northmoor" / "mine.txt").read_text(encoding="utf-8") == "keep me"

@@ -31,7 +31,7 @@ def demo(
 
     Example: jtai demo ./jtai-demo
     """
-    from jtai.demo import run_demo
+    from jtai.demo import run_demo, second_area_root
 
     target = directory or Path(os.environ.get("JTAI_DEMO_DIR") or "jtai-demo")
     if target.exists() and not target.is_dir():
@@ -66,6 +66,12 @@ def demo(
     for name, written in result.outputs:
         console.print(f"  {name} ({written.kind.upper()}): {written.path}", highlight=False)
     console.print(f"\nNext: cd {result.root} && jtai sample show", highlight=False)
+    second = second_area_root(result.root)
+    if second.is_dir():
+        console.print(
+            f"Two areas side by side: jtai overview {result.root} {second} --pdf overview.pdf",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:
