@@ -15,12 +15,18 @@ CORPUS = DATA / "corpus"
 
 
 def test_load_prints_the_reconciliation(run, ws) -> None:
-    """The table lists each sheet; the closing line says read = accepted + quarantined."""
+    """The table lists each sheet; the closing line says read = accepted + quarantined; N field issues."""
     result = run("--workspace", str(ws.root), "load", str(CORPUS / "bad-dates.csv"), "--agency", "police")
     assert result.exit_code == 0, result.output
-    assert "│ bad-dates.csv │ -     │    3 │        1 │           2 │ unparseable_date (2) │" in result.stdout
+    assert (
+        "│ bad-dates.csv │ -     │    3 │        2 │           1 │            1 │ unparseable_date (1) │"
+        in (result.stdout)
+    )
     assert result.stdout.endswith(
-        "Rows read 3 = 1 accepted + 2 quarantined.\nSee the quarantined rows with `jtai quarantine`.\n"
+        "Rows read 3 = 2 accepted + 1 quarantined; 1 field issue.\n"
+        "See the quarantined rows with `jtai quarantine`.\n"
+        "Field issues are bad values of accepted records, kept aside: see them with "
+        "`jtai quarantine --issues`.\n"
     )
 
 
@@ -29,16 +35,25 @@ def test_load_annex_a_json(run, ws) -> None:
     result = run("-w", str(ws.root), "load", str(ANNEX_A), "--agency", "csc", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["totals"] == {"rows_read": 59, "accepted": 54, "quarantined": 5, "rejected": 0}
+    assert data["totals"] == {
+        "rows_read": 59,
+        "accepted": 59,
+        "quarantined": 0,
+        "rejected": 0,
+        "field_issues": 5,
+    }
     (file,) = data["files"]
-    assert file["mapping"] == "annex-a"
+    assert (file["mapping"], file["field_issues"]) == ("annex-a", 5)
     assert file["sheets"][6] == {
         "sheet": "List 7",
         "rows_read": 7,
-        "accepted": 5,
-        "quarantined": 2,
+        "accepted": 7,
+        "quarantined": 0,
         "rejected": 0,
-        "reasons": {"birth_after_event": 2},
+        "reasons": {},
+        "field_issues": 2,
+        "field_issue_rules": {"birth_after_event": 2},
+        "warnings": [],
         "skipped": None,
     }
 
@@ -68,7 +83,7 @@ def test_unreadable_file_exits_bad_input_and_others_load(run, ws) -> None:
         "Error: empty.csv: the file is empty (0 bytes). Export it again from the source system.\n"
     )
     assert result.stdout.endswith(
-        "Rows read 2 = 2 accepted + 0 quarantined, from the 1 file read; "
+        "Rows read 2 = 2 accepted + 0 quarantined; 0 field issues, from the 1 file read; "
         "1 file was not loaded (see the error above).\n"
     )
     assert "Traceback" not in result.output
@@ -76,10 +91,12 @@ def test_unreadable_file_exits_bad_input_and_others_load(run, ws) -> None:
 
 def test_strict_exits_quarantined(run, ws) -> None:
     """--strict with a quarantined row exits 5 and adds nothing from that file."""
-    result = run("-w", str(ws.root), "load", str(CORPUS / "bad-sex.csv"), "--agency", "police", "--strict")
+    result = run(
+        "-w", str(ws.root), "load", str(CORPUS / "unknown-event-type.csv"), "--agency", "police", "--strict"
+    )
     assert result.exit_code == ExitCode.QUARANTINED
     assert (
-        "Rejected: bad-sex.csv: 1 of its 2 rows would be quarantined and --strict was given; "
+        "Rejected: unknown-event-type.csv: 1 of its 2 rows would be quarantined and --strict was given; "
         "nothing of the file was added." in result.stderr
     )
 
@@ -117,11 +134,11 @@ def test_template_writes_the_canonical_header(run, tmp_path, monkeypatch) -> Non
 
 def test_quarantine_shows_and_exports_rows(run, ws, tmp_path) -> None:
     """The quarantine lists file, row, column, value and rule; --export writes raw rows, 0600."""
-    run("-w", str(ws.root), "load", str(CORPUS / "bad-postcode.csv"), "--agency", "police")
+    run("-w", str(ws.root), "load", str(CORPUS / "unknown-event-type.csv"), "--agency", "police")
     shown = run("-w", str(ws.root), "quarantine")
     assert shown.exit_code == 0
-    assert "bad-postcode.csv" in shown.stdout and "NOT A POSTCODE" in shown.stdout
-    assert "invalid_postcode" in shown.stdout
+    assert "unknown-event-type.csv" in shown.stdout and "burglary" in shown.stdout
+    assert "unknown_code" in shown.stdout
     target = tmp_path / "q.csv"
     exported = run("-w", str(ws.root), "quarantine", "--export", str(target))
     assert exported.stdout == f"Wrote 1 quarantined rows to {target} (readable by you only).\n"
@@ -129,21 +146,56 @@ def test_quarantine_shows_and_exports_rows(run, ws, tmp_path) -> None:
     with target.open(encoding="utf-8", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert (row["file"], row["row"], row["column"], row["value"], row["rule"]) == (
+        "unknown-event-type.csv",
+        "3",
+        "event_type",
+        "burglary",
+        "unknown_code",
+    )
+    assert json.loads(row["raw"])["agency_person_id"] == "P14"
+
+
+def test_quarantine_issues_shows_and_exports_field_issues(run, ws, tmp_path) -> None:
+    """A bad postcode is a field issue: the record is kept, --issues lists and exports the value."""
+    run("-w", str(ws.root), "load", str(CORPUS / "bad-postcode.csv"), "--agency", "police")
+    plain = run("-w", str(ws.root), "quarantine")
+    assert plain.stdout == (
+        "The quarantine is empty.\n"
+        "The accepted records have 1 field issue (values kept aside): see them with "
+        "`jtai quarantine --issues`.\n"
+    )
+    shown = run("-w", str(ws.root), "quarantine", "--issues")
+    assert "NOT A POSTCODE" in shown.stdout and "invalid_postcode" in shown.stdout
+    target = tmp_path / "i.csv"
+    exported = run("-w", str(ws.root), "quarantine", "--issues", "--export", str(target))
+    assert exported.stdout == f"Wrote 1 field issues to {target} (readable by you only).\n"
+    with target.open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["file"], row["row"], row["column"], row["field"], row["value"], row["rule"]) == (
         "bad-postcode.csv",
         "3",
+        "postcode",
         "postcode",
         "NOT A POSTCODE",
         "invalid_postcode",
     )
-    assert json.loads(row["raw"])["agency_person_id"] == "P20"
+    data = json.loads(
+        run("-w", str(ws.root), "quarantine", "--issues", "--json", "--agency", "Police").stdout
+    )
+    assert [(r["row"], r["field"], r["value"]) for r in data] == [(3, "postcode", "NOT A POSTCODE")]
+    none = run("-w", str(ws.root), "quarantine", "--issues", "--rule", "excel_error")
+    assert none.stdout == "No field issues match --rule excel_error; there are 1 in all.\n"
 
 
 def test_quarantine_json_and_empty(run, ws) -> None:
     """--json gives every row; an empty quarantine says so."""
     assert run("-w", str(ws.root), "quarantine").stdout == "The quarantine is empty.\n"
-    run("-w", str(ws.root), "load", str(CORPUS / "bad-sex.csv"), "--agency", "police")
+    run("-w", str(ws.root), "load", str(CORPUS / "missing-required.csv"), "--agency", "police")
     rows = json.loads(run("-w", str(ws.root), "quarantine", "--json").stdout)
-    assert [(r["row"], r["column"], r["value"], r["rule"]) for r in rows] == [(3, "sex", "Q", "unknown_code")]
+    assert [(r["row"], r["column"], r["value"], r["rule"]) for r in rows] == [
+        (3, "agency_person_id", "", "missing_required"),
+        (4, "event_type", "", "missing_required"),
+    ]
 
 
 def test_profile_json_and_table(run, ws) -> None:
@@ -153,23 +205,24 @@ def test_profile_json_and_table(run, ws) -> None:
     assert data == {
         "agencies": {
             "police": {
-                "records": 1,
-                "event_types": {"missing_episode": 1},
+                "records": 3,
+                "event_types": {"arrest": 2, "missing_episode": 1},
                 "completeness": {
-                    "nhs_number": 1.0,
+                    "nhs_number": 0.3333,
                     "dob": 1.0,
                     "first_name": 1.0,
                     "last_name": 1.0,
-                    "postcode": 1.0,
+                    "postcode": 0.3333,
                     "la_child_id": 0.0,
                 },
-                "quarantined": {"invalid_nhs_number": 2},
+                "quarantined": {},
+                "field_issues": {"invalid_nhs_number": 2},
             }
         }
     }
     table = run("-w", str(ws.root), "profile").stdout
-    assert "│ police │       1 │       100% │          100% │" in table
-    assert "│ (quarantined: invalid_nhs_number) │       2 │" in table
+    assert "│ police │       3 │        33% │          100% │" in table
+    assert "│ (field issue: invalid_nhs_number) │       2 │" in table
 
 
 def test_profile_of_an_empty_workspace(run, ws) -> None:
@@ -184,23 +237,21 @@ def test_quarantine_filters_by_rule_file_and_agency(run, ws) -> None:
         "-w",
         str(ws.root),
         "load",
-        str(CORPUS / "bad-sex.csv"),
+        str(CORPUS / "unknown-event-type.csv"),
         str(CORPUS / "bad-dates.csv"),
         "--agency",
         "police",
     )
-    run("-w", str(ws.root), "load", str(CORPUS / "bad-postcode.csv"), "--agency", "health")
+    run("-w", str(ws.root), "load", str(CORPUS / "future-date.csv"), "--agency", "health")
 
     def rows(*args: str) -> list[tuple[str, int, str]]:
         out = json.loads(run("-w", str(ws.root), "quarantine", "--json", *args).stdout)
         return [(r["file"], r["row"], r["rule"]) for r in out]
 
-    assert rows("--rule", "unparseable_date") == [
-        ("bad-dates.csv", 3, "unparseable_date"),
-        ("bad-dates.csv", 4, "unparseable_date"),
-    ]
-    assert rows("--file", "bad-sex.csv") == [("bad-sex.csv", 3, "unknown_code")]
-    assert rows("--agency", "health") == [("bad-postcode.csv", 3, "invalid_postcode")]
+    assert rows("--rule", "unparseable_date") == [("bad-dates.csv", 4, "unparseable_date")]
+    assert rows("--file", "unknown-event-type.csv") == [("unknown-event-type.csv", 3, "unknown_code")]
+    assert rows("--agency", "health") == [("future-date.csv", 3, "date_in_future")]
+    assert rows("--agency", "HEALTH") == [("future-date.csv", 3, "date_in_future")]
     assert rows("--agency", "health", "--rule", "unknown_code") == []
 
 
@@ -232,7 +283,9 @@ def test_an_unreadable_file_is_one_error_and_the_others_load(run, ws, tmp_path, 
     result = run("-w", str(ws.root), "load", str(CORPUS / "semicolon.csv"), str(locked), "--agency", "police")
     assert result.exit_code == ExitCode.BAD_INPUT
     assert result.stderr == f"Error: {locked}: cannot be read (Permission denied).\n"
-    assert "Rows read 2 = 2 accepted + 0 quarantined, from the 1 file read; 1 file was not" in result.stdout
+    assert "Rows read 2 = 2 accepted + 0 quarantined; 0 field issues, from the 1 file read; 1 file" in (
+        result.stdout
+    )
 
 
 def test_strict_table_footer_and_json_agree(run, ws, tmp_path) -> None:
@@ -247,23 +300,24 @@ def test_strict_table_footer_and_json_agree(run, ws, tmp_path) -> None:
     ]
     result = run(*args, "--agency", "police")
     assert result.exit_code == ExitCode.QUARANTINED
+    dup = "│ duplicate-rows.csv │ -     │    4 │        0 │           0 │        4 │            0 │ duplicate_row"
+    tab = "│ tab.tsv            │ -     │    2 │        2 │           0 │        0 │            0 │"
+    assert dup in result.stdout and tab in result.stdout
     assert (
-        "│ duplicate-rows.csv │ -     │    4 │        0 │           0 │        4 │ duplicate_row (2) │"
-        in (result.stdout)
-    )
-    assert (
-        "│ tab.tsv            │ -     │    2 │        2 │           0 │        0 │                   │"
-        in (result.stdout)
-    )
-    assert (
-        "Rows read 6 = 2 accepted + 0 quarantined + 4 rejected.\n"
+        "Rows read 6 = 2 accepted + 0 quarantined + 4 rejected; 0 field issues.\n"
         "Rejected rows are those of files refused under --strict: nothing of those files was added.\n"
     ) in result.stdout
     again = run(
         "-w", str(ws.root), "load", "--strict", str(CORPUS / "duplicate-rows.csv"), "-a", "police", "--json"
     )
     data = json.loads(again.stdout)
-    assert data["totals"] == {"rows_read": 4, "accepted": 0, "quarantined": 0, "rejected": 4}
+    assert data["totals"] == {
+        "rows_read": 4,
+        "accepted": 0,
+        "quarantined": 0,
+        "rejected": 4,
+        "field_issues": 0,
+    }
     (file,) = data["files"]
     assert (file["status"], file["rows_read"], file["accepted"], file["rejected"]) == ("rejected", 4, 0, 4)
 
@@ -306,7 +360,7 @@ def test_template_force_and_output(run, tmp_path, monkeypatch) -> None:
 
 def test_quarantine_limit_must_be_positive(run, ws) -> None:
     """--limit 0 or below is a usage error, not an empty quarantine."""
-    run("-w", str(ws.root), "load", str(CORPUS / "bad-nhs.csv"), "--agency", "police")
+    run("-w", str(ws.root), "load", str(CORPUS / "missing-required.csv"), "--agency", "police")
     for value in ("0", "-1"):
         result = run("-w", str(ws.root), "quarantine", "--limit", value)
         assert result.exit_code == ExitCode.USAGE
@@ -335,7 +389,7 @@ def test_quarantine_unknown_rule_or_agency_is_a_usage_error(run, ws) -> None:
 
 def test_quarantine_filter_matching_nothing_says_so(run, ws) -> None:
     """A filter that matches no row says so, and how many rows the quarantine holds."""
-    run("-w", str(ws.root), "load", str(CORPUS / "bad-nhs.csv"), "--agency", "police")
+    run("-w", str(ws.root), "load", str(CORPUS / "missing-required.csv"), "--agency", "police")
     result = run("-w", str(ws.root), "quarantine", "--rule", "date_in_future", "--agency", "police")
     assert result.exit_code == 0
     assert result.stdout == (

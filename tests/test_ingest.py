@@ -17,19 +17,20 @@ DATA = Path(__file__).resolve().parent / "data" / "ingest"
 ANNEX_A = DATA / "liia-tools-Annex_A.xlsx"
 TODAY = dt.date(2026, 1, 1)
 
-# The fixture's rows per list: (read, accepted, quarantined). The quarantined rows are
-# children born after the event of the row (e.g. a plan starting before the birth date).
+# The fixture's rows per list: (read, accepted, quarantined). Every row is accepted; five
+# children are born after the event of their row (e.g. a plan starting before the birth
+# date): their date of birth is a field issue, the record is kept without it.
 ANNEX_A_COUNTS = {
     "List 1": (5, 5, 0),
     "List 2": (5, 5, 0),
     "List 3": (6, 6, 0),
-    "List 4": (5, 4, 1),
+    "List 4": (5, 5, 0),
     "List 5": (5, 5, 0),
     "List 6": (5, 5, 0),
-    "List 7": (7, 5, 2),
-    "List 8": (5, 4, 1),
+    "List 7": (7, 7, 0),
+    "List 8": (5, 5, 0),
     "List 9": (6, 6, 0),
-    "List 10": (5, 4, 1),
+    "List 10": (5, 5, 0),
     "List 11": (5, 5, 0),
 }
 EVENT_BY_LIST = {
@@ -69,8 +70,14 @@ def test_annex_a_fixture_every_list_accounted_for(ws) -> None:
     assert file.mapping == "annex-a"
     counts = {s.sheet: (s.rows_read, s.accepted, s.quarantined) for s in file.sheets}
     assert counts == ANNEX_A_COUNTS
-    assert (result.rows_read, result.accepted, result.quarantined) == (59, 54, 5)
-    assert dict(file.reasons) == {"birth_after_event": 5}
+    assert (result.rows_read, result.accepted, result.quarantined, result.field_issues) == (59, 59, 0, 5)
+    assert dict(file.reasons) == {}
+    assert {s.sheet: dict(s.issues) for s in file.sheets if s.issues} == {
+        "List 4": {"birth_after_event": 1},
+        "List 7": {"birth_after_event": 2},
+        "List 8": {"birth_after_event": 1},
+        "List 10": {"birth_after_event": 1},
+    }
     with _db(ws) as conn:
         stored = dict(conn.execute("SELECT sheet, count(*) FROM records GROUP BY sheet").fetchall())
         sheets = {
@@ -137,28 +144,38 @@ def test_annex_a_messy_workbook(ws) -> None:
     (file,) = result.files
     by_sheet = {s.sheet: s for s in file.sheets}
     assert by_sheet["Notes"].skipped == "the mapping has no sheet of this name"
-    assert (by_sheet["List_1"].rows_read, by_sheet["List_1"].accepted) == (8, 3)
-    assert dict(by_sheet["List_1"].reasons) == {
-        "duplicate_row": 1,
-        "missing_required": 1,
-        "unknown_code": 2,
-        "unparseable_date": 1,
-    }
-    assert dict(by_sheet["List 8"].reasons) == {"not_a_number": 1}
+    assert (by_sheet["List_1"].rows_read, by_sheet["List_1"].accepted) == (8, 6)
+    assert dict(by_sheet["List_1"].reasons) == {"duplicate_row": 1, "missing_required": 1}
+    assert dict(by_sheet["List_1"].issues) == {"unknown_code": 2, "unparseable_date": 1}
+    assert (dict(by_sheet["List 8"].reasons), dict(by_sheet["List 8"].issues)) == ({}, {"not_a_number": 1})
     with _db(ws) as conn:
         rows = conn.execute(
             "SELECT la_child_id, sex, ethnicity, dob, event_date, source, flags, extra "
             "FROM records ORDER BY id"
         ).fetchall()
+        issues = conn.execute(
+            "SELECT sheet, source_row, field, value, rule FROM field_issues ORDER BY id"
+        ).fetchall()
     assert [tuple(r)[:7] for r in rows] == [
         ("1001", "male", "WBRI", "2010-05-01", "2018-01-10", "6: Police", None),
         ("1002", "female", "WBRI", "2011-03-02", "2018-01-11", "6: Police", None),
         ("1003", "female", "WIRI", "2009-07-06", "2018-01-11", "6: Police", None),
+        ("1004", "female", "WBRI", None, "2018-01-12", "6: Police", None),  # its dob: 31/02/2011
+        ("1005", "unknown", "WBRI", "2011-01-01", "2018-01-12", "6: Police", None),  # sex: Martian
+        ("1006", "male", "WBRI", "2011-01-01", "2018-01-12", None, None),  # source: 99: Pigeon
         ("2001", "female", "WBRI", "2003-01-01", "2017-06-01", None, "missing"),
         ("2002", "male", "APKN", "2004-01-01", "2017-07-01", None, None),
+        ("2003", "male", "APKN", "2004-01-01", "2017-07-01", None, None),  # missing episodes: lots
     ]
-    assert json.loads(rows[3]["extra"])["missing_episodes_12m"] == 3
-    assert json.loads(rows[3]["extra"])["return_interview_offered"] == "yes"
+    assert [tuple(i) for i in issues] == [
+        ("List_1", 7, "dob", "31/02/2011", "unparseable_date"),
+        ("List_1", 8, "sex", "Martian", "unknown_code"),
+        ("List_1", 9, "source", "zz) 99: Pigeon", "unknown_code"),
+        ("List 8", 4, "extra.missing_episodes_12m", "lots", "not_a_number"),
+    ]
+    assert json.loads(rows[6]["extra"])["missing_episodes_12m"] == 3
+    assert "missing_episodes_12m" not in json.loads(rows[8]["extra"])
+    assert json.loads(rows[6]["extra"])["return_interview_offered"] == "yes"
 
 
 def test_adopters_are_adults(ws) -> None:
@@ -518,15 +535,18 @@ def test_date_quarantine_messages_say_what_to_do(ws) -> None:
     with _db(ws) as conn:
         rows = conn.execute("SELECT rule, message FROM quarantine WHERE rule != 'duplicate_row'")
         messages = dict(rows.fetchall())
+        rows = conn.execute("SELECT rule, message FROM field_issues")
+        messages |= dict(rows.fetchall())
     assert set(messages) == {"date_in_future", "birth_after_event", "end_before_start"}
     assert messages["date_in_future"].endswith(
         "is after today (2026-01-01); correct the date in the source system and load the row again."
     )
     assert messages["birth_after_event"].endswith(
         "is after the event date; check both dates in the source system, correct the wrong one and "
-        "load the row again (a plan made before birth: see docs/ingest.md, Annex A)."
+        "load the row again (a plan made before birth: see docs/ingest.md, Annex A). "
+        "The record is kept with this field empty."
     )
     assert messages["end_before_start"].endswith(
         "is before the event date; check both dates in the source system, correct the wrong one and "
-        "load the row again."
+        "load the row again. The record is kept with this field empty."
     )

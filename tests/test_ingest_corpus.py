@@ -7,6 +7,7 @@ lists the same outcomes for users.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -28,18 +29,29 @@ LOADS: dict[str, tuple[int, int, int, dict[str, int]]] = {
     "xls-renamed.xlsx": (2, 2, 0, {}),
     "ragged.csv": (4, 2, 2, {"ragged_row": 2}),
     "unclosed-quote.csv": (2, 1, 1, {"ragged_row": 1}),
-    "bad-dates.csv": (3, 1, 2, {"unparseable_date": 2}),
-    "future-date.csv": (2, 1, 1, {"date_in_future": 1}),
-    "date-too-early.csv": (2, 1, 1, {"date_too_early": 1}),
-    "birth-after-event.csv": (2, 1, 1, {"birth_after_event": 1}),
-    "end-before-start.csv": (2, 1, 1, {"end_before_start": 1}),
+    "bad-dates.csv": (3, 2, 1, {"unparseable_date": 1}),  # a bad dob is a field issue
+    "future-date.csv": (2, 1, 1, {"date_in_future": 1}),  # the event date
+    "date-too-early.csv": (2, 2, 0, {}),  # the dob: a field issue
+    "birth-after-event.csv": (2, 2, 0, {}),
+    "end-before-start.csv": (2, 2, 0, {}),
     "unknown-event-type.csv": (2, 1, 1, {"unknown_code": 1}),
-    "unknown-flag.csv": (2, 1, 1, {"unknown_code": 1}),
-    "bad-sex.csv": (2, 1, 1, {"unknown_code": 1}),
+    "unknown-flag.csv": (2, 2, 0, {}),
+    "bad-sex.csv": (2, 2, 0, {}),
     "missing-required.csv": (3, 1, 2, {"missing_required": 2}),
     "duplicate-rows.csv": (4, 2, 2, {"duplicate_row": 2}),
-    "bad-nhs.csv": (3, 1, 2, {"invalid_nhs_number": 2}),
-    "bad-postcode.csv": (2, 1, 1, {"invalid_postcode": 1}),
+    "bad-nhs.csv": (3, 3, 0, {}),
+    "bad-postcode.csv": (2, 2, 0, {}),
+}
+# file -> field issues (rule: count) of the accepted rows, for files that have some
+ISSUES: dict[str, dict[str, int]] = {
+    "bad-dates.csv": {"unparseable_date": 1},
+    "date-too-early.csv": {"date_too_early": 1},
+    "birth-after-event.csv": {"birth_after_event": 1},
+    "end-before-start.csv": {"end_before_start": 1},
+    "unknown-flag.csv": {"unknown_code": 1},
+    "bad-sex.csv": {"unknown_code": 1},
+    "bad-nhs.csv": {"invalid_nhs_number": 2},
+    "bad-postcode.csv": {"invalid_postcode": 1},
 }
 # file -> the whole error message for files that cannot be read at all
 ERRORS: dict[str, str] = {
@@ -70,12 +82,13 @@ def test_corpus_is_complete() -> None:
 
 @pytest.mark.parametrize("name", sorted(LOADS))
 def test_corpus_file_loads_with_its_outcome(ws, name: str) -> None:
-    """The file loads; its rows are accounted for with the expected reasons."""
+    """The file loads; its rows are accounted for with the expected reasons and field issues."""
     result = load_files(ws, [CORPUS / name], agency="police", today=TODAY)
     (file,) = result.files
     assert file.status == "loaded", file.message
     assert (file.rows_read, file.accepted, file.quarantined, dict(file.reasons)) == LOADS[name]
     assert file.rows_read == file.accepted + file.quarantined
+    assert dict(sum((s.issues for s in file.sheets), Counter())) == ISSUES.get(name, {})
 
 
 def test_corpus_unreadable_files_are_one_clear_error_each(ws) -> None:

@@ -44,7 +44,7 @@ def test_strict_totals_count_rejected_rows_apart(ws, tmp_path) -> None:
     )
     assert (loaded.rows_read, loaded.accepted) == (1, 1)
     totals = result.to_dict()["totals"]
-    assert totals == {"rows_read": 4, "accepted": 1, "quarantined": 0, "rejected": 3}
+    assert totals == {"rows_read": 4, "accepted": 1, "quarantined": 0, "rejected": 3, "field_issues": 0}
     assert totals["rows_read"] == sum(f["rows_read"] for f in result.to_dict()["files"])
     assert (_count(ws, "records"), _count(ws, "quarantine")) == (1, 0)
 

@@ -100,6 +100,7 @@ def test_unload_then_load_under_the_right_agency(run, ws, tmp_path) -> None:
         "accepted": 3,
         "quarantined": 0,
         "rejected": 0,
+        "field_issues": 0,
     }
     assert _sql(ws, "SELECT agency, count(*) FROM records GROUP BY agency ORDER BY agency") == [
         ("education", 3),
@@ -274,6 +275,7 @@ def test_work_done_before_the_load_does_not_hold_it(run, ws, tmp_path) -> None:
         "link_decisions": 0,
         "records": 2,
         "quarantined": 0,
+        "field_issues": 0,
         "sheets": 1,
     }
     assert set(done["used_by"].values()) == {0}

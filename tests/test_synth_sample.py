@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 from jtai.ingest import load_files
-from jtai.store import records
+from jtai.store import field_issues, records
 from jtai.synth import AGENCY_FILES, WORKBOOK, generate, options_for
 from jtai.workspace import Workspace
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
-# fault kind -> the quarantine rule the loader gives it
+# fault kind -> the rule the loader gives it (a row quarantined, or a field issue of a record kept)
 RULES = {
     "impossible_date": "unparseable_date",
     "unknown_event_type": "unknown_code",
@@ -35,7 +35,7 @@ def test_sample_data_is_what_synth_writes(tmp_path: Path) -> None:
 
 
 def test_sample_extracts_load_with_only_the_injected_faults(ws: Workspace) -> None:
-    """Every extract loads; the quarantine holds exactly the 8 faults, at their rows."""
+    """Every extract loads; the quarantine and the field issues hold exactly the 8 faults, at their rows."""
     today = dt.date(2018, 3, 19)
     counts = {}
     for agency, name in AGENCY_FILES.items():
@@ -46,14 +46,14 @@ def test_sample_extracts_load_with_only_the_injected_faults(ws: Workspace) -> No
     result = load_files(ws, [SAMPLE / "extracts" / WORKBOOK], agency="csc", today=today)
     counts[WORKBOOK] = [(s.sheet, s.rows_read, s.accepted, s.quarantined) for s in result.files[0].sheets]
     assert counts == {
-        "csc.csv": [(238, 237, 1)],
+        "csc.csv": [(238, 238, 0)],
         "police.csv": [(136, 135, 1)],
         "health.csv": [(1526, 1525, 1)],
         "education.csv": [(642, 641, 1)],
         "yos.csv": [(3, 2, 1)],
-        "probation.csv": [(14, 13, 1)],
+        "probation.csv": [(14, 14, 0)],
         WORKBOOK: [
-            ("List 1", 94, 93, 1),
+            ("List 1", 94, 94, 0),
             ("List 2", 8, 8, 0),
             ("List 3", 34, 33, 1),
             ("List 4", 29, 29, 0),
@@ -68,7 +68,9 @@ def test_sample_extracts_load_with_only_the_injected_faults(ws: Workspace) -> No
     expected = sorted((f["file"], f["sheet"], f["row"], RULES[f["kind"]]) for f in manifest["faults"])
     conn = ws.connect()
     try:
-        found = sorted((r["file"], r["sheet"], r["source_row"], r["rule"]) for r in records.quarantined(conn))
+        found = [(r["file"], r["sheet"], r["source_row"], r["rule"]) for r in records.quarantined(conn)]
+        found += [(r["file"], r["sheet"], r["source_row"], r["rule"]) for r in field_issues.issues(conn)]
+        found.sort()
     finally:
         conn.close()
     assert found == expected

@@ -91,6 +91,11 @@ def load(
         print_json(result.to_dict())
     else:
         _print_result(result)
+    for loaded in result.files:
+        for sheet in loaded.sheets:
+            for warning in sheet.warnings:
+                where = f"{loaded.name}, sheet {sheet.sheet!r}" if sheet.sheet else loaded.name
+                err_console.print(f"[bold yellow]Warning:[/] {where}: {warning}", highlight=False)
     for failed in result.errors:
         err_console.print(f"[bold red]Error:[/] {failed.message}", highlight=False)
     for rejected in result.rejected:
@@ -128,14 +133,24 @@ def quarantine(
         str | None,
         typer.Option("--agency", "-a", help="Only rows of this agency's files.", show_default=False),
     ] = None,
+    issues: Annotated[
+        bool,
+        typer.Option(
+            "--issues",
+            help="Show the field issues instead: bad values of accepted records, kept aside with their rule.",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the export file.")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Show the rows that failed validation, or export them with their raw values.
 
+    With --issues: the field issues (a bad value of a record that was accepted without it).
+
     Example: jtai quarantine --export quarantine.csv
     """
     from jtai.ingest import profile as lib
+    from jtai.ingest.layouts import agency_named
 
     if limit < 1:
         raise UsageError(
@@ -143,13 +158,18 @@ def quarantine(
             hint="To see every row, export them: jtai quarantine --export FILE.",
         )
     lib.check_filter(rule=rule, agency=agency)
+    agency = agency_named(agency) if agency is not None else None
     ws = open_workspace()
+    what = "field issues" if issues else "quarantined rows"
     if export is not None:
-        n = lib.export_quarantine(ws, export, force=force, file=file, rule=rule, agency=agency)
+        n = lib.export_quarantine(ws, export, force=force, file=file, rule=rule, agency=agency, issues=issues)
         if json_out:
             print_json({"exported": n, "file": str(export)})
         else:
-            console.print(f"Wrote {n} quarantined rows to {export} (readable by you only).", highlight=False)
+            console.print(f"Wrote {n} {what} to {export} (readable by you only).", highlight=False)
+        return
+    if issues:
+        _show_issues(lib, ws, limit, file, rule, agency, json_out)
         return
     rows = lib.quarantine_rows(ws, limit=None if json_out else limit, file=file, rule=rule, agency=agency)
     if json_out:
@@ -165,6 +185,57 @@ def quarantine(
         return
     matching = lib.quarantine_count(ws, file=file, rule=rule, agency=agency) if len(rows) >= limit else 0
     _print_quarantine(rows, limit, matching)
+    held = lib.field_issue_count(ws, file=file, rule=rule, agency=agency)
+    if held:
+        issue = "field issue" if held == 1 else "field issues"
+        console.print(
+            f"The accepted records have {held:,} {issue} (values kept aside): see them with "
+            "`jtai quarantine --issues`.",
+            highlight=False,
+        )
+
+
+def _show_issues(
+    lib: Any, ws: Any, limit: int, file: str | None, rule: str | None, agency: str | None, json_out: bool
+) -> None:
+    """`jtai quarantine --issues`: the field issues, filtered like the quarantined rows."""
+    from rich.table import Table
+
+    rows = lib.field_issue_rows(ws, limit=None if json_out else limit, file=file, rule=rule, agency=agency)
+    if json_out:
+        print_json(rows)
+        return
+    filters = {"--file": file, "--rule": rule, "--agency": agency}
+    shown = " ".join(f"{k} {v}" for k, v in filters.items() if v is not None)
+    if not rows:
+        if shown:
+            held = lib.field_issue_count(ws)
+            console.print(f"No field issues match {shown}; there are {held:,} in all.", highlight=False)
+        else:
+            console.print("There are no field issues.")
+        return
+    table = Table(title="Field issues (the records were accepted without these values)", title_justify="left")
+    for name in ("File", "Sheet", "Row", "Column", "Value", "Rule", "Message"):
+        table.add_column(name, overflow="fold")
+    for r in rows[:limit]:
+        table.add_row(
+            r["file"],
+            r["sheet"] or "-",
+            str(r["row"]),
+            r["column"],
+            r["value"] or "",
+            r["rule"],
+            r["message"],
+        )
+    console.print(table)
+    if len(rows) >= limit:
+        matching = lib.field_issue_count(ws, file=file, rule=rule, agency=agency)
+        if matching > limit:
+            console.print(
+                f"Showing the first {limit:,} of {matching:,}; "
+                "export them all with `jtai quarantine --issues --export FILE`.",
+                highlight=False,
+            )
 
 
 def profile(json_out: JsonOption = False) -> None:
@@ -232,7 +303,15 @@ def _print_result(result: LoadResult) -> None:
     table = Table(title="Reconciliation", title_justify="left")
     # a Rejected column only when --strict refused a file, so that other loads read as before
     rejected = bool(result.rejected)
-    columns = ["File", "Sheet", "Read", "Accepted", "Quarantined", *(["Rejected"] if rejected else [])]
+    columns = [
+        "File",
+        "Sheet",
+        "Read",
+        "Accepted",
+        "Quarantined",
+        *(["Rejected"] if rejected else []),
+        "Field issues",
+    ]
     for name in columns:
         table.add_column(name, justify="left" if name in ("File", "Sheet") else "right")
     table.add_column("Top reasons", justify="left")
@@ -245,7 +324,13 @@ def _print_result(result: LoadResult) -> None:
                 table.add_row(f.name, s.sheet or "-", *dashes, f"skipped: {s.skipped}")
                 continue
             reasons = ", ".join(f"{rule} ({n})" for rule, n in s.top_reasons())
-            counts = [s.rows_read, s.accepted, s.quarantined, *([s.rejected] if rejected else [])]
+            counts = [
+                s.rows_read,
+                s.accepted,
+                s.quarantined,
+                *([s.rejected] if rejected else []),
+                s.field_issues,
+            ]
             table.add_row(f.name, s.sheet or "-", *(f"{n:,}" for n in counts), reasons)
     if table.row_count:
         console.print(table)
@@ -269,13 +354,13 @@ def _print_closing(result: LoadResult) -> None:
     if read:
         line = (
             f"Rows read {result.rows_read:,} = {result.accepted:,} accepted "
-            f"+ {result.quarantined:,} quarantined{refused}"
+            f"+ {result.quarantined:,} quarantined{refused}; {_issues(result.field_issues)}"
         )
         if others:
             line += f", from the {len(read)} file{'s' if len(read) > 1 else ''} read; " + "; ".join(others)
     else:
         line = "Nothing was added: " + "; ".join(others)
-    console.print(line + ".", highlight=False)
+    console.print(line + ".", highlight=False, soft_wrap=True)
     if rejected:
         console.print(
             "Rejected rows are those of files refused under --strict: nothing of those files was added.",
@@ -283,6 +368,16 @@ def _print_closing(result: LoadResult) -> None:
         )
     if result.quarantined:
         console.print("See the quarantined rows with `jtai quarantine`.", highlight=False)
+    if result.field_issues:
+        console.print(
+            "Field issues are bad values of accepted records, kept aside: see them with "
+            "`jtai quarantine --issues`.",
+            highlight=False,
+        )
+
+
+def _issues(n: int) -> str:
+    return "1 field issue" if n == 1 else f"{n:,} field issues"
 
 
 def _files(n: int) -> str:
@@ -343,6 +438,8 @@ def _print_profile(data: dict[str, Any]) -> None:
             events.add_row(code, str(n))
         for rule, n in item["quarantined"].items():
             events.add_row(f"(quarantined: {rule})", str(n))
+        for rule, n in item.get("field_issues", {}).items():
+            events.add_row(f"(field issue: {rule})", str(n))
         console.print(events)
 
 

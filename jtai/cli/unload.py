@@ -68,6 +68,8 @@ def _print(u: Unloaded) -> None:
 
     n = u.removed
     parts = [_count(n.get("records", 0), "record"), _count(n.get("quarantined", 0), "quarantined row")]
+    if n.get("field_issues"):
+        parts.append(_count(n["field_issues"], "field issue"))
     parts.append(_count(n.get("sheets", 0), "sheet"))
     if u.copy == "removed":
         parts.append("its copy in extracts/")

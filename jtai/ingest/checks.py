@@ -20,7 +20,7 @@ DATE_FIELDS = ("dob", "event_date", "end_date")
 
 
 class Faults:
-    """The first fault of each row."""
+    """The first fault of each row: the row is quarantined for it."""
 
     def __init__(self, n: int) -> None:
         import numpy as np
@@ -51,18 +51,90 @@ class Faults:
         return self._free.copy()
 
 
-def checked_dates(faults: Faults, header: str, values: pd.Series, formats: tuple[str, ...] = ()) -> pd.Series:
-    """A column of dates as ISO text; each value that is not a date is recorded as a fault."""
+# (position in the table, column, field, raw value, rule, message)
+Issue = tuple[int, str, str, str, str, str]
+KEPT = " The record is kept with this field empty."
+
+
+class FieldIssues:
+    """Bad cells of rows that can still name a person and place an event: one issue per cell."""
+
+    def __init__(self) -> None:
+        self.entries: list[Issue] = []
+
+    def add(self, idx: np.ndarray, rule: str, field: str, column: str, raw: pd.Series, message: str) -> None:
+        values = raw.iloc[idx].tolist()
+        for i, v in zip(idx.tolist(), values, strict=True):
+            self.entries.append((i, column, field, v, rule, message.format(column=column, value=v) + KEPT))
+
+    def of_rows(self, positions: np.ndarray, rows: np.ndarray) -> list[tuple[int, str, str, str, str, str]]:
+        """The issues of the rows at ``positions`` (kept rows), by sheet row number, in row order."""
+        if not self.entries:
+            return []
+        import numpy as np
+
+        kept = np.zeros(len(rows), dtype=bool)
+        kept[positions] = True
+        out = [(int(rows[i]), c, f, v, r, m) for i, c, f, v, r, m in self.entries if kept[i]]
+        out.sort(key=lambda e: e[0])
+        return out
+
+
+class Checker:
+    """Where each bad value goes: a row fault for the fields a row cannot do without, else a field issue.
+
+    ``critical`` are those fields (the sheet's required fields, the event type and the event
+    date): a bad value there quarantines the row. Elsewhere the value is recorded as a field
+    issue and the field is left empty in ``out``, so the record keeps everything else.
+    """
+
+    def __init__(self, n: int, critical: frozenset[str], out: dict[str, pd.Series]) -> None:
+        self.faults = Faults(n)
+        self.issues = FieldIssues()
+        self.critical = critical
+        self.out = out
+
+    def bad(self, field: str, mask: np.ndarray, rule: str, column: str, raw: pd.Series, message: str) -> None:
+        """Record the bad values of ``field`` at ``mask`` (its canonical output is in ``out``)."""
+        import numpy as np
+
+        if field in self.critical:
+            self.faults.add(mask, rule, column, raw, message)
+            return
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        self.issues.add(idx, rule, field, column, raw, message)
+        if field in self.out:
+            self.out[field] = self.out[field].where(~mask, "")
+
+    def bad_extra(
+        self, key: str, mask: np.ndarray, rule: str, column: str, raw: pd.Series, message: str
+    ) -> None:
+        """Record the bad values of an extra column (the caller leaves them out of ``extra``)."""
+        import numpy as np
+
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            self.issues.add(idx, rule, f"extra.{key}", column, raw, message)
+
+
+def checked_dates(
+    check: Checker, field: str, header: str, values: pd.Series, formats: tuple[str, ...] = ()
+) -> pd.Series:
+    """A column of dates as ISO text; each value that is not a date is reported to ``check``.
+
+    ``field`` is a canonical date field, or ``extra.KEY`` for a date kept in ``extra``.
+    """
     from jtai.ingest import normalise as norm
 
     out, bad = norm.dates(values, formats)
-    faults.add(
-        bad,
-        "unparseable_date",
-        header,
-        values,
-        "{column} {value!r} is not a date; write DD/MM/YYYY or YYYY-MM-DD.",
-    )
+    if bad.any():
+        message = "{column} {value!r} is not a date; write DD/MM/YYYY or YYYY-MM-DD."
+        if field.startswith("extra."):
+            check.bad_extra(field.removeprefix("extra."), bad, "unparseable_date", header, values, message)
+        else:
+            check.bad(field, bad, "unparseable_date", header, values, message)
     return out
 
 
@@ -105,9 +177,11 @@ def date_checks(
     columns: dict[str, int],
     headers: list[str],
     frame: pd.DataFrame,
-    faults: Faults,
+    check: Checker,
     today: dt.date,
 ) -> None:
+    """Dates that cannot be right: after today, before 1900, a birth after the event, an end before it."""
+
     def raw(name: str) -> tuple[pd.Series, str]:
         if name in columns:
             return frame[f"c{columns[name]}"], headers[columns[name]]
@@ -118,7 +192,8 @@ def date_checks(
         values = out[name]
         present = values != ""
         col, header = raw(name)
-        faults.add(
+        check.bad(
+            name,
             (present & (values > limit)).to_numpy(dtype=bool),
             "date_in_future",
             header,
@@ -126,17 +201,20 @@ def date_checks(
             f"{{column}} {{value!r}} is after today ({limit}); correct the date in the source system "
             "and load the row again.",
         )
-        faults.add(
-            (present & (values < "1900-01-01")).to_numpy(dtype=bool),
+        values = out[name]
+        check.bad(
+            name,
+            ((values != "") & (values < "1900-01-01")).to_numpy(dtype=bool),
             "date_too_early",
             header,
             col,
             "{column} {value!r} is before 1900; correct the date in the source system "
             "and load the row again.",
         )
-    dob, event, end = out["dob"], out["event_date"], out["end_date"]
+    dob, event = out["dob"], out["event_date"]
     col, header = raw("dob")
-    faults.add(
+    check.bad(
+        "dob",
         ((dob != "") & (event != "") & (dob > event)).to_numpy(dtype=bool),
         "birth_after_event",
         header,
@@ -144,8 +222,10 @@ def date_checks(
         "{column} {value!r} is after the event date; check both dates in the source system, correct the "
         "wrong one and load the row again (a plan made before birth: see docs/ingest.md, Annex A).",
     )
+    end, event = out["end_date"], out["event_date"]
     col, header = raw("end_date")
-    faults.add(
+    check.bad(
+        "end_date",
         ((end != "") & (event != "") & (end < event)).to_numpy(dtype=bool),
         "end_before_start",
         header,

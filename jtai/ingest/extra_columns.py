@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from jtai.canonical import RISK_FLAGS
 from jtai.ingest import codes as codelists
 from jtai.ingest import normalise as norm
-from jtai.ingest.checks import Faults, checked_dates
+from jtai.ingest.checks import Checker, checked_dates
 from jtai.ingest.mapping import SheetMapping, header_key
 
 if TYPE_CHECKING:
@@ -38,9 +38,12 @@ def flags(values: pd.Series, recode: dict[str, str] | None = None) -> tuple[pd.S
 
 
 def collect(
-    frame: pd.DataFrame, headers: list[str], sheet: SheetMapping, columns: dict[str, int], faults: Faults
+    frame: pd.DataFrame, headers: list[str], sheet: SheetMapping, columns: dict[str, int], check: Checker
 ) -> tuple[list[str | None], dict[str, pd.Series]]:
-    """The ``extra`` JSON of each row, and the typed extra values by key (for derived flags)."""
+    """The ``extra`` JSON of each row, and the typed extra values by key (for derived flags).
+
+    A value that does not fit its column's type is a field issue and is left out of ``extra``.
+    """
 
     keys = [header_key(h) for h in headers]
     used = set(columns.values())
@@ -50,7 +53,7 @@ def collect(
         if index is None:
             continue
         used.add(index)
-        typed[key] = _typed(frame[f"c{index}"], spec.type, headers[index], faults)
+        typed[key] = _typed(frame[f"c{index}"], spec.type, key, headers[index], check)
     if sheet.keep_unmapped:
         for index, header in enumerate(headers):
             if index in used:
@@ -70,14 +73,18 @@ def collect(
     return out, typed
 
 
-def _typed(values: pd.Series, kind: str, header: str, faults: Faults) -> pd.Series:
+def _typed(values: pd.Series, kind: str, key: str, header: str, check: Checker) -> pd.Series:
     import pandas as pd
 
     if kind == "date":
-        return checked_dates(faults, header, values)
+        return checked_dates(check, f"extra.{key}", header, values)
     if kind == "yesno":
         out, bad = norm.coded(values, codelists.YES_NO, strict=True)
-        faults.add(bad, "unknown_code", header, values, "{column} {value!r} is not Yes, No or Unknown.")
+        if bad.any():
+            check.bad_extra(
+                key, bad, "unknown_code", header, values, "{column} {value!r} is not Yes, No or Unknown."
+            )
+            out = out.where(~bad, "")
         return out
     if kind in ("number", "integer"):
         cleaned = norm.text(values)
@@ -85,7 +92,9 @@ def _typed(values: pd.Series, kind: str, header: str, faults: Faults) -> pd.Seri
         bad = ((cleaned != "") & numbers.isna()).to_numpy(dtype=bool).copy()
         if kind == "integer":
             bad |= (numbers.notna() & (numbers % 1 != 0)).to_numpy(dtype=bool)
-        faults.add(bad, "not_a_number", header, values, "{column} {value!r} is not a number.")
+        if bad.any():
+            check.bad_extra(key, bad, "not_a_number", header, values, "{column} {value!r} is not a number.")
+            numbers = numbers.where(~bad)
         typed = [None if v != v else int(v) if float(v).is_integer() else float(v) for v in numbers.tolist()]
         return pd.Series(typed, index=values.index, dtype=object)
     cleaned = norm.text(values)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jtai.canonical import FIELDS
+from jtai.canonical import AGENCIES, FIELDS
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,24 @@ LAYOUTS: dict[str, AgencyLayout] = {
         "Education: exclusions, children missing education, attendance.",
     ),
 }
+
+
+def agency_named(name: str) -> str:
+    """The agency code for ``name``, whatever its case (``Police`` -> ``police``).
+
+    Raises:
+        UsageError: not an agency; a close spelling is suggested ("did you mean").
+    """
+    import difflib
+
+    from jtai.errors import UsageError
+
+    key = name.strip().casefold()
+    if key in AGENCIES:
+        return key
+    by_title = {title.casefold(): code for code, title in AGENCIES.items()}
+    if key in by_title:
+        return by_title[key]
+    close = difflib.get_close_matches(key, list(AGENCIES), n=1, cutoff=0.6)
+    suggestion = f"Did you mean {close[0]}? " if close else ""
+    raise UsageError(f"unknown agency {name!r}.", hint=f"{suggestion}Use one of: {', '.join(AGENCIES)}.")

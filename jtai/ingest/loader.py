@@ -13,20 +13,21 @@ import getpass
 import hashlib
 import shlex
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.canonical import AGENCIES
-from jtai.errors import ExitCode, InputError, JtaiError, UsageError
+from jtai.errors import ExitCode, InputError, JtaiError
 from jtai.ingest import file_tables, readers
 from jtai.ingest.extracts import ExtractCopy
 from jtai.ingest.file_tables import read_tables as _read  # by this name, bench/ingest.py times the reading
+from jtai.ingest.layouts import agency_named
 from jtai.ingest.mapping import Mapping, load_mapping
 from jtai.ingest.results import FileResult, LoadResult, SheetResult
 from jtai.ingest.validate import Validated, validate
+from jtai.store import field_issues, transaction
 from jtai.store import records as store
-from jtai.store import transaction
 from jtai.store.unload import new_record_ids
 
 if TYPE_CHECKING:
@@ -67,8 +68,7 @@ def load_files(
         UsageError: unknown agency, or a mapping for another agency.
         ConfigError: the mapping is invalid.
     """
-    if agency not in AGENCIES:
-        raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
+    agency = agency_named(agency)
     chosen = load_mapping(mapping) if mapping else None
     if chosen is not None:
         file_tables.check_agency(chosen, agency)
@@ -130,7 +130,18 @@ def _load_one(
             progress(f"Checking {name}", read, read)
     except JtaiError as exc:
         return _failed(path, agency, sha, exc)
-    sheets = [SheetResult(t.name, v.rows_read, v.accepted, len(v.quarantine), v.reasons) for t, v in outcomes]
+    sheets = [
+        SheetResult(
+            t.name,
+            v.rows_read,
+            v.accepted,
+            len(v.quarantine),
+            v.reasons,
+            issues=v.issue_rules,
+            warnings=v.warnings,
+        )
+        for t, v in outcomes
+    ]
     sheets += [
         SheetResult(t.name, 0, 0, 0, skipped=t.reason) for t in tables if isinstance(t, readers.SkippedSheet)
     ]
@@ -237,6 +248,7 @@ def _reject(fr: FileResult) -> FileResult:
     failing = fr.quarantined
     for sheet in fr.sheets:
         sheet.rejected, sheet.accepted, sheet.quarantined = sheet.rows_read, 0, 0
+        sheet.issues = Counter()
     fr.status = "rejected"
     rows = f"{failing} of its {fr.rows_read} row" + ("s" if fr.rows_read != 1 else "")
     fr.message = (
@@ -340,6 +352,7 @@ def _write(
         if progress is not None:
             progress(f"Writing {name}", done, total)
     store.add_quarantine(conn, ((file_id, sheet, *q) for q in outcome.quarantine))
+    field_issues.add(conn, ((file_id, sheet, *i) for i in outcome.issues))
     done += len(outcome.quarantine)
     if progress is not None:
         progress(f"Writing {name}", done, total)

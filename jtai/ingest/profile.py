@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from jtai.canonical import AGENCIES
 from jtai.errors import ConflictError, InputError, UsageError
 from jtai.files import exists_error, open_private, workspace_file_error
-from jtai.ingest.layouts import LAYOUTS
+from jtai.ingest.layouts import LAYOUTS, agency_named
 from jtai.spreadsheet import neutralise
+from jtai.store import field_issues
 from jtai.store import profile as profile_queries
 from jtai.store import records as store
 
@@ -34,7 +35,8 @@ def profile(ws: Workspace) -> dict[str, Any]:
 
     Returns:
         ``{"agencies": {agency: {"records": n, "event_types": {type: n},
-        "completeness": {field: share 0-1}, "quarantined": {rule: n}}}}``, agencies in
+        "completeness": {field: share 0-1}, "quarantined": {rule: n}, "field_issues": {rule: n}}}}``,
+        agencies in
         canonical order, only those with records or quarantined rows.
     """
     conn = ws.connect()
@@ -42,13 +44,15 @@ def profile(ws: Workspace) -> dict[str, Any]:
         counts = profile_queries.profile_counts(conn)
         filled = profile_queries.profile_completeness(conn)
         quarantine = profile_queries.profile_quarantine(conn)
+        issues = field_issues.by_agency_and_rule(conn)
     finally:
         conn.close()
     agencies: dict[str, dict[str, Any]] = {}
 
     def entry(agency: str) -> dict[str, Any]:
         return agencies.setdefault(
-            agency, {"records": 0, "event_types": {}, "completeness": {}, "quarantined": {}}
+            agency,
+            {"records": 0, "event_types": {}, "completeness": {}, "quarantined": {}, "field_issues": {}},
         )
 
     for row in counts:
@@ -61,6 +65,8 @@ def profile(ws: Workspace) -> dict[str, Any]:
         }
     for row in quarantine:
         entry(row["agency"])["quarantined"][row["rule"]] = row["n"]
+    for row in issues:
+        entry(row["agency"])["field_issues"][row["rule"]] = row["n"]
     order = {a: i for i, a in enumerate(AGENCIES)}
     return {"agencies": dict(sorted(agencies.items(), key=lambda kv: order.get(kv[0], 99)))}
 
@@ -123,6 +129,57 @@ def quarantine_count(
         conn.close()
 
 
+def field_issue_rows(
+    ws: Workspace,
+    limit: int | None = None,
+    *,
+    file: str | None = None,
+    rule: str | None = None,
+    agency: str | None = None,
+) -> list[dict[str, Any]]:
+    """The field issues of accepted records: file, agency, sheet, row, column, field, value, rule, message.
+
+    Raises:
+        UsageError: an unknown rule or agency.
+    """
+    check_filter(rule=rule, agency=agency)
+    conn = ws.connect()
+    try:
+        rows = field_issues.issues(conn, limit=limit, file=file, rule=rule, agency=agency)
+    finally:
+        conn.close()
+    return [
+        {
+            "file": r["file"],
+            "agency": r["agency"],
+            "sheet": r["sheet"],
+            "row": r["source_row"],
+            "column": r["column_name"],
+            "field": r["field"],
+            "value": r["value"],
+            "rule": r["rule"],
+            "message": r["message"],
+        }
+        for r in rows
+    ]
+
+
+def field_issue_count(
+    ws: Workspace, *, file: str | None = None, rule: str | None = None, agency: str | None = None
+) -> int:
+    """How many field issues there are, or how many match the filters given.
+
+    Raises:
+        UsageError: an unknown rule or agency.
+    """
+    check_filter(rule=rule, agency=agency)
+    conn = ws.connect()
+    try:
+        return field_issues.count(conn, file=file, rule=rule, agency=agency)
+    finally:
+        conn.close()
+
+
 def check_filter(*, rule: str | None = None, agency: str | None = None) -> None:
     """Refuse a rule or agency that no quarantined row can have.
 
@@ -133,8 +190,8 @@ def check_filter(*, rule: str | None = None, agency: str | None = None) -> None:
 
     if rule is not None and rule not in RULES:
         raise UsageError(f"there is no quarantine rule {rule!r}.", hint=f"Use one of: {', '.join(RULES)}.")
-    if agency is not None and agency not in AGENCIES:
-        raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
+    if agency is not None:
+        agency_named(agency)
 
 
 def export_quarantine(
@@ -145,11 +202,13 @@ def export_quarantine(
     file: str | None = None,
     rule: str | None = None,
     agency: str | None = None,
+    issues: bool = False,
 ) -> int:
     """Write the quarantine to a CSV file (0600: it holds children's data); return the row count.
 
     The ``raw`` column holds the whole raw row as JSON. Text that a spreadsheet would read
     as a formula (starting ``=``, ``+``, ``-`` or ``@``) is written with a leading ``'``.
+    With ``issues``, the field issues are written instead (no ``raw``; a ``field`` column).
 
     Raises:
         ConflictError: ``target`` exists and ``force`` is false.
@@ -160,15 +219,20 @@ def export_quarantine(
     hint = "Choose another name, or add --force."
     if target.exists() and not force:
         raise exists_error(target, hint)
-    rows = quarantine_rows(ws, file=file, rule=rule, agency=agency)
-    columns = ["file", "agency", "sheet", "row", "column", "value", "rule", "message", "raw"]
+    if issues:
+        found = field_issue_rows(ws, file=file, rule=rule, agency=agency)
+        columns = ["file", "agency", "sheet", "row", "column", "field", "value", "rule", "message"]
+    else:
+        found = quarantine_rows(ws, file=file, rule=rule, agency=agency)
+        columns = ["file", "agency", "sheet", "row", "column", "value", "rule", "message", "raw"]
     with open_private(target, force=force, exists_hint=hint) as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for row in rows:
-            cells = [neutralise(row[c]) for c in columns[:-1]]
-            writer.writerow([*cells, json.dumps(row["raw"], ensure_ascii=False)])
-    return len(rows)
+        for row in found:
+            cells = [neutralise(row[c]) for c in columns if c != "raw"]
+            raw = [json.dumps(row["raw"], ensure_ascii=False)] if "raw" in row else []
+            writer.writerow([*cells, *raw])
+    return len(found)
 
 
 def write_template(agency: str, target: Path, *, force: bool = False) -> Path:

@@ -42,6 +42,10 @@ class RawSheet:
         frame: the data rows; columns ``c0``, ``c1``... of text, ``""`` where empty.
         rows: the spreadsheet row number of each data row.
         ragged: rows with more or fewer fields than the header, as (row, raw text, fields).
+        cell_faults: per column index, the cells that cannot be used as read: frame
+            position -> (rule, raw value), e.g. a formula whose result was never saved.
+        notes: per ragged row, a message that replaces the count of fields (e.g. where
+            an unclosed quote opened).
     """
 
     name: str
@@ -50,6 +54,8 @@ class RawSheet:
     frame: pd.DataFrame
     rows: np.ndarray
     ragged: list[tuple[int, str, int]] = field(default_factory=list)
+    cell_faults: dict[int, dict[int, tuple[str, str]]] = field(default_factory=dict)
+    notes: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:

@@ -25,6 +25,13 @@ class SheetResult:
     reasons: Counter[str] = field(default_factory=Counter)
     skipped: str | None = None
     rejected: int = 0
+    issues: Counter[str] = field(default_factory=Counter)
+    """Field issues of the accepted rows, by rule (bad values kept aside, the record accepted)."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def field_issues(self) -> int:
+        return sum(self.issues.values())
 
     def top_reasons(self, n: int = 3) -> list[tuple[str, int]]:
         """The most frequent quarantine rules, most frequent first."""
@@ -38,6 +45,9 @@ class SheetResult:
             "quarantined": self.quarantined,
             "rejected": self.rejected,
             "reasons": dict(sorted(self.reasons.items())),
+            "field_issues": self.field_issues,
+            "field_issue_rules": dict(sorted(self.issues.items())),
+            "warnings": list(self.warnings),
             "skipped": self.skipped,
         }
 
@@ -85,6 +95,10 @@ class FileResult:
         return sum(s.rejected for s in self.sheets)
 
     @property
+    def field_issues(self) -> int:
+        return sum(s.field_issues for s in self.sheets)
+
+    @property
     def reasons(self) -> Counter[str]:
         total: Counter[str] = Counter()
         for sheet in self.sheets:
@@ -104,6 +118,7 @@ class FileResult:
             "accepted": self.accepted,
             "quarantined": self.quarantined,
             "rejected": self.rejected,
+            "field_issues": self.field_issues,
             "sheets": [s.to_dict() for s in self.sheets],
         }
 
@@ -131,6 +146,11 @@ class LoadResult:
         return sum(f.quarantined for f in self._read())
 
     @property
+    def field_issues(self) -> int:
+        """Field issues of the rows accepted (a file refused under ``--strict`` has none)."""
+        return sum(f.field_issues for f in self._read())
+
+    @property
     def rejected_rows(self) -> int:
         """Rows of the files refused under ``--strict``: none of them was added."""
         return sum(f.rejected for f in self._read())
@@ -154,5 +174,6 @@ class LoadResult:
                 "accepted": self.accepted,
                 "quarantined": self.quarantined,
                 "rejected": self.rejected_rows,
+                "field_issues": self.field_issues,
             },
         }

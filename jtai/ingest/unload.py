@@ -44,7 +44,8 @@ class Unloaded:
     """What was removed for one loaded file.
 
     Attributes:
-        removed: rows deleted per kind (records, quarantined, sheets, link_pairs, link_decisions).
+        removed: rows deleted per kind (records, quarantined, field_issues, sheets, link_pairs,
+            link_decisions).
         usage: the later work that named or may rest on its records (see :func:`usage_phrases`).
         copy: its copy in ``extracts/``: ``removed``, ``none`` (there was none), or why it is left.
     """

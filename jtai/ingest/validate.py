@@ -1,9 +1,17 @@
-"""Turn one table of text into canonical records and quarantined rows.
+"""Turn one table of text into canonical records, quarantined rows and field issues.
 
-Every row read ends as exactly one of the two: ``rows read = accepted + quarantined``.
-A quarantined row keeps its sheet row number, the column and raw value at fault, the rule
-it broke, a message, and the whole raw row. Checks run column by column over the whole
-table (pandas), so a million rows take seconds, not minutes.
+Every row read ends as exactly one of two: ``rows read = accepted + quarantined``. A row is
+quarantined only when it cannot name a person (no identifier and no name), cannot place its
+event (a bad event type or event date), lacks a field its mapping requires, or repeats an
+earlier row. Any other bad value is a **field issue**: the record is accepted with that
+field empty, and the column, raw value, rule and message are kept. Checks run column by
+column over the whole table (pandas), so a million rows take seconds, not minutes.
+
+The work is done in named steps, each returning a small frozen result: :func:`_table`
+(the rows that hold a value, and where each field's column is),
+:func:`jtai.ingest.fields.normalise_fields` (each field normalised), :func:`_row_checks`
+(required fields, dates, a person), :func:`_factors` (the values as codes, and repeated
+rows) and :func:`_outcome`.
 """
 
 from __future__ import annotations
@@ -13,15 +21,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from jtai.canonical import EVENT_TYPES, FIELDS
+from jtai.canonical import FIELDS
 from jtai.errors import InputError
-from jtai.ingest import codes as codelists
-from jtai.ingest import extra_columns
+from jtai.ingest import fields
 from jtai.ingest import normalise as norm
 from jtai.ingest.checks import (
-    DATE_FIELDS,
-    Faults,
-    checked_dates,
+    Checker,
     date_checks,
     duplicates,
     quarantine_rows,
@@ -35,9 +40,14 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-# Rules, in the order they are checked; a row is quarantined for the first it breaks.
+# Rules, in the order they are checked. A row is quarantined for the first it breaks in a
+# field it cannot do without; elsewhere each bad value is one field issue.
 RULES: dict[str, str] = {
     "ragged_row": "the row has more or fewer fields than the header",
+    "unclosed_quote": "a quote opened in the row is never closed",
+    "formula_without_value": "a workbook formula whose result was never saved",
+    "excel_error": "an Excel error value (#N/A, #REF!, #VALUE!, #DIV/0! ...)",
+    "nul_byte": "a NUL byte in the cell (a damaged export)",
     "unparseable_date": "a date that cannot be read",
     "unknown_code": "a value not in the field's code list",
     "invalid_nhs_number": "an NHS number that is not 10 digits with a valid check digit",
@@ -48,10 +58,15 @@ RULES: dict[str, str] = {
     "date_too_early": "a date before 1900",
     "birth_after_event": "the date of birth is after the event date",
     "end_before_start": "the end date is before the event date",
+    "no_person": "no identifier and no name: the row cannot name a person",
     "duplicate_row": "the same values as an earlier row of the file, or as a record loaded before",
 }
-_ID_FIELDS = ("agency_person_id", "la_child_id")
-_EVENT_CODES = codelists.CodeList("event_type", {code: (e.label,) for code, e in EVENT_TYPES.items()})
+# Fields a row cannot do without, whatever the mapping requires: a bad value quarantines it.
+ROW_FIELDS = frozenset({"event_type", "event_date"})
+# A row names a person when one of these is usable.
+PERSON_FIELDS = ("agency_person_id", "la_child_id", "nhs_number", "upn", "pnc_id", "first_name", "last_name")
+# (sheet row, column, field, raw value, rule, message) per field issue of an accepted row
+FieldIssue = tuple[int, str, str, str, str, str]
 
 
 @dataclass
@@ -67,6 +82,8 @@ class Validated:
         subject: ``child``, or ``adult`` (Annex A adopters), for every row.
         quarantine: (row, column, value, rule, message, raw JSON) per quarantined row.
         rows_read: data rows read (blank rows are not rows).
+        issues: the field issues of the accepted rows, in row order.
+        warnings: what the user should know about the table (e.g. a column left in extra).
     """
 
     rows: np.ndarray
@@ -81,11 +98,18 @@ class Validated:
     """A stable hash of each accepted row's values (``records.row_hash``)."""
     raw_rows: Any = None
     """raw_rows(mask) -> the raw JSON of the accepted rows selected by ``mask``."""
+    issues: list[FieldIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
         """How many rows are accepted."""
         return len(self.rows)
+
+    @property
+    def issue_rules(self) -> Counter[str]:
+        """Field issues counted by rule."""
+        return Counter(i[4] for i in self.issues)
 
     def quarantine_accepted(self, mask: np.ndarray, rule: str, messages: list[str]) -> None:
         """Move the accepted rows selected by ``mask`` to the quarantine (one message each)."""
@@ -97,6 +121,8 @@ class Validated:
             self.quarantine.append((int(row), None, None, rule, message, raw))
         self.quarantine.sort(key=lambda q: q[0])
         self.reasons[rule] += len(rows)
+        moved = set(rows)
+        self.issues = [i for i in self.issues if i[0] not in moved]  # the raw row holds the values
         keep = ~mask
         self.rows = self.rows[keep]
         self.factors = {c: (codes[keep], uniques) for c, (codes, uniques) in self.factors.items()}
@@ -124,24 +150,71 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
     Raises:
         InputError: a required column is missing from the header.
     """
-    with norm.factor_cache():
-        return _validate(raw, sheet, mapping, file=file, today=today)
-
-
-def _validate(
-    raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str, today: dt.date
-) -> Validated:
     import numpy as np
-    import pandas as pd
+
+    with norm.factor_cache():
+        table = _table(raw, sheet, file)
+        out: dict[str, pd.Series] = {}
+        check = Checker(len(table.frame), frozenset(sheet.required) | ROW_FIELDS, out)
+        extra = fields.normalise_fields(table, sheet, mapping, check)
+        _row_checks(table, sheet, check, today)
+        factors = _factors(table, sheet, out, extra, check.faults.ok)
+        if factors.duplicate.any():
+            keyed = factors.first_rows(table.rows)
+            check.faults.add(
+                factors.duplicate, "duplicate_row", "", keyed, "The same values as {value}; loaded once."
+            )
+            for i in np.flatnonzero(factors.duplicate).tolist():
+                check.faults.value[i] = None  # type: ignore[assignment]
+        return _outcome(raw, table, sheet, check, factors)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of a sheet that hold a value, and where each canonical field's column is.
+
+    ``frame`` has the cells the reader found unusable (a formula without a value, an Excel
+    error, a NUL byte) emptied; ``raw_frame`` keeps them as read, for the quarantine.
+    """
+
+    frame: pd.DataFrame
+    raw_frame: pd.DataFrame
+    rows: np.ndarray
+    headers: list[str]
+    columns: dict[str, int]
+    cell_faults: dict[int, tuple[np.ndarray, list[str]]]
+    """Per column index: the rows whose cell the reader found unusable, and each one's rule."""
+    extra_rows: int
+    """Rows read that are not in ``frame`` (ragged rows, rows with an unclosed quote)."""
+
+    def source(self, name: str) -> tuple[pd.Series, str]:
+        """The raw cells of a field's column and its header (the field's name when absent)."""
+        if name in self.columns:
+            i = self.columns[name]
+            return self.raw_frame[f"c{i}"], self.headers[i]
+        return self.blank, name
+
+    @property
+    def blank(self) -> pd.Series:
+        import pandas as pd
+
+        return pd.Series("", index=self.frame.index, dtype="str")
+
+
+def _table(raw: RawSheet, sheet: SheetMapping, file: str) -> Table:
+    """Step 1: drop blank rows, find each field's column, refuse a missing required column."""
+    import numpy as np
 
     frame = raw.frame
     nonblank = _nonblank(frame)
+    rows = raw.rows
+    faults = raw.cell_faults
     if not nonblank.all():
         frame = frame[nonblank].reset_index(drop=True)
         rows = raw.rows[nonblank]
-    else:
-        rows = raw.rows
-    n = len(frame)
+        if faults:
+            new_position = np.cumsum(nonblank) - 1
+            faults = {c: {int(new_position[p]): f for p, f in cells.items()} for c, cells in faults.items()}
     keys = [header_key(h) for h in raw.headers]
     columns = _resolve(sheet, keys)
     missing = [f for f in sheet.required if f not in columns and not (f == "event_type" and sheet.event_type)]
@@ -155,129 +228,110 @@ def _validate(
             row=raw.header_row,
             hint="Rename the column, or give a --mapping that names it.",
         )
-    faults = Faults(n)
-    out: dict[str, pd.Series] = {}
-    blank = pd.Series("", index=frame.index, dtype="str")
+    cell_faults: dict[int, tuple[np.ndarray, list[str]]] = {}
+    clean = frame
+    if faults:
+        clean = frame.copy()
+        for col, cells in sorted(faults.items()):
+            positions = np.array(sorted(cells), dtype=np.intp)
+            mask = np.zeros(len(frame), dtype=bool)
+            mask[positions] = True
+            rules = [""] * len(frame)
+            for p in positions.tolist():
+                rules[p] = cells[p][0]
+            cell_faults[col] = (mask, rules)
+            clean[f"c{col}"] = clean[f"c{col}"].where(~mask, "")
+    return Table(clean, frame, rows, raw.headers, columns, cell_faults, len(raw.ragged))
 
-    def source(name: str) -> tuple[pd.Series, str]:
-        if name in columns:
-            i = columns[name]
-            return frame[f"c{i}"], raw.headers[i]
-        return blank, name
 
-    formats = tuple(mapping.date_formats)
-    for name in FIELDS:
-        values, header = source(name)
-        recode = mapping.recode.get(name, {})
-        if name not in ("sex", "event_type") and (name not in columns or not (values != "").any()):
-            out[name] = blank  # an absent or empty column: nothing to normalise or check
-        elif name in _ID_FIELDS:
-            out[name] = norm.identifier(values)
-        elif name in ("upn", "pnc_id"):
-            out[name] = norm.upper_code(values)
-        elif name == "nhs_number":
-            out[name], bad = norm.nhs_number(values)
-            faults.add(
-                bad,
-                "invalid_nhs_number",
-                header,
-                values,
-                "{column} {value!r} is not an NHS number (10 digits with a valid check digit).",
-            )
-        elif name == "postcode":
-            out[name], bad = norm.postcode(values)
-            faults.add(bad, "invalid_postcode", header, values, "{column} {value!r} is not a UK postcode.")
-        elif name in DATE_FIELDS:
-            out[name] = checked_dates(faults, header, values, formats)
-        elif name == "sex":
-            out[name], bad = norm.coded(values, codelists.SEX.with_recode(recode), strict=True)
-            faults.add(
-                bad,
-                "unknown_code",
-                header,
-                values,
-                "{column} {value!r} is not a known sex; use male, female, unknown or neither.",
-            )
-            out[name] = out[name].where(out[name] != "", "unknown")
-        elif name == "ethnicity":
-            codes = codelists.ETHNICITY.with_recode(recode)
-            out[name], bad = norm.coded(values, codes, strict=name in mapping.strict_codes)
-            faults.add(
-                bad, "unknown_code", header, values, "{column} {value!r} is not a known ethnicity code."
-            )
-        elif name == "source" and "source" in mapping.strict_codes:
-            out[name], bad = norm.coded(values, codelists.SOURCE.with_recode(recode), strict=True)
-            faults.add(bad, "unknown_code", header, values, "{column} {value!r} is not a known source code.")
-        elif name == "event_type":
-            if sheet.event_type and name not in columns:
-                out[name] = pd.Series(sheet.event_type, index=frame.index, dtype="str")
-            else:
-                out[name], bad = norm.coded(values, _EVENT_CODES.with_recode(recode), strict=True)
-                faults.add(
-                    bad,
-                    "unknown_code",
-                    header,
-                    values,
-                    "{column} {value!r} is not in the event-type vocabulary (see docs/ingest.md).",
-                )
-                if sheet.event_type:
-                    out[name] = out[name].where(out[name] != "", sheet.event_type)
-        elif name == "flags":
-            out[name], bad = extra_columns.flags(values, recode)
-            faults.add(
-                bad,
-                "unknown_code",
-                header,
-                values,
-                "{column} {value!r} holds a risk flag not in the list (see docs/ingest.md).",
-            )
-        else:
-            cleaned = norm.text(values)
-            if name in mapping.strip_letter_prefix:
-                cleaned = cleaned.str.replace(r"^[a-zA-Z]\) *", "", regex=True)
-            out[name] = cleaned if recode == {} else cleaned.replace(recode)
-    extra_values, extra_frame = extra_columns.collect(frame, raw.headers, sheet, columns, faults)
-    extra_columns.derived_flags(sheet, out, extra_frame)
+def _row_checks(table: Table, sheet: SheetMapping, check: Checker, today: dt.date) -> None:
+    """Step 3: required fields, dates that cannot be right, and a person the row names."""
+    import numpy as np
+
+    out = check.out
     for name in sheet.required:
-        values, header = source(name)
-        faults.add(
+        values, header = table.source(name)
+        check.faults.add(
             (out[name] == "").to_numpy(dtype=bool),
             "missing_required",
             header,
             values,
             "{column} is empty; it is required.",
         )
-    date_checks(out, columns, raw.headers, frame, faults, today)
-    ok = faults.ok
+    date_checks(out, table.columns, table.headers, table.raw_frame, check, today)
+    nobody = np.ones(len(table.frame), dtype=bool)
+    for name in PERSON_FIELDS:
+        nobody &= (out[name] == "").to_numpy(dtype=bool)
+    if nobody.any():
+        check.faults.add(
+            nobody,
+            "no_person",
+            "",
+            table.blank,
+            "The row has no usable identifier and no name (person id, child id, NHS number, UPN, "
+            "PNC id, first or last name), so it cannot name a person; add one in the source system "
+            "and load the row again.",
+        )
+
+
+@dataclass(frozen=True)
+class Factors:
+    """Step 4: each column as factorized codes (record column order), and the repeated rows."""
+
+    factors: dict[str, tuple[np.ndarray, Any]]
+    duplicate: np.ndarray
+    first: dict[int, int]
+
+    def first_rows(self, rows: np.ndarray) -> pd.Series:
+        """For each repeated row, ``row N`` of the row it repeats (else empty)."""
+        import pandas as pd
+
+        return pd.Series(
+            [f"row {rows[self.first[i]]}" if self.duplicate[i] else "" for i in range(len(self.duplicate))],
+            dtype="str",
+        )
+
+
+def _factors(
+    table: Table, sheet: SheetMapping, out: dict[str, pd.Series], extra: fields.ExtraColumns, ok: np.ndarray
+) -> Factors:
+    import numpy as np
+    import pandas as pd
+
+    n = len(table.frame)
     # in the column order of the records table; the row hashes depend on it
     factors = {"subject": (np.zeros(n, dtype=np.intp), pd.Index([sheet.subject], dtype="str"))}
     factors |= {c: norm.factorize(out[c]) for c in FIELDS}
-    if extra_values.count(None) == n:  # no extra columns (a canonical layout): all NULL
+    if extra.values.count(None) == n:  # no extra columns (a canonical layout): all NULL
         factors["extra"] = (np.full(n, -1, dtype=np.intp), pd.Index([], dtype="str"))
     else:
-        factors["extra"] = pd.factorize(pd.Series(extra_values, dtype="str"))
+        factors["extra"] = pd.factorize(pd.Series(extra.values, dtype="str"))
     dup, first = duplicates([f[0] for f in factors.values()], ok)
-    if dup.any():
-        keyed = pd.Series([f"row {rows[first[i]]}" if dup[i] else "" for i in range(n)], dtype="str")
-        faults.add(dup, "duplicate_row", "", keyed, "The same values as {value}; loaded once.")
-        for i in np.flatnonzero(dup).tolist():
-            faults.value[i] = None  # type: ignore[assignment]
-    quarantine = quarantine_rows(raw, frame, rows, faults)
-    keep = faults.ok
+    return Factors(factors, dup, first)
+
+
+def _outcome(raw: RawSheet, table: Table, sheet: SheetMapping, check: Checker, factors: Factors) -> Validated:
+    """Step 5: the accepted rows as codes and hashes, the quarantine, the field issues of accepted rows."""
+    import numpy as np
+
+    quarantine = quarantine_rows(raw, table.raw_frame, table.rows, check.faults)
+    keep = check.faults.ok
     positions = np.flatnonzero(keep)
-    if len(positions) < n:
-        factors = {c: (codes.take(positions), uniques) for c, (codes, uniques) in factors.items()}
+    chosen = factors.factors
+    if len(positions) < len(keep):
+        chosen = {c: (codes.take(positions), uniques) for c, (codes, uniques) in chosen.items()}
     reasons = Counter(r for _, _, _, r, _, _ in quarantine)
-    hashes = row_hashes(list(factors.values()))
+    frame = table.raw_frame
     return Validated(
-        rows[keep],
+        table.rows[keep],
         sheet.subject,
         quarantine,
-        n + len(raw.ragged),
+        len(frame) + table.extra_rows,
         reasons,
-        factors,
-        hashes,
+        chosen,
+        row_hashes(list(chosen.values())),
         lambda mask: raw_json(raw.headers, frame, positions[mask]),
+        check.issues.of_rows(positions, table.rows),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from jtai.errors import WorkspaceError
-from jtai.store import linkage, records, sampling, scoring
+from jtai.store import field_issues, linkage, records, sampling, scoring
 
 _META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 MIGRATIONS: list[str] = [
     _META_DDL + records.DDL + linkage.DDL + sampling.DDL + scoring.DDL,
     records.INDEXES_V2,
+    field_issues.DDL,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

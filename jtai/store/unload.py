@@ -86,6 +86,7 @@ def remove_file(conn: sqlite3.Connection, file_id: int) -> dict[str, int]:
         "link_decisions": f"DELETE FROM link_decisions WHERE left_id IN ({_IDS}) OR right_id IN ({_IDS})",
         "records": "DELETE FROM records WHERE file_id = :file",
         "quarantined": "DELETE FROM quarantine WHERE file_id = :file",
+        "field_issues": "DELETE FROM field_issues WHERE file_id = :file",
         "sheets": "DELETE FROM sheets WHERE file_id = :file",
     }
     removed = {name: conn.execute(sql, args).rowcount for name, sql in steps.items()}
