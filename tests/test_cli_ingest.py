@@ -300,7 +300,7 @@ def test_strict_table_footer_and_json_agree(run, ws, tmp_path) -> None:
     ]
     result = run(*args, "--agency", "police")
     assert result.exit_code == ExitCode.QUARANTINED
-    dup = "│ duplicate-rows.csv │ -     │    4 │        0 │           0 │        4 │            0 │ duplicate_row"
+    dup = "│ duplicate-rows.csv │ -     │    4 │        0 │           0 │        4 │            0 │ duplicate"
     tab = "│ tab.tsv            │ -     │    2 │        2 │           0 │        0 │            0 │"
     assert dup in result.stdout and tab in result.stdout
     assert (
