@@ -40,10 +40,10 @@ def test_load_annex_a_json(run, ws) -> None:
         "accepted": 59,
         "quarantined": 0,
         "rejected": 0,
-        "field_issues": 5,
+        "field_issues": 15,
     }
     (file,) = data["files"]
-    assert (file["mapping"], file["field_issues"]) == ("annex-a", 5)
+    assert (file["mapping"], file["field_issues"]) == ("annex-a", 15)
     assert file["sheets"][6] == {
         "sheet": "List 7",
         "rows_read": 7,

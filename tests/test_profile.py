@@ -41,7 +41,7 @@ def test_profile_counts_event_types_and_completeness(ws) -> None:
         "la_child_id": 0.9153,
     }
     assert csc["quarantined"] == {}
-    assert csc["field_issues"] == {"birth_after_event": 5}
+    assert csc["field_issues"] == {"birth_after_event": 5, "excel_error": 10}
     assert data["police"]["quarantined"] == {"unparseable_date": 1}
     assert data["police"]["field_issues"] == {"unparseable_date": 1}
 

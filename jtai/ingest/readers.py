@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import InputError
 from jtai.ingest.encoding import decode, kind_of
+from jtai.ingest.workbook_cells import unusable_cells
 
 __all__ = ["RawSheet", "SkippedSheet", "kind_of", "read_csv", "read_workbook"]
 
@@ -98,6 +99,7 @@ def read_workbook(
             "cannot be read as an Excel workbook (it is damaged or not really a workbook).",
             hint="Open it in Excel and save it again as .xlsx, or export CSV.",
         ) from exc
+    unusable = unusable_cells(data) if kind == "xlsx" else {}
     out: list[RawSheet | SkippedSheet] = []
     for name in names:
         scorer = scorers(name)
@@ -109,8 +111,14 @@ def read_workbook(
         except Exception as exc:  # a damaged sheet
             raise InputError(f"sheet {name!r} cannot be read ({type(exc).__name__}).") from exc
         rows = [[_cell_text(v) for v in row] for row in cells]
+        bad = unusable.get(name, {})
+        for (r, c), (_, shown) in bad.items():
+            while len(rows) <= r:
+                rows.append([])
+            rows[r].extend([""] * (c + 1 - len(rows[r])))
+            rows[r][c] = shown  # kept as read in the raw row; the field is emptied, with an issue
         try:
-            out.append(_table_from_rows(name, rows, scorer, search_rows))
+            out.append(_table_from_rows(name, rows, scorer, search_rows, bad))
         except InputError as exc:
             # no header: the rows holding a value say whether anything would be left unread
             filled = sum(1 for row in rows if any(c.strip() for c in row))
@@ -229,7 +237,13 @@ def _str_types(arrow_type: Any) -> Any:
     return pd.StringDtype(storage="pyarrow", na_value=float("nan"))
 
 
-def _table_from_rows(name: str, rows: list[list[str]], scorer: HeaderScorer, search_rows: int) -> RawSheet:
+def _table_from_rows(
+    name: str,
+    rows: list[list[str]],
+    scorer: HeaderScorer,
+    search_rows: int,
+    unusable: dict[tuple[int, int], tuple[str, str]] | None = None,
+) -> RawSheet:
     import numpy as np
     import pandas as pd
 
@@ -268,7 +282,15 @@ def _table_from_rows(name: str, rows: list[list[str]], scorer: HeaderScorer, sea
         numbers.append(offset)
     columns = [f"c{i}" for i in range(width)]
     frame = pd.DataFrame(data, columns=columns, dtype="str") if data else _empty_frame(width)
-    return RawSheet(name, best_index + 1, headers, frame, np.array(numbers, dtype=np.int64))
+    faults: dict[int, dict[int, tuple[str, str]]] = {}
+    if unusable:
+        position = {number - 1: i for i, number in enumerate(numbers)}  # sheet row (from 0) -> data row
+        for (at_row, at_column), fault in unusable.items():
+            if at_row in position and at_column < width:
+                faults.setdefault(at_column, {})[position[at_row]] = fault
+    return RawSheet(
+        name, best_index + 1, headers, frame, np.array(numbers, dtype=np.int64), cell_faults=faults
+    )
 
 
 def _empty_frame(width: int) -> pd.DataFrame:
