@@ -28,7 +28,7 @@ LOADS: dict[str, tuple[int, int, int, dict[str, int]]] = {
     "blank-lines.csv": (2, 2, 0, {}),
     "xls-renamed.xlsx": (2, 2, 0, {}),
     "ragged.csv": (4, 2, 2, {"ragged_row": 2}),
-    "unclosed-quote.csv": (2, 1, 1, {"ragged_row": 1}),
+    "unclosed-quote.csv": (3, 2, 1, {"unclosed_quote": 1}),  # the row after it loads
     "bad-dates.csv": (3, 2, 1, {"unparseable_date": 1}),  # a bad dob is a field issue
     "future-date.csv": (2, 1, 1, {"date_in_future": 1}),  # the event date
     "date-too-early.csv": (2, 2, 0, {}),  # the dob: a field issue

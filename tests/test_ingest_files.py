@@ -108,7 +108,7 @@ def test_unclosed_quote_after_the_header_is_still_a_parse_error(ws, tmp_path) ->
     path = tmp_path / "q.csv"
     path.write_bytes(b'agency_person_id,event_type\n"P1,arrest')
     (file,) = load_files(ws, [path], agency="police", today=TODAY).files
-    assert (file.status, file.rows_read, dict(file.reasons)) == ("loaded", 1, {"ragged_row": 1})
+    assert (file.status, file.rows_read, dict(file.reasons)) == ("loaded", 1, {"unclosed_quote": 1})
 
 
 def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:

@@ -242,16 +242,10 @@ def quarantine_rows(
 
     out: list[tuple[int, str | None, str | None, str, str, str]] = []
     for number, text, fields in raw.ragged:
-        out.append(
-            (
-                number,
-                None,
-                None,
-                "ragged_row",
-                f"The row has {fields} fields; the header has {len(raw.headers)}.",
-                json.dumps({"line": text}, ensure_ascii=False),
-            )
+        rule, message = raw.notes.get(
+            number, ("ragged_row", f"The row has {fields} fields; the header has {len(raw.headers)}.")
         )
+        out.append((number, None, None, rule, message, json.dumps({"line": text}, ensure_ascii=False)))
     idx = np.flatnonzero(~faults.ok)
     if len(idx):
         for i, whole in zip(idx.tolist(), raw_json(raw.headers, frame, idx), strict=True):

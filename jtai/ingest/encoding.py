@@ -28,8 +28,10 @@ def kind_of(data: bytes) -> str:
     head = data[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):
         return "csv"  # UTF-16 text
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    if b"\x00" in head or controls > len(head) // 100:
+    # text damaged by a few NUL bytes is still text: each costs only its cell (see readers)
+    nuls = head.count(0)
+    controls = sum(1 for b in head if 0 < b < 9 or 13 < b < 32)
+    if controls > len(head) // 100 or nuls > max(8, len(head) // 100):
         raise InputError(
             "is not a CSV or Excel file (it holds binary data).",
             hint="Export the data as CSV or .xlsx and load that.",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import InputError
+from jtai.ingest import csv_repair
 from jtai.ingest.encoding import decode, kind_of
 from jtai.ingest.workbook_cells import unusable_cells
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DELIMITERS = (",", ";", "\t", "|")
+NUL_SHOWN = "\ufffd"  # how a NUL byte of a CSV file is shown in its cell
 
 # Scores a candidate header row: how many of its cells name a column the mapping knows.
 HeaderScorer = Callable[[Sequence[str]], int]
@@ -147,8 +149,34 @@ def read_csv(data: bytes, scorer: HeaderScorer, search_rows: int) -> RawSheet:
             hint="Check the file is the right extract for this agency, or give a --mapping.",
         )
     _, _, delimiter, header_index, headers = best
-    frame, ragged, rows = _parse_csv(payload, delimiter, header_index, len(headers))
-    return RawSheet("", header_index + 1, [h.strip() for h in headers], frame, rows, ragged)
+    nul = b"\x00" in payload
+    if nul:  # each NUL byte costs only its cell: shown as U+FFFD, a field issue of its row
+        payload = payload.replace(b"\x00", NUL_SHOWN.encode("utf-8"))
+    try:
+        frame, ragged, rows = _parse_csv(payload, delimiter, header_index, len(headers))
+        notes: dict[int, tuple[str, str]] = {}
+    except _QuoteNeverClosed:
+        text = payload.decode("utf-8", errors="replace")
+        frame, ragged, rows, notes = csv_repair.parse_lines(text, delimiter, header_index, len(headers))
+    faults = _nul_cells(frame) if nul else {}
+    headers = [h.replace("\x00", "") for h in headers]
+    return RawSheet("", header_index + 1, [h.strip() for h in headers], frame, rows, ragged, faults, notes)
+
+
+class _QuoteNeverClosed(Exception):
+    """The fast parser met a quote that is never closed: read line by line instead."""
+
+
+def _nul_cells(frame: pd.DataFrame) -> dict[int, dict[int, tuple[str, str]]]:
+    """The cells that held a NUL byte (now U+FFFD): rule ``nul_byte`` with the value as read."""
+    import numpy as np
+
+    out: dict[int, dict[int, tuple[str, str]]] = {}
+    for i, column in enumerate(frame.columns):
+        hit = frame[column].str.contains(NUL_SHOWN, regex=False).to_numpy(dtype=bool)
+        for p in np.flatnonzero(hit).tolist():
+            out.setdefault(i, {})[p] = ("nul_byte", str(frame[column].iat[p]))
+    return out
 
 
 def _first_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
@@ -213,10 +241,9 @@ def _parse_csv(
         if len(_first_records(text, delimiter, header_index + 2)) <= header_index + 1:
             # nothing after the header, which has no line break: pyarrow cannot skip it
             return _empty_frame(width), [], np.zeros(0, dtype=np.int64)
-        raise InputError(
-            "cannot be parsed as CSV (an unclosed quote or a damaged line).",
-            hint="Open it in a spreadsheet, check the quotes, and save it as CSV again.",
-        ) from exc
+        raise _QuoteNeverClosed from exc
+    if any("\n" in t.rstrip("\r\n") or t.count('"') % 2 for _, t, _ in bad):
+        raise _QuoteNeverClosed  # a bad row over several lines, or with a lone quote
     frame = table.to_pandas(types_mapper=_str_types)
     first = header_index + 2
     ragged = [(int(n) if n is not None else first, t.rstrip("\r\n"), k) for n, t, k in bad]
