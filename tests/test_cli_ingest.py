@@ -350,10 +350,10 @@ def test_template_force_and_output(run, tmp_path, monkeypatch) -> None:
     forced = run("load", "--template", "police", "--force")
     assert forced.exit_code == 0, forced.output
     assert (tmp_path / "police-template.csv").read_text(encoding="utf-8").startswith("agency_person_id,")
-    alone = run("load", "x.csv", "--agency", "police", "--force")
+    alone = run("load", "x.csv", "--agency", "police", "--output", "y.csv")
     assert (alone.exit_code, alone.stderr) == (
         ExitCode.USAGE,
-        "Error: --output and --force go with --template only. "
+        "Error: --output goes with --template only. "
         "Example: jtai load --template police --output police.csv --force\n",
     )
 

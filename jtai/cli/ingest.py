@@ -59,7 +59,12 @@ def load(
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="With --template: overwrite the file if it exists.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Load a file even if its event types look like another agency's; "
+            "with --template: overwrite the file if it exists.",
+        ),
     ] = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -73,9 +78,9 @@ def load(
     if template:
         _template(template, output, force, json_out)
         return
-    if output is not None or force:
+    if output is not None:
         raise UsageError(
-            "--output and --force go with --template only.",
+            "--output goes with --template only.",
             hint="Example: jtai load --template police --output police.csv --force",
         )
     if not files:
@@ -86,7 +91,9 @@ def load(
 
     ws = open_workspace()
     with _Bar(disabled=json_out) as bar:
-        result = load_files(ws, files, agency=agency, mapping=mapping, strict=strict, progress=bar.update)
+        result = load_files(
+            ws, files, agency=agency, mapping=mapping, strict=strict, progress=bar.update, force=force
+        )
     if json_out:
         print_json(result.to_dict())
     else:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ExitCode, InputError, JtaiError
-from jtai.ingest import file_tables, readers
+from jtai.ingest import agency_check, file_tables, readers
 from jtai.ingest.extracts import ExtractCopy
 from jtai.ingest.file_tables import read_tables as _read  # by this name, bench/ingest.py times the reading
 from jtai.ingest.layouts import agency_named
@@ -48,6 +48,7 @@ def load_files(
     strict: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    force: bool = False,
 ) -> LoadResult:
     """Load extract files for one agency.
 
@@ -60,6 +61,8 @@ def load_files(
         strict: a file with any quarantined row is rejected (nothing of it is written).
         progress: called as a file's rows are checked and written, for a progress bar.
         today: the day dates may not be after (default: today).
+        force: load a file even when its event types say it is another agency's (exit 8
+            otherwise, with the likely agency named).
 
     Returns:
         One :class:`FileResult` per path. Files that cannot be read have status ``error``.
@@ -79,7 +82,7 @@ def load_files(
         seen: dict[str, str] = {}
         for path in paths:
             result.files.append(
-                _load_one(ws, conn, Path(path), agency, chosen, strict, progress, today, seen)
+                _load_one(ws, conn, Path(path), agency, chosen, (strict, force), progress, today, seen)
             )
     finally:
         conn.close()
@@ -92,12 +95,13 @@ def _load_one(
     path: Path,
     agency: str,
     chosen: Mapping | None,
-    strict: bool,
+    options: tuple[bool, bool],
     progress: Progress | None,
     today: dt.date,
     seen: dict[str, str],
 ) -> FileResult:
     name = path.name
+    strict, force = options
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -124,6 +128,10 @@ def _load_one(
             if isinstance(t, readers.RawSheet)
         ]
         file_tables.check_rows(tables, [v for _, v in outcomes])
+        if not force:
+            agency_check.check(
+                agency_check.event_type_counts(v.factors["event_type"] for _, v in outcomes), agency
+            )
         _earlier_rows(conn, agency, outcomes)
         _earlier_sheets(outcomes)
         if progress is not None:

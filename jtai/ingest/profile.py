@@ -243,8 +243,7 @@ def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
         ConflictError: ``target`` exists and ``force`` is false.
         InputError: the file cannot be written.
     """
-    if agency not in LAYOUTS:
-        raise UsageError(f"unknown agency {agency!r}.", hint=f"Use one of: {', '.join(AGENCIES)}.")
+    agency = agency_named(agency)
     own = workspace_file_error(target)
     if own is not None:
         raise own
