@@ -98,11 +98,15 @@ def load(
         print_json(result.to_dict())
     else:
         _print_result(result)
+    from rich.markup import escape
+
     for loaded in result.files:
         for sheet in loaded.sheets:
             for warning in sheet.warnings:
                 where = f"{loaded.name}, sheet {sheet.sheet!r}" if sheet.sheet else loaded.name
-                err_console.print(f"[bold yellow]Warning:[/] {where}: {warning}", highlight=False)
+                err_console.print(
+                    f"[bold yellow]Warning:[/] {escape(f'{where}: {warning}')}", highlight=False
+                )
     for failed in result.errors:
         err_console.print(f"[bold red]Error:[/] {failed.message}", highlight=False)
     for rejected in result.rejected:

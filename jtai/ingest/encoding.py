@@ -27,7 +27,10 @@ def kind_of(data: bytes) -> str:
         return "ole"
     head = data[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):
+        if not data.decode("utf-16", errors="replace").strip("\ufeff \t\r\n"):
+            raise _empty_text()
         return "csv"  # UTF-16 text
+    _refuse_markup(head)
     # text damaged by a few NUL bytes is still text: each costs only its cell (see readers)
     nuls = head.count(0)
     controls = sum(1 for b in head if 0 < b < 9 or 13 < b < 32)
@@ -37,6 +40,31 @@ def kind_of(data: bytes) -> str:
             hint="Export the data as CSV or .xlsx and load that.",
         )
     return "csv"
+
+
+def _empty_text() -> InputError:
+    return InputError(
+        "the file is empty (it holds only a byte-order mark or blank lines, no header and no rows).",
+        hint="Export it again from the source system.",
+    )
+
+
+def _refuse_markup(head: bytes) -> None:
+    """Refuse a file that holds no text rows: only a BOM or blanks, a web page, an XML spreadsheet."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not start:
+        raise _empty_text()
+    if start.startswith((b"<!doctype html", b"<html")) or (start.startswith(b"<") and b"<table" in start):
+        raise InputError(
+            "is a web page (HTML), not a CSV or Excel file, whatever its name says; it was probably "
+            "saved from a browser or a report viewer.",
+            hint="Export or download the data itself as .xlsx or CSV from the source system, and load that.",
+        )
+    if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in start:
+        raise InputError(
+            "is an Excel 2003 XML spreadsheet, which jtai does not read.",
+            hint="Open it in Excel and save it as .xlsx (Excel Workbook), then load that.",
+        )
 
 
 def utf16_without_bom(head: bytes) -> str | None:

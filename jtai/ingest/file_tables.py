@@ -14,7 +14,7 @@ from pathlib import Path
 from jtai.errors import InputError, UsageError
 from jtai.ingest import readers
 from jtai.ingest.encoding import kind_of
-from jtai.ingest.mapping import Mapping, SheetMapping, load_builtin
+from jtai.ingest.mapping import Mapping, SheetMapping, header_key, load_builtin
 from jtai.ingest.validate import Validated, scorer_for
 
 Tables = list[readers.RawSheet | readers.SkippedSheet]
@@ -43,7 +43,11 @@ def choose_mapping(data: bytes, path: Path, chosen: Mapping | None, agency: str)
         UsageError: an Annex A workbook given for an agency other than csc.
     """
     if kind_of(data) == "csv":
-        return chosen or _csv_mapping(path, agency)
+        if chosen is not None:
+            if len(chosen.sheets) > 1 and chosen.sheet_for(path.stem) is None:
+                return _by_header(data, chosen) or chosen  # e.g. an Annex A list under another name
+            return chosen
+        return _csv_mapping(data, path, agency)
     return chosen or _workbook_mapping(data, agency)
 
 
@@ -118,11 +122,61 @@ def _no_data(tables: Tables) -> InputError:
     return InputError("has header rows but no data rows.", hint=hint)
 
 
-def _csv_mapping(path: Path, agency: str) -> Mapping:
-    """Annex A for a children's social care CSV named after a list ("List 3.csv"); else the layout."""
-    if agency == "csc" and load_builtin("annex-a").sheet_for(path.stem) is not None:
-        return load_builtin("annex-a")
-    return load_builtin(agency)
+def _csv_mapping(data: bytes, path: Path, agency: str) -> Mapping:
+    """Annex A for a CSV named after a list ("List 3.csv") or whose header is a list's; else the layout.
+
+    Raises:
+        UsageError: an Annex A list, for an agency other than children's social care.
+    """
+    annex = load_builtin("annex-a")
+    layout = load_builtin(agency)
+    if annex.sheet_for(path.stem) is not None:
+        found: Mapping | None = annex
+    else:
+        found = _by_header(data, annex, against=layout)
+    if found is None:
+        return layout
+    if agency != annex.agency:
+        sheet = found.sheet_for(path.stem) or found.sheets[0]
+        raise UsageError(
+            f"is an Ofsted Annex A list ({sheet.sheet[0]}, {sheet.title or sheet.event_type}) saved as CSV, "
+            f"the return of children's social care, so it cannot be loaded as {agency} records.",
+            hint=f"Load it with --agency {annex.agency}.",
+        )
+    return found
+
+
+def _by_header(data: bytes, mapping: Mapping, against: Mapping | None = None) -> Mapping | None:
+    """``mapping`` narrowed to the one sheet whose columns the CSV's header names best.
+
+    A sheet counts only when its required columns are all in the header and it names at
+    least 3 columns, more than ``against`` (the agency's own layout) does.
+    """
+    from jtai.ingest.encoding import decode
+    from jtai.ingest.readers import DELIMITERS, first_records
+    from jtai.ingest.validate import scorer_for
+
+    try:
+        _, head = decode(data)
+    except InputError:
+        return None
+    rows = [r for d in DELIMITERS for r in first_records(head, d, mapping.header_search_rows)]
+    floor = 2
+    if against is not None:
+        score = scorer_for(against.sheets[0])
+        floor = max(floor, max((score(r) for r in rows), default=0))
+    best, chosen = floor, None
+    for sheet in mapping.sheets:
+        score = scorer_for(sheet)
+        for row in rows:
+            keys = {header_key(c) for c in row}
+            if not all(any(header_key(a) in keys for a in sheet.fields.get(f, [])) for f in sheet.required):
+                continue
+            if score(row) > best:  # the first sheet wins a tie
+                best, chosen = score(row), sheet
+    if chosen is None:
+        return None
+    return mapping.model_copy(update={"sheets": [chosen]})
 
 
 def _workbook_mapping(data: bytes, agency: str) -> Mapping:

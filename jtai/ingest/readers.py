@@ -137,7 +137,7 @@ def read_csv(data: bytes, scorer: HeaderScorer, search_rows: int) -> RawSheet:
     payload, text_head = decode(data)
     best: tuple[int, int, str, int, list[str]] | None = None
     for delimiter in DELIMITERS:
-        records = _first_records(text_head, delimiter, search_rows)
+        records = first_records(text_head, delimiter, search_rows)
         for index, cells in enumerate(records):
             score = scorer(cells)
             candidate = (score, len(cells), delimiter, index, cells)
@@ -179,7 +179,7 @@ def _nul_cells(frame: pd.DataFrame) -> dict[int, dict[int, tuple[str, str]]]:
     return out
 
 
-def _first_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
+def first_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     out: list[list[str]] = []
     try:
@@ -238,7 +238,7 @@ def _parse_csv(
             table = parse(False)  # single-threaded, pyarrow numbers the rows it sets aside
     except pa.ArrowInvalid as exc:
         text = payload.decode("utf-8", errors="replace")
-        if len(_first_records(text, delimiter, header_index + 2)) <= header_index + 1:
+        if len(first_records(text, delimiter, header_index + 2)) <= header_index + 1:
             # nothing after the header, which has no line break: pyarrow cannot skip it
             return _empty_frame(width), [], np.zeros(0, dtype=np.int64)
         raise _QuoteNeverClosed from exc

@@ -166,7 +166,9 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
             )
             for i in np.flatnonzero(factors.duplicate).tolist():
                 check.faults.value[i] = None  # type: ignore[assignment]
-        return _outcome(raw, table, sheet, check, factors)
+        outcome = _outcome(raw, table, sheet, check, factors)
+        outcome.warnings.extend(_unmapped_fields(table, sheet, mapping))
+        return outcome
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,30 @@ def _outcome(raw: RawSheet, table: Table, sheet: SheetMapping, check: Checker, f
         lambda mask: raw_json(raw.headers, frame, positions[mask]),
         check.issues.of_rows(positions, table.rows),
     )
+
+
+def _unmapped_fields(table: Table, sheet: SheetMapping, mapping: Mapping) -> list[str]:
+    """A warning for each column named exactly like a canonical field the mapping leaves unmapped.
+
+    A user mapping that names some fields sends the others to ``extra``, where linkage and
+    the chronologies do not look: a column called ``nhs_number`` there is almost surely a mistake.
+    """
+    if not sheet.keep_unmapped:
+        return []
+    claimed = {header_key(a) for spec in sheet.extra.values() for a in spec.columns}
+    out = []
+    for name in FIELDS:
+        if name in table.columns:
+            continue
+        for header in table.headers:
+            if header_key(header) == header_key(name) and header_key(header) not in claimed:
+                out.append(
+                    f"the column {header!r} has the name of the canonical field {name}, but the mapping "
+                    f"{mapping.name!r} does not map it, so it is kept in extra, where linkage and the "
+                    f"chronologies do not use it. To use it, add it under fields: {name}: [{header}]."
+                )
+                break
+    return out
 
 
 def _expand(positions: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
