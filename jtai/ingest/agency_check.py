@@ -61,7 +61,8 @@ def check(counts: Counter[str], agency: str) -> None:
     likely, n = own.most_common(1)[0]
     if likely == agency or n < MIN_SHARE * total or own[agency]:
         return
-    shown = ", ".join(f"{code} {k:,}" for code, k in types[likely].most_common(3))
+    top = sorted(types[likely].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    shown = ", ".join(f"{code} {k:,}" for code, k in top)
     raise ConflictError(
         f"its records look like {AGENCIES[likely]} records ({likely}), not {agency}: "
         f"{n:,} of its {total:,} rows with an event type that only one agency records are {likely} "
