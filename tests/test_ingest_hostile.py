@@ -390,3 +390,41 @@ def _dob_rule(text: str) -> str:
     if day > TODAY:
         return "date_in_future"
     return "date_too_early" if day < dt.date(1900, 1, 1) else ""
+
+
+def test_a_row_that_names_no_one_is_quarantined_as_no_person(ws, tmp_path) -> None:
+    """With no required id, a row without any identifier or name is set aside; one with a name is kept."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: loose\nrequired: []\nfields:\n  nhs_number: [NHS]\n  first_name: [Name]\n"
+        "  event_type: [Type]\n  event_date: [When]\n",
+        encoding="utf-8",
+    )
+    rows = [("9434765919", "", "arrest"), ("", "Ann", "arrest"), ("", "", "arrest"), ("12345", "", "arrest")]
+    path = tmp_path / "loose.csv"
+    path.write_text("NHS,Name,Type,When\n" + "".join(f"{a},{b},{c},2018-01-02\n" for a, b, c in rows))
+    (file,) = load_files(ws, [path], agency="police", mapping=str(mapping), today=TODAY).files
+    nobody = [i + 2 for i, (nhs, name, _) in enumerate(rows) if name == "" and nhs != "9434765919"]
+    assert (file.accepted, file.quarantined, dict(file.reasons)) == (
+        2,
+        len(nobody),
+        {"no_person": len(nobody)},
+    )
+    assert sorted(r for (r,) in _stored(ws, "SELECT source_row FROM quarantine")) == nobody
+    assert _issues(ws) == set()  # the bad NHS number's row is quarantined: its raw row holds the value
+
+
+def test_rows_set_aside_as_loaded_before_keep_no_field_issues(ws, tmp_path) -> None:
+    """A re-saved extract repeats records with field issues: its rows are duplicates, its issues not stored."""
+    lines = [",".join(HEADER)] + [",".join(r) for r in _rows(5)]
+    lines[2] = lines[2].replace("SW1A 1AA", "4011")
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines) + "\r\n", encoding="utf-8")  # other bytes, the same rows
+    result = load_files(ws, [first, second], agency="police", today=TODAY)
+    (a, b) = result.files
+    assert (a.accepted, a.field_issues) == (5, 1)
+    assert (b.accepted, b.quarantined, b.field_issues, dict(b.reasons)) == (0, 5, 0, {"duplicate_row": 5})
+    assert _stored(
+        ws, "SELECT f.name, i.source_row FROM field_issues i JOIN files f ON f.id = i.file_id"
+    ) == [("a.csv", 3)]

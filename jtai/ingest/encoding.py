@@ -34,7 +34,7 @@ def kind_of(data: bytes) -> str:
     # text damaged by a few NUL bytes is still text: each costs only its cell (see readers)
     nuls = head.count(0)
     controls = sum(1 for b in head if 0 < b < 9 or 13 < b < 32)
-    if controls > len(head) // 100 or nuls > max(8, len(head) // 100):
+    if controls > len(head) // 100 or nuls > len(head) // 10:
         raise InputError(
             "is not a CSV or Excel file (it holds binary data).",
             hint="Export the data as CSV or .xlsx and load that.",
