@@ -415,7 +415,7 @@ def test_a_row_that_names_no_one_is_quarantined_as_no_person(ws, tmp_path) -> No
 
 
 def test_rows_set_aside_as_loaded_before_keep_no_field_issues(ws, tmp_path) -> None:
-    """A re-saved extract repeats records with field issues: its rows are duplicates, its issues not stored."""
+    """A re-saved extract repeats records with field issues: its rows are duplicates; no issues stored."""
     lines = [",".join(HEADER)] + [",".join(r) for r in _rows(5)]
     lines[2] = lines[2].replace("SW1A 1AA", "4011")
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
