@@ -10,7 +10,15 @@ gives the floor of writing to the store: the same rows inserted into the records
 without any reading or checks in the timed part. A fourth gives the floor under any design:
 the least work the checks this ingest must make take on their own (see ``_LEAST``).
 
-Targets (the CSVs): at least 100,000 rows/s; no more than 3x the bare read; peak memory under 2 GB.
+The same CSVs are loaded once more with bad cells written into 1% of their rows per field
+(an impossible date of birth, a postcode not in UK shape, an unknown sex, a short NHS
+number): each is a field issue, the row accepted. That run is compared with the clean one.
+
+Targets (the CSVs): at least 100,000 rows/s; no more than 2x the SQLite-write floor measured
+in the same run (the bare read is shown for reference: no design that writes to the store
+comes near it); field issues cost no more than 10% (the bad-cell run against the clean one);
+peak memory under 2 GB. On a shared machine the times vary: the ratios, measured in one run,
+are what to compare.
 
     python bench/ingest.py [--children 200000] [--seed 7] [--repeat 2] [--no-annex-a]
 """
@@ -27,8 +35,11 @@ from pathlib import Path
 from typing import Any
 
 TARGET_ROWS_PER_S = 100_000
-TARGET_RATIO = 3.0
+TARGET_FLOOR_RATIO = 2.0  # jtai ingest / the SQLite-write floor
+TARGET_ISSUE_COST = 1.10  # jtai ingest with bad cells / without
 TARGET_PEAK_MB = 2048
+BAD_SHARE = 0.01  # the share of rows given a bad cell, per field
+BAD_CELLS = {"dob": "31/02/2005", "postcode": "4011", "sex": "Martian", "nhs_number": "12345"}
 
 # The high-water mark of this process's own memory. Linux keeps ru_maxrss across exec, so
 # a child started by a big parent would report the parent's size; VmHWM is this process's own.
@@ -91,7 +102,7 @@ root = Path(sys.argv[1])
 ws = workspace.create(root, area="Bench", framework="exploitation-2018", fieldwork_start=dt.date(2018, 3, 19))
 files = json.loads(sys.argv[2])
 start = time.perf_counter()
-read = accepted = quarantined = 0
+read = accepted = quarantined = issues = 0
 for agency, path in files:
     result = load_files(ws, [path], agency=agency)
     for f in result.files:
@@ -99,9 +110,10 @@ for agency, path in files:
     read += result.rows_read
     accepted += result.accepted
     quarantined += result.quarantined
+    issues += result.field_issues
 elapsed = time.perf_counter() - start
 peak = _peak_mb()
-print(json.dumps({"rows": read, "accepted": accepted, "quarantined": quarantined,
+print(json.dumps({"rows": read, "accepted": accepted, "quarantined": quarantined, "field_issues": issues,
                   "seconds": elapsed, "peak_mb": peak, "phases": phases}))
 """
 )
@@ -209,6 +221,30 @@ print(json.dumps({"rows": rows, "seconds": elapsed, "peak_mb": _peak_mb()}))
 )
 
 
+# Copies of the CSVs with a bad cell in BAD_SHARE of the rows per field (rows drawn apart per
+# field), written by a child process; prints the bad cells written.
+_BAD = """
+import json, sys
+from pathlib import Path
+import numpy as np, pandas as pd
+files, out = json.loads(sys.argv[1]), Path(sys.argv[2])
+share, cells = float(sys.argv[3]), json.loads(sys.argv[4])
+out.mkdir()
+rng = np.random.default_rng(2018)
+written, pairs = 0, []
+for agency, path in files:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column, value in cells.items():
+        hit = rng.random(len(frame)) < share
+        frame.loc[hit, column] = value
+        written += int(hit.sum())
+    target = out / Path(path).name
+    frame.to_csv(target, index=False)
+    pairs.append((agency, str(target)))
+print(json.dumps({"pairs": pairs, "cells": written}))
+"""
+
+
 def generate(folder: Path, children: int, seed: int) -> tuple[list[tuple[str, Path]], Path]:
     """Write a synth area into ``folder``; return the six (agency, CSV) pairs and the workbook."""
     made = _child(_SYNTH, str(folder), str(children), str(seed))
@@ -259,25 +295,36 @@ def main() -> None:
         )
         csvs = [str(p) for _, p in files]
         pairs = json.dumps([(a, str(p)) for a, p in files])
+        bad = _child(_BAD, pairs, str(folder / "bad"), str(BAD_SHARE), json.dumps(BAD_CELLS))
+        bad_pairs = json.dumps(bad["pairs"])
         bare_runs, jtai_runs, floor_runs, least_runs, bare_book, jtai_book = [], [], [], [], [], []
+        bad_runs = []
         for i in range(args.repeat):
             bare_runs.append(_child(_BARE, "csv", *csvs))
             floor_runs.append(_child(_FLOOR, str(folder / f"floor{i}.db"), pairs))
             least_runs.append(_child(_LEAST, str(folder / f"least{i}"), pairs))
             jtai_runs.append(_child(_JTAI, str(folder / f"ws{i}"), pairs))
+            bad_runs.append(_child(_JTAI, str(folder / f"bad{i}"), bad_pairs))
             if not args.no_annex_a:
                 bare_book.append(_child(_BARE, "xlsx", str(workbook)))
                 book = json.dumps([("csc", str(workbook))])
                 jtai_book.append(_child(_JTAI, str(folder / f"wb{i}"), book))
     bare, jtai, floor = _fastest(bare_runs), _fastest(jtai_runs), _fastest(floor_runs)
-    least = _fastest(least_runs)
+    least, with_bad = _fastest(least_runs), _fastest(bad_runs)
     rate = jtai["rows"] / jtai["seconds"]
-    ratio = jtai["seconds"] / bare["seconds"]
+    ratio = jtai["seconds"] / floor["seconds"]
+    cost = with_bad["seconds"] / jtai["seconds"]
     print(f"six agency CSVs ({', '.join(a for a, _ in files)}), fastest of {args.repeat}:")
     print(_line("bare pandas.read_csv", bare))
     print(_line("jtai ingest", jtai))
     print(f"  {jtai['accepted']:,} accepted + {jtai['quarantined']:,} quarantined")
     print(_phases(jtai))
+    print(_line("jtai, with bad cells", with_bad))
+    print(
+        f"  {with_bad['accepted']:,} accepted + {with_bad['quarantined']:,} quarantined; "
+        f"{with_bad['field_issues']:,} field issues ({bad['cells']:,} bad cells written)"
+    )
+    print(_phases(with_bad))
     print(_line("floor: sqlite writes", floor))
     print(
         f"  (the same rows, no checks, executemany into records, commit: "
@@ -289,11 +336,20 @@ def main() -> None:
         f"no store, no quarantine: {least['seconds'] / bare['seconds']:.1f}x the bare read)"
     )
     rate_ok = rate >= TARGET_ROWS_PER_S
-    ratio_ok = ratio <= TARGET_RATIO
-    peak_ok = jtai["peak_mb"] < TARGET_PEAK_MB
+    ratio_ok = ratio <= TARGET_FLOOR_RATIO
+    cost_ok = cost <= TARGET_ISSUE_COST
+    peak_ok = max(jtai["peak_mb"], with_bad["peak_mb"]) < TARGET_PEAK_MB
     mark = {True: "met", False: "MISSED"}
     print(f"rate        {rate:>9,.0f} rows/s  (target >= {TARGET_ROWS_PER_S:,}): {mark[rate_ok]}")
-    print(f"ratio       {ratio:>9.2f}x      (target <= {TARGET_RATIO:.0f}x bare read): {mark[ratio_ok]}")
+    print(
+        f"ratio       {ratio:>9.2f}x      (target <= {TARGET_FLOOR_RATIO:.0f}x the sqlite-write floor): "
+        f"{mark[ratio_ok]}"
+    )
+    print(f"  ({jtai['seconds'] / bare['seconds']:.2f}x the bare read, for reference)")
+    print(
+        f"field issues {cost:>8.2f}x      (target <= {TARGET_ISSUE_COST:.2f}x the clean load): "
+        f"{mark[cost_ok]}"
+    )
     print(f"peak memory {jtai['peak_mb']:>9,.0f} MB     (target < {TARGET_PEAK_MB:,} MB): {mark[peak_ok]}")
     if not args.no_annex_a:
         bare_b, jtai_b = _fastest(bare_book), _fastest(jtai_book)
@@ -303,7 +359,7 @@ def main() -> None:
         print(f"  {jtai_b['accepted']:,} accepted + {jtai_b['quarantined']:,} quarantined")
         print(_phases(jtai_b))
         print(f"  ratio {jtai_b['seconds'] / bare_b['seconds']:.2f}x the bare read")
-    print("all targets met" if rate_ok and ratio_ok and peak_ok else "TARGETS MISSED")
+    print("all targets met" if rate_ok and ratio_ok and cost_ok and peak_ok else "TARGETS MISSED")
 
 
 if __name__ == "__main__":
