@@ -428,3 +428,18 @@ def test_rows_set_aside_as_loaded_before_keep_no_field_issues(ws, tmp_path) -> N
     assert _stored(
         ws, "SELECT f.name, i.source_row FROM field_issues i JOIN files f ON f.id = i.file_id"
     ) == [("a.csv", 3)]
+
+
+def test_unload_removes_a_files_field_issues(ws, tmp_path) -> None:
+    """jtai unload takes the file's field issues with its records, and says how many."""
+    from jtai.ingest.unload import unload_files
+
+    lines = [",".join(HEADER)] + [",".join(r) for r in _rows(4)]
+    lines[1], lines[3] = lines[1].replace("SW1A 1AA", "4011"), lines[3].replace("2005-01-01", "2005-02-30")
+    path = tmp_path / "issues.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_files(ws, [path], agency="police", today=TODAY)
+    assert len(_issues(ws)) == 2
+    (done,) = unload_files(ws, [str(path)])
+    assert (done.removed["records"], done.removed["field_issues"]) == (4, 2)
+    assert _issues(ws) == set()
