@@ -22,14 +22,14 @@ def test_nhs_numbers_are_ten_digits_with_a_valid_check_digit() -> None:
     out, bad = normalise.nhs_number(
         _s("943 476 5919", "943-476-5919", "9434765918", "12345", "", "9434765919.0")
     )
-    assert out.tolist()[:2] == ["9434765919", "9434765919"]
+    assert out.tolist()[:4] == ["9434765919", "9434765919", "", ""]  # a bad one is left empty
     assert bad.tolist() == [False, False, True, True, False, False]
 
 
 def test_postcodes_are_upper_case_with_one_space() -> None:
     """Any spacing or case becomes 'AA9A 9AA'; a non-postcode is flagged."""
     out, bad = normalise.postcode(_s("sw1a1aa", " SW1A  1AA", "b1 1aa", "NOPE", ""))
-    assert out.tolist()[:3] == ["SW1A 1AA", "SW1A 1AA", "B1 1AA"]
+    assert out.tolist()[:4] == ["SW1A 1AA", "SW1A 1AA", "B1 1AA", ""]  # a bad one is left empty
     assert bad.tolist() == [False, False, False, True, False]
 
 
@@ -57,11 +57,11 @@ def test_dates_read_uk_text_iso_excel_serials_and_declared_formats() -> None:
 
 
 def test_codes_match_with_or_without_letter_prefix() -> None:
-    """'a) Male', 'Male', 'M' and '1' are one code; unknown values are flagged when strict."""
+    """'a) Male', 'Male', 'M' and '1' are one code; unknown values are flagged (and emptied) when strict."""
     out, bad = normalise.coded(
         _s("a) Male", "Male", "M", "1", "b) Female", "Neither", "Dragon", ""), codes.SEX, strict=True
     )
-    assert out.tolist() == ["male", "male", "male", "male", "female", "neither", "Dragon", ""]
+    assert out.tolist() == ["male", "male", "male", "male", "female", "neither", "", ""]
     assert bad.tolist() == [False] * 6 + [True, False]
 
 

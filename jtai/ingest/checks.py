@@ -51,31 +51,41 @@ class Faults:
         return self._free.copy()
 
 
-# (position in the table, column, field, raw value, rule, message)
+# (sheet row, column, field, raw value, rule, message)
 Issue = tuple[int, str, str, str, str, str]
 KEPT = " The record is kept with this field empty."
 
 
 class FieldIssues:
-    """Bad cells of rows that can still name a person and place an event: one issue per cell."""
+    """Bad cells of rows that can still name a person and place an event: one issue per cell.
+
+    Kept as one batch per check (positions and raw values); the messages are written only
+    for the rows accepted in the end.
+    """
 
     def __init__(self) -> None:
-        self.entries: list[Issue] = []
+        self.batches: list[tuple[np.ndarray, str, str, str, pd.Series, str]] = []
 
     def add(self, idx: np.ndarray, rule: str, field: str, column: str, raw: pd.Series, message: str) -> None:
-        values = raw.iloc[idx].tolist()
-        for i, v in zip(idx.tolist(), values, strict=True):
-            self.entries.append((i, column, field, v, rule, message.format(column=column, value=v) + KEPT))
+        self.batches.append((idx, rule, field, column, raw, message + KEPT))
 
-    def of_rows(self, positions: np.ndarray, rows: np.ndarray) -> list[tuple[int, str, str, str, str, str]]:
+    def of_rows(self, positions: np.ndarray, rows: np.ndarray) -> list[Issue]:
         """The issues of the rows at ``positions`` (kept rows), by sheet row number, in row order."""
-        if not self.entries:
+        if not self.batches:
             return []
         import numpy as np
 
         kept = np.zeros(len(rows), dtype=bool)
         kept[positions] = True
-        out = [(int(rows[i]), c, f, v, r, m) for i, c, f, v, r, m in self.entries if kept[i]]
+        out: list[Issue] = []
+        for idx, rule, field, column, raw, message in self.batches:
+            idx = idx[kept[idx]]
+            numbers = rows[idx].tolist()
+            values = raw.iloc[idx].tolist()
+            out += [
+                (n, column, field, v, rule, message.format(column=column, value=v))
+                for n, v in zip(numbers, values, strict=True)
+            ]
         out.sort(key=lambda e: e[0])
         return out
 
@@ -105,8 +115,9 @@ class Checker:
         if not len(idx):
             return
         self.issues.add(idx, rule, field, column, raw, message)
-        if field in self.out:
-            self.out[field] = self.out[field].where(~mask, "")
+        current = self.out.get(field)
+        if current is not None and (current.iloc[idx] != "").any():  # most normalisers empty it already
+            self.out[field] = current.where(~mask, "")
 
     def bad_extra(
         self, key: str, mask: np.ndarray, rule: str, column: str, raw: pd.Series, message: str

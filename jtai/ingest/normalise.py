@@ -127,7 +127,7 @@ def upper_code(values: pd.Series) -> pd.Series:
 
 
 def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Ten digits with a valid Modulus 11 check digit; spaces and dashes dropped."""
+    """Ten digits with a valid Modulus 11 check digit; spaces and dashes dropped; else empty (flagged)."""
     return _by_distinct(values, _nhs_number)
 
 
@@ -156,11 +156,13 @@ def _nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         check = np.where(check == 11, 0, check)
         ok = (check != 10) & (check == digits[:, 9])
         bad[np.flatnonzero(shaped)[~ok]] = True
+    if bad.any():
+        values = values.where(~bad, "")  # a bad value is left empty (it is kept as a field issue)
     return values, bad
 
 
 def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """UK postcode, upper case, with one space before the last three characters."""
+    """UK postcode, upper case, with one space before the last three characters; else empty (flagged)."""
     return _by_distinct(values, _postcode)
 
 
@@ -174,7 +176,7 @@ def _postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     # only the cells not already in the canonical form are reshaped
     compact = values[rest].str.replace(f"{_WS}+", "", regex=True).str.upper()
     good = compact.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
-    formatted = (compact.str.slice(0, -3) + " " + compact.str.slice(-3)).where(good, compact)
+    formatted = (compact.str.slice(0, -3) + " " + compact.str.slice(-3)).where(good, "")
     out = values.where(~rest, pd.Series(formatted, index=values.index[rest]).reindex(values.index))
     bad = rest.copy()
     bad[rest] = ~good
@@ -218,7 +220,24 @@ def _by_distinct(
     out, bad = normalise(distinct)
     if out is distinct:
         return values, bad[codes]
-    return _pandas(_arrow(out).take(pa.array(codes)), values.index), bad[codes]
+    result = _pandas(_arrow(out).take(pa.array(codes)), values.index)
+    _seed(result, codes, out)
+    return result, bad[codes]
+
+
+def _seed(result: pd.Series, codes: np.ndarray, distinct: pd.Series) -> None:
+    """Cache the factorization of ``result``, the values ``distinct`` spread by ``codes``.
+
+    Normalising may make two distinct values equal (or empty), so the distinct results are
+    factorized again (few) and the codes composed: no pass over the whole column.
+    """
+    import pandas as pd
+
+    cache = _FACTORS.get()
+    if cache is None:
+        return
+    inner, uniques = pd.factorize(distinct, use_na_sentinel=False)
+    cache[id(result)] = (result, inner[codes], uniques)
 
 
 def _dates(values: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, np.ndarray]:
@@ -335,6 +354,7 @@ def coded(values: pd.Series, codes: CodeList, *, strict: bool) -> tuple[pd.Serie
     An unlisted value is flagged when ``strict``; otherwise it is kept, trimmed.
     """
     import numpy as np
+    import pandas as pd
     import pyarrow as pa
 
     values = text(values)
@@ -343,9 +363,11 @@ def coded(values: pd.Series, codes: CodeList, *, strict: bool) -> tuple[pd.Serie
     unknown: list[bool] = []
     for value in uniques.tolist():
         found = codes.lookup(value) if value != "" else ""
-        canonical.append(value if found is None else found)
+        # an unlisted value: left empty when strict (it is kept as a field issue), else kept
+        canonical.append(("" if strict else value) if found is None else found)
         unknown.append(found is None)
     out = _pandas(pa.array(canonical, type=pa.large_string()).take(pa.array(codes_of_rows)), values.index)
+    _seed(out, codes_of_rows, pd.Series(canonical, dtype="str"))
     bad = (
         np.array(unknown, dtype=bool)[codes_of_rows]
         if strict and any(unknown)
