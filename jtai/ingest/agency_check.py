@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import AGENCIES, EVENT_TYPES
 from jtai.errors import ConflictError
-from jtai.ingest.layouts import AGENCIES, EVENT_TYPES
 
 if TYPE_CHECKING:
     import numpy as np
