@@ -19,7 +19,41 @@ from jtai.ingest.checks import DATE_FIELDS, Checker, checked_dates
 from jtai.ingest.mapping import Mapping, SheetMapping, header_key
 
 if TYPE_CHECKING:
-    from jtai.ingest.validate import Table
+    import numpy as np
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of a sheet that hold a value, and where each canonical field's column is.
+
+    ``frame`` has the cells the reader found unusable (a formula without a value, an Excel
+    error, a NUL byte) emptied; ``raw_frame`` keeps them as read, for the quarantine.
+    """
+
+    frame: pd.DataFrame
+    raw_frame: pd.DataFrame
+    rows: np.ndarray
+    headers: list[str]
+    columns: dict[str, int]
+    cell_faults: dict[int, tuple[np.ndarray, list[str]]]
+    """Per column index: the rows whose cell the reader found unusable, and each one's rule."""
+    extra_rows: int
+    """Rows read that are not in ``frame`` (ragged rows, rows with an unclosed quote)."""
+
+    def source(self, name: str) -> tuple[pd.Series, str]:
+        """The raw cells of a field's column and its header (the field's name when absent)."""
+        if name in self.columns:
+            i = self.columns[name]
+            return self.raw_frame[f"c{i}"], self.headers[i]
+        return self.blank, name
+
+    @property
+    def blank(self) -> pd.Series:
+        import pandas as pd
+
+        return pd.Series("", index=self.frame.index, dtype="str")
+
 
 _ID_FIELDS = ("agency_person_id", "la_child_id")
 _EVENT_CODES = codelists.CodeList("event_type", {code: (e.label,) for code, e in EVENT_TYPES.items()})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jtai.canonical import AGENCIES, FIELDS
+from jtai.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,6 @@ def agency_named(name: str) -> str:
         UsageError: not an agency; a close spelling is suggested ("did you mean").
     """
     import difflib
-
-    from jtai.errors import UsageError
 
     key = name.strip().casefold()
     if key in AGENCIES:

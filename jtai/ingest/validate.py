@@ -171,39 +171,7 @@ def validate(raw: RawSheet, sheet: SheetMapping, mapping: Mapping, *, file: str,
         return outcome
 
 
-@dataclass(frozen=True)
-class Table:
-    """The rows of a sheet that hold a value, and where each canonical field's column is.
-
-    ``frame`` has the cells the reader found unusable (a formula without a value, an Excel
-    error, a NUL byte) emptied; ``raw_frame`` keeps them as read, for the quarantine.
-    """
-
-    frame: pd.DataFrame
-    raw_frame: pd.DataFrame
-    rows: np.ndarray
-    headers: list[str]
-    columns: dict[str, int]
-    cell_faults: dict[int, tuple[np.ndarray, list[str]]]
-    """Per column index: the rows whose cell the reader found unusable, and each one's rule."""
-    extra_rows: int
-    """Rows read that are not in ``frame`` (ragged rows, rows with an unclosed quote)."""
-
-    def source(self, name: str) -> tuple[pd.Series, str]:
-        """The raw cells of a field's column and its header (the field's name when absent)."""
-        if name in self.columns:
-            i = self.columns[name]
-            return self.raw_frame[f"c{i}"], self.headers[i]
-        return self.blank, name
-
-    @property
-    def blank(self) -> pd.Series:
-        import pandas as pd
-
-        return pd.Series("", index=self.frame.index, dtype="str")
-
-
-def _table(raw: RawSheet, sheet: SheetMapping, file: str) -> Table:
+def _table(raw: RawSheet, sheet: SheetMapping, file: str) -> fields.Table:
     """Step 1: drop blank rows, find each field's column, refuse a missing required column."""
     import numpy as np
 
@@ -243,10 +211,10 @@ def _table(raw: RawSheet, sheet: SheetMapping, file: str) -> Table:
                 rules[p] = cells[p][0]
             cell_faults[col] = (mask, rules)
             clean[f"c{col}"] = clean[f"c{col}"].where(~mask, "")
-    return Table(clean, frame, rows, raw.headers, columns, cell_faults, len(raw.ragged))
+    return fields.Table(clean, frame, rows, raw.headers, columns, cell_faults, len(raw.ragged))
 
 
-def _row_checks(table: Table, sheet: SheetMapping, check: Checker, today: dt.date) -> None:
+def _row_checks(table: fields.Table, sheet: SheetMapping, check: Checker, today: dt.date) -> None:
     """Step 3: required fields, dates that cannot be right, and a person the row names."""
     import numpy as np
 
@@ -295,7 +263,11 @@ class Factors:
 
 
 def _factors(
-    table: Table, sheet: SheetMapping, out: dict[str, pd.Series], extra: fields.ExtraColumns, ok: np.ndarray
+    table: fields.Table,
+    sheet: SheetMapping,
+    out: dict[str, pd.Series],
+    extra: fields.ExtraColumns,
+    ok: np.ndarray,
 ) -> Factors:
     import numpy as np
     import pandas as pd
@@ -312,7 +284,9 @@ def _factors(
     return Factors(factors, dup, first)
 
 
-def _outcome(raw: RawSheet, table: Table, sheet: SheetMapping, check: Checker, factors: Factors) -> Validated:
+def _outcome(
+    raw: RawSheet, table: fields.Table, sheet: SheetMapping, check: Checker, factors: Factors
+) -> Validated:
     """Step 5: the accepted rows as codes and hashes, the quarantine, the field issues of accepted rows."""
     import numpy as np
 
@@ -337,7 +311,7 @@ def _outcome(raw: RawSheet, table: Table, sheet: SheetMapping, check: Checker, f
     )
 
 
-def _unmapped_fields(table: Table, sheet: SheetMapping, mapping: Mapping) -> list[str]:
+def _unmapped_fields(table: fields.Table, sheet: SheetMapping, mapping: Mapping) -> list[str]:
     """A warning for each column named exactly like a canonical field the mapping leaves unmapped.
 
     A user mapping that names some fields sends the others to ``extra``, where linkage and
