@@ -95,6 +95,7 @@ def save_head(root: Path, entry: dict[str, Any] | None) -> None:
     path = root / HEAD_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
+        os.fchmod(fd, 0o600)  # whatever the umask, and a file loosened since
         fcntl.flock(fd, fcntl.LOCK_EX)
         current = _parse_head(os.read(fd, 200).decode("ascii", "replace"))
         if current is None or current[0] < int(entry["seq"]):
@@ -289,7 +290,7 @@ class Anchor:
         return f"{self.seq}:{self.hash_prefix}" + (f"@{self.at}" if self.at else "")
 
 
-def anchor_of(entry: Mapping[str, Any]) -> Anchor:
+def anchor_of(entry: Mapping[str, Any] | sqlite3.Row) -> Anchor:
     """The anchor of one entry (its time to the minute, UTC)."""
     return Anchor(int(entry["seq"]), str(entry["hash"])[:ANCHOR_HEX], _minute(str(entry["at"])))
 
