@@ -50,3 +50,35 @@ def test_a_report_before_any_judgement_says_the_log_is_empty(tmp_path: Path) -> 
     stamped = stamp_head(page, "3:00aa<x>")
     assert '<meta name="jtai-audit-head" content="3:00aa&lt;x&gt;">' in stamped
     assert '<p class="audit-head">Made from the audit log at 3:00aa&lt;x&gt;' in stamped
+
+
+def test_exports_carry_the_head_and_import_back(run, ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Judgement and sample exports name the head in a column (and XLSX's About sheet); import ignores it."""
+    import csv
+
+    from _sample_helpers import add_children
+    from openpyxl import load_workbook
+
+    add_children(ws, 8)
+    assert run("-w", str(ws.root), "sample", "tracked", "--seed", "1").exit_code == 0
+    conn = ws.connect()
+    hand_case(conn, "audit-07", root=ws.root)
+    judge(conn, "audit-07", "FD1", "police", "good", root=ws.root)
+    head = audit.anchor(conn)
+    conn.close()
+    assert head is not None
+    judgements, sample = tmp_path / "j.csv", tmp_path / "s.xlsx"
+    assert run("-w", str(ws.root), "score", "export", str(judgements)).exit_code == 0
+    rows = list(csv.DictReader(judgements.read_text(encoding="utf-8").splitlines()))
+    assert [r["audit_head"] for r in rows] == [head.text]
+    again = run("-w", str(ws.root), "score", "import", str(judgements))
+    assert again.exit_code == 0, again.output
+    assert run("-w", str(ws.root), "sample", "export", str(sample)).exit_code == 0
+    book = load_workbook(sample)
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    assert about["audit log head"] == head.text
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert {sheet.cell(r, header.index("audit_head") + 1).value for r in range(2, sheet.max_row + 1)} == {
+        head.text
+    }
