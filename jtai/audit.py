@@ -8,10 +8,8 @@ sequence number and hash are also kept outside the database, in ``audit.head`` i
 workspace, so cutting entries off the end of the log is found too.
 
 Whoever can write the workspace can recompute the whole chain, so the chain alone proves
-nothing against a deliberate rewrite. An *anchor* (:func:`anchor`) is the head written down
-outside the workspace (an email, the minutes, a printed report): :func:`check_anchors` then
-proves the log still extends it, so an anchored entry changed, removed or re-chained since
-is found.
+nothing against a deliberate rewrite: :mod:`jtai.audit_anchors` keeps the head outside the
+workspace, and :mod:`jtai.audit_keys` keys entries with a secret kept outside it.
 """
 
 from __future__ import annotations
@@ -20,20 +18,20 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jtai import audit_keys
+from jtai.audit_keys import AuditKey
 from jtai.canonical import AUDIT_HEAD_NAME
 from jtai.store import scoring as sql
 
 GENESIS = "0" * 64
 CHILD_KEY_DIGEST = "child_key_sha256"
 HEAD_NAME = AUDIT_HEAD_NAME
-ANCHOR_HEX = 16  # hex digits of the hash an anchor keeps: 64 bits, too many to forge by trial
 
 
 def now() -> str:
@@ -47,9 +45,18 @@ def canonical(data: Any) -> str:
 
 
 def entry_hash(
-    prev_hash: str, seq: int, at: str, actor: str, action: str, case_ref: str | None, detail: str
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    case_ref: str | None,
+    detail: str,
+    key: AuditKey | None = None,
 ) -> str:
-    """The hash of one entry."""
+    """The hash of one entry: SHA-256, or with ``key`` HMAC-SHA256 over the same text and the key's id."""
+    if key is not None:
+        return key.mac(canonical([prev_hash, seq, at, actor, action, case_ref, detail, key.id]))
     text = canonical([prev_hash, seq, at, actor, action, case_ref, detail])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -61,9 +68,16 @@ def append(
 
     Other areas may record their own actions here too (``action`` such as ``"sample.draw"``).
 
+    In a workspace whose settings name an ``audit_key``, the entry is keyed with it (see
+    :mod:`jtai.audit_keys`).
+
     Returns:
-        The entry as written (seq, at, actor, action, case_ref, detail, prev_hash, hash).
+        The entry as written (seq, at, actor, action, case_ref, detail, prev_hash, hash, key_id).
+
+    Raises:
+        ConfigError: the settings name an audit key that cannot be read.
     """
+    key = audit_keys.for_connection(conn)
     tail = sql.audit_tail(conn)
     seq = int(tail["seq"]) + 1 if tail is not None else 1
     prev = str(tail["hash"]) if tail is not None else GENESIS
@@ -77,7 +91,8 @@ def append(
         "case_ref": case_ref,
         "detail": text,
         "prev_hash": prev,
-        "hash": entry_hash(prev, seq, at, actor, action, case_ref, text),
+        "hash": entry_hash(prev, seq, at, actor, action, case_ref, text, key),
+        "key_id": key.id if key is not None else None,
     }
     sql.insert_audit(conn, entry)
     return entry
@@ -121,11 +136,13 @@ class Verification:
         entries: how many entries were checked.
         judgements: how many judgement rows were checked against their entries.
         problems: what does not verify, one sentence each, in log order.
+        keyed_from: the first entry keyed with the audit key (None: none is keyed).
     """
 
     entries: int
     judgements: int
     problems: list[str]
+    keyed_from: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -136,6 +153,8 @@ class Verification:
 def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
     """Check the chain, the rows it describes, the guard triggers and the head file."""
     problems = _guard_problems(conn)
+    key = audit_keys.for_connection(conn)
+    keyed_from: int | None = None
     prev_hash, prev_seq, count = GENESIS, 0, 0
     described: dict[int, dict[str, Any]] = {}
     cases: dict[str, tuple[dict[str, Any], str]] = {}
@@ -147,10 +166,19 @@ def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
             problems.append(f"entry {seq} follows entry {prev_seq}: entries are missing or out of order.")
         if row["prev_hash"] != prev_hash:
             problems.append(f"entry {seq} does not chain to the entry before it (deleted or reordered).")
+        key_id = row["key_id"] if "key_id" in row.keys() else None  # noqa: SIM118 - a sqlite3.Row
+        keyed_from, keying = _keying(seq, key_id, key, keyed_from, problems)
         recomputed = entry_hash(
-            row["prev_hash"], seq, row["at"], row["actor"], row["action"], row["case_ref"], row["detail"]
+            row["prev_hash"],
+            seq,
+            row["at"],
+            row["actor"],
+            row["action"],
+            row["case_ref"],
+            row["detail"],
+            keying,
         )
-        if recomputed != row["hash"]:
+        if (key_id is None or keying is not None) and recomputed != row["hash"]:
             problems.append(f"entry {seq} was changed after it was written (its hash does not match).")
         try:
             detail = json.loads(row["detail"])
@@ -181,7 +209,32 @@ def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
         problems.append(f"case {ref} is in the audit log but not in the database (it was deleted).")
     if root is not None:
         problems += _check_head(root, last, conn)
-    return Verification(entries=count, judgements=len(rows), problems=problems)
+    return Verification(entries=count, judgements=len(rows), problems=problems, keyed_from=keyed_from)
+
+
+def _keying(
+    seq: int, key_id: str | None, key: AuditKey | None, keyed_from: int | None, problems: list[str]
+) -> tuple[int | None, AuditKey | None]:
+    """The first keyed entry so far, and the key to check entry ``seq`` with (None: the plain recipe).
+
+    An unkeyed entry after a keyed one, and a keyed entry with no matching key to check it,
+    are problems; the latter's hash is then not checked.
+    """
+    if key_id is None:
+        if keyed_from is not None:
+            problems.append(
+                f"entry {seq} is not keyed, though the log is keyed from entry {keyed_from}: it was "
+                "written or re-chained without the audit key."
+            )
+        return keyed_from, None
+    if key is None or key.id != key_id:
+        named = "inspection.yaml names no audit key" if key is None else f"the key named is {key.id}"
+        problems.append(
+            f"entry {seq} is keyed with audit key {key_id}, and {named}: name the key it was written "
+            "with (audit_key) to verify it."
+        )
+        return keyed_from or seq, None
+    return keyed_from or seq, key
 
 
 def case_detail(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -265,88 +318,3 @@ def entries(conn: sqlite3.Connection, *, case_ref: str | None = None) -> list[di
             item["detail"] = row["detail"]
         out.append(item)
     return out
-
-
-# ---- anchors: the head written down outside the workspace ----------------------------------
-
-_ANCHOR = re.compile(r"(?:jtai-audit\s*)?(\d+)\s*[:\s]\s*([0-9a-fA-F]{8,64})(?:\s*@\s*(\S+))?")
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """An entry of the log as written down outside the workspace: number, hash prefix, time.
-
-    ``text`` is the short form (``412:3f9a2c7e1b04d5e6@2026-12-03T09:14Z``) that
-    ``jtai audit anchor`` prints, reports carry and ``jtai audit verify --anchor`` reads.
-    """
-
-    seq: int
-    hash_prefix: str
-    at: str = ""
-
-    @property
-    def text(self) -> str:
-        """The short form, to paste into an email or the minutes."""
-        return f"{self.seq}:{self.hash_prefix}" + (f"@{self.at}" if self.at else "")
-
-
-def anchor_of(entry: Mapping[str, Any] | sqlite3.Row) -> Anchor:
-    """The anchor of one entry (its time to the minute, UTC)."""
-    return Anchor(int(entry["seq"]), str(entry["hash"])[:ANCHOR_HEX], _minute(str(entry["at"])))
-
-
-def anchor(conn: sqlite3.Connection) -> Anchor | None:
-    """The anchor of the log's newest entry, or None for an empty log."""
-    tail = sql.audit_tail(conn)
-    return None if tail is None else anchor_of(tail)
-
-
-def parse_anchor(text: str) -> Anchor:
-    """Read an anchor as ``jtai audit anchor`` prints it (``412:3f9a2c7e1b04d5e6@2026-12-03T09:14Z``).
-
-    The time may be left out; ``412 3f9a2c7e1b04d5e6`` is read too.
-
-    Raises:
-        UsageError: ``text`` is not an anchor.
-    """
-    from jtai.errors import UsageError
-
-    found = _ANCHOR.fullmatch(text.strip())
-    if found is None or int(found[1]) < 1:
-        raise UsageError(
-            f"--anchor {text!r} is not an audit anchor.",
-            hint="Give it as `jtai audit anchor` printed it: entry number, colon, the hash's first "
-            "digits (at least 8), then optionally @ and the time: 412:3f9a2c7e1b04d5e6@2026-12-03T09:14Z.",
-        )
-    return Anchor(int(found[1]), found[2].lower(), found[3] or "")
-
-
-def check_anchors(conn: sqlite3.Connection, anchors: list[Anchor]) -> list[str]:
-    """What does not match: one sentence per anchor whose entry was removed or is not the one anchored.
-
-    The chain itself is checked by :func:`verify`; together they prove that the log still
-    extends each anchor (an entry recomputed after anchoring has another hash).
-    """
-    if not anchors:
-        return []
-    wanted = {a.seq for a in anchors}
-    stored = {int(row["seq"]): row for row in sql.audit_entries(conn) if int(row["seq"]) in wanted}
-    problems = []
-    for a in anchors:
-        row = stored.get(a.seq)
-        if row is None:
-            problems.append(
-                f"entry {a.seq} (anchored {a.at or 'earlier'}) is missing: the log was cut back "
-                "after it was anchored."
-            )
-        elif not str(row["hash"]).startswith(a.hash_prefix):
-            problems.append(
-                f"entry {a.seq} is not the entry anchored as {a.text}: it, or an entry before it, was "
-                "changed, removed or the log re-chained after anchoring."
-            )
-    return problems
-
-
-def _minute(at: str) -> str:
-    """An entry's ISO time as ``2026-12-03T09:14Z`` (UTC to the minute)."""
-    return at[:16] + "Z" if len(at) >= 16 else at

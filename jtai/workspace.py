@@ -112,6 +112,11 @@ team: []
 linkage:
   upper: 0.95
   lower: 0.50
+
+# Optional: key every new audit log entry with a secret kept outside this folder, so that no
+# one can rewrite the log without it: `env:JTAI_AUDIT_KEY` (an environment variable) or the
+# path of a key file elsewhere. Keep the key safe: without it the log cannot be verified.
+# audit_key: env:JTAI_AUDIT_KEY
 """
 
 

@@ -12,7 +12,7 @@ import pytest
 from _sample_helpers import add_children, sample_json
 from _score_helpers import hand_case, judge
 
-from jtai import audit
+from jtai import audit, audit_anchors
 from jtai.errors import ExitCode, UsageError
 from jtai.store import scoring as store_scoring
 from jtai.workspace import Workspace
@@ -142,7 +142,7 @@ def test_a_value_that_is_not_an_anchor_is_a_usage_error(run, judged: Workspace, 
     assert result.exit_code == ExitCode.USAGE
     assert f"--anchor {value!r} is not an audit anchor." in result.stderr
     with pytest.raises(UsageError):
-        audit.parse_anchor(value)
+        audit_anchors.parse_anchor(value)
 
 
 def test_forgery_a_cut_entries_and_rewritten_head(run, judged: Workspace) -> None:

@@ -9,7 +9,7 @@ import pytest
 from _report_helpers import CLEAN_FINDINGS, make_workspace, write_findings
 from _score_helpers import hand_case, judge
 
-from jtai import audit
+from jtai import audit_anchors
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ def test_reports_carry_the_head_they_were_made_from(run, tmp_path: Path, command
     conn = ws.connect()
     hand_case(conn, "audit-07", root=ws.root)
     judge(conn, "audit-07", "FD1", "police", "good", root=ws.root)
-    head = audit.anchor(conn)
+    head = audit_anchors.anchor(conn)
     conn.close()
     assert head is not None and head.seq == 2
     pdf, html = tmp_path / "out.pdf", tmp_path / "out.html"
@@ -64,7 +64,7 @@ def test_exports_carry_the_head_and_import_back(run, ws, tmp_path: Path) -> None
     conn = ws.connect()
     hand_case(conn, "audit-07", root=ws.root)
     judge(conn, "audit-07", "FD1", "police", "good", root=ws.root)
-    head = audit.anchor(conn)
+    head = audit_anchors.anchor(conn)
     conn.close()
     assert head is not None
     judgements, sample = tmp_path / "j.csv", tmp_path / "s.xlsx"

@@ -70,20 +70,21 @@ def verify_command(
 
     Example: jtai audit verify --anchor 412:3f9a2c7e1b04d5e6@2026-12-03T09:14Z
     """
-    from jtai import audit
+    from jtai import audit, audit_anchors
     from jtai.errors import TamperedError
 
-    given = [audit.parse_anchor(text) for text in anchors or []]
+    given = [audit_anchors.parse_anchor(text) for text in anchors or []]
     ws = open_workspace()
     conn = ws.connect()
     result = audit.verify(conn, ws.root)
-    problems = result.problems + audit.check_anchors(conn, given)
+    problems = result.problems + audit_anchors.check_anchors(conn, given)
     if as_json:
         print_json(
             {
                 "ok": not problems,
                 "entries": result.entries,
                 "judgements": result.judgements,
+                "keyed_from": result.keyed_from,
                 "anchors": [a.text for a in given],
                 "problems": problems,
             }
@@ -98,8 +99,11 @@ def verify_command(
         )
     if not as_json:
         extends = f" It extends {len(given)} anchor{'s' if len(given) != 1 else ''}." if given else ""
+        keyed = f" Entries from {result.keyed_from} on are keyed." if result.keyed_from else ""
         console.print(
-            f"The audit log verifies: {result.entries} entries, {result.judgements} judgements.{extends}",
+            f"The audit log verifies: {result.entries} entries, {result.judgements} judgements."
+            + keyed
+            + extends,
             highlight=False,
         )
 
@@ -113,10 +117,10 @@ def anchor_command(as_json: JsonOption = False) -> None:
 
     Example: jtai audit anchor
     """
-    from jtai import audit
+    from jtai import audit_anchors
 
     ws = open_workspace()
-    head = audit.anchor(ws.connect())
+    head = audit_anchors.anchor(ws.connect())
     if as_json:
         print_json(
             None

@@ -162,13 +162,13 @@ def audit_head(ws: Workspace | None) -> str:
 
     A report of no one workspace (an overview across several) carries none: empty.
     """
-    from jtai import audit
+    from jtai import audit_anchors
 
     if ws is None:
         return ""
     conn = ws.connect()
     try:
-        head = audit.anchor(conn)
+        head = audit_anchors.anchor(conn)
     finally:
         conn.close()
     return head.text if head is not None else "none (the audit log is empty)"

@@ -131,11 +131,11 @@ def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list
 
 def _audit_head(ws: Workspace) -> str:
     """The audit log's head this export was made from (``jtai audit anchor``'s form), or empty."""
-    from jtai import audit
+    from jtai import audit_anchors
 
     conn = ws.connect()
     try:
-        head = audit.anchor(conn)
+        head = audit_anchors.anchor(conn)
     finally:
         conn.close()
     return head.text if head is not None else ""

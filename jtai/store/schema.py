@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 MIGRATIONS: list[str] = [
     _META_DDL + records.DDL + linkage.DDL + sampling.DDL + scoring.DDL,
     records.INDEXES_V2,
+    scoring.AUDIT_KEY_ID,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
