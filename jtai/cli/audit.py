@@ -70,7 +70,7 @@ def verify_command(
 
     Example: jtai audit verify --anchor 412:3f9a2c7e1b04d5e6@2026-12-03T09:14Z
     """
-    from jtai import audit, audit_anchors
+    from jtai import audit, audit_anchors, audit_keys
     from jtai.errors import TamperedError
 
     given = [audit_anchors.parse_anchor(text) for text in anchors or []]
@@ -100,6 +100,11 @@ def verify_command(
     if not as_json:
         extends = f" It extends {len(given)} anchor{'s' if len(given) != 1 else ''}." if given else ""
         keyed = f" Entries from {result.keyed_from} on are keyed." if result.keyed_from else ""
+        if not result.keyed_from and result.entries and audit_keys.for_connection(conn) is not None:
+            keyed = (
+                " No entry is keyed, though inspection.yaml names an audit key: either nothing was "
+                "recorded since it was named, or the log was re-chained without it (an anchor tells)."
+            )
         console.print(
             f"The audit log verifies: {result.entries} entries, {result.judgements} judgements."
             + keyed
