@@ -54,7 +54,8 @@ def test_entries_are_keyed_and_verify(run, keyed: Workspace) -> None:
     assert first["hash"] != plain
     text = json.dumps(
         [first["prev_hash"], 1, first["at"], first["actor"], first["action"], first["case_ref"],
-         json.dumps(first["detail"], sort_keys=True, separators=(",", ":"), ensure_ascii=False), first["key_id"]],
+         json.dumps(first["detail"], sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+         first["key_id"]],
         sort_keys=True, separators=(",", ":"), ensure_ascii=False,
     )  # fmt: skip
     assert first["hash"] == hmac.new(SECRET.encode(), text.encode(), hashlib.sha256).hexdigest()
