@@ -20,11 +20,12 @@ def test_message_counts_members_roles_order_and_reasons(run, ws: Workspace) -> N
     assert result.exit_code == ExitCode.TAMPERED
     data = json.loads(result.stdout)
     assert data["reasons_differing"] == [3]
+    size, members = shown["frame_size"], len(shown["members"])
     assert data["message"] == (
-        f"Sample {shown['id']} does not match what jtai drew: the same frame of {shown['frame_size']} children "
-        f"and seed 6 give the same {len(shown['members'])} members. The stored sample differs from the audit log "
-        "in 1 role and 1 reason: it was changed behind the tool's back (the members' reasons are not the ones "
-        f"the log records; member {reserve['position']}'s role is pick, not reserve)."
+        f"Sample {shown['id']} does not match what jtai drew: the same frame of {size} children "
+        f"and seed 6 give the same {members} members. The stored sample differs from the audit log "
+        "in 1 role and 1 reason: it was changed behind the tool's back (the members' reasons are not the "
+        f"ones the log records; member {reserve['position']}'s role is pick, not reserve)."
     )
 
 
