@@ -88,8 +88,12 @@ def load(setting: str, workspace: Path) -> AuditKey:
     """Read the key an ``audit_key`` setting names.
 
     Raises:
-        ConfigError: the variable is unset, the file cannot be read, or the secret is too short.
+        ConfigError: the setting is wrong (see :func:`check_setting`), the variable is unset,
+            the file cannot be read, or the secret is too short.
     """
+    problem = check_setting(setting, workspace)
+    if problem:
+        raise ConfigError(problem, file=str(workspace / "inspection.yaml"), hint="Write env:NAME or a path.")
     if setting.startswith(ENV_PREFIX):
         name = setting[len(ENV_PREFIX) :]
         text, source = os.environ.get(name, ""), f"the environment variable {name}"

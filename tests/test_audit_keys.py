@@ -154,3 +154,12 @@ def test_an_unkeyed_start_then_keyed_entries_verify(ws: Workspace, monkeypatch: 
     result = audit.verify(conn, ws.root)
     assert (result.ok, result.keyed_from) == (True, 2)
     conn.close()
+
+
+def test_a_bad_variable_name_is_a_configuration_error(run, ws: Workspace) -> None:
+    """`audit_key: env:1-BAD` is exit 6 naming the file and the setting."""
+    _name_key(ws, "env:1-BAD")
+    result = run("-w", str(ws.root), "audit", "verify")
+    assert result.exit_code == ExitCode.CONFIG
+    assert f"{ws.root / 'inspection.yaml'}" in result.stderr
+    assert "audit_key names the environment variable '1-BAD', which is not a variable name." in result.stderr
