@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jtai.errors import UsageError
 from jtai.store import scoring as sql
 
 ANCHOR_HEX = 16  # hex digits of the hash an anchor keeps: 64 bits, too many to forge by trial
@@ -60,8 +61,6 @@ def parse_anchor(text: str) -> Anchor:
     Raises:
         UsageError: ``text`` is not an anchor.
     """
-    from jtai.errors import UsageError
-
     found = _ANCHOR.fullmatch(text.strip())
     if found is None or int(found[1]) < 1:
         raise UsageError(

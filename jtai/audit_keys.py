@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from jtai import yamlfile
 from jtai.errors import ConfigError
 
 SETTING = "audit_key"
@@ -126,8 +127,6 @@ def load(setting: str, workspace: Path) -> AuditKey:
 @lru_cache(maxsize=16)
 def _setting(config: Path, _mtime: int, _size: int) -> str | None:
     """The ``audit_key`` setting of ``config`` (cached while the file is unchanged)."""
-    from jtai import yamlfile
-
     try:
         data = yamlfile.load(config.read_text(encoding="utf-8"), str(config))
     except (OSError, UnicodeDecodeError):

@@ -12,21 +12,14 @@ import os
 import stat
 from pathlib import Path
 
+from jtai.canonical import AUDIT_HEAD_NAME, CONFIG_NAME, FRAMEWORK_NAME, KEY_NAME, STORE_NAMES
 from jtai.files import FILE_MODE
-from jtai.workspace import CONFIG_NAME, DB_NAME, DIR_MODE, FRAMEWORK_NAME, KEY_NAME
+from jtai.workspace import DIR_MODE
 
 # What is checked when a workspace opens: the folders, and the files that hold children's
 # data or the secrets that protect it (the key, the store and its journals, the audit head).
 _PRIVATE_DIRS = ("", "extracts", "reports")
-_PRIVATE_FILES = (
-    KEY_NAME,
-    DB_NAME,
-    DB_NAME + "-wal",
-    DB_NAME + "-shm",
-    "audit.head",
-    CONFIG_NAME,
-    FRAMEWORK_NAME,
-)
+_PRIVATE_FILES = (KEY_NAME, *STORE_NAMES, AUDIT_HEAD_NAME, CONFIG_NAME, FRAMEWORK_NAME)
 
 
 def loose_permissions(root: Path) -> list[tuple[Path, int, int]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from jtai import yamlfile
+from jtai.audit_keys import check_setting
 from jtai.canonical import AGENCIES, LOCAL
 from jtai.errors import ConfigError, JtaiError, UsageError, WorkspaceError
 
@@ -267,8 +268,6 @@ class _Check:
 
     def audit_key(self, data: dict[str, Any]) -> None:
         """``audit_key``: ``env:NAME`` or a key file outside the workspace (read when used)."""
-        from jtai.audit_keys import check_setting
-
         value = self.text_of(("audit_key",), data.get("audit_key"), "audit_key")
         if value:
             problem = check_setting(value, self.path.parent)

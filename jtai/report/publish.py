@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jtai import audit_anchors
 from jtai.anonymity.guard import check_html
 from jtai.errors import ConflictError, UsageError
 from jtai.files import workspace_file_error
@@ -162,8 +163,6 @@ def audit_head(ws: Workspace | None) -> str:
 
     A report of no one workspace (an overview across several) carries none: empty.
     """
-    from jtai import audit_anchors
-
     if ws is None:
         return ""
     conn = ws.connect()

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai import audit_anchors
 from jtai.canonical import IDENTIFYING
 from jtai.errors import UsageError
 from jtai.files import WRITE_HINT, exists_error, write_private
@@ -131,8 +132,6 @@ def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list
 
 def _audit_head(ws: Workspace) -> str:
     """The audit log's head this export was made from (``jtai audit anchor``'s form), or empty."""
-    from jtai import audit_anchors
-
     conn = ws.connect()
     try:
         head = audit_anchors.anchor(conn)
