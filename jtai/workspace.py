@@ -113,9 +113,8 @@ linkage:
   upper: 0.95
   lower: 0.50
 
-# Optional: key every new audit log entry with a secret kept outside this folder, so that no
-# one can rewrite the log without it: `env:JTAI_AUDIT_KEY` (an environment variable) or the
-# path of a key file elsewhere. Keep the key safe: without it the log cannot be verified.
+# Optional: key the audit log with a secret kept outside this folder (env:VARIABLE or a key
+# file's path elsewhere), so no one can rewrite it without the secret; keep the secret safe.
 # audit_key: env:JTAI_AUDIT_KEY
 """
 
