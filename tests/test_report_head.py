@@ -53,7 +53,7 @@ def test_a_report_before_any_judgement_says_the_log_is_empty(tmp_path: Path) -> 
 
 
 def test_exports_carry_the_head_and_import_back(run, ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Judgement and sample exports name the head in a column (and XLSX's About sheet); import ignores it."""
+    """Judgement, sample and link exports name the head in a column (and About sheet); import ignores it."""
     import csv
 
     from _sample_helpers import add_children
@@ -73,6 +73,10 @@ def test_exports_carry_the_head_and_import_back(run, ws, tmp_path: Path) -> None
     assert [r["audit_head"] for r in rows] == [head.text]
     again = run("-w", str(ws.root), "score", "import", str(judgements))
     assert again.exit_code == 0, again.output
+    links = tmp_path / "links.csv"
+    assert run("-w", str(ws.root), "link", "export", str(links)).exit_code == 0
+    linked = csv.DictReader(links.read_text(encoding="utf-8").splitlines())
+    assert {r["audit_head"] for r in linked} == {head.text}
     assert run("-w", str(ws.root), "sample", "export", str(sample)).exit_code == 0
     book = load_workbook(sample)
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
