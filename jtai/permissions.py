@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from jtai.canonical import AUDIT_HEAD_NAME, CONFIG_NAME, FRAMEWORK_NAME, KEY_NAME, STORE_NAMES
+from jtai.errors import WorkspaceError
 from jtai.files import FILE_MODE
 from jtai.workspace import DIR_MODE
 
@@ -65,9 +66,19 @@ def permission_warnings(root: Path) -> list[str]:
 
 
 def repair_permissions(root: Path) -> list[Path]:
-    """Make the workspace's folders 0700 and its private files 0600; the paths changed."""
+    """Make the workspace's folders 0700 and its private files 0600; the paths changed.
+
+    Raises:
+        WorkspaceError: a mode cannot be changed (the file is another user's).
+    """
     changed = []
     for path, _mode, wanted in loose_permissions(root):
-        os.chmod(path, wanted)
+        try:
+            os.chmod(path, wanted)
+        except OSError as exc:
+            raise WorkspaceError(
+                f"{path}: its permissions cannot be changed ({exc.strerror or exc}).",
+                hint="Run the command as the owner of the workspace's files.",
+            ) from exc
         changed.append(path)
     return changed

@@ -137,3 +137,20 @@ def test_everything_jtai_writes_is_private_under_umask_zero(
     ]
     assert loose == []
     assert "Warning" not in run(*w, "audit", "verify").stderr
+
+
+def test_repair_that_cannot_change_a_mode_is_one_clear_error(
+    run, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose mode cannot be changed (another user's) is exit 3 naming it, not a traceback."""
+    os.chmod(ws.root / ".key", 0o644)
+
+    def refuse(path: object, mode: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chmod", refuse)
+    result = run("init", str(ws.root), "--repair-permissions")
+    assert result.exit_code == ExitCode.NO_WORKSPACE
+    assert f"Error: {ws.root / '.key'}: its permissions cannot be changed (Operation not permitted)." in (
+        " ".join(result.stderr.split())
+    )
