@@ -6,6 +6,10 @@ judgement and case row written is also described in full by an entry, so a judge
 changed or deleted behind the tool's back no longer matches its entry. The last entry's
 sequence number and hash are also kept outside the database, in ``audit.head`` in the
 workspace, so cutting entries off the end of the log is found too.
+
+Whoever can write the workspace can recompute the whole chain, so the chain alone proves
+nothing against a deliberate rewrite: :mod:`jtai.audit_anchors` keeps the head outside the
+workspace, and :mod:`jtai.audit_keys` keys entries with a secret kept outside it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jtai import audit_keys
+from jtai.audit_keys import AuditKey
 from jtai.canonical import AUDIT_HEAD_NAME
 from jtai.store import scoring as sql
 
@@ -39,9 +45,18 @@ def canonical(data: Any) -> str:
 
 
 def entry_hash(
-    prev_hash: str, seq: int, at: str, actor: str, action: str, case_ref: str | None, detail: str
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    case_ref: str | None,
+    detail: str,
+    key: AuditKey | None = None,
 ) -> str:
-    """The hash of one entry."""
+    """The hash of one entry: SHA-256, or with ``key`` HMAC-SHA256 over the same text and the key's id."""
+    if key is not None:
+        return key.mac(canonical([prev_hash, seq, at, actor, action, case_ref, detail, key.id]))
     text = canonical([prev_hash, seq, at, actor, action, case_ref, detail])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -53,9 +68,16 @@ def append(
 
     Other areas may record their own actions here too (``action`` such as ``"sample.draw"``).
 
+    In a workspace whose settings name an ``audit_key``, the entry is keyed with it (see
+    :mod:`jtai.audit_keys`).
+
     Returns:
-        The entry as written (seq, at, actor, action, case_ref, detail, prev_hash, hash).
+        The entry as written (seq, at, actor, action, case_ref, detail, prev_hash, hash, key_id).
+
+    Raises:
+        ConfigError: the settings name an audit key that cannot be read.
     """
+    key = audit_keys.for_connection(conn)
     tail = sql.audit_tail(conn)
     seq = int(tail["seq"]) + 1 if tail is not None else 1
     prev = str(tail["hash"]) if tail is not None else GENESIS
@@ -69,7 +91,8 @@ def append(
         "case_ref": case_ref,
         "detail": text,
         "prev_hash": prev,
-        "hash": entry_hash(prev, seq, at, actor, action, case_ref, text),
+        "hash": entry_hash(prev, seq, at, actor, action, case_ref, text, key),
+        "key_id": key.id if key is not None else None,
     }
     sql.insert_audit(conn, entry)
     return entry
@@ -87,6 +110,7 @@ def save_head(root: Path, entry: dict[str, Any] | None) -> None:
     path = root / HEAD_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
+        os.fchmod(fd, 0o600)  # whatever the umask, and a file loosened since
         fcntl.flock(fd, fcntl.LOCK_EX)
         current = _parse_head(os.read(fd, 200).decode("ascii", "replace"))
         if current is None or current[0] < int(entry["seq"]):
@@ -112,11 +136,13 @@ class Verification:
         entries: how many entries were checked.
         judgements: how many judgement rows were checked against their entries.
         problems: what does not verify, one sentence each, in log order.
+        keyed_from: the first entry keyed with the audit key (None: none is keyed).
     """
 
     entries: int
     judgements: int
     problems: list[str]
+    keyed_from: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -127,6 +153,8 @@ class Verification:
 def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
     """Check the chain, the rows it describes, the guard triggers and the head file."""
     problems = _guard_problems(conn)
+    key = audit_keys.for_connection(conn)
+    keyed_from: int | None = None
     prev_hash, prev_seq, count = GENESIS, 0, 0
     described: dict[int, dict[str, Any]] = {}
     cases: dict[str, tuple[dict[str, Any], str]] = {}
@@ -138,10 +166,19 @@ def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
             problems.append(f"entry {seq} follows entry {prev_seq}: entries are missing or out of order.")
         if row["prev_hash"] != prev_hash:
             problems.append(f"entry {seq} does not chain to the entry before it (deleted or reordered).")
+        key_id = row["key_id"] if "key_id" in row.keys() else None  # noqa: SIM118 - a sqlite3.Row
+        keyed_from, keying = _keying(seq, key_id, key, keyed_from, problems)
         recomputed = entry_hash(
-            row["prev_hash"], seq, row["at"], row["actor"], row["action"], row["case_ref"], row["detail"]
+            row["prev_hash"],
+            seq,
+            row["at"],
+            row["actor"],
+            row["action"],
+            row["case_ref"],
+            row["detail"],
+            keying,
         )
-        if recomputed != row["hash"]:
+        if (key_id is None or keying is not None) and recomputed != row["hash"]:
             problems.append(f"entry {seq} was changed after it was written (its hash does not match).")
         try:
             detail = json.loads(row["detail"])
@@ -172,7 +209,32 @@ def verify(conn: sqlite3.Connection, root: Path | None = None) -> Verification:
         problems.append(f"case {ref} is in the audit log but not in the database (it was deleted).")
     if root is not None:
         problems += _check_head(root, last, conn)
-    return Verification(entries=count, judgements=len(rows), problems=problems)
+    return Verification(entries=count, judgements=len(rows), problems=problems, keyed_from=keyed_from)
+
+
+def _keying(
+    seq: int, key_id: str | None, key: AuditKey | None, keyed_from: int | None, problems: list[str]
+) -> tuple[int | None, AuditKey | None]:
+    """The first keyed entry so far, and the key to check entry ``seq`` with (None: the plain recipe).
+
+    An unkeyed entry after a keyed one, and a keyed entry with no matching key to check it,
+    are problems; the latter's hash is then not checked.
+    """
+    if key_id is None:
+        if keyed_from is not None:
+            problems.append(
+                f"entry {seq} is not keyed, though the log is keyed from entry {keyed_from}: it was "
+                "written or re-chained without the audit key."
+            )
+        return keyed_from, None
+    if key is None or key.id != key_id:
+        named = "inspection.yaml names no audit key" if key is None else f"the key named is {key.id}"
+        problems.append(
+            f"entry {seq} is keyed with audit key {key_id}, and {named}: name the key it was written "
+            "with (audit_key) to verify it."
+        )
+        return keyed_from or seq, None
+    return keyed_from or seq, key
 
 
 def case_detail(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai import workspace
+from jtai.audit_anchors import anchor
 from jtai.canonical import AGENCIES, DEMO_MARKER, KEY_NAME
 from jtai.errors import ConflictError, JtaiError
 from jtai.files import write_private
@@ -80,6 +81,7 @@ class DemoResult:
     steps: list[DemoStep] = field(default_factory=list)
     outputs: list[tuple[str, Written]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    anchor: str = ""  # the audit log's head at the end (`jtai audit anchor`)
 
 
 def sample_data_dir() -> Path:
@@ -134,7 +136,18 @@ def run_demo(
     second: list[Workspace] = []
     step(f"Build a second area, {SECOND_AREA}", lambda: _second_area(result.root, data, second))
     step("Render the overview of both areas", lambda: _overview(ws, second, result))
+    result.anchor = _anchor(ws)
     return result
+
+
+def _anchor(ws: Workspace) -> str:
+    """The demo workspace's audit anchor (`jtai audit anchor`)."""
+    conn = ws.connect()
+    try:
+        head = anchor(conn)
+    finally:
+        conn.close()
+    return head.text if head is not None else ""
 
 
 def second_area_root(root: Path) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from jtai import yamlfile
+from jtai.audit_keys import check_setting
 from jtai.canonical import AGENCIES, LOCAL
 from jtai.errors import ConfigError, JtaiError, UsageError, WorkspaceError
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 DATES = ("fieldwork_start", "fieldwork_end", "publication_date", "letter_date")
 LINK_ENGINES = ("duckdb", "spark")
-KNOWN = ("area", "framework", *DATES, "agencies", "addressees", "signatories", "team", "linkage")
+KNOWN = ("area", "framework", *DATES, "agencies", "addressees", "signatories", "team", "linkage", "audit_key")
 
 # The settings each list item may hold, the first of them required.
 _ITEMS = {
@@ -121,6 +122,7 @@ class _Check:
             data[key] = self.items(key, data.get(key))
         self.inspectorates(data)
         self.linkage(data.get("linkage"))
+        self.audit_key(data)
 
     def text_of(self, loc: tuple[Any, ...], value: Any, name: str, *, required: bool = False) -> str | None:
         if value is None and not required:
@@ -263,6 +265,17 @@ class _Check:
                         hint="Give one signatory per inspectorate.",
                     )
                 signed[found.id] = n
+
+    def audit_key(self, data: dict[str, Any]) -> None:
+        """``audit_key``: ``env:NAME`` or a key file outside the workspace (read when used)."""
+        value = self.text_of(("audit_key",), data.get("audit_key"), "audit_key")
+        if value:
+            problem = check_setting(value, self.path.parent)
+            if problem:
+                self.fail(
+                    ("audit_key",), problem, hint="Write env:NAME or the path of a key file outside it."
+                )
+        data["audit_key"] = value or None
 
     def linkage(self, value: Any) -> None:
         if value is None:

@@ -112,6 +112,10 @@ team: []
 linkage:
   upper: 0.95
   lower: 0.50
+
+# Optional: key the audit log with a secret kept outside this folder (env:VARIABLE or a key
+# file's path elsewhere), so no one can rewrite it without the secret; keep the secret safe.
+# audit_key: env:JTAI_AUDIT_KEY
 """
 
 

@@ -31,10 +31,13 @@ RUNGS: tuple[tuple[str, ...], ...] = (
     # floor 2: the store (the only SQL), the audit log (kept in the store), frameworks (plain
     # data), settings (inspection.yaml) and the workspace that ties them together
     ("store",),
+    ("audit_keys",),
     ("audit",),
+    ("audit_anchors",),
     ("frameworks",),
     ("settings",),
     ("workspace",),
+    ("permissions",),
     # floor 3: the areas, siblings (a package not listed anywhere is an area too)
     ("ingest", "linkage", "sampling", "scoring", "synth"),
     # floor 4: reports; floor 5: the whole pipeline on sample data; floor 6: the command line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import stat
 from pathlib import Path
@@ -102,6 +103,34 @@ def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: i
     assert " ".join(result.stdout.split()) == (
         "11 findings checked: each rests on evidence that supports it."
     )
+
+
+def test_demo_gives_its_audit_anchor(run, demo: DemoResult) -> None:  # type: ignore[no-untyped-def]
+    """The demo ends with the audit log's anchor, and the log verifies against it."""
+    from jtai.audit_anchors import anchor
+    from jtai.workspace import Workspace
+
+    conn = Workspace(demo.root).connect()
+    head = anchor(conn)
+    conn.close()
+    assert head is not None and demo.anchor == head.text
+    result = run("--workspace", str(demo.root), "audit", "verify", "--anchor", demo.anchor)
+    assert result.exit_code == 0, result.output
+
+
+def test_demo_command_prints_its_anchor(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """`jtai demo` prints the anchor and how to check it; --json carries it."""
+    from jtai import demo as module
+
+    monkeypatch.setattr(
+        module, "run_demo", lambda target, on_step=None: DemoResult(tmp_path, anchor="9:0123456789abcdef@x")
+    )
+    text = " ".join(run("demo", str(tmp_path / "d")).stdout.split())
+    assert (
+        "Audit anchor: 9:0123456789abcdef@x (keep it outside the workspace; `jtai audit verify --anchor 9:"
+        in text
+    )
+    assert json.loads(run("demo", str(tmp_path / "d"), "--json").stdout)["anchor"] == "9:0123456789abcdef@x"
 
 
 def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ def test_export_writes_every_record(ws_loaded, run, tmp_path) -> None:
     rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 1540
     assert list(rows[0]) == ["record", "agency", "source_file", "sheet", "row", "agency_person_id", "subject",
-                             "child_id", "child"]  # fmt: skip
+                             "child_id", "child", "audit_head"]  # fmt: skip
     assert rows[0]["record"] == "R1" and rows[0]["child"].startswith("C-")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 

@@ -161,7 +161,16 @@ def test_export_csv_pseudonymous_and_with_identifiers(run, ws: Workspace, tmp_pa
     plain = tmp_path / "plain.csv"
     assert run("--workspace", str(ws.root), "sample", "export", str(plain)).exit_code == 0
     rows = list(csv.DictReader(plain.read_text(encoding="utf-8").splitlines()))
-    assert list(rows[0]) == ["position", "role", "drawn_as", "case", "stratum", "reason", "replaced_because"]
+    assert list(rows[0]) == [
+        "position",
+        "role",
+        "drawn_as",
+        "case",
+        "stratum",
+        "reason",
+        "replaced_because",
+        "audit_head",
+    ]
     assert "Smith" not in plain.read_text(encoding="utf-8")
     full = tmp_path / "full.csv"
     result = run("--workspace", str(ws.root), "sample", "export", str(full), "--with-identifiers")

@@ -75,10 +75,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 
 
 def open_workspace() -> Workspace:
-    """The workspace named by --workspace / JTAI_WORKSPACE, or found from the current folder."""
-    from jtai import workspace
+    """The workspace named by --workspace / JTAI_WORKSPACE, or found from the current folder.
 
-    return workspace.find(explicit=state.workspace)
+    A folder or private file others can read is warned about on stderr, with the fix.
+    """
+    from jtai import workspace
+    from jtai.permissions import permission_warnings
+
+    ws = workspace.find(explicit=state.workspace)
+    for warning in permission_warnings(ws.root):
+        err_console.print(f"Warning: {warning}", highlight=False, markup=False)
+    return ws
 
 
 def print_json(data: Any) -> None:

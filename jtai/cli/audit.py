@@ -1,4 +1,4 @@
-"""`jtai audit log | verify`."""
+"""`jtai audit log | verify | anchor`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, open_workspace, print_json
+from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
 
 audit_app = typer.Typer(
     help="The audit log: every judgement and case added, chained by hashes so changes show.\n\n"
-    "Example: jtai audit verify",
+    "Example: jtai audit anchor; later jtai audit verify --anchor ANCHOR",
     no_args_is_help=True,
 )
 
@@ -55,35 +55,94 @@ def _what(detail: object) -> str:
 
 
 @audit_app.command("verify")
-def verify_command(as_json: JsonOption = False) -> None:
+def verify_command(
+    anchors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            metavar="ANCHOR",
+            help="An anchor `jtai audit anchor` printed earlier (repeatable): the log must still extend it.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
     """Check the audit log and the judgements it records; exits 9 if anything was changed behind jtai's back.
 
-    Example: jtai audit verify
+    Example: jtai audit verify --anchor 412:3f9a2c7e1b04d5e6@2026-12-03T09:14Z
     """
-    from jtai import audit
+    from jtai import audit, audit_anchors, audit_keys
     from jtai.errors import TamperedError
 
+    given = [audit_anchors.parse_anchor(text) for text in anchors or []]
     ws = open_workspace()
-    result = audit.verify(ws.connect(), ws.root)
+    conn = ws.connect()
+    result = audit.verify(conn, ws.root)
+    problems = result.problems + audit_anchors.check_anchors(conn, given)
     if as_json:
         print_json(
             {
-                "ok": result.ok,
+                "ok": not problems,
                 "entries": result.entries,
                 "judgements": result.judgements,
-                "problems": result.problems,
+                "keyed_from": result.keyed_from,
+                "anchors": [a.text for a in given],
+                "problems": problems,
             }
         )
     else:
-        for problem in result.problems:
+        for problem in problems:
             console.print(f"- {problem}", highlight=False, markup=False, soft_wrap=True)
-    if not result.ok:
+    if problems:
         raise TamperedError(
-            f"The audit log does not verify: {len(result.problems)} problem(s).",
+            f"The audit log does not verify: {len(problems)} problem(s).",
             hint="The database was changed outside jtai; restore it from a backup and compare.",
         )
     if not as_json:
-        console.print(f"The audit log verifies: {result.entries} entries, {result.judgements} judgements.")
+        extends = f" It extends {len(given)} anchor{'s' if len(given) != 1 else ''}." if given else ""
+        keyed = f" Entries from {result.keyed_from} on are keyed." if result.keyed_from else ""
+        if not result.keyed_from and result.entries and audit_keys.for_connection(conn) is not None:
+            keyed = (
+                " No entry is keyed, though inspection.yaml names an audit key: either nothing was "
+                "recorded since it was named, or the log was re-chained without it (an anchor tells)."
+            )
+        console.print(
+            f"The audit log verifies: {result.entries} entries, {result.judgements} judgements."
+            + keyed
+            + extends,
+            highlight=False,
+        )
+
+
+@audit_app.command("anchor")
+def anchor_command(as_json: JsonOption = False) -> None:
+    """Print the log's newest entry in a short form to keep outside the workspace (an email, the minutes).
+
+    `jtai audit verify --anchor` later proves that the log still extends it: an entry changed,
+    removed or the log re-chained since is found, even by someone who can write the workspace.
+
+    Example: jtai audit anchor
+    """
+    from jtai import audit_anchors
+
+    ws = open_workspace()
+    head = audit_anchors.anchor(ws.connect())
+    if as_json:
+        print_json(
+            None
+            if head is None
+            else {"entry": head.seq, "hash": head.hash_prefix, "at": head.at, "anchor": head.text}
+        )
+        return
+    if head is None:
+        console.print("The audit log is empty: there is nothing to anchor yet.")
+        return
+    console.print(head.text, highlight=False, markup=False)
+    err_console.print(
+        f"Entry {head.seq} of the audit log, written {head.at}. Keep this line outside the workspace "
+        f"(email it, minute it); `jtai audit verify --anchor {head.text}` checks the log still extends it.",
+        highlight=False,
+        markup=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

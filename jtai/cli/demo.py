@@ -55,6 +55,7 @@ def demo(
                     {"report": name, "format": w.kind, "path": str(w.path)} for name, w in result.outputs
                 ],
                 "notes": result.skipped,
+                "anchor": result.anchor,
             }
         )
         return
@@ -65,6 +66,13 @@ def demo(
     console.print(f"\nDemo workspace: [bold]{result.root}[/]", highlight=False)
     for name, written in result.outputs:
         console.print(f"  {name} ({written.kind.upper()}): {written.path}", highlight=False)
+    if result.anchor:
+        console.print(
+            f"\nAudit anchor: {result.anchor} (keep it outside the workspace; "
+            f"`jtai audit verify --anchor {result.anchor}` proves the log still extends it)",
+            highlight=False,
+            markup=False,
+        )
     console.print(f"\nNext: cd {result.root} && jtai sample show", highlight=False)
     second = second_area_root(result.root)
     if second.is_dir():

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.canonical import AGENCIES
-from jtai.errors import ConflictError, InputError, UsageError
+from jtai.errors import ConflictError, UsageError
 from jtai.files import exists_error, open_private, workspace_file_error
 from jtai.ingest.layouts import LAYOUTS, agency_named
 from jtai.spreadsheet import neutralise
@@ -251,9 +251,6 @@ def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
         raise ConflictError(
             f"{target} already exists.", hint="Name another file with --output, or add --force to replace it."
         )
-    try:
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerow(LAYOUTS[agency].columns)
-    except OSError as exc:
-        raise InputError(f"{target}: cannot be written ({exc.strerror}).") from exc
+    with open_private(target) as handle:  # 0600 whatever the umask; an OSError is an InputError
+        csv.writer(handle).writerow(LAYOUTS[agency].columns)
     return target

@@ -231,27 +231,50 @@ def gaps(events: list[Event]) -> list[Gap]:
                         (event.record, conference.record),
                     )
                 )
-    screenings = of("exploitation_screening")
-    flagged = [(e, d) for e, d in dated if _EXPLOITATION_FLAGS & set((e.flags or "").split(";"))]
-    if flagged and not any(
-        flagged[0][1] - dt.timedelta(days=SCREENING_DAYS)
-        <= d
-        <= flagged[0][1] + dt.timedelta(days=SCREENING_DAYS)
-        for _, d in screenings
-    ):
-        event, day = flagged[0]
+    found += _screening_gaps(dated, [d for _, d in of("exploitation_screening")])
+    return sorted(found, key=lambda g: (g.date, g.kind))
+
+
+def _screening_gaps(dated: list[tuple[Event, dt.date]], screenings: list[dt.date]) -> list[Gap]:
+    """A gap for every exploitation flag with no screening within 28 days either side.
+
+    Every flag counts, not only the first: a child screened in one year and flagged again
+    in another with no screening has a gap. Unscreened flags each within 28 days of the
+    one before are one gap (its records listed), named by the first of them.
+    """
+    window = dt.timedelta(days=SCREENING_DAYS)
+    unscreened = sorted(
+        (
+            (day, event)
+            for event, day in dated
+            if _EXPLOITATION_FLAGS & set((event.flags or "").split(";"))
+            and not any(day - window <= screened <= day + window for screened in screenings)
+        ),
+        key=lambda pair: pair[0],
+    )
+    groups: list[list[tuple[dt.date, Event]]] = []
+    for day, event in unscreened:
+        if groups and day - groups[-1][-1][0] <= window:
+            groups[-1].append((day, event))
+        else:
+            groups.append([(day, event)])
+    found = []
+    for group in groups:
+        day, event = group[0]
         risks = sorted(_EXPLOITATION_FLAGS & set((event.flags or "").split(";")))
+        more = len(group) - 1
+        again = f" (and {more} more time{'s' if more > 1 else ''} to {group[-1][0]})" if more else ""
         found.append(
             Gap(
                 day.isoformat(),
                 "exploitation_screening",
                 f"{AGENCIES.get(event.agency, event.agency)} recorded "
-                f"{', '.join(RISK_FLAGS[r].lower() for r in risks)} on {day} with no exploitation "
+                f"{', '.join(RISK_FLAGS[r].lower() for r in risks)} on {day}{again} with no exploitation "
                 f"screening within {SCREENING_DAYS} days.",
-                (event.record,),
+                tuple(e.record for _, e in group),
             )
         )
-    return sorted(found, key=lambda g: (g.date, g.kind))
+    return found
 
 
 def _date(text: str | None) -> dt.date | None:

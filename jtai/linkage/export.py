@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jtai.audit_anchors import anchor
 from jtai.canonical import AGENCIES, EVENT_FIELDS
 from jtai.errors import UsageError
 from jtai.files import open_private
@@ -91,13 +92,14 @@ def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path, *, force: 
         InputError: the file cannot be written.
     """
     names = pseudonyms(ws, conn)
+    head = anchor(conn)  # the audit log's head the export was made from, on every row
     count = 0
     with open_private(path, force=force) as handle:
         writer = csv.writer(handle)
-        writer.writerow(LINK_COLUMNS)
+        writer.writerow((*LINK_COLUMNS, "audit_head"))
         for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn):
             cells = (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""))
-            writer.writerow([neutralise(c) for c in cells])
+            writer.writerow([*(neutralise(c) for c in cells), head.text if head else ""])
             count += 1
     return count
 

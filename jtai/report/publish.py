@@ -4,6 +4,10 @@ Nothing is written unless everything asked for was rendered and passed the anony
 and every file is written to a temporary file first and renamed into place, so a failure
 leaves no file, whole or partial. Every report is written readable by its owner only: the
 evidence pack is OFFICIAL-SENSITIVE, and the owner decides when to share the letter.
+
+Every report carries the audit log's head it was made from (``jtai audit anchor``'s short
+form): in the HTML's metadata (``<meta name="jtai-audit-head">``) and the PDF's Info
+(``jtaiaudithead``), and on the last page of a marked working document (the evidence pack).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jtai import audit_anchors
 from jtai.anonymity.guard import check_html
 from jtai.errors import ConflictError, UsageError
 from jtai.files import workspace_file_error
@@ -140,16 +145,53 @@ def publish(
         check_html(guard, standalone, what=what, public=public, pseudonyms=pseudonyms)
     if validate is not None:
         validate()
+    head = audit_head(ws)
     outputs: list[tuple[str, Path, bytes]] = []
     if targets.html is not None:
-        outputs.append(("html", targets.html, standalone.encode("utf-8")))
+        outputs.append(("html", targets.html, stamp_head(standalone, head).encode("utf-8")))
     if targets.pdf is not None:
         paged = html(True)
         for guard in guards:
             check_html(guard, paged, what=what, public=public, pseudonyms=pseudonyms)
-        outputs.append(("pdf", targets.pdf, render.html_to_pdf(paged)))
+        outputs.append(("pdf", targets.pdf, render.html_to_pdf(stamp_head(paged, head))))
     written = write_files(ws, [(path, data) for _, path, data in outputs])
     return [Written(kind, path, len(data)) for (kind, _, data), path in zip(outputs, written, strict=True)]
+
+
+def audit_head(ws: Workspace | None) -> str:
+    """The audit log's head as ``jtai audit anchor`` prints it, ``none`` for an empty log.
+
+    A report of no one workspace (an overview across several) carries none: empty.
+    """
+    if ws is None:
+        return ""
+    conn = ws.connect()
+    try:
+        head = audit_anchors.anchor(conn)
+    finally:
+        conn.close()
+    return head.text if head is not None else "none (the audit log is empty)"
+
+
+def stamp_head(html: str, head: str) -> str:
+    """``html`` carrying ``head``: in its metadata, and in the colophon of a marked document.
+
+    Stamped after the guard has read the report: the head is the tool's own text, and a hash
+    could by chance hold digits that look like something the guard refuses.
+    """
+    import html as entities
+
+    if not head:
+        return html
+    text = entities.escape(head)
+    stamped = html.replace("</head>", f'<meta name="jtai-audit-head" content="{text}">\n</head>', 1)
+    if 'class="marking"' in stamped and "</footer>" in stamped:
+        line = (
+            f'<p class="audit-head">Made from the audit log at {text}: '
+            f"<code>jtai audit verify --anchor {text}</code> checks the log still extends it.</p>\n"
+        )
+        stamped = stamped.replace("</footer>", line + "</footer>", 1)
+    return stamped
 
 
 def write_files(ws: Workspace | None, files: list[tuple[Path, bytes]]) -> list[Path]:

@@ -79,7 +79,8 @@ def html_to_pdf(
         base_url=templates_dir().as_uri() + "/",
         url_fetcher=asset_fetcher(on_request),
     )
-    settings: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+    # custom metadata: the HTML's other <meta name> entries (the audit log's head) in the PDF's Info
+    settings: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": True}
     settings.update(options or {})
     pdf = document.write_pdf(**settings)
     assert isinstance(pdf, bytes)

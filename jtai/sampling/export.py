@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jtai import audit_anchors
 from jtai.canonical import IDENTIFYING
 from jtai.errors import UsageError
 from jtai.files import WRITE_HINT, exists_error, write_private
@@ -86,8 +87,9 @@ def export_sample(
         raise UsageError(f"{path}: give a file name ending in .csv or .xlsx.")
     if not force and path.exists():
         raise exists_error(path)
-    rows = sample_table(ws, sample, with_identifiers=with_identifiers)
-    headers = list(rows[0]) if rows else ["position", "role", "case", "stratum", "reason"]
+    head = _audit_head(ws)
+    rows = [r | {"audit_head": head} for r in sample_table(ws, sample, with_identifiers=with_identifiers)]
+    headers = list(rows[0]) if rows else ["position", "role", "case", "stratum", "reason", "audit_head"]
     cells = [[neutralise(r.get(h)) for h in headers] for r in rows]
     if suffix == ".csv":
         buffer = io.StringIO()
@@ -120,11 +122,22 @@ def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list
         ("drawn by", sample.created_by),
         ("drawn at", sample.created_at),
         ("parameters", json.dumps(sample.parameters, sort_keys=True)),
+        ("audit log head", cells[0][headers.index("audit_head")] if cells else ""),
     ):
         about.append([key, neutralise(value)])
     buffer = io.BytesIO()
     book.save(buffer)
     _write_private(path, buffer.getvalue(), force)
+
+
+def _audit_head(ws: Workspace) -> str:
+    """The audit log's head this export was made from (``jtai audit anchor``'s form), or empty."""
+    conn = ws.connect()
+    try:
+        head = audit_anchors.anchor(conn)
+    finally:
+        conn.close()
+    return head.text if head is not None else ""
 
 
 def _write_private(path: Path, data: bytes, force: bool) -> None:

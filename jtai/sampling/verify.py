@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,8 @@ class Verification:
             log, or (with no entry) a member's role from the stored replacements.
         reasons_checked: whether the members' reasons were checked against the log (a
             sample drawn before the log kept a digest of them cannot be).
+        reasons_differing: positions whose stored reason is not the one drawn again (only
+            when the frame is the same).
     """
 
     sample_id: int
@@ -50,6 +53,7 @@ class Verification:
     audit: str = "missing"
     changes: list[str] = field(default_factory=list)
     reasons_checked: bool = False
+    reasons_differing: list[int] = field(default_factory=list)
 
     @property
     def tampered(self) -> bool:
@@ -67,8 +71,8 @@ class Verification:
             more = f"; and {len(self.changes) - 5} more" if len(self.changes) > 5 else ""
             source = "the audit log" if self.audit != "missing" else "its own replacements"
             log = (
-                f" The stored sample differs from {source}: it was changed behind the tool's back "
-                f"({'; '.join(self.changes[:5])}{more})."
+                f" The stored sample differs from {source} in {self.counted()}: it was changed behind the "
+                f"tool's back ({'; '.join(self.changes[:5])}{more})."
             )
         else:
             log = {
@@ -86,6 +90,12 @@ class Verification:
                 f"(hash {self.stored_hash[:16]}) and seed {self.seed} give the same {self.members} "
                 f"members.{log}"
             )
+        if self.stored_hash == self.current_hash and not self.differing:
+            return (
+                f"Sample {self.sample_id} does not match what jtai drew: the same frame of "
+                f"{self.stored_size:,} {self.unit} and seed {self.seed} give the same {self.members} "
+                f"members.{log}"
+            )
         frame = (
             "the frame is the same"
             if self.stored_hash == self.current_hash
@@ -96,6 +106,29 @@ class Verification:
             f"Sample {self.sample_id} does not reproduce from the records now loaded: {frame}, and "
             f"{len(self.differing)} of {self.members} members differ.{log}"
         )
+
+    def counted(self) -> str:
+        """What differs, counted by kind: ``2 members, 1 role, the order and 3 reasons``."""
+        members = {c for c in self.changes if c.startswith("member ") and "log records" in c}
+        roles = sum("'s role is " in c for c in self.changes)
+        swaps = sum(c.startswith("replacement ") for c in self.changes)
+        for c in self.changes:
+            if numbers := re.fullmatch(r"(\d+) replacements are stored and the log records (\d+)", c):
+                swaps += abs(int(numbers[1]) - int(numbers[2]))
+        parts = [_count(len(members), "member"), _count(roles, "role")]
+        if any(c.startswith("the members' positions") for c in self.changes):
+            parts.append("the order")
+        if any(c.startswith("the members' reasons") for c in self.changes):
+            parts.append(
+                _count(len(self.reasons_differing), "reason") if self.reasons_differing else "the reasons"
+            )
+        parts.append(_count(swaps, "replacement"))
+        if any(c.startswith("the seed or frame") for c in self.changes):
+            parts.append("the seed or frame")
+        shown = [p for p in parts if p]
+        if not shown:
+            return "what it records"
+        return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (for --json)."""
@@ -132,6 +165,10 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
     then = {m.position: (m.child_key, m.drawn_as, m.record_id, m.stratum) for m in sample.members}
     now = {m["position"]: (m["child_key"], m["role"], m["record_id"], m["stratum"]) for m in again}
     differing = sorted(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
+    redrawn = {m["position"]: m["reason"] for m in again} if digest == sample.frame_hash else {}
+    reasons = sorted(
+        m.position for m in sample.members if m.position in redrawn and m.reason != redrawn[m.position]
+    )
     log = logged(ws, sample.id)
     found = changes(sample, log)
     audit = "missing" if log.draw is None else "differs" if found else "matches"
@@ -148,4 +185,10 @@ def verify_sample(ws: Workspace, sample: Sample) -> Verification:
         audit=audit,
         changes=found,
         reasons_checked=reasons_logged(log),
+        reasons_differing=reasons,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 role``, ``3 roles``; empty for none."""
+    return "" if n == 0 else f"{n} {noun}{'' if n == 1 else 's'}"

@@ -19,6 +19,7 @@ MIGRATIONS: list[str] = [
     _META_DDL + records.DDL + linkage.DDL + sampling.DDL + scoring.DDL,
     records.INDEXES_V2,
     field_issues.DDL,
+    scoring.AUDIT_KEY_ID,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

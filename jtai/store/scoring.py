@@ -74,6 +74,9 @@ BEGIN
 END;
 """
 
+# Keyed entries (jtai.audit_keys): the id of the key an entry's HMAC was made with, NULL if unkeyed.
+AUDIT_KEY_ID = "ALTER TABLE audit_log ADD COLUMN key_id TEXT;\n"
+
 GUARD_TRIGGERS = (
     "judgements_no_update",
     "judgements_no_delete",
@@ -275,8 +278,8 @@ def audit_tail(conn: sqlite3.Connection) -> sqlite3.Row | None:
 def insert_audit(conn: sqlite3.Connection, entry: dict[str, Any]) -> None:
     """Append one audit entry (all columns given, ``seq`` included)."""
     conn.execute(
-        "INSERT INTO audit_log (seq, at, actor, action, case_ref, detail, prev_hash, hash) "
-        "VALUES (:seq, :at, :actor, :action, :case_ref, :detail, :prev_hash, :hash)",
+        "INSERT INTO audit_log (seq, at, actor, action, case_ref, detail, prev_hash, hash, key_id) "
+        "VALUES (:seq, :at, :actor, :action, :case_ref, :detail, :prev_hash, :hash, :key_id)",
         entry,
     )
 

@@ -3,7 +3,8 @@
 Columns (every format): ``case, criterion, agency, grade, note, inspector, inspectorate,
 role, reason``. ``grade`` holds the answer and ``note`` the narrative on the case-question
 row (criterion ``case_question``, agency ``all``). Exports add ``version, recorded_at,
-source``; templates add ``criterion_text``; import reads those back and ignores them.
+source, audit_head`` (the audit log's head the export was made from); templates add
+``criterion_text``; import reads those back and ignores them.
 
 A YAML file is a mapping with optional defaults (``inspector``, ``inspectorate``) and a
 ``judgements`` list of mappings with the same keys.
@@ -28,7 +29,7 @@ from jtai.files import WRITE_HINT, write_private
 from jtai.spreadsheet import is_formula
 
 COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
-EXPORT_EXTRA = ("version", "recorded_at", "source")
+EXPORT_EXTRA = ("version", "recorded_at", "source", "audit_head")
 TEMPLATE_EXTRA = ("criterion_text",)
 IGNORED = frozenset(EXPORT_EXTRA + TEMPLATE_EXTRA)
 REQUIRED = ("case", "criterion", "agency", "grade")

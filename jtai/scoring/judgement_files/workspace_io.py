@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai import audit
+from jtai import audit, audit_anchors
 from jtai.errors import ConflictError, InputError, JtaiError, UsageError
 from jtai.frameworks import ALL_AGENCIES, CASE_QUESTION_ID, Framework
 from jtai.scoring import cases, judgements, references
@@ -376,6 +376,7 @@ def export_file(
         ConflictError: ``path`` exists and ``force`` is false.
         UsageError, InputError: as :func:`jtai.scoring.judgement_files.formats.write`.
     """
-    rows = export_rows(conn, history=history)
+    head = audit_anchors.anchor(conn)  # every row names the log's head the export was made from
+    rows = [r | {"audit_head": head.text if head else ""} for r in export_rows(conn, history=history)]
     formats.write(path, rows, formats.COLUMNS + formats.EXPORT_EXTRA, fmt=fmt, force=force)
     return len(rows)
