@@ -25,7 +25,7 @@ from typing import Any
 from jtai import yamlfile
 from jtai.errors import ConfigError, InputError, UsageError
 from jtai.files import WRITE_HINT, write_private
-from jtai.spreadsheet import is_formula
+from jtai.spreadsheet import escape, unescape
 
 COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
 EXPORT_EXTRA = ("version", "recorded_at", "source")
@@ -243,29 +243,6 @@ def write(
         exists_hint="Give --force to overwrite it, or choose another name.",
         hint=WRITE_HINT,
     )
-
-
-def escape(value: Any) -> Any:
-    """A cell as CSV and XLSX files hold it: safe from formula injection, and reversible.
-
-    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-    leading apostrophe (:func:`jtai.spreadsheet.neutralise`), so a spreadsheet shows it
-    as text and never runs it. So does a text that starts with apostrophes before one of
-    those characters, so that :func:`unescape` can always remove exactly the apostrophe
-    added here and an import gives back the value exported.
-    """
-    if not isinstance(value, str):
-        return value
-    return "'" + value if is_formula(value.lstrip("'")) else value
-
-
-def unescape(text: str) -> str:
-    """A cell read from a CSV or XLSX file: the apostrophe :func:`escape` adds is removed.
-
-    Only from a text that starts with apostrophes before a formula character, the only texts
-    :func:`escape` changes; any other text is kept as written.
-    """
-    return text[1:] if text.startswith("'") and is_formula(text.lstrip("'")) else text
 
 
 def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, header: str = "") -> str:

@@ -1,0 +1,447 @@
+"""Every Excel workbook jtai writes, made the way people read them.
+
+One module writes every ``.xlsx`` file, so each one is a real workbook (never CSV text in a
+file named ``.xlsx``) and reads the same: bold headers in words (``Date of birth``, not
+``dob``), columns as wide as their content, the header row frozen, filters on, dates and
+times as date cells, identifiers as text (an NHS number keeps its leading zero and never
+becomes ``4.5E+09``), and every text a spreadsheet would run as a formula written as text
+(:func:`jtai.spreadsheet.escape`).
+
+Use::
+
+    book = Workbook()
+    sheet = book.table("Sample 1", [Column("case", kind="id"), Column("dob", kind="date")], rows)
+    book.dropdown(sheet, "grade", ["good", "poor"])      # a list to pick from
+    book.protect_header(sheet)                           # header cells locked, the rest editable
+    book.instructions("How to fill this in", ["Pick a grade in each row.", ...])
+    book.key_values("About", [("sample", 1), ("drawn at", "2026-12-03T07:43:01+00:00")])
+    book.save(path, force=False)                         # 0600, never over a file unless forced
+
+openpyxl is imported when a workbook is made, not when this module is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from jtai.errors import JtaiError, UsageError
+from jtai.files import WRITE_HINT, write_private
+from jtai.spreadsheet import escape
+
+Kind = Literal["auto", "text", "id", "number", "date", "datetime"]
+
+SUFFIX = ".xlsx"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+MIN_WIDTH = 6
+MAX_WIDTH = 60
+WIDTH_SAMPLE = 500  # rows measured to fit a column's width
+LIST_SHEET = "Lists"  # the hidden sheet holding dropdown lists too long to write inline
+_INLINE_LIST_MAX = 250  # Excel refuses an inline list over 255 characters
+
+# Words spelt out or capitalised in headers; anything else is its key in sentence case.
+WORDS = {
+    "id": "id",
+    "ids": "ids",
+    "dob": "Date of birth",
+    "nhs": "NHS",
+    "upn": "UPN",
+    "pnc": "PNC",
+    "la": "LA",
+    "csc": "CSC",
+    "yos": "YOS",
+    "url": "URL",
+}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def label(key: str) -> str:
+    """A column key as a header people read: ``nhs_number`` -> ``NHS number``, ``dob`` -> ``Date of birth``.
+
+    A key that is already words (``Top reasons``) is kept as written.
+    """
+    if not key or " " in key or key != key.lower():
+        return key
+    words = [WORDS.get(w, w) for w in key.replace("-", "_").split("_") if w]
+    if not words:
+        return key
+    first = words[0]
+    if first == first.lower():
+        first = first[:1].upper() + first[1:]
+    return " ".join([first, *words[1:]])
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet.
+
+    Attributes:
+        key: the key of the value in each row mapping.
+        title: the header (default: :func:`label` of ``key``).
+        kind: how values are written: ``date``/``datetime`` as date cells (ISO text is
+            parsed; an offset is turned to UTC), ``id`` always as text, ``number`` as
+            numbers where they are numbers, ``text`` as text, ``auto`` (default) by the
+            Python type (``date`` and ``datetime`` objects become date cells, text stays text).
+        width: a fixed width in characters (default: fitted to the content).
+    """
+
+    key: str
+    title: str | None = None
+    kind: Kind = "auto"
+    width: int | None = None
+
+    @property
+    def header(self) -> str:
+        """The header cell's text."""
+        return self.title if self.title is not None else label(self.key)
+
+
+def columns(keys: Iterable[str], kinds: Mapping[str, Kind] | None = None) -> list[Column]:
+    """Columns for ``keys``, each of the kind ``kinds`` gives it (default ``auto``)."""
+    kinds = kinds or {}
+    return [Column(k, kind=kinds.get(k, "auto")) for k in keys]
+
+
+def require_suffix(path: Path, allowed: Sequence[str], what: str = "file") -> str:
+    """The lower-case suffix of ``path`` when it is one of ``allowed`` (``.csv``, ``.xlsx``...).
+
+    Raises:
+        UsageError: any other suffix, naming those that can be written.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        names = " or ".join(allowed)
+        raise UsageError(
+            f"{path}: a {what} is written as {names}; the name says {suffix or 'nothing'}.",
+            hint=f"Name the file with {names} at the end.",
+        )
+    return suffix
+
+
+def cell_value(value: Any, kind: Kind = "auto") -> Any:
+    """The value a cell holds for ``value`` written as ``kind`` (see :class:`Column`)."""
+    if value is None or value == "":
+        return None
+    if kind == "id":
+        return escape(_text(value))
+    if kind in ("date", "datetime"):
+        when = _when(value)
+        if when is not None:
+            return when
+        return escape(_text(value))
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return _naive_utc(value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        return str(value) if kind == "text" else value
+    if kind == "number" and isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    return escape(_text(value))
+
+
+class Workbook:
+    """A workbook being built; :meth:`save` writes it (or :meth:`to_bytes` returns it)."""
+
+    def __init__(self) -> None:
+        import openpyxl
+
+        self.book = openpyxl.Workbook()
+        self._blank: Any = self.book.active  # removed when the first sheet is added
+        self._lists: Any = None
+
+    def _new_sheet(self, title: str, index: int | None = None) -> Any:
+        sheet = self.book.create_sheet(_sheet_title(title, self.book.sheetnames), index)
+        if self._blank is not None:
+            self.book.remove(self._blank)
+            self._blank = None
+        return sheet
+
+    def table(
+        self,
+        title: str,
+        cols: Sequence[Column | str],
+        rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+        *,
+        filters: bool = True,
+    ) -> Any:
+        """Add a sheet of ``rows`` under a bold header row, frozen, with filters; return it.
+
+        A row is a mapping (by :attr:`Column.key`) or a sequence (by position).
+        """
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        spec = [c if isinstance(c, Column) else Column(c) for c in cols]
+        sheet = self._new_sheet(title)
+        sheet.append([c.header for c in spec])
+        bold = Font(bold=True)
+        fill = PatternFill("solid", fgColor="DDE3EA")
+        for cell in sheet[1]:
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(vertical="top", wrap_text=False)
+        widths = [len(c.header) for c in spec]
+        for n, row in enumerate(rows):
+            values = [row.get(c.key) for c in spec] if isinstance(row, Mapping) else list(row)
+            cells = [cell_value(v, c.kind) for v, c in zip(values, spec, strict=False)]
+            sheet.append(cells)
+            for i, (cell, column) in enumerate(zip(sheet[sheet.max_row], spec, strict=False)):
+                _format(cell, cells[i], column.kind)
+                if n < WIDTH_SAMPLE:
+                    widths[i] = max(widths[i], _shown_width(cells[i]))
+        for i, column in enumerate(spec, start=1):
+            width = column.width or min(max(widths[i - 1] + 2, MIN_WIDTH), MAX_WIDTH)
+            sheet.column_dimensions[_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+        if filters and spec:
+            sheet.auto_filter.ref = f"A1:{_letter(len(spec))}{max(sheet.max_row, 1)}"
+        return sheet
+
+    def key_values(self, title: str, pairs: Iterable[tuple[str, Any]]) -> Any:
+        """Add a two-column sheet of names (in bold) and values, such as an "About" sheet."""
+        from openpyxl.styles import Font
+
+        sheet = self._new_sheet(title)
+        width = 10
+        for name, value in pairs:
+            cell = cell_value(value)
+            sheet.append([label(name), cell])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+            _format(sheet.cell(row=sheet.max_row, column=2), cell, "auto")
+            width = max(width, _shown_width(cell))
+        sheet.column_dimensions["A"].width = 22
+        sheet.column_dimensions["B"].width = min(width + 2, 100)
+        return sheet
+
+    def instructions(self, title: str, lines: Iterable[str], *, first: bool = True) -> Any:
+        """Add a sheet of instructions, one paragraph per row, the first in bold.
+
+        ``first``: put the sheet before the others, so the workbook opens on it.
+        """
+        from openpyxl.styles import Alignment, Font
+
+        sheet = self._new_sheet(title)
+        for n, line in enumerate(lines):
+            sheet.append([escape(line)])
+            cell = sheet.cell(row=sheet.max_row, column=1)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if n == 0:
+                cell.font = Font(bold=True, size=13)
+        sheet.column_dimensions["A"].width = 100
+        if first:
+            self.book.move_sheet(sheet, offset=-self.book.index(sheet))
+            self.book.active = 0
+        return sheet
+
+    def dropdown(
+        self,
+        sheet: Any,
+        column: str | int,
+        choices: Sequence[str],
+        *,
+        rows: int | None = None,
+        prompt: str | None = None,
+        strict: bool = True,
+    ) -> Any:
+        """Give every body cell of ``column`` (header, key or 1-based number) a list to pick from.
+
+        Args:
+            rows: body rows covered (default: the sheet's rows, at least 1).
+            prompt: a message shown when a cell is selected.
+            strict: refuse a typed value not in the list (else only warn).
+
+        Returns:
+            The openpyxl DataValidation added.
+        """
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        index = column if isinstance(column, int) else _column_index(sheet, column)
+        inline = ",".join(choices)
+        if len(inline) <= _INLINE_LIST_MAX and not any("," in c or '"' in c for c in choices):
+            formula = f'"{inline}"'
+        else:
+            formula = self._list_range(choices)
+        check = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showDropDown=False,  # (sic) False shows the in-cell arrow
+            errorStyle="stop" if strict else "warning",
+            showErrorMessage=True,
+            error="Pick a value from the list.",
+            errorTitle="Not in the list",
+        )
+        if prompt:
+            check.prompt = prompt[:255]
+            check.showInputMessage = True
+        last = 1 + (rows if rows is not None else max(sheet.max_row - 1, 1))
+        letter = _letter(index)
+        check.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(check)
+        return check
+
+    def _list_range(self, choices: Sequence[str]) -> str:
+        from openpyxl.utils import quote_sheetname
+
+        if self._lists is None:
+            self._lists = self.book.create_sheet(LIST_SHEET)
+            self._lists.sheet_state = "hidden"
+        col = self._lists.max_column + (1 if self._lists.max_row > 1 or self._lists["A1"].value else 0)
+        for r, choice in enumerate(choices, start=1):
+            self._lists.cell(row=r, column=col, value=escape(choice))
+        letter = _letter(col)
+        return f"{quote_sheetname(LIST_SHEET)}!${letter}$1:${letter}${len(choices)}"
+
+    def protect_header(self, sheet: Any, *, editable: Sequence[str | int] | None = None) -> None:
+        """Lock the header row (and columns not in ``editable``); every other cell stays editable.
+
+        The sheet can still be sorted, filtered and its columns resized; no password is set
+        (this guards against slips, not against anyone set on changing the file).
+        """
+        from openpyxl.styles import Protection
+
+        open_cell = Protection(locked=False)
+        wanted = None
+        if editable is not None:
+            wanted = {c if isinstance(c, int) else _column_index(sheet, c) for c in editable}
+        for row in sheet.iter_rows(min_row=2, max_row=max(sheet.max_row, 2)):
+            for cell in row:
+                if wanted is None or cell.column in wanted:
+                    cell.protection = open_cell
+        protection = sheet.protection
+        protection.sheet = True
+        protection.autoFilter = False
+        protection.sort = False
+        protection.formatColumns = False
+        protection.formatRows = False
+
+    def to_bytes(self) -> bytes:
+        """The workbook as the bytes of an ``.xlsx`` file."""
+        if self._blank is not None:  # nothing added: an empty sheet rather than no sheet
+            self._blank.title = "Sheet1"
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        return buffer.getvalue()
+
+    def save(
+        self,
+        path: Path,
+        *,
+        force: bool | None = False,
+        error: type[JtaiError] | None = UsageError,
+        hint: str = WRITE_HINT,
+        exists_hint: str | None = None,
+    ) -> None:
+        """Write the workbook to ``path``, readable by its owner only (see :func:`jtai.files.write_private`).
+
+        Raises:
+            UsageError: ``path`` does not end in .xlsx, or cannot be written.
+            ConflictError: ``path`` exists and ``force`` is false.
+        """
+        require_suffix(path, (SUFFIX,), "workbook")
+        extra = {"exists_hint": exists_hint} if exists_hint else {}
+        write_private(path, self.to_bytes(), force=force, error=error, hint=hint, **extra)
+
+
+def write_table(
+    path: Path,
+    title: str,
+    cols: Sequence[Column | str],
+    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+    *,
+    about: Iterable[tuple[str, Any]] | None = None,
+    force: bool | None = False,
+) -> None:
+    """Write one table (and an optional "About" sheet) to the workbook ``path``."""
+    book = Workbook()
+    book.table(title, cols, rows)
+    if about is not None:
+        book.key_values("About", about)
+    book.save(path, force=force)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _when(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return _naive_utc(value)
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if _ISO_DATE.match(text):
+            return dt.date.fromisoformat(text)
+        return _naive_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _naive_utc(value: dt.datetime) -> dt.datetime:
+    """A datetime as Excel holds it: no time zone (an aware one is turned to UTC first)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
+def _format(cell: Any, value: Any, kind: Kind) -> None:
+    if isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, str):
+        cell.data_type = "s"  # a string cell, never a formula
+        if kind == "id":
+            cell.number_format = "@"
+
+
+def _shown_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return len("2026-12-03 07:43:01")
+    if isinstance(value, dt.date):
+        return len("2026-12-03")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
+def _column_index(sheet: Any, name: str) -> int:
+    for cell in sheet[1]:
+        if cell.value in (name, label(name)):
+            return int(cell.column)
+    raise ValueError(f"no column {name!r} in sheet {sheet.title!r}")
+
+
+def _sheet_title(title: str, taken: Sequence[str]) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    clean = re.sub(r"[\[\]:*?/\\]", "-", title).strip("'") or "Sheet"
+    clean = clean[:31]
+    name, n = clean, 2
+    lowered = {t.lower() for t in taken}
+    while name.lower() in lowered:
+        suffix = f" ({n})"
+        name = clean[: 31 - len(suffix)] + suffix
+        n += 1
+    return name
