@@ -64,10 +64,12 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def label(key: str) -> str:
     """A column key as a header people read: ``nhs_number`` -> ``NHS number``, ``dob`` -> ``Date of birth``.
 
-    A key that is already words (``Top reasons``) is kept as written.
+    A key that is already words (``frame size``) only gets its capital: ``Frame size``.
     """
-    if not key or " " in key or key != key.lower():
+    if not key:
         return key
+    if " " in key or key != key.lower():
+        return key[:1].upper() + key[1:]
     words = [WORDS.get(w, w) for w in key.replace("-", "_").split("_") if w]
     if not words:
         return key
@@ -250,6 +252,7 @@ class Workbook:
         column: str | int,
         choices: Sequence[str],
         *,
+        first_row: int = 2,
         rows: int | None = None,
         prompt: str | None = None,
         strict: bool = True,
@@ -257,7 +260,8 @@ class Workbook:
         """Give every body cell of ``column`` (header, key or 1-based number) a list to pick from.
 
         Args:
-            rows: body rows covered (default: the sheet's rows, at least 1).
+            first_row: the first sheet row covered (default 2, below the header).
+            rows: rows covered (default: down to the sheet's last row, at least 1).
             prompt: a message shown when a cell is selected.
             strict: refuse a typed value not in the list (else only warn).
 
@@ -285,9 +289,9 @@ class Workbook:
         if prompt:
             check.prompt = prompt[:255]
             check.showInputMessage = True
-        last = 1 + (rows if rows is not None else max(sheet.max_row - 1, 1))
+        last = first_row - 1 + (rows if rows is not None else max(sheet.max_row - first_row + 1, 1))
         letter = _letter(index)
-        check.add(f"{letter}2:{letter}{last}")
+        check.add(f"{letter}{first_row}:{letter}{last}")
         sheet.add_data_validation(check)
         return check
 
@@ -350,8 +354,11 @@ class Workbook:
             ConflictError: ``path`` exists and ``force`` is false.
         """
         require_suffix(path, (SUFFIX,), "workbook")
-        extra = {"exists_hint": exists_hint} if exists_hint else {}
-        write_private(path, self.to_bytes(), force=force, error=error, hint=hint, **extra)
+        from jtai.files import EXISTS_HINT
+
+        write_private(
+            path, self.to_bytes(), force=force, error=error, hint=hint, exists_hint=exists_hint or EXISTS_HINT
+        )
 
 
 def write_table(

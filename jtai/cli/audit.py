@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli
 
 audit_app = typer.Typer(
     help="The audit log: every judgement and case added, chained by hashes so changes show.\n\n"
@@ -29,17 +29,17 @@ def log_command(
     from jtai import audit
     from jtai.scoring.cases import normalise_ref
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     entries = audit.entries(ws.connect(), case_ref=normalise_ref(case) if case else None)
     if as_json:
-        print_json(entries)
+        cli().print_json(entries)
         return
     table = Table("#", "When (UTC)", "Who", "Action", "Case", "What")
     for e in entries:
         table.add_row(
             str(e["seq"]), e["at"][:19], e["actor"], e["action"], e["case_ref"] or "", _what(e["detail"])
         )
-    console.print(table if entries else "The audit log is empty.")
+    cli().show(table if entries else "The audit log is empty.")
 
 
 def _what(detail: object) -> str:
@@ -63,10 +63,10 @@ def verify_command(as_json: JsonOption = False) -> None:
     from jtai import audit
     from jtai.errors import TamperedError
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     result = audit.verify(ws.connect(), ws.root)
     if as_json:
-        print_json(
+        cli().print_json(
             {
                 "ok": result.ok,
                 "entries": result.entries,
@@ -76,14 +76,14 @@ def verify_command(as_json: JsonOption = False) -> None:
         )
     else:
         for problem in result.problems:
-            console.print(f"- {problem}", highlight=False, markup=False, soft_wrap=True)
+            cli().out.print(f"- {problem}", highlight=False, markup=False, soft_wrap=True)
     if not result.ok:
         raise TamperedError(
             f"The audit log does not verify: {len(result.problems)} problem(s).",
             hint="The database was changed outside jtai; restore it from a backup and compare.",
         )
     if not as_json:
-        console.print(f"The audit log verifies: {result.entries} entries, {result.judgements} judgements.")
+        cli().out.print(f"The audit log verifies: {result.entries} entries, {result.judgements} judgements.")
 
 
 def register(app: typer.Typer) -> None:

@@ -146,28 +146,40 @@ def export_quarantine(
     rule: str | None = None,
     agency: str | None = None,
 ) -> int:
-    """Write the quarantine to a CSV file (0600: it holds children's data); return the row count.
+    """Write the quarantine to a CSV file or an Excel workbook (by the suffix, .csv or .xlsx).
 
-    The ``raw`` column holds the whole raw row as JSON. Text that a spreadsheet would read
-    as a formula (starting ``=``, ``+``, ``-`` or ``@``) is written with a leading ``'``.
+    The file is 0600: it holds children's data. The ``raw`` column holds the whole raw row
+    as JSON. Text that a spreadsheet would read as a formula (starting ``=``, ``+``, ``-``
+    or ``@``) is written with a leading ``'``. Return the row count.
 
     Raises:
         ConflictError: ``target`` exists and ``force`` is false.
         InputError: the file cannot be written.
-        UsageError: an unknown rule or agency.
+        UsageError: an unknown rule or agency, or a suffix other than .csv and .xlsx.
     """
+    from jtai import workbook
+
+    suffix = workbook.require_suffix(target, (".csv", ".xlsx"), "quarantine export")
     check_filter(rule=rule, agency=agency)
     hint = "Choose another name, or add --force."
     if target.exists() and not force:
         raise exists_error(target, hint)
     rows = quarantine_rows(ws, file=file, rule=rule, agency=agency)
     columns = ["file", "agency", "sheet", "row", "column", "value", "rule", "message", "raw"]
+    raws = [json.dumps(row["raw"], ensure_ascii=False) for row in rows]
+    if suffix == ".xlsx":
+        book = workbook.Workbook()
+        kinds: dict[str, workbook.Kind] = {"value": "text", "raw": "text", "row": "number"}
+        table = [{**row, "raw": raw} for row, raw in zip(rows, raws, strict=True)]
+        book.table("Quarantine", workbook.columns(columns, kinds), table)
+        book.save(target, force=force, error=InputError, exists_hint=hint)
+        return len(rows)
     with open_private(target, force=force, exists_hint=hint) as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for row in rows:
+        for row, raw in zip(rows, raws, strict=True):
             cells = [neutralise(row[c]) for c in columns[:-1]]
-            writer.writerow([*cells, json.dumps(row["raw"], ensure_ascii=False)])
+            writer.writerow([*cells, raw])
     return len(rows)
 
 

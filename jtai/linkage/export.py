@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai.canonical import AGENCIES, EVENT_FIELDS
-from jtai.errors import UsageError
+from jtai.errors import InputError, UsageError
 from jtai.files import open_private
 from jtai.linkage.refs import pseudonyms
 from jtai.spreadsheet import neutralise
@@ -81,25 +81,38 @@ This document holds personal data: keep it within the inspection.</p>
 
 
 def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path, *, force: bool = False) -> int:
-    """Write every record with its child id and pseudonym as CSV; return the rows written.
+    """Write every record with its child id and pseudonym, as CSV or an Excel workbook.
+
+    The format is the file's suffix, ``.csv`` or ``.xlsx``; return the rows written.
 
     Args:
         force: overwrite ``path`` if it exists.
 
     Raises:
+        UsageError: the suffix is neither .csv nor .xlsx.
         ConflictError: ``path`` exists and ``force`` is false.
         InputError: the file cannot be written.
     """
+    from jtai import workbook
+
+    suffix = workbook.require_suffix(path, (".csv", ".xlsx"), "link export")
     names = pseudonyms(ws, conn)
-    count = 0
+    rows = [
+        (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""))
+        for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn)
+    ]
+    if suffix == ".xlsx":
+        kinds: dict[str, workbook.Kind] = {"agency_person_id": "id", "child_id": "id", "row": "number"}
+        book = workbook.Workbook()
+        book.table("Links", workbook.columns(LINK_COLUMNS, kinds), rows)
+        book.save(path, force=force, error=InputError)
+        return len(rows)
     with open_private(path, force=force) as handle:
         writer = csv.writer(handle)
         writer.writerow(LINK_COLUMNS)
-        for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn):
-            cells = (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""))
+        for cells in rows:
             writer.writerow([neutralise(c) for c in cells])
-            count += 1
-    return count
+    return len(rows)
 
 
 def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> None:
