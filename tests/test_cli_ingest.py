@@ -69,7 +69,7 @@ def test_unreadable_file_exits_bad_input_and_others_load(run, ws) -> None:
     )
     assert result.stdout.endswith(
         "Rows read 2 = 2 accepted + 0 quarantined, from the 1 file read; "
-        "1 file was not loaded (see the error above).\n"
+        "1 file was not loaded (the error printed says why).\n"
     )
     assert "Traceback" not in result.output
 
@@ -278,7 +278,7 @@ def test_annex_a_workbook_as_police_is_a_usage_error(run, ws) -> None:
         "Load it with --agency csc.\n"
     )
     # the file has rows: the closing line does not suggest otherwise
-    assert result.stdout == "Nothing was added: 1 file was not loaded (see the error above).\n"
+    assert result.stdout == "Nothing was added: 1 file was not loaded (the error printed says why).\n"
 
 
 def test_template_force_and_output(run, tmp_path, monkeypatch) -> None:

@@ -79,8 +79,7 @@ def _wants_json(args: list[str]) -> bool:
 
 
 def _run(args: list[str], debug: bool, run: Cli) -> int:
-    if plain_terminal():
-        _help.plain()
+    _help.colour(plain=plain_terminal())
     try:
         result = app(args=args, prog_name="jtai", standalone_mode=False, obj=run)
     except JtaiError as exc:
@@ -125,22 +124,11 @@ def _run(args: list[str], debug: bool, run: Cli) -> int:
 
 
 def _error(run: Cli, exc: JtaiError) -> int:
-    if run.json:
-        return _json_error(run, exc.message, exc.exit_code, type(exc).__name__, exc.hint)
-    from rich.markup import escape
-
-    # the message is text, not markup: "[csc, police]" in it must be printed as written
-    run.err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, markup=True)
-    return int(exc.exit_code)
+    return run.error(exc.message, exc.exit_code, kind=type(exc).__name__, hint=exc.hint)
 
 
-def _json_error(run: Cli, message: str, code: int, kind: str, hint: str | None = None) -> int:
-    """An error as one JSON object on stderr: ``{"error", "code", "kind", "hint"}``."""
-    import json
-
-    body = {"error": message, "code": int(code), "kind": kind, "hint": hint}
-    run.err.file.write(json.dumps(body, ensure_ascii=False) + "\n")
-    return int(code)
+def _json_error(run: Cli, message: str, code: int, kind: str) -> int:
+    return run.error(message, code, kind=kind)
 
 
 def _interrupted(run: Cli) -> int:

@@ -121,6 +121,24 @@ class Cli:
         """Print a line of plain text on stderr."""
         self.err.print(text, highlight=False, markup=False)
 
+    def error(
+        self, message: str, code: int, *, kind: str = "Error", hint: str | None = None, label: str = "Error"
+    ) -> int:
+        """Print an error on stderr and return ``code``: one JSON object with ``--json``, else a line.
+
+        The JSON object is ``{"error": MESSAGE, "code": CODE, "kind": KIND, "hint": HINT}``.
+        """
+        if self.json:
+            body = {"error": message, "code": int(code), "kind": kind, "hint": hint}
+            self.err.file.write(json.dumps(body, ensure_ascii=False) + "\n")
+        else:
+            from rich.markup import escape
+
+            # the message is text, not markup: "[csc, police]" in it is printed as written
+            text = escape(f"{message} {hint}" if hint else message)
+            self.err.print(f"[bold red]{label}:[/] {text}", highlight=False, markup=True)
+        return int(code)
+
     def show(self, *items: Any) -> None:
         """Print tables and text; when piped, a table is tab-separated text (see :mod:`jtai.cli.tables`)."""
         from jtai.cli.tables import show

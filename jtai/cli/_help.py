@@ -4,7 +4,7 @@ typer shows ``<bool>`` after a switch, ``<str>`` or ``<int range>`` after an opt
 ``{directory}`` or ``[files]...`` for arguments. Here a switch shows nothing after its name,
 an option shows what it takes in capitals (``TEXT``, ``INTEGER``, ``PATH``, or its own
 metavar such as ``YYYY-MM-DD``), and arguments show as ``DIRECTORY`` and ``[FILES]...``.
-:func:`plain` turns colour and bold off in help when ``NO_COLOR`` or ``TERM=dumb`` asks.
+:func:`colour` turns colour and bold off in help when ``NO_COLOR`` or ``TERM=dumb`` asks.
 
 Help paragraphs flow to the terminal's width (:func:`_fix_linebreaks`). typer offers no
 setting for any of this, so four of its functions are replaced when this
@@ -92,9 +92,12 @@ def _install() -> None:
     core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
 
 
-def plain() -> None:
-    """Help without colour or bold (``NO_COLOR`` set, or ``TERM=dumb``)."""
-    rich_utils.COLOR_SYSTEM = None
+_COLOUR = rich_utils.COLOR_SYSTEM
+
+
+def colour(plain: bool) -> None:
+    """Help without colour or bold when ``plain`` (``NO_COLOR`` or ``TERM=dumb``), else as typer draws it."""
+    rich_utils.COLOR_SYSTEM = None if plain else _COLOUR
 
 
 _install()

@@ -92,10 +92,11 @@ def load(
         cli().print_json(result.to_dict())
     else:
         _print_result(result)
+    run = cli()
     for failed in result.errors:
-        cli().err.print(f"[bold red]Error:[/] {failed.message}", highlight=False)
+        run.error(failed.message, failed.exit_code or ExitCode.BAD_INPUT, kind="InputError")
     for rejected in result.rejected:
-        cli().err.print(f"[bold red]Rejected:[/] {rejected.message}", highlight=False)
+        run.error(rejected.message, ExitCode.QUARANTINED, kind="QuarantineError", label="Rejected")
     if not json_out:
         _print_closing(result)
     if result.errors:
@@ -254,7 +255,8 @@ def _print_closing(result: LoadResult) -> None:
     errors = len(result.errors)
     others = []
     if errors:
-        others.append(f"{_files(errors)} not loaded (see the error{'s' if errors > 1 else ''} above)")
+        why = "the errors printed say why" if errors > 1 else "the error printed says why"
+        others.append(f"{_files(errors)} not loaded ({why})")
     if before:
         others.append(f"{_files(before)} loaded before")
     rejected = bool(result.rejected)

@@ -135,8 +135,7 @@ def import_command(
     from jtai.errors import InputError
 
     for _, problem in failed:
-        if not run.json:
-            run.err.print(f"[bold red]Error:[/] {_escape(str(problem))}", highlight=False)
+        run.error(problem.message, problem.exit_code, kind=type(problem).__name__, hint=problem.hint)
     names = ", ".join(str(f) for f, _ in failed)
     raise InputError(
         f"{_count(len(failed), 'file')} of {len(files)} not imported ({names}); the others were.",
@@ -171,12 +170,6 @@ def register(app: typer.Typer) -> None:
     app.command("template")(template_command)
     app.command("import")(import_command)
     app.command("export")(export_command)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _count(n: int, noun: str) -> str:

@@ -54,7 +54,7 @@ def progress(rows: list[dict[str, object]]) -> RenderableType:
             str(row["origin"]),
             f"{row['judged']}/{row['needed']}",
             ", ".join(inspectors) if isinstance(inspectors, list) else "",
-            str(row["answer"] or ""),
+            str(row["answer_label"] or ""),
         )
     return table
 
