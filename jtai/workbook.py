@@ -114,8 +114,14 @@ def require_suffix(path: Path, allowed: Sequence[str], what: str = "file") -> st
     """The lower-case suffix of ``path`` when it is one of ``allowed`` (``.csv``, ``.xlsx``...).
 
     Raises:
+        ConflictError: ``path`` is a workspace's own file (``jtai.db``...), whatever its suffix.
         UsageError: any other suffix, naming those that can be written.
     """
+    from jtai.files import workspace_file_error
+
+    own = workspace_file_error(path)  # never a workspace's own file, whatever its name says
+    if own is not None:
+        raise own
     suffix = path.suffix.lower()
     if suffix not in allowed:
         names = " or ".join(allowed)

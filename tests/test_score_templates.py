@@ -49,7 +49,9 @@ def test_grades_by_number_or_name_import_from_every_sheet(run, ws, tmp_path: Pat
     hand_case(conn, CASE)
     hand_case(conn, OTHER)
     target = tmp_path / "t.xlsx"
-    made = run("-w", str(ws.root), "score", "template", CASE, OTHER, "-o", str(target), "--section", "front_door")
+    made = run(
+        "-w", str(ws.root), "score", "template", CASE, OTHER, "-o", str(target), "--section", "front_door"
+    )
     assert made.exit_code == 0, made.output
     book = openpyxl.load_workbook(target)
     first, second = book[CASE], book[OTHER]
@@ -60,7 +62,9 @@ def test_grades_by_number_or_name_import_from_every_sheet(run, ws, tmp_path: Pat
     second["D3"] = "inadequate"
     second["E3"] = "none"
     book.save(target)
-    result = run("-w", str(ws.root), "score", "import", str(target), "--inspector", "Ann", "--inspectorate", "ofsted")
+    result = run(
+        "-w", str(ws.root), "score", "import", str(target), "--inspector", "Ann", "--inspectorate", "ofsted"
+    )
     assert result.exit_code == 0, result.output
     got = {(j.case_ref, j.criterion, j.value) for j in judgements.current(conn)}
     criteria = [book[CASE]["B2"].value, book[OTHER]["B2"].value, book[OTHER]["B3"].value]
@@ -76,18 +80,24 @@ def test_import_many_files_each_all_or_nothing(run, ws, tmp_path: Path) -> None:
     conn = ws.connect()
     hand_case(conn, CASE)
     good = tmp_path / "good.csv"
-    good.write_text(f"case,criterion,agency,grade,note,inspector,inspectorate\n{CASE},FD1,police,2,seen,Ann,ofsted\n")
+    good.write_text(
+        f"case,criterion,agency,grade,note,inspector,inspectorate\n{CASE},FD1,police,2,seen,Ann,ofsted\n"
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(
+        "inspector: Ann\ninspectorate: ofsted\n"
         "judgements:\n"
-        f"  - {{case: {CASE}, criterion: FD1, agency: health, grade: 9, inspector: Ann, inspectorate: ofsted}}\n"
-        f"  - {{case: {CASE}, criterion: ZZ9, agency: police, grade: good, inspector: Ann, inspectorate: ofsted}}\n"
+        f"  - {{case: {CASE}, criterion: FD1, agency: health, grade: 9}}\n"
+        f"  - {{case: {CASE}, criterion: ZZ9, agency: police, grade: good}}\n"
     )
     result = run("-w", str(ws.root), "score", "import", str(good), str(bad))
     assert result.exit_code == ExitCode.BAD_INPUT
     assert f"{good}: imported 1 judgement " in result.stdout
-    assert "row 2: grade '9' is not on the scale" in result.stderr and "or their numbers, 1 to 6" in result.stderr
-    assert "row 3: unknown criterion 'ZZ9'" in result.stderr
+    assert (
+        "row 4: grade '9' is not on the scale" in result.stderr
+        and "or their numbers, 1 to 6" in result.stderr
+    )
+    assert "row 5: unknown criterion 'ZZ9'" in result.stderr
     assert f"1 file of 2 not imported ({bad}); the others were." in result.stderr
     assert [(j.agency, j.value) for j in judgements.current(conn)] == [("police", "good")]
 

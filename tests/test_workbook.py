@@ -57,7 +57,14 @@ def test_table_cells_are_typed_and_safe(tmp_path: Path) -> None:
             "note": '=HYPERLINK("http://x")',
             "count": "12",
         },
-        {"case": "C-2", "dob": "not a date", "recorded_at": None, "nhs_number": "0123", "note": "", "count": 3},
+        {
+            "case": "C-2",
+            "dob": "not a date",
+            "recorded_at": None,
+            "nhs_number": "0123",
+            "note": "",
+            "count": 3,
+        },
     ]
     sheet_name = book.table("Cases", cols, rows).title
     path = tmp_path / "t.xlsx"
@@ -115,7 +122,7 @@ def _quarantined(ws: Any, tmp_path: Path) -> None:
 
     source = tmp_path / "p.csv"
     source.write_text(
-        "agency_person_id,event_type,event_date\nP1,arrest,=HYPERLINK(\"x\")\nP2,arrest,2018-01-02\n",
+        'agency_person_id,event_type,event_date\nP1,arrest,=HYPERLINK("x")\nP2,arrest,2018-01-02\n',
         encoding="utf-8",
     )
     load_files(ws, [source], agency="police", today=dt.date(2026, 1, 1))

@@ -79,7 +79,8 @@ def _wants_json(args: list[str]) -> bool:
 
 
 def _run(args: list[str], debug: bool, run: Cli) -> int:
-    _help.colour(plain=plain_terminal())
+    if not args or any(a in ("-h", "--help") for a in args):
+        _help.rich_help(plain=plain_terminal())
     try:
         result = app(args=args, prog_name="jtai", standalone_mode=False, obj=run)
     except JtaiError as exc:
@@ -93,6 +94,7 @@ def _run(args: list[str], debug: bool, run: Cli) -> int:
     except ClickException as exc:
         if run.json:
             return _json_error(run, exc.format_message(), ExitCode.USAGE, "UsageError")
+        _help.rich_help(plain=plain_terminal())
         exc.show()
         return int(ExitCode.USAGE)
     except BrokenPipeError:

@@ -4,7 +4,7 @@ typer shows ``<bool>`` after a switch, ``<str>`` or ``<int range>`` after an opt
 ``{directory}`` or ``[files]...`` for arguments. Here a switch shows nothing after its name,
 an option shows what it takes in capitals (``TEXT``, ``INTEGER``, ``PATH``, or its own
 metavar such as ``YYYY-MM-DD``), and arguments show as ``DIRECTORY`` and ``[FILES]...``.
-:func:`colour` turns colour and bold off in help when ``NO_COLOR`` or ``TERM=dumb`` asks.
+:func:`rich_help` turns colour and bold off in help when ``NO_COLOR`` or ``TERM=dumb`` asks.
 
 Help paragraphs flow to the terminal's width (:func:`_fix_linebreaks`). typer offers no
 setting for any of this, so four of its functions are replaced when this
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from typer import core, rich_utils
+from typer import core
 
 _TYPES = {
     "str": "TEXT",
@@ -86,18 +86,27 @@ def _fix_linebreaks(paragraphs: list[str], markup_mode: Any) -> str:
 
 
 def _install() -> None:
-    rich_utils._fix_linebreaks = _fix_linebreaks
     core._TyperParameter.display_type = _display_type  # type: ignore[method-assign,assignment]
     core.TyperArgument.display_name_raw = property(_argument_name)  # type: ignore[assignment,method-assign]
     core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
 
 
-_COLOUR = rich_utils.COLOR_SYSTEM
+_COLOUR: list[Any] = []
 
 
-def colour(plain: bool) -> None:
-    """Help without colour or bold when ``plain`` (``NO_COLOR`` or ``TERM=dumb``), else as typer draws it."""
-    rich_utils.COLOR_SYSTEM = None if plain else _COLOUR
+def rich_help(*, plain: bool) -> None:
+    """Set up typer's help and usage errors: paragraphs that flow, no colour or bold when ``plain``.
+
+    ``plain``: ``NO_COLOR`` is set, or ``TERM=dumb``. Called only when help or a usage error
+    is about to be shown: typer's rich help module takes longer to import than the rest of
+    ``jtai --version``.
+    """
+    from typer import rich_utils
+
+    if not _COLOUR:
+        _COLOUR.append(rich_utils.COLOR_SYSTEM)
+        rich_utils._fix_linebreaks = _fix_linebreaks
+    rich_utils.COLOR_SYSTEM = None if plain else _COLOUR[0]
 
 
 _install()

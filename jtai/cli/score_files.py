@@ -93,7 +93,8 @@ def import_command(
     """Import judgement files, each all or nothing: every problem is listed with its row.
 
     A file with any problem adds nothing; the other files are imported. The command then
-    fails (exit 4) naming the files not imported.
+    fails (exit 4) naming the files not imported. With --json and several files: {"imported":
+    [one result per file], "failed": [{"file", "error", "code"}]}.
 
     Example: jtai score import c-7kq3.yaml tracked.xlsx --inspector 'A. Inspector'
     """
@@ -120,12 +121,15 @@ def import_command(
             continue
         done.append({"file": str(file), **dataclasses.asdict(result)})
         if not as_json:
+            where = "Imported" if len(files) == 1 else f"{file}: imported"
             run.say(
-                f"{file}: imported {_count(result.written, 'judgement')} ({result.unchanged:,} unchanged, "
+                f"{where} {_count(result.written, 'judgement')} ({result.unchanged:,} unchanged, "
                 f"{_count(result.blank, 'blank row')} left for later, {_count(result.cases_added, 'case')} "
                 "first scored)."
             )
-    if as_json:
+    if as_json and len(files) == 1 and done:
+        run.print_json({k: v for k, v in done[0].items() if k != "file"})  # as for one file always
+    elif as_json:
         refused = [{"file": str(f), "error": e.message, "code": int(e.exit_code)} for f, e in failed]
         run.print_json({"imported": done, "failed": refused})
     if not failed:
