@@ -167,3 +167,23 @@ def test_score_list_json_gives_ids_and_labels(run, ws) -> None:
     judge(conn, case, "case_question", "all", "yes", note="safer now")
     (row,) = json.loads(run("-w", str(ws.root), "score", "list", "--json").stdout)
     assert (row["answer"], row["answer_label"]) == ("yes", "Yes")
+
+
+def test_only_the_command_layer_prints() -> None:
+    """Library modules never print or import rich; tables are drawn in jtai/cli (*_tables.py)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "jtai"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.parent.name == "cli":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rich"):
+                offenders.append(f"{path.name}: imports {node.module}")
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                offenders.append(f"{path.name}: print()")
+    assert offenders == []
+    tables = sorted(p.name for p in (root / "cli").glob("*_tables.py"))
+    assert {"ingest_tables.py", "link_tables.py", "score_tables.py", "sample_tables.py"} <= set(tables)
