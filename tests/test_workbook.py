@@ -199,3 +199,23 @@ def test_judgement_export_is_typed(run, ws, tmp_path: Path) -> None:
     again = run("-w", str(ws.root), "score", "import", str(target))
     assert again.exit_code == 0, again.output
     assert "1 unchanged" in again.stdout
+
+
+def test_load_template_as_a_workbook_loads_back(run, ws, tmp_path: Path) -> None:
+    """`load --template police -o police.xlsx` is a workbook with the canonical header; a .txt is refused."""
+    target = tmp_path / "police.xlsx"
+    made = run("-w", str(ws.root), "load", "--template", "police", "-o", str(target))
+    assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(target)
+    sheet = book["police"]
+    headers = [c.value for c in sheet[1]]
+    assert "agency_person_id" in headers and sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    sheet.cell(row=2, column=headers.index("agency_person_id") + 1, value="P1")
+    sheet.cell(row=2, column=headers.index("event_type") + 1, value="arrest")
+    sheet.cell(row=2, column=headers.index("event_date") + 1, value=dt.date(2018, 1, 2))
+    book.save(target)
+    loaded = run("-w", str(ws.root), "load", str(target), "--agency", "police")
+    assert loaded.exit_code == 0, loaded.output
+    assert "Rows read 1 = 1 accepted" in loaded.stdout
+    refused = run("-w", str(ws.root), "load", "--template", "police", "-o", str(tmp_path / "p.txt"))
+    assert refused.exit_code == ExitCode.USAGE and not (tmp_path / "p.txt").exists()

@@ -157,7 +157,7 @@ def quarantine(
             cli().print_json({"exported": n, "file": str(export)})
         else:
             cli().out.print(
-                f"Wrote {n} quarantined rows to {export} (readable by you only).", highlight=False
+                f"Wrote {n:,} quarantined rows to {export} (readable by you only).", highlight=False
             )
         return
     rows = lib.quarantine_rows(ws, limit=None if json_out else limit, file=file, rule=rule, agency=agency)

@@ -143,8 +143,7 @@ def explain_command(
 
     Example: jtai link explain R1042 R2210
     """
-    from rich.table import Table
-
+    from jtai.cli import link_tables
     from jtai.linkage.explain import explain
     from jtai.linkage.refs import record_id
 
@@ -154,22 +153,10 @@ def explain_command(
     if as_json:
         cli().print_json(out.as_dict())
         return
-    cli().out.print(out.verdict, highlight=False)
-    ids = Table("Identifier", f"R{left}", f"R{right}", "Result", title="Identifiers", title_justify="left")
-    for name, a, b, result in out.identifiers:
-        ids.add_row(name, a or "", b or "", result)
-    cli().show(ids)
+    cli().say(out.verdict)
+    cli().show(link_tables.identifiers(out, left, right))
     if out.fields:
-        table = Table(
-            "Field", f"R{left}", f"R{right}", "Comparison", "Weight", title="Model", title_justify="left"
-        )
-        table.add_row("(prior)", "", "", "two records chosen at random", f"{out.prior_weight:+.2f}")
-        for f in out.fields:
-            table.add_row(f.name, f.left or "", f.right or "", f.level, f"{f.weight:+.2f}")
-        table.add_row(
-            "Total", "", "", f"match probability {out.match_probability:.4f}", f"{out.match_weight:+.2f}"
-        )
-        cli().show(table)
+        cli().show(link_tables.model(out, left, right))
     else:
         cli().out.print("No model has been trained yet: run `jtai link`.")
     for rule in out.rules:
@@ -244,29 +231,16 @@ def child_command(
 
 
 def _print_chronology(chron: object) -> None:
-    from rich.table import Table
-
+    from jtai.cli import link_tables
     from jtai.linkage.chronology import Chronology
 
     assert isinstance(chron, Chronology)
     cli().out.print(
-        f"[bold]{chron.pseudonym}[/]: {len(chron.events)} records from "
+        f"[bold]{chron.pseudonym}[/]: {len(chron.events):,} records from "
         f"{', '.join(AGENCIES.get(a, a) for a in chron.agencies)}",
         highlight=False,
     )
-    ids = Table("Agency", "Identifiers held", title="Identifiers", title_justify="left")
-    for agency, held in chron.identifiers.items():
-        ids.add_row(AGENCIES.get(agency, agency), "; ".join(f"{k}: {', '.join(v)}" for k, v in held.items()))
-    cli().show(ids)
-    events = Table(
-        "Date", "Agency", "Event", "Outcome", "Flags", "Record", title="Events", title_justify="left"
-    )
-    for e in chron.events:
-        date = (e.date or "") + (f" to {e.end_date}" if e.end_date else "")
-        events.add_row(
-            date, AGENCIES.get(e.agency, e.agency), e.event, e.outcome or "", e.flags or "", e.record
-        )
-    cli().show(events)
+    cli().show(*link_tables.chronology(chron))
     if chron.gaps:
         cli().out.print("[bold]Gaps[/]")
         for g in chron.gaps:
@@ -291,7 +265,7 @@ def _review(conn: object, reviewer: str | None, *, unsure: bool = False) -> None
         unsure=unsure,
     )
     run.say(
-        f"{result.decided} decided, {result.skipped} skipped, {result.remaining} still waiting."
+        f"{result.decided:,} decided, {result.skipped:,} skipped, {result.remaining:,} still waiting."
         + (" Run `jtai link` to apply the decisions." if result.decided or result.undone else "")
     )
 

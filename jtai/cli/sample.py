@@ -128,7 +128,7 @@ def size(
         cli().print_json(result.to_dict())
         return
     of = f" of a population of {population:,}" if population is not None else ""
-    cli().out.print(f"Sample size: [bold]{result.n}[/] cases{of} ({result.method}).", highlight=False)
+    cli().out.print(f"Sample size: [bold]{result.n:,}[/] cases{of} ({result.method}).", highlight=False)
     cli().out.print(
         f"At {confidence:.0%} confidence the deviation rate is below {tolerable_rate:.1%} if the sample "
         f"shows at most {result.deviations_allowed} deviations (expected rate {expected_rate:.2%}).",
@@ -244,7 +244,7 @@ def export(
     ws = cli().open_workspace()
     sample = _sample(kind, sample_id)
     rows = export_sample(ws, sample, file, with_identifiers=with_identifiers, force=force)
-    cli().out.print(f"Wrote {rows} rows of sample {sample.id} to {file}.", highlight=False)
+    cli().out.print(f"Wrote {rows:,} rows of sample {sample.id} to {file}.", highlight=False)
     if with_identifiers:
         cli().err.print("This file identifies children: keep it on this machine and never publish it.")
 

@@ -150,9 +150,11 @@ def case_command(
         agencies=scope.agencies, sections=scope.sections, root=s.ws.root,
     )  # fmt: skip
     capture.require_someone_to_ask(result, found.ref, terminal=stdin_is_terminal())
-    cli().out.print(f"\n{result.saved} saved, {result.skipped} skipped.")
+    cli().out.print(f"\n{result.saved:,} saved, {result.skipped:,} skipped.")
     if result.stopped:
-        cli().err.print(f"Stopped with {result.remaining} question(s) left; run the same command to resume.")
+        cli().err.print(
+            f"Stopped with {result.remaining:,} question(s) left; run the same command to resume."
+        )
     if result.input_ended:
         raise typer.Exit(130)
 
@@ -293,7 +295,9 @@ def check_command(
         for p in problems:
             cli().out.print(f"{path.name}, {p.describe()}", highlight=False, markup=False, soft_wrap=True)
         if not problems:
-            cli().out.print(f"{len(doc.findings)} findings checked: each rests on evidence that supports it.")
+            cli().out.print(
+                f"{len(doc.findings):,} findings checked: each rests on evidence that supports it."
+            )
     findings_file.require_clean(problems, path)
 
 

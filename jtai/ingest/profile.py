@@ -184,10 +184,10 @@ def export_quarantine(
 
 
 def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
-    """Write the empty canonical CSV layout of ``agency`` (its header row) to ``target``.
+    """Write the empty canonical layout of ``agency`` (its header row) to ``target``, CSV or XLSX.
 
     Raises:
-        UsageError: unknown agency.
+        UsageError: unknown agency, or a suffix other than .csv and .xlsx.
         ConflictError: ``target`` exists and ``force`` is false.
         InputError: the file cannot be written.
     """
@@ -200,6 +200,16 @@ def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
         raise ConflictError(
             f"{target} already exists.", hint="Name another file with --output, or add --force to replace it."
         )
+    from jtai import workbook
+
+    suffix = workbook.require_suffix(target, (".csv", ".xlsx"), "template")
+    if suffix == ".xlsx":
+        book = workbook.Workbook()
+        # the canonical names are the headers a load reads: kept as they are, not put in words
+        cols = [workbook.Column(c, title=c, kind="text") for c in LAYOUTS[agency].columns]
+        book.table(agency, cols, [])
+        book.save(target, force=True, error=InputError)
+        return target
     try:
         with open(target, "w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerow(LAYOUTS[agency].columns)
