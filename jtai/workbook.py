@@ -17,7 +17,8 @@ Use::
     book.key_values("About", [("sample", 1), ("drawn at", "2026-12-03T07:43:01+00:00")])
     book.save(path, force=False)                         # 0600, never over a file unless forced
 
-openpyxl is imported when a workbook is made, not when this module is.
+This module imports openpyxl at its top: import it inside the functions that write a
+workbook, so that commands that write none start without it.
 """
 
 from __future__ import annotations
@@ -30,8 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from jtai.errors import JtaiError, UsageError
-from jtai.files import WRITE_HINT, write_private
+from jtai.files import EXISTS_HINT, WRITE_HINT, workspace_file_error, write_private
 from jtai.spreadsheet import escape
 
 Kind = Literal["auto", "text", "id", "number", "date", "datetime"]
@@ -117,7 +123,6 @@ def require_suffix(path: Path, allowed: Sequence[str], what: str = "file") -> st
         ConflictError: ``path`` is a workspace's own file (``jtai.db``...), whatever its suffix.
         UsageError: any other suffix, naming those that can be written.
     """
-    from jtai.files import workspace_file_error
 
     own = workspace_file_error(path)  # never a workspace's own file, whatever its name says
     if own is not None:
@@ -163,7 +168,6 @@ class Workbook:
     """A workbook being built; :meth:`save` writes it (or :meth:`to_bytes` returns it)."""
 
     def __init__(self) -> None:
-        import openpyxl
 
         self.book = openpyxl.Workbook()
         self._blank: Any = self.book.active  # removed when the first sheet is added
@@ -188,7 +192,6 @@ class Workbook:
 
         A row is a mapping (by :attr:`Column.key`) or a sequence (by position).
         """
-        from openpyxl.styles import Alignment, Font, PatternFill
 
         spec = [c if isinstance(c, Column) else Column(c) for c in cols]
         sheet = self._new_sheet(title)
@@ -218,7 +221,6 @@ class Workbook:
 
     def key_values(self, title: str, pairs: Iterable[tuple[str, Any]]) -> Any:
         """Add a two-column sheet of names (in bold) and values, such as an "About" sheet."""
-        from openpyxl.styles import Font
 
         sheet = self._new_sheet(title)
         width = 10
@@ -237,7 +239,6 @@ class Workbook:
 
         ``first``: put the sheet before the others, so the workbook opens on it.
         """
-        from openpyxl.styles import Alignment, Font
 
         sheet = self._new_sheet(title)
         for n, line in enumerate(lines):
@@ -274,7 +275,6 @@ class Workbook:
         Returns:
             The openpyxl DataValidation added.
         """
-        from openpyxl.worksheet.datavalidation import DataValidation
 
         index = column if isinstance(column, int) else _column_index(sheet, column)
         inline = ",".join(choices)
@@ -302,7 +302,6 @@ class Workbook:
         return check
 
     def _list_range(self, choices: Sequence[str]) -> str:
-        from openpyxl.utils import quote_sheetname
 
         if self._lists is None:
             self._lists = self.book.create_sheet(LIST_SHEET)
@@ -319,7 +318,6 @@ class Workbook:
         The sheet can still be sorted, filtered and its columns resized; no password is set
         (this guards against slips, not against anyone set on changing the file).
         """
-        from openpyxl.styles import Protection
 
         open_cell = Protection(locked=False)
         wanted = None
@@ -360,7 +358,6 @@ class Workbook:
             ConflictError: ``path`` exists and ``force`` is false.
         """
         require_suffix(path, (SUFFIX,), "workbook")
-        from jtai.files import EXISTS_HINT
 
         write_private(
             path, self.to_bytes(), force=force, error=error, hint=hint, exists_hint=exists_hint or EXISTS_HINT
@@ -435,7 +432,6 @@ def _shown_width(value: Any) -> int:
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(index))
 

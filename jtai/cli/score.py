@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from jtai.cli._common import JsonOption, cli
 from jtai.cli._prompt import ask, stdin_is_terminal
-
-if TYPE_CHECKING:
-    from jtai.scoring.judgements import Rater
+from jtai.cli.score_options import (
+    AllAgencies,
+    Inspector,
+    Inspectorate,
+    Reason,
+    Section,
+    Session,
+)
 
 
 class _CaseFirstGroup(TyperGroup):
@@ -43,57 +48,6 @@ findings_app = typer.Typer(
     invoke_without_command=True,
 )
 
-Inspector = Annotated[
-    str | None,
-    typer.Option("--inspector", envvar="JTAI_INSPECTOR", help="Who is judging (default: $JTAI_INSPECTOR)."),
-]
-Inspectorate = Annotated[
-    str | None,
-    typer.Option("--inspectorate", help="Their inspectorate id (default: from `team` in inspection.yaml)."),
-]
-AllAgencies = Annotated[
-    bool,
-    typer.Option(
-        "--all-agencies",
-        help="Ask every agency each criterion names, not only the agencies involved with the child.",
-    ),
-]
-Format = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        metavar="yaml|csv|xlsx",
-        help="The file's format (default: from the file's extension; printed, yaml).",
-    ),
-]
-Section = Annotated[
-    list[str] | None,
-    typer.Option("--section", help="Only this section's criteria (repeatable; default: as sampled)."),
-]
-Force = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
-Reason = Annotated[
-    str | None, typer.Option("--reason", help="Why an earlier judgement is changed (required then).")
-]
-
-
-class _Session:
-    """The workspace, its store, its framework and settings, opened once per command."""
-
-    def __init__(self) -> None:
-        from jtai.workspace import workspace_framework
-
-        self.ws = cli().open_workspace()
-        self.conn = self.ws.connect()
-        self.fw = workspace_framework(self.ws)
-        self.team: list[Any] = list(self.ws.config.get("team") or [])
-        agencies = self.ws.config.get("agencies")
-        self.agencies: list[str] | None = [str(a) for a in agencies] if agencies else None
-
-    def rater(self, name: str | None, inspectorate: str | None) -> Rater:
-        from jtai.scoring.judgements import rater_for
-
-        return rater_for(self.fw, name, inspectorate, self.team)
-
 
 @score_app.command("case")
 def case_command(
@@ -122,7 +76,7 @@ def case_command(
     from jtai.scoring import capture, cases, judgements
     from jtai.scoring.judgement_files import workspace_io
 
-    s = _Session()
+    s = Session()
     rater = s.rater(inspector, inspectorate)
     workspace_io.applicable(s.fw, s.agencies, section)  # wrong options fail before anything is saved
     if bool(criterion) != bool(grade):
@@ -168,7 +122,7 @@ def list_command(as_json: JsonOption = False) -> None:
     from jtai.cli import score_tables
     from jtai.scoring import progress
 
-    s = _Session()
+    s = Session()
     rows = progress.case_progress(s.conn, s.fw, s.ws.key, s.agencies)
     if as_json:
         cli().print_json(rows)
@@ -188,7 +142,7 @@ def history_command(
     from jtai.cli import score_tables
     from jtai.scoring import cases, judgements
 
-    s = _Session()
+    s = Session()
     rows = judgements.history(s.conn, case_ref=cases.normalise_ref(case))
     if as_json:
         cli().print_json([j.as_dict() for j in rows])
@@ -213,7 +167,7 @@ def moderate_command(
     from jtai.cli import score_tables
     from jtai.scoring import moderation
 
-    s = _Session()
+    s = Session()
     result = moderation.moderate(s.conn, s.fw, seed=seed)
     if as_json:
         cli().print_json(moderation.moderation_json(result))
@@ -238,7 +192,7 @@ def resolve_command(
     """
     from jtai.scoring import cases, judgements, moderation
 
-    s = _Session()
+    s = Session()
     moderator = s.rater(inspector, inspectorate)
     judgements.require_valid(s.fw, criterion, agency, grade, note)  # before the case is registered
     found = cases.resolve(s.conn, s.ws.key, case, by=moderator.name, root=s.ws.root)
@@ -262,7 +216,7 @@ def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from jtai.cli import score_tables
     from jtai.scoring import findings
 
-    s = _Session()
+    s = Session()
     items = findings.finals(s.conn, s.fw)
     cells = findings.aggregate(s.conn, s.fw, items=items)
     counts = findings.question_counts(s.conn, s.fw, items=items)
@@ -285,7 +239,7 @@ def check_command(
     """
     from jtai.scoring import findings_file
 
-    s = _Session()
+    s = Session()
     path = file or findings_file.findings_path(s.ws.root)
     doc = findings_file.load_findings(path)
     problems = findings_file.check(s.conn, s.fw, doc, key=s.ws.key)

@@ -11,7 +11,16 @@ import typer
 
 from jtai.cli._common import JsonOption, cli
 from jtai.cli._output import LegacyFile, Output, output_path
-from jtai.cli.score import AllAgencies, Force, Format, Inspector, Inspectorate, Reason, Section, _Session
+from jtai.cli.score_options import (
+    AllAgencies,
+    Force,
+    Format,
+    Inspector,
+    Inspectorate,
+    Reason,
+    Section,
+    Session,
+)
 
 
 def template_command(
@@ -55,7 +64,7 @@ def template_command(
             "name the cases, or give --sample (not both).",
             hint="Example: jtai score template --sample tracked -o tracked.xlsx",
         )
-    s = _Session()
+    s = Session()
     rater = s.rater(inspector, inspectorate) if inspector else None
     refs = templates.sample_refs(s.conn, s.ws.key, sample) if sample else list(cases or [])
     groups = templates.templates(
@@ -101,7 +110,7 @@ def import_command(
     from jtai.errors import JtaiError
     from jtai.scoring.judgement_files import workspace_io
 
-    s = _Session()
+    s = Session()
     run = cli()
 
     def writing(n: int) -> None:
@@ -164,7 +173,7 @@ def export_command(
 
     path = output_path(output, file, example="jtai score export -o judgements.xlsx")
     kind = formats.file_format(path, fmt)  # a wrong format fails before the workspace is read
-    s = _Session()
+    s = Session()
     count = workspace_io.export_file(s.conn, path, history=history, fmt=kind, force=force)
     cli().say(f"Wrote {_count(count, 'judgement')} to {path}.")
 

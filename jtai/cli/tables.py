@@ -10,14 +10,14 @@ line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from jtai.cli._common import Cli
+from typing import Any
 
 
-def show(run: Cli, *items: Any) -> None:
-    """Print each item: a table (drawn, or as text when piped), a group of them, or text."""
+def show(run: Any, *items: Any) -> None:
+    """Print each item: a table (drawn, or as text when piped), a group of them, or text.
+
+    ``run``: the run's :class:`jtai.cli._common.Cli` (its ``out`` console and ``piped``).
+    """
     from rich.console import Group
     from rich.table import Table
 
