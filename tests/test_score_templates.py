@@ -29,6 +29,7 @@ def test_sample_template_has_a_sheet_per_case_with_dropdowns(run, ws, tmp_path: 
     text = " ".join(str(r[0].value) for r in book["Instructions"].iter_rows())
     assert "1 Outstanding; 2 Good; 3 Requires improvement; 4 Inadequate" in text
     assert "jtai score import FILE.xlsx" in text
+    assert "A grade of Requires improvement or Inadequate needs an evidence note." in text
     sheet = book[cases[0]]
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["Case", "Criterion", "Agency", "Grade"] and sheet["A1"].font.b

@@ -259,7 +259,7 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     from jtai.cli import score_files
 
-    score_files.register(score_app)
+    score_files.add_commands(score_app)
     app.add_typer(score_app, name="score")
     app.add_typer(moderate_app, name="moderate")
     app.add_typer(findings_app, name="findings")

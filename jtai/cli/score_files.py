@@ -178,7 +178,7 @@ def export_command(
     cli().say(f"Wrote {_count(count, 'judgement')} to {path}.")
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     """Add `score template`, `score import` and `score export` to the `score` group."""
     app.command("template")(template_command)
     app.command("import")(import_command)

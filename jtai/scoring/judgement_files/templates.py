@@ -76,11 +76,16 @@ def scale_lines(fw: Framework) -> list[str]:
         "Grades (type the number, the name or pick from the list): "
         + "; ".join(f"{n} {label}" for n, (_, label) in enumerate(grades, start=1))
         + ".",
-        f"A grade of {', '.join(fw.label(g) for g in fw.scale.note_required)} needs an evidence note.",
+        f"A grade of {_either([fw.label(g) for g in fw.scale.note_required])} needs an evidence note.",
         f"The {CASE_QUESTION_ID} row: the grade is the answer ("
         + "; ".join(f"{n} {label}" for n, (_, label) in enumerate(answers, start=1))
         + ") and the note is a short narrative.",
     ]
+
+
+def _either(names: list[str]) -> str:
+    """``A``, ``A or B``, ``A, B or C``."""
+    return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
 def instructions(fw: Framework, groups: Groups) -> list[str]:
