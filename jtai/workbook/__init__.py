@@ -23,145 +23,55 @@ workbook, so that commands that write none start without it.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jtai.errors import JtaiError, UsageError
-from jtai.files import EXISTS_HINT, WRITE_HINT, workspace_file_error, write_private
+from jtai.files import EXISTS_HINT, WRITE_HINT, write_private
 from jtai.spreadsheet import escape
+from jtai.workbook.cells import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    INLINE_LIST_MAX,
+    LIST_SHEET,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    SUFFIX,
+    WIDTH_SAMPLE,
+    WORDS,
+    Column,
+    Kind,
+    cell_value,
+    column_index,
+    column_letter,
+    columns,
+    format_cell,
+    label,
+    require_suffix,
+    sheet_title,
+    shown_width,
+)
 
-Kind = Literal["auto", "text", "id", "number", "date", "datetime"]
-
-SUFFIX = ".xlsx"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-MIN_WIDTH = 6
-MAX_WIDTH = 60
-WIDTH_SAMPLE = 500  # rows measured to fit a column's width
-LIST_SHEET = "Lists"  # the hidden sheet holding dropdown lists too long to write inline
-_INLINE_LIST_MAX = 250  # Excel refuses an inline list over 255 characters
-
-# Words spelt out or capitalised in headers; anything else is its key in sentence case.
-WORDS = {
-    "id": "id",
-    "ids": "ids",
-    "dob": "Date of birth",
-    "nhs": "NHS",
-    "upn": "UPN",
-    "pnc": "PNC",
-    "la": "LA",
-    "csc": "CSC",
-    "yos": "YOS",
-    "url": "URL",
-}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def label(key: str) -> str:
-    """A column key as a header people read: ``nhs_number`` -> ``NHS number``, ``dob`` -> ``Date of birth``.
-
-    A key that is already words (``frame size``) only gets its capital: ``Frame size``.
-    """
-    if not key:
-        return key
-    if " " in key or key != key.lower():
-        return key[:1].upper() + key[1:]
-    words = [WORDS.get(w, w) for w in key.replace("-", "_").split("_") if w]
-    if not words:
-        return key
-    first = words[0]
-    if first == first.lower():
-        first = first[:1].upper() + first[1:]
-    return " ".join([first, *words[1:]])
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table sheet.
-
-    Attributes:
-        key: the key of the value in each row mapping.
-        title: the header (default: :func:`label` of ``key``).
-        kind: how values are written: ``date``/``datetime`` as date cells (ISO text is
-            parsed; an offset is turned to UTC), ``id`` always as text, ``number`` as
-            numbers where they are numbers, ``text`` as text, ``auto`` (default) by the
-            Python type (``date`` and ``datetime`` objects become date cells, text stays text).
-        width: a fixed width in characters (default: fitted to the content).
-    """
-
-    key: str
-    title: str | None = None
-    kind: Kind = "auto"
-    width: int | None = None
-
-    @property
-    def header(self) -> str:
-        """The header cell's text."""
-        return self.title if self.title is not None else label(self.key)
-
-
-def columns(keys: Iterable[str], kinds: Mapping[str, Kind] | None = None) -> list[Column]:
-    """Columns for ``keys``, each of the kind ``kinds`` gives it (default ``auto``)."""
-    kinds = kinds or {}
-    return [Column(k, kind=kinds.get(k, "auto")) for k in keys]
-
-
-def require_suffix(path: Path, allowed: Sequence[str], what: str = "file") -> str:
-    """The lower-case suffix of ``path`` when it is one of ``allowed`` (``.csv``, ``.xlsx``...).
-
-    Raises:
-        ConflictError: ``path`` is a workspace's own file (``jtai.db``...), whatever its suffix.
-        UsageError: any other suffix, naming those that can be written.
-    """
-
-    own = workspace_file_error(path)  # never a workspace's own file, whatever its name says
-    if own is not None:
-        raise own
-    suffix = path.suffix.lower()
-    if suffix not in allowed:
-        names = " or ".join(allowed)
-        raise UsageError(
-            f"{path}: a {what} is written as {names}; the name says {suffix or 'nothing'}.",
-            hint=f"Name the file with {names} at the end.",
-        )
-    return suffix
-
-
-def cell_value(value: Any, kind: Kind = "auto") -> Any:
-    """The value a cell holds for ``value`` written as ``kind`` (see :class:`Column`)."""
-    if value is None or value == "":
-        return None
-    if kind == "id":
-        return escape(_text(value))
-    if kind in ("date", "datetime"):
-        when = _when(value)
-        if when is not None:
-            return when
-        return escape(_text(value))
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, dt.datetime):
-        return _naive_utc(value)
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float):
-        return str(value) if kind == "text" else value
-    if kind == "number" and isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            pass
-    return escape(_text(value))
+__all__ = [
+    "DATETIME_FORMAT",
+    "DATE_FORMAT",
+    "WORDS",
+    "Column",
+    "Kind",
+    "Workbook",
+    "cell_value",
+    "columns",
+    "label",
+    "require_suffix",
+    "write_table",
+]
 
 
 class Workbook:
@@ -174,7 +84,7 @@ class Workbook:
         self._lists: Any = None
 
     def _new_sheet(self, title: str, index: int | None = None) -> Any:
-        sheet = self.book.create_sheet(_sheet_title(title, self.book.sheetnames), index)
+        sheet = self.book.create_sheet(sheet_title(title, self.book.sheetnames), index)
         if self._blank is not None:
             self.book.remove(self._blank)
             self._blank = None
@@ -208,15 +118,15 @@ class Workbook:
             cells = [cell_value(v, c.kind) for v, c in zip(values, spec, strict=False)]
             sheet.append(cells)
             for i, (cell, column) in enumerate(zip(sheet[sheet.max_row], spec, strict=False)):
-                _format(cell, cells[i], column.kind)
+                format_cell(cell, cells[i], column.kind)
                 if n < WIDTH_SAMPLE:
-                    widths[i] = max(widths[i], _shown_width(cells[i]))
+                    widths[i] = max(widths[i], shown_width(cells[i]))
         for i, column in enumerate(spec, start=1):
             width = column.width or min(max(widths[i - 1] + 2, MIN_WIDTH), MAX_WIDTH)
-            sheet.column_dimensions[_letter(i)].width = width
+            sheet.column_dimensions[column_letter(i)].width = width
         sheet.freeze_panes = "A2"
         if filters and spec:
-            sheet.auto_filter.ref = f"A1:{_letter(len(spec))}{max(sheet.max_row, 1)}"
+            sheet.auto_filter.ref = f"A1:{column_letter(len(spec))}{max(sheet.max_row, 1)}"
         return sheet
 
     def key_values(self, title: str, pairs: Iterable[tuple[str, Any]]) -> Any:
@@ -228,8 +138,8 @@ class Workbook:
             cell = cell_value(value)
             sheet.append([label(name), cell])
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-            _format(sheet.cell(row=sheet.max_row, column=2), cell, "auto")
-            width = max(width, _shown_width(cell))
+            format_cell(sheet.cell(row=sheet.max_row, column=2), cell, "auto")
+            width = max(width, shown_width(cell))
         sheet.column_dimensions["A"].width = 22
         sheet.column_dimensions["B"].width = min(width + 2, 100)
         return sheet
@@ -276,9 +186,9 @@ class Workbook:
             The openpyxl DataValidation added.
         """
 
-        index = column if isinstance(column, int) else _column_index(sheet, column)
+        index = column if isinstance(column, int) else column_index(sheet, column)
         inline = ",".join(choices)
-        if len(inline) <= _INLINE_LIST_MAX and not any("," in c or '"' in c for c in choices):
+        if len(inline) <= INLINE_LIST_MAX and not any("," in c or '"' in c for c in choices):
             formula = f'"{inline}"'
         else:
             formula = self._list_range(choices)
@@ -296,7 +206,7 @@ class Workbook:
             check.prompt = prompt[:255]
             check.showInputMessage = True
         last = first_row - 1 + (rows if rows is not None else max(sheet.max_row - first_row + 1, 1))
-        letter = _letter(index)
+        letter = column_letter(index)
         check.add(f"{letter}{first_row}:{letter}{last}")
         sheet.add_data_validation(check)
         return check
@@ -309,7 +219,7 @@ class Workbook:
         col = self._lists.max_column + (1 if self._lists.max_row > 1 or self._lists["A1"].value else 0)
         for r, choice in enumerate(choices, start=1):
             self._lists.cell(row=r, column=col, value=escape(choice))
-        letter = _letter(col)
+        letter = column_letter(col)
         return f"{quote_sheetname(LIST_SHEET)}!${letter}$1:${letter}${len(choices)}"
 
     def protect_header(self, sheet: Any, *, editable: Sequence[str | int] | None = None) -> None:
@@ -322,7 +232,7 @@ class Workbook:
         open_cell = Protection(locked=False)
         wanted = None
         if editable is not None:
-            wanted = {c if isinstance(c, int) else _column_index(sheet, c) for c in editable}
+            wanted = {c if isinstance(c, int) else column_index(sheet, c) for c in editable}
         for row in sheet.iter_rows(min_row=2, max_row=max(sheet.max_row, 2)):
             for cell in row:
                 if wanted is None or cell.column in wanted:
@@ -379,78 +289,3 @@ def write_table(
     if about is not None:
         book.key_values("About", about)
     book.save(path, force=force)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _when(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return _naive_utc(value)
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        if _ISO_DATE.match(text):
-            return dt.date.fromisoformat(text)
-        return _naive_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        return None
-
-
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    """A datetime as Excel holds it: no time zone (an aware one is turned to UTC first)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value.replace(microsecond=0)
-
-
-def _format(cell: Any, value: Any, kind: Kind) -> None:
-    if isinstance(value, dt.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, str):
-        cell.data_type = "s"  # a string cell, never a formula
-        if kind == "id":
-            cell.number_format = "@"
-
-
-def _shown_width(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, dt.datetime):
-        return len("2026-12-03 07:43:01")
-    if isinstance(value, dt.date):
-        return len("2026-12-03")
-    return max((len(line) for line in str(value).splitlines()), default=0)
-
-
-def _letter(index: int) -> str:
-
-    return str(get_column_letter(index))
-
-
-def _column_index(sheet: Any, name: str) -> int:
-    for cell in sheet[1]:
-        if cell.value in (name, label(name)):
-            return int(cell.column)
-    raise ValueError(f"no column {name!r} in sheet {sheet.title!r}")
-
-
-def _sheet_title(title: str, taken: Sequence[str]) -> str:
-    """A sheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\``, unique."""
-    clean = re.sub(r"[\[\]:*?/\\]", "-", title).strip("'") or "Sheet"
-    clean = clean[:31]
-    name, n = clean, 2
-    lowered = {t.lower() for t in taken}
-    while name.lower() in lowered:
-        suffix = f" ({n})"
-        name = clean[: 31 - len(suffix)] + suffix
-        n += 1
-    return name
