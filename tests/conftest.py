@@ -38,15 +38,15 @@ def _fixed_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Iterator[object]:
-    """Run ``jtai`` in-process: ``run("load", "x.csv", "--agency", "police")``."""
-    from jtai.cli import _common
+    """Run ``jtai`` in-process: ``run("load", "x.csv", "--agency", "police")``.
+
+    Each run gets its own context object on the captured streams (see jtai.cli._common.Cli).
+    """
 
     def _run(*args: str, input: str | None = None) -> Result:
         import io
         import sys
 
-        _common.console.file = sys.stdout  # rich binds the stream at import; follow capsys
-        _common.err_console.file = sys.stderr
         old_stdin = sys.stdin
         if input is not None:
             sys.stdin = io.StringIO(input)
@@ -55,7 +55,6 @@ def run(capsys: pytest.CaptureFixture[str]) -> Iterator[object]:
             code = main(list(args))
         finally:
             sys.stdin = old_stdin
-            _common.state.workspace = None
         out, err = capsys.readouterr()
         return Result(code, out, err)
 

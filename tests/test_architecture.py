@@ -25,6 +25,7 @@ RUNGS: tuple[tuple[str, ...], ...] = (
     ("files",),
     ("yamlfile",),
     ("spreadsheet",),
+    ("workbook",),
     ("pseudonym",),
     ("workdays",),
     ("anonymity",),

@@ -114,7 +114,7 @@ def test_agency_checks_run_before_the_loaded_before_check(run, ws) -> None:
     result = run("-w", str(ws.root), "load", str(ANNEX_A), "--agency", "police")
     assert result.exit_code == ExitCode.USAGE
     assert "is an Ofsted Annex A workbook" in result.stderr
-    assert result.stdout == "Nothing was added: 1 file was not loaded (see the error above).\n"
+    assert result.stdout == "Nothing was added: 1 file was not loaded (the error printed says why).\n"
 
 
 def test_loaded_before_under_the_same_agency_says_how_and_what_to_do(ws, tmp_path) -> None:

@@ -269,7 +269,7 @@ def test_cli_evidence_and_self_assessment(run, ws: workspace.Workspace, tmp_path
         "--workspace", str(ws.root), "report", "self-assessment", "--compare", str(tmp_path / "none")
     )
     assert result.exit_code == 3, result.output
-    assert "is not a jtai workspace" in result.stderr
+    assert "no earlier workspace there (no inspection.yaml)" in result.stderr
 
 
 def test_framework_text_is_not_a_name(ws: workspace.Workspace, tmp_path: Path) -> None:

@@ -198,7 +198,7 @@ def test_export_xlsx_neutralises_formulas(run, ws: Workspace, tmp_path: Path) ->
     assert "'=HYPERLINK(1)" in values
     assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
     about = {r[0].value: r[1].value for r in book["About"].iter_rows()}
-    assert about["seed"] == 1 and about["frame hash"] == data["frame_hash"]
+    assert about["Seed"] == 1 and about["Frame hash"] == data["frame_hash"]
 
 
 @pytest.mark.parametrize("name", ["sample.csv", "sample.xlsx"])
@@ -225,7 +225,7 @@ def test_export_rejects_other_formats(run, ws: Workspace, tmp_path: Path) -> Non
     sample_json(run, ws, "tracked", "--seed", "1")
     result = run("--workspace", str(ws.root), "sample", "export", str(tmp_path / "x.pdf"))
     assert result.exit_code == ExitCode.USAGE
-    assert "give a file name ending in .csv or .xlsx" in result.stderr
+    assert "a sample export is written as .csv or .xlsx; the name says .pdf" in result.stderr
 
 
 def test_exclude_file(run, ws: Workspace, tmp_path: Path) -> None:

@@ -292,7 +292,8 @@ def test_score_list_shows_progress(run, ws) -> None:
             "judged": 2,
             "needed": 70,
             "inspectors": ["Ann", "Bob"],
-            "answer": "Yes",
+            "answer": "yes",
+            "answer_label": "Yes",
             "case_question_answered": True,
         }
     ]

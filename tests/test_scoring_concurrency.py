@@ -104,7 +104,7 @@ def test_killed_import_leaves_nothing(ws, tmp_path: Path) -> None:
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     line = proc.stderr.readline()
-    assert line == f"Writing {total} judgements...\n"
+    assert line == f"Writing {total:,} judgements...\n"
     deadline = time.monotonic() + 20
     while not _holds_write_lock(ws.db_path):  # wait until the import's transaction is open
         assert proc.poll() is None, "the import finished before it could be interrupted"

@@ -139,7 +139,7 @@ def test_import_lists_every_error_and_writes_nothing(run, ws, tmp_path: Path) ->
         f"Error: {path}: 5 row(s) have problems, so nothing was imported:",
         "  row 3: unknown criterion 'ZZ1' in framework exploitation-2018.",
         "  row 4: grade 'brilliant' is not on the scale (outstanding, good, requires_improvement, "
-        "inadequate, not_applicable, insufficient_evidence).",
+        "inadequate, not_applicable, insufficient_evidence; or their numbers, 1 to 6).",
         "  row 5: unknown case C-ZZZZ-ZZZZ (use --new-cases to accept hand-named cases).",
         "  row 6: a grade of Inadequate needs an evidence note.",
         f"  row 7: changes {CASE} FD2 police (version 1) and gives no reason "
@@ -243,7 +243,7 @@ def test_export_is_private_and_xlsx_keeps_formula_text(run, ws, tmp_path: Path) 
     path = tmp_path / "out.xlsx"
     result = run("-w", str(ws.root), "score", "export", str(path))
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"Wrote 1 judgements to {path}."
+    assert result.stdout.strip() == f"Wrote 1 judgement to {path}."
     assert path.stat().st_mode & 0o777 == 0o600
     sheet = openpyxl_rows(path)
     assert sheet[0][4].value == "'=SUM(A1:A2)" and sheet[0][4].data_type == "s"
@@ -287,10 +287,12 @@ def test_formula_cells_are_neutralised_and_round_trip(run, ws, tmp_path: Path, f
 
 
 def openpyxl_rows(path: Path) -> list[tuple[Any, ...]]:
-    """The data rows of the judgements sheet, as cells."""
+    """The data rows of the judgements sheet (or of a template's one case sheet), as cells."""
     import openpyxl
 
-    return list(openpyxl.load_workbook(path)["judgements"].iter_rows(min_row=2))
+    book = openpyxl.load_workbook(path)
+    name = "judgements" if "judgements" in book.sheetnames else CASE
+    return list(book[name].iter_rows(min_row=2))
 
 
 def test_export_refuses_to_overwrite_without_force(run, ws, tmp_path: Path) -> None:

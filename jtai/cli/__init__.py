@@ -1,9 +1,11 @@
 """The ``jtai`` command: a thin typer app over the library.
 
 Each area registers its commands from a module of its own (``jtai.cli.ingest`` and so on).
-:func:`main` turns every :class:`~jtai.errors.JtaiError` into one line on stderr and its
-exit code; a traceback is printed only with ``--debug`` and never shows local variables,
-which could hold a child's data.
+:func:`main` makes the run's context object (:class:`~jtai.cli._common.Cli`: its consoles
+and options) and turns every :class:`~jtai.errors.JtaiError` into one line on stderr and
+its exit code; with ``--json`` the error is a JSON object instead,
+``{"error": MESSAGE, "code": EXIT_CODE, "kind": NAME, "hint": HINT}``. A traceback is
+printed only with ``--debug`` and never shows local variables, which could hold a child's data.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typer._click.exceptions import ClickException  # typer vendors click
 from typer.core import TyperGroup
 
 from jtai.cli import (
+    _help,
     audit,
     demo,
     framework,
@@ -31,7 +34,7 @@ from jtai.cli import (
     unload,
     workspace,
 )
-from jtai.cli._common import app, err_console
+from jtai.cli._common import Cli, app, plain_terminal
 from jtai.errors import ExitCode, JtaiError
 
 # Each area adds its commands; `jtai --help` lists them in this order, an area's groups (such as
@@ -62,25 +65,36 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and exit with) an :class:`ExitCode`."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("JTAI_DEBUG") == "1"
-    code = _run(args, debug)
+    run = Cli.for_streams(json=_wants_json(args))
+    code = _run(args, debug, run)
     if argv is None:
         code = _flush(code)
         sys.exit(code)
     return code
 
 
-def _run(args: list[str], debug: bool) -> int:
+def _wants_json(args: list[str]) -> bool:
+    """Whether ``--json`` is among the options (not after ``--``, where it would be a file name)."""
+    return "--json" in (args[: args.index("--")] if "--" in args else args)
+
+
+def _run(args: list[str], debug: bool, run: Cli) -> int:
+    if not args or any(a in ("-h", "--help") for a in args):
+        _help.rich_help(plain=plain_terminal())
     try:
-        result = app(args=args, prog_name="jtai", standalone_mode=False)
+        result = app(args=args, prog_name="jtai", standalone_mode=False, obj=run)
     except JtaiError as exc:
         if debug:
             raise
-        return _error(exc)
+        return _error(run, exc)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        return _interrupted()
+        return _interrupted(run)
     except ClickException as exc:
+        if run.json:
+            return _json_error(run, exc.format_message(), ExitCode.USAGE, "UsageError")
+        _help.rich_help(plain=plain_terminal())
         exc.show()
         return int(ExitCode.USAGE)
     except BrokenPipeError:
@@ -95,31 +109,34 @@ def _run(args: list[str], debug: bool) -> int:
             raise
         known = _store_error(exc)
         if known is not None:
-            return _error(known)
+            return _error(run, known)
         # The message of an unexpected exception may hold data values: name the type only.
-        err_console.print(
-            f"[bold red]Error:[/] unexpected {type(exc).__name__}. This is a bug in jtai: "
-            "run the command again as `jtai --debug COMMAND ...` and report what it prints "
-            "(check it holds no child's data first).",
-            highlight=False,
+        message = (
+            f"unexpected {type(exc).__name__}. This is a bug in jtai: run the command again as "
+            "`jtai --debug COMMAND ...` and report what it prints (check it holds no child's data first)."
         )
+        if run.json:
+            return _json_error(run, message, ExitCode.ERROR, "Bug")
+        run.err.print(f"[bold red]Error:[/] {message}", highlight=False)
         return int(ExitCode.ERROR)
     if result == ExitCode.INTERRUPTED:
         # typer turns Ctrl-C into exit code 130 without a word
-        return _interrupted()
+        return _interrupted(run)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
 
-def _error(exc: JtaiError) -> int:
-    from rich.markup import escape
-
-    # the message is text, not markup: "[csc, police]" in it must be printed as written
-    err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, markup=True)
-    return int(exc.exit_code)
+def _error(run: Cli, exc: JtaiError) -> int:
+    return run.error(exc.message, exc.exit_code, kind=type(exc).__name__, hint=exc.hint)
 
 
-def _interrupted() -> int:
-    err_console.print("Interrupted: work done so far is kept.", highlight=False, markup=False)
+def _json_error(run: Cli, message: str, code: int, kind: str) -> int:
+    return run.error(message, code, kind=kind)
+
+
+def _interrupted(run: Cli) -> int:
+    if run.json:
+        return _json_error(run, "Interrupted: work done so far is kept.", ExitCode.INTERRUPTED, "Interrupted")
+    run.err.print("Interrupted: work done so far is kept.", highlight=False, markup=False)
     return int(ExitCode.INTERRUPTED)
 
 

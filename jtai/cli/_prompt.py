@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from jtai.cli._common import console
+from jtai.cli._common import cli
 
 
 def ask(prompt: str) -> str:
@@ -12,15 +12,15 @@ def ask(prompt: str) -> str:
 
     Closed standard input (``<&-``) counts as input that has ended.
     """
-    console.print(prompt, end="", highlight=False, markup=False)
-    console.file.flush()
+    cli().out.print(prompt, end="", highlight=False, markup=False)
+    cli().out.file.flush()
     if sys.stdin is None:
-        console.print()
+        cli().out.print()
         raise EOFError
     try:
         return input()
     except EOFError:
-        console.print()
+        cli().out.print()
         raise
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli
 
 audit_app = typer.Typer(
     help="The audit log: every judgement and case added, chained by hashes so changes show.\n\n"
@@ -29,17 +29,17 @@ def log_command(
     from jtai import audit
     from jtai.scoring.cases import normalise_ref
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     entries = audit.entries(ws.connect(), case_ref=normalise_ref(case) if case else None)
     if as_json:
-        print_json(entries)
+        cli().print_json(entries)
         return
     table = Table("#", "When (UTC)", "Who", "Action", "Case", "What")
     for e in entries:
         table.add_row(
             str(e["seq"]), e["at"][:19], e["actor"], e["action"], e["case_ref"] or "", _what(e["detail"])
         )
-    console.print(table if entries else "The audit log is empty.")
+    cli().show(table if entries else "The audit log is empty.")
 
 
 def _what(detail: object) -> str:
@@ -74,12 +74,12 @@ def verify_command(
     from jtai.errors import TamperedError
 
     given = [audit_anchors.parse_anchor(text) for text in anchors or []]
-    ws = open_workspace()
+    ws = cli().open_workspace()
     conn = ws.connect()
     result = audit.verify(conn, ws.root)
     problems = result.problems + audit_anchors.check_anchors(conn, given)
     if as_json:
-        print_json(
+        cli().print_json(
             {
                 "ok": not problems,
                 "entries": result.entries,
@@ -91,7 +91,7 @@ def verify_command(
         )
     else:
         for problem in problems:
-            console.print(f"- {problem}", highlight=False, markup=False, soft_wrap=True)
+            cli().out.print(f"- {problem}", highlight=False, markup=False, soft_wrap=True)
     if problems:
         raise TamperedError(
             f"The audit log does not verify: {len(problems)} problem(s).",
@@ -105,7 +105,7 @@ def verify_command(
                 " No entry is keyed, though inspection.yaml names an audit key: either nothing was "
                 "recorded since it was named, or the log was re-chained without it (an anchor tells)."
             )
-        console.print(
+        cli().out.print(
             f"The audit log verifies: {result.entries} entries, {result.judgements} judgements."
             + keyed
             + extends,
@@ -124,20 +124,20 @@ def anchor_command(as_json: JsonOption = False) -> None:
     """
     from jtai import audit_anchors
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     head = audit_anchors.anchor(ws.connect())
     if as_json:
-        print_json(
+        cli().print_json(
             None
             if head is None
             else {"entry": head.seq, "hash": head.hash_prefix, "at": head.at, "anchor": head.text}
         )
         return
     if head is None:
-        console.print("The audit log is empty: there is nothing to anchor yet.")
+        cli().out.print("The audit log is empty: there is nothing to anchor yet.")
         return
-    console.print(head.text, highlight=False, markup=False)
-    err_console.print(
+    cli().out.print(head.text, highlight=False, markup=False)
+    cli().err.print(
         f"Entry {head.seq} of the audit log, written {head.at}. Keep this line outside the workspace "
         f"(email it, minute it); `jtai audit verify --anchor {head.text}` checks the log still extends it.",
         highlight=False,

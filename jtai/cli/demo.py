@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, err_console, print_json
+from jtai.cli._common import JsonOption, cli
 from jtai.errors import UsageError
 
 
@@ -41,11 +41,11 @@ def demo(
 
     def show(name: str) -> None:
         if not json:
-            err_console.print(f"[dim]- {name}...[/]", highlight=False)
+            cli().err.print(f"[dim]- {name}...[/]", highlight=False)
 
     result = run_demo(target, on_step=show)
     if json:
-        print_json(
+        cli().print_json(
             {
                 "workspace": str(result.root),
                 "steps": [
@@ -60,23 +60,23 @@ def demo(
         )
         return
     for step in result.steps:
-        console.print(f"{step.name}: {step.detail} ({step.seconds:.1f} s)", highlight=False)
+        cli().out.print(f"{step.name}: {step.detail} ({step.seconds:.1f} s)", highlight=False)
     for note in result.skipped:
-        console.print(f"Note: {note}", highlight=False)
-    console.print(f"\nDemo workspace: [bold]{result.root}[/]", highlight=False)
+        cli().out.print(f"Note: {note}", highlight=False)
+    cli().out.print(f"\nDemo workspace: [bold]{result.root}[/]", highlight=False)
     for name, written in result.outputs:
-        console.print(f"  {name} ({written.kind.upper()}): {written.path}", highlight=False)
+        cli().out.print(f"  {name} ({written.kind.upper()}): {written.path}", highlight=False)
     if result.anchor:
-        console.print(
+        cli().out.print(
             f"\nAudit anchor: {result.anchor} (keep it outside the workspace; "
             f"`jtai audit verify --anchor {result.anchor}` proves the log still extends it)",
             highlight=False,
             markup=False,
         )
-    console.print(f"\nNext: cd {result.root} && jtai sample show", highlight=False)
+    cli().out.print(f"\nNext: cd {result.root} && jtai sample show", highlight=False)
     second = second_area_root(result.root)
     if second.is_dir():
-        console.print(
+        cli().out.print(
             f"Two areas side by side: jtai overview {result.root} {second} --pdf overview.pdf",
             highlight=False,
         )

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli
+from jtai.cli._output import LegacyExport
 from jtai.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -89,28 +90,27 @@ def load(
         raise UsageError("say whose extracts these are with --agency.", hint="Example: --agency police")
     from jtai.ingest import load_files
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     with _Bar(disabled=json_out) as bar:
         result = load_files(
             ws, files, agency=agency, mapping=mapping, strict=strict, progress=bar.update, force=force
         )
     if json_out:
-        print_json(result.to_dict())
+        cli().print_json(result.to_dict())
     else:
         _print_result(result)
+    run = cli()
     from rich.markup import escape
 
     for loaded in result.files:
         for sheet in loaded.sheets:
             for warning in sheet.warnings:
                 where = f"{loaded.name}, sheet {sheet.sheet!r}" if sheet.sheet else loaded.name
-                err_console.print(
-                    f"[bold yellow]Warning:[/] {escape(f'{where}: {warning}')}", highlight=False
-                )
+                run.err.print(f"[bold yellow]Warning:[/] {escape(f'{where}: {warning}')}", highlight=False)
     for failed in result.errors:
-        err_console.print(f"[bold red]Error:[/] {failed.message}", highlight=False)
+        run.error(failed.message, failed.exit_code or ExitCode.BAD_INPUT, kind="InputError")
     for rejected in result.rejected:
-        err_console.print(f"[bold red]Rejected:[/] {rejected.message}", highlight=False)
+        run.error(rejected.message, ExitCode.QUARANTINED, kind="QuarantineError", label="Rejected")
     if not json_out:
         _print_closing(result)
     if result.errors:
@@ -121,14 +121,17 @@ def load(
 
 
 def quarantine(
-    export: Annotated[
+    output: Annotated[
         Path | None,
         typer.Option(
-            "--export",
-            help="Write every quarantined row, with its raw values, to this CSV file.",
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write every quarantined row, with its raw values, to FILE (.csv or .xlsx).",
             show_default=False,
         ),
     ] = None,
+    export: LegacyExport = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows to show on screen (1 or more).")] = 50,
     file: Annotated[
         str | None,
@@ -158,39 +161,41 @@ def quarantine(
 
     With --issues: the field issues (a bad value of a record that was accepted without it).
 
-    Example: jtai quarantine --export quarantine.csv
+    Example: jtai quarantine -o quarantine.xlsx
     """
+    from jtai.cli._output import optional_output
     from jtai.ingest import profile as lib
     from jtai.ingest.layouts import agency_named
 
+    export = optional_output(output, export)
     if limit < 1:
         raise UsageError(
             f"--limit must be 1 or more, not {limit}.",
-            hint="To see every row, export them: jtai quarantine --export FILE.",
+            hint="To see every row, export them: jtai quarantine -o FILE.xlsx.",
         )
     lib.check_filter(rule=rule, agency=agency)
     agency = agency_named(agency) if agency is not None else None
-    ws = open_workspace()
+    ws = cli().open_workspace()
     what = "field issues" if issues else "quarantined rows"
     if export is not None:
         n = lib.export_quarantine(ws, export, force=force, file=file, rule=rule, agency=agency, issues=issues)
         if json_out:
-            print_json({"exported": n, "file": str(export)})
+            cli().print_json({"exported": n, "file": str(export)})
         else:
-            console.print(f"Wrote {n} {what} to {export} (readable by you only).", highlight=False)
+            cli().out.print(f"Wrote {n:,} {what} to {export} (readable by you only).", highlight=False)
         return
     if issues:
         _show_issues(lib, ws, limit, file, rule, agency, json_out)
         return
     rows = lib.quarantine_rows(ws, limit=None if json_out else limit, file=file, rule=rule, agency=agency)
     if json_out:
-        print_json(rows)
+        cli().print_json(rows)
         return
     filters = {"--file": file, "--rule": rule, "--agency": agency}
     shown = " ".join(f"{k} {v}" for k, v in filters.items() if v is not None)
     if not rows and shown:
         held = lib.quarantine_count(ws)
-        console.print(
+        cli().out.print(
             f"No quarantined rows match {shown}; the quarantine holds {held:,} rows in all.", highlight=False
         )
         return
@@ -199,7 +204,7 @@ def quarantine(
     held = lib.field_issue_count(ws, file=file, rule=rule, agency=agency)
     if held:
         issue = "field issue" if held == 1 else "field issues"
-        console.print(
+        cli().out.print(
             f"The accepted records have {held:,} {issue} (values kept aside): see them with "
             "`jtai quarantine --issues`.",
             highlight=False,
@@ -214,16 +219,16 @@ def _show_issues(
 
     rows = lib.field_issue_rows(ws, limit=None if json_out else limit, file=file, rule=rule, agency=agency)
     if json_out:
-        print_json(rows)
+        cli().print_json(rows)
         return
     filters = {"--file": file, "--rule": rule, "--agency": agency}
     shown = " ".join(f"{k} {v}" for k, v in filters.items() if v is not None)
     if not rows:
         if shown:
             held = lib.field_issue_count(ws)
-            console.print(f"No field issues match {shown}; there are {held:,} in all.", highlight=False)
+            cli().out.print(f"No field issues match {shown}; there are {held:,} in all.", highlight=False)
         else:
-            console.print("There are no field issues.")
+            cli().out.print("There are no field issues.")
         return
     table = Table(title="Field issues (the records were accepted without these values)", title_justify="left")
     for name in ("File", "Sheet", "Row", "Column", "Value", "Rule", "Message"):
@@ -238,11 +243,11 @@ def _show_issues(
             r["rule"],
             r["message"],
         )
-    console.print(table)
+    cli().out.print(table)
     if len(rows) >= limit:
         matching = lib.field_issue_count(ws, file=file, rule=rule, agency=agency)
         if matching > limit:
-            console.print(
+            cli().out.print(
                 f"Showing the first {limit:,} of {matching:,}; "
                 "export them all with `jtai quarantine --issues --export FILE`.",
                 highlight=False,
@@ -256,9 +261,9 @@ def profile(json_out: JsonOption = False) -> None:
     """
     from jtai.ingest import profile as lib
 
-    data = lib.profile(open_workspace())
+    data = lib.profile(cli().open_workspace())
     if json_out:
-        print_json(data)
+        cli().print_json(data)
         return
     _print_profile(data)
 
@@ -268,9 +273,11 @@ def _template(agency: str, output: Path | None, force: bool, json_out: bool) -> 
 
     target = lib.write_template(agency, output or Path(f"{agency}-template.csv"), force=force)
     if json_out:
-        print_json({"template": str(target), "agency": agency})
+        cli().print_json({"template": str(target), "agency": agency})
     else:
-        console.print(f"Wrote {target}: the canonical {agency} layout (see docs/ingest.md).", highlight=False)
+        cli().out.print(
+            f"Wrote {target}: the canonical {agency} layout (see docs/ingest.md).", highlight=False
+        )
 
 
 class _Bar:
@@ -299,7 +306,7 @@ class _Bar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=err_console,
+                console=cli().err,
                 transient=True,
             )
             self.progress.start()
@@ -309,45 +316,14 @@ class _Bar:
 
 
 def _print_result(result: LoadResult) -> None:
-    from rich.table import Table
+    from jtai.cli import ingest_tables
 
-    table = Table(title="Reconciliation", title_justify="left")
-    # a Rejected column only when --strict refused a file, so that other loads read as before
-    rejected = bool(result.rejected)
-    columns = [
-        "File",
-        "Sheet",
-        "Read",
-        "Accepted",
-        "Quarantined",
-        *(["Rejected"] if rejected else []),
-        "Field issues",
-    ]
-    for name in columns:
-        table.add_column(name, justify="left" if name in ("File", "Sheet") else "right")
-    table.add_column("Top reasons", justify="left")
-    for f in result.files:
-        if f.status != "loaded" and f.status != "rejected":
-            continue
-        for s in f.sheets:
-            if s.skipped:
-                dashes = ["-"] * (len(columns) - 2)
-                table.add_row(f.name, s.sheet or "-", *dashes, f"skipped: {s.skipped}")
-                continue
-            reasons = ", ".join(f"{rule} ({n})" for rule, n in s.top_reasons())
-            counts = [
-                s.rows_read,
-                s.accepted,
-                s.quarantined,
-                *([s.rejected] if rejected else []),
-                s.field_issues,
-            ]
-            table.add_row(f.name, s.sheet or "-", *(f"{n:,}" for n in counts), reasons)
+    table = ingest_tables.reconciliation(result)
     if table.row_count:
-        console.print(table)
+        cli().show(table)
     for f in result.files:
         if f.status == "already_loaded":
-            console.print(f.message, highlight=False, soft_wrap=True)  # its command stays on one line
+            cli().out.print(f.message, highlight=False, soft_wrap=True)  # its command stays on one line
 
 
 def _print_closing(result: LoadResult) -> None:
@@ -357,7 +333,8 @@ def _print_closing(result: LoadResult) -> None:
     errors = len(result.errors)
     others = []
     if errors:
-        others.append(f"{_files(errors)} not loaded (see the error{'s' if errors > 1 else ''} above)")
+        why = "the errors printed say why" if errors > 1 else "the error printed says why"
+        others.append(f"{_files(errors)} not loaded ({why})")
     if before:
         others.append(f"{_files(before)} loaded before")
     rejected = bool(result.rejected)
@@ -371,16 +348,16 @@ def _print_closing(result: LoadResult) -> None:
             line += f", from the {len(read)} file{'s' if len(read) > 1 else ''} read; " + "; ".join(others)
     else:
         line = "Nothing was added: " + "; ".join(others)
-    console.print(line + ".", highlight=False, soft_wrap=True)
+    cli().out.print(line + ".", highlight=False, soft_wrap=True)
     if rejected:
-        console.print(
+        cli().out.print(
             "Rejected rows are those of files refused under --strict: nothing of those files was added.",
             highlight=False,
         )
     if result.quarantined:
-        console.print("See the quarantined rows with `jtai quarantine`.", highlight=False)
+        cli().out.print("See the quarantined rows with `jtai quarantine`.", highlight=False)
     if result.field_issues:
-        console.print(
+        cli().out.print(
             "Field issues are bad values of accepted records, kept aside: see them with "
             "`jtai quarantine --issues`.",
             highlight=False,
@@ -396,62 +373,27 @@ def _files(n: int) -> str:
 
 
 def _print_quarantine(rows: list[dict[str, Any]], limit: int, matching: int) -> None:
-    from rich.table import Table
+    from jtai.cli import ingest_tables
 
+    run = cli()
     if not rows:
-        console.print("The quarantine is empty.")
+        run.say("The quarantine is empty.")
         return
-    table = Table(title="Quarantined rows", title_justify="left")
-    for name in ("File", "Sheet", "Row", "Column", "Value", "Rule", "Message"):
-        table.add_column(name, overflow="fold")
-    for r in rows[:limit]:
-        table.add_row(
-            r["file"],
-            r["sheet"] or "-",
-            str(r["row"]),
-            r["column"] or "",
-            r["value"] or "",
-            r["rule"],
-            r["message"],
-        )
-    console.print(table)
+    run.show(ingest_tables.quarantine(rows[:limit], narrow=not run.piped and run.out.width < 110))
     if matching > limit:
-        console.print(
+        run.say(
             f"Showing the first {limit:,} of {matching:,}; "
-            "export them all with `jtai quarantine --export FILE`.",
-            highlight=False,
+            "export them all with `jtai quarantine -o FILE.xlsx`."
         )
 
 
 def _print_profile(data: dict[str, Any]) -> None:
-    from rich.table import Table
+    from jtai.cli import ingest_tables
 
-    from jtai.ingest.profile import KEY_FIELDS
-
-    agencies = data["agencies"]
-    if not agencies:
-        console.print("No records yet: load extracts with `jtai load FILE --agency AGENCY`.")
+    if not data["agencies"]:
+        cli().say("No records yet: load extracts with `jtai load FILE --agency AGENCY`.")
         return
-    complete = Table(title="Completeness of key fields", title_justify="left")
-    complete.add_column("Agency")
-    complete.add_column("Records", justify="right")
-    for label in KEY_FIELDS.values():
-        complete.add_column(label, justify="right")
-    for agency, item in agencies.items():
-        shares = [f"{item['completeness'].get(f, 0.0):.0%}" for f in KEY_FIELDS]
-        complete.add_row(agency, str(item["records"]), *shares)
-    console.print(complete)
-    for agency, item in agencies.items():
-        events = Table(title=f"{agency}: records by event type", title_justify="left")
-        events.add_column("Event type")
-        events.add_column("Records", justify="right")
-        for code, n in item["event_types"].items():
-            events.add_row(code, str(n))
-        for rule, n in item["quarantined"].items():
-            events.add_row(f"(quarantined: {rule})", str(n))
-        for rule, n in item.get("field_issues", {}).items():
-            events.add_row(f"(field issue: {rule})", str(n))
-        console.print(events)
+    cli().show(*ingest_tables.profile(data))
 
 
 def register(app: typer.Typer) -> None:

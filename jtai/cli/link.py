@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from jtai.canonical import AGENCIES
-from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli
+from jtai.cli._output import LegacyExport, LegacyFile, Output, optional_output, output_path
 
 link_app = typer.Typer(
     help="Give every record a child id, linking one child's records within and across agencies.\n\n"
@@ -55,14 +56,14 @@ def link_command(
         return
     from jtai.linkage import link
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     conn = ws.connect()
     with _progress() as step:
         summary = link(ws, conn, step=step, engine=engine)
     if as_json:
-        print_json(summary.as_dict())
+        cli().print_json(summary.as_dict())
     else:
-        console.print(
+        cli().out.print(
             f"{summary.records:,} records: {summary.children:,} children"
             + (f" and {summary.adults:,} adults" if summary.adults else "")
             + f"; {_count(summary.automatic_links, 'automatic link')} ({summary.deterministic_links:,} on "
@@ -73,25 +74,63 @@ def link_command(
             highlight=False,
         )
         if summary.note:
-            console.print(summary.note, highlight=False)
+            cli().out.print(summary.note, highlight=False)
         if summary.review_pairs and not review:
-            console.print("Review the waiting pairs with: jtai link review", highlight=False)
+            cli().out.print("Review the waiting pairs with: jtai link review", highlight=False)
     if review:
         _review(conn, reviewer)
 
 
 @link_app.command("review")
-def review_command(reviewer: ReviewerOption = None) -> None:
+def review_command(
+    reviewer: ReviewerOption = None,
+    unsure: Annotated[
+        bool,
+        typer.Option(
+            "--unsure", help="Review the pairs marked unsure (by anyone) instead of the waiting ones."
+        ),
+    ] = False,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="List the pairs marked unsure, and how many wait; decide nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Review the pairs waiting between the thresholds: same, different or unsure.
 
     The records are shown side by side with their differences marked, without any score.
-    Keys: s same, d different, u unsure, k skip, b undo, q quit (resume later where you left off).
-    Decisions are kept with your name and the time; the next `jtai link` applies them.
+    Type a key and press Enter: s same, d different, u unsure, k skip, b undo, q quit
+    (resume later where you left off). Decisions are kept with your name and the time; the
+    next `jtai link` applies them. A pair marked unsure leaves the queue and stays unlinked:
+    `--list` shows those pairs and `--unsure` reviews them again (the latest decision counts).
 
     Example: jtai link review --reviewer "A. Inspector"
     """
-    ws = open_workspace()
-    _review(ws.connect(), reviewer)
+    ws = cli().open_workspace()
+    conn = ws.connect()
+    if list_only or as_json:
+        _list_unsure(conn, as_json)
+        return
+    _review(conn, reviewer, unsure=unsure)
+
+
+def _list_unsure(conn: object, as_json: bool) -> None:
+    from jtai.cli import link_tables
+    from jtai.linkage.review import unsure_pairs
+    from jtai.store import linkage as store
+
+    rows = unsure_pairs(conn)  # type: ignore[arg-type]
+    waiting = len(store.review_queue(conn))  # type: ignore[arg-type]
+    if as_json:
+        pairs = [
+            {"left": f"R{r['left_id']}", "right": f"R{r['right_id']}", "reviewer": r["reviewer"],
+             "decided_at": r["decided_at"]}
+            for r in rows
+        ]  # fmt: skip
+        cli().print_json({"unsure": pairs, "waiting": waiting})
+        return
+    cli().show(link_tables.unsure(rows, waiting))
+    if rows:
+        cli().say("Review them with: jtai link review --unsure")
 
 
 @link_app.command("explain")
@@ -104,40 +143,27 @@ def explain_command(
 
     Example: jtai link explain R1042 R2210
     """
-    from rich.table import Table
-
+    from jtai.cli import link_tables
     from jtai.linkage.explain import explain
     from jtai.linkage.refs import record_id
 
     left, right = record_id(first), record_id(second)
-    ws = open_workspace()
+    ws = cli().open_workspace()
     out = explain(ws.connect(), left, right)
     if as_json:
-        print_json(out.as_dict())
+        cli().print_json(out.as_dict())
         return
-    console.print(out.verdict, highlight=False)
-    ids = Table("Identifier", f"R{left}", f"R{right}", "Result", title="Identifiers", title_justify="left")
-    for name, a, b, result in out.identifiers:
-        ids.add_row(name, a or "", b or "", result)
-    console.print(ids)
+    cli().say(out.verdict)
+    cli().show(link_tables.identifiers(out, left, right))
     if out.fields:
-        table = Table(
-            "Field", f"R{left}", f"R{right}", "Comparison", "Weight", title="Model", title_justify="left"
-        )
-        table.add_row("(prior)", "", "", "two records chosen at random", f"{out.prior_weight:+.2f}")
-        for f in out.fields:
-            table.add_row(f.name, f.left or "", f.right or "", f.level, f"{f.weight:+.2f}")
-        table.add_row(
-            "Total", "", "", f"match probability {out.match_probability:.4f}", f"{out.match_weight:+.2f}"
-        )
-        console.print(table)
+        cli().show(link_tables.model(out, left, right))
     else:
-        console.print("No model has been trained yet: run `jtai link`.")
+        cli().out.print("No model has been trained yet: run `jtai link`.")
     for rule in out.rules:
-        console.print(f"Must not link: {rule}.", highlight=False)
+        cli().out.print(f"Must not link: {rule}.", highlight=False)
     if out.decision:
         d = out.decision
-        console.print(
+        cli().out.print(
             f"Reviewer decision: {d['decision']} by {d['reviewer']} at {d['decided_at']}.", highlight=False
         )
 
@@ -146,27 +172,32 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file i
 
 
 @link_app.command("export")
-def export_command(
-    file: Annotated[Path, typer.Argument(help="The CSV file to write.")], force: ForceOption = False
-) -> None:
-    """Write every record (agency, source file, sheet, row, agency person id) with its child id, as CSV.
+def export_command(file: LegacyFile = None, output: Output = None, force: ForceOption = False) -> None:
+    """Write every record (agency, source file, sheet, row, agency person id) with its child id.
 
-    Example: jtai link export links.csv
+    The file is CSV or an Excel workbook, by its suffix (.csv or .xlsx).
+
+    Example: jtai link export -o links.xlsx
     """
     from jtai.linkage.export import export_links
 
-    ws = open_workspace()
-    rows = export_links(ws, ws.connect(), file, force=force)
-    console.print(f"Wrote {rows:,} records to {file}.", highlight=False)
+    path = output_path(output, file, example="jtai link export -o links.xlsx")
+    ws = cli().open_workspace()
+    rows = export_links(ws, ws.connect(), path, force=force)
+    cli().say(f"Wrote {rows:,} records to {path}.")
 
 
 def child_command(
     ref: Annotated[
         str, typer.Argument(help="A child's pseudonym (C-XXXX-XXXX) or any of its records (R1042).")
     ],
-    export: Annotated[
-        Path | None, typer.Option("--export", help="Also write the chronology to FILE (.csv or .html).")
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Also write the chronology to FILE (.csv or .html)."
+        ),
     ] = None,
+    export: LegacyExport = None,
     pseudonymise: Annotated[
         bool,
         typer.Option(
@@ -179,76 +210,68 @@ def child_command(
 ) -> None:
     """One child's multi-agency chronology: every agency's events in date order, identifiers, gaps.
 
-    Example: jtai child C-7KQ3-XM9D --export chronology.html --pseudonymise
+    Example: jtai child C-7KQ3-XM9D -o chronology.html --pseudonymise
     """
+    export = optional_output(output, export)
     from jtai.linkage.chronology import chronology
     from jtai.linkage.export import export_chronology
     from jtai.linkage.refs import resolve_child
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     conn = ws.connect()
     chron = chronology(ws, conn, resolve_child(ws, conn, ref), pseudonymise=pseudonymise)
     if export is not None:
         export_chronology(chron, export, force=force)
     if as_json:
-        print_json(chron.as_dict())
+        cli().print_json(chron.as_dict())
         return
     _print_chronology(chron)
     if export is not None:
-        console.print(f"Wrote the chronology to {export}.", highlight=False)
+        cli().out.print(f"Wrote the chronology to {export}.", highlight=False)
 
 
 def _print_chronology(chron: object) -> None:
-    from rich.table import Table
-
+    from jtai.cli import link_tables
     from jtai.linkage.chronology import Chronology
 
     assert isinstance(chron, Chronology)
-    console.print(
-        f"[bold]{chron.pseudonym}[/]: {len(chron.events)} records from "
+    cli().out.print(
+        f"[bold]{chron.pseudonym}[/]: {len(chron.events):,} records from "
         f"{', '.join(AGENCIES.get(a, a) for a in chron.agencies)}",
         highlight=False,
     )
-    ids = Table("Agency", "Identifiers held", title="Identifiers", title_justify="left")
-    for agency, held in chron.identifiers.items():
-        ids.add_row(AGENCIES.get(agency, agency), "; ".join(f"{k}: {', '.join(v)}" for k, v in held.items()))
-    console.print(ids)
-    events = Table(
-        "Date", "Agency", "Event", "Outcome", "Flags", "Record", title="Events", title_justify="left"
-    )
-    for e in chron.events:
-        date = (e.date or "") + (f" to {e.end_date}" if e.end_date else "")
-        events.add_row(
-            date, AGENCIES.get(e.agency, e.agency), e.event, e.outcome or "", e.flags or "", e.record
-        )
-    console.print(events)
+    cli().show(*link_tables.chronology(chron))
     if chron.gaps:
-        console.print("[bold]Gaps[/]")
+        cli().out.print("[bold]Gaps[/]")
         for g in chron.gaps:
-            console.print(f"  {g.date}  {g.message} ({', '.join(g.records)})", highlight=False)
+            cli().out.print(f"  {g.date}  {g.message} ({', '.join(g.records)})", highlight=False)
     else:
-        console.print("No gaps found.")
+        cli().out.print("No gaps found.")
 
 
-def _review(conn: object, reviewer: str | None) -> None:
+def _review(conn: object, reviewer: str | None, *, unsure: bool = False) -> None:
+    from jtai.cli import link_tables
+    from jtai.cli._prompt import ask
     from jtai.linkage.review import review
 
+    run = cli()
     name = reviewer or _login()
-    result = review(conn, reviewer=name, console=console, ask=_ask)  # type: ignore[arg-type]
-    console.print(
-        f"{result.decided} decided, {result.skipped} skipped, {result.remaining} still waiting."
-        + (" Run `jtai link` to apply the decisions." if result.decided or result.undone else ""),
-        highlight=False,
+    result = review(
+        conn,  # type: ignore[arg-type]
+        reviewer=name,
+        show=lambda view: run.show(link_tables.pair(view)),
+        say=run.say,
+        ask=ask,
+        unsure=unsure,
+    )
+    run.say(
+        f"{result.decided:,} decided, {result.skipped:,} skipped, {result.remaining:,} still waiting."
+        + (" Run `jtai link` to apply the decisions." if result.decided or result.undone else "")
     )
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _ask(prompt: str) -> str:
-    console.print(prompt, end="", highlight=False, markup=False)
-    return input()
 
 
 def _login() -> str:
@@ -264,7 +287,7 @@ def _progress() -> Iterator[Callable[[str], None]]:
     from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=cli().err
     ) as progress:
         current: list[TaskID] = []
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, print_json
+from jtai.cli._common import JsonOption, cli
 
 
 def overview(
@@ -43,10 +43,10 @@ def overview(
     if json:
         data = overview_json(ov)
         data["written"] = [{"format": w.kind, "path": str(w.path), "bytes": w.size} for w in written]
-        print_json(data)
+        cli().print_json(data)
         return
     for item in written:
-        console.print(f"Wrote the overview ({item.kind.upper()}): {item.path}", highlight=False)
+        cli().out.print(f"Wrote the overview ({item.kind.upper()}): {item.path}", highlight=False)
     if not written:
         _summary(ov)
 
@@ -81,9 +81,9 @@ def _summary(ov: object) -> None:
             f"{answers.total:,}",
             f"{share(answers.not_safer, answers.total)} ({answers.not_safer:,})",
         )
-    console.print(table)
+    cli().show(table)
     recurring = [r for r in ov.recurring if len(r.areas) > 1]
-    console.print(
+    cli().out.print(
         f"{len(recurring)} finding(s) recur in two or more areas. "
         "Write the report with --pdf FILE and/or --html FILE.",
         highlight=False,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli
 
 if TYPE_CHECKING:
     from jtai.report.publish import Written
@@ -42,7 +42,7 @@ def letter(
     """
     from jtai.report.letter import write_letter
 
-    _show("letter", write_letter(open_workspace(), pdf=pdf, html=html, force=force), json)
+    _show("letter", write_letter(cli().open_workspace(), pdf=pdf, html=html, force=force), json)
 
 
 @report_app.command("evidence")
@@ -58,7 +58,7 @@ def evidence(
     """
     from jtai.report.evidence import write_evidence
 
-    _show("evidence pack", write_evidence(open_workspace(), pdf=pdf, html=html, force=force), json)
+    _show("evidence pack", write_evidence(cli().open_workspace(), pdf=pdf, html=html, force=force), json)
 
 
 @report_app.command("self-assessment")
@@ -85,16 +85,16 @@ def self_assessment(
     """
     from jtai.report.selfassess import write_self_assessment
 
-    written = write_self_assessment(open_workspace(), pdf=pdf, html=html, compare=compare, force=force)
+    written = write_self_assessment(cli().open_workspace(), pdf=pdf, html=html, compare=compare, force=force)
     _show("self-assessment", written, json)
 
 
 def _show(what: str, written: list[Written], json: bool) -> None:
     if json:
-        print_json([{"format": w.kind, "path": str(w.path), "bytes": w.size} for w in written])
+        cli().print_json([{"format": w.kind, "path": str(w.path), "bytes": w.size} for w in written])
         return
     for item in written:
-        console.print(
+        cli().out.print(
             f"Wrote the {what} ({item.kind.upper()}, {_size(item.size)}): {item.path}", highlight=False
         )
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli
+from jtai.cli._output import LegacyFile, Output, output_path
 
 if TYPE_CHECKING:
     from jtai.sampling import Sample
@@ -30,7 +31,11 @@ class Kind(StrEnum):
 SeedOption = Annotated[
     int | None,
     typer.Option(
-        "--seed", min=0, max=2**63 - 1, help="Random seed; the same seed and records give the same sample."
+        "--seed",
+        min=0,
+        help="Random seed, a whole number: the same seed and records give the same sample "
+        "(default: a new one, stored with the sample).",
+        show_default=False,
     ),
 ]
 SampleOption = Annotated[
@@ -65,15 +70,23 @@ def tracked(
     """
     from jtai.sampling import draw_tracked
 
-    sample = draw_tracked(open_workspace(), n=n, reserves=reserves, seed=seed, exclude=exclude)
+    sample = draw_tracked(cli().open_workspace(), n=n, reserves=reserves, seed=seed, exclude=exclude)
     _print(sample, as_json)
     _warn_if_short(sample)
 
 
 @sample_app.command("front-door")
 def front_door(
-    n: Annotated[int | None, typer.Option("--n", min=1, help="Contacts and referrals to sample.")] = None,
-    months: Annotated[int | None, typer.Option("--months", min=1, help="Window before fieldwork.")] = None,
+    n: Annotated[
+        int | None,
+        typer.Option("--n", min=1, help="Contacts and referrals to sample (default: the framework's)."),
+    ] = None,
+    months: Annotated[
+        int | None,
+        typer.Option(
+            "--months", min=1, help="Window before fieldwork, in months (default: the framework's)."
+        ),
+    ] = None,
     reserves: Annotated[int, typer.Option("--reserves", min=0, help="Reserves per stratum.")] = 0,
     seed: SeedOption = None,
     as_json: JsonOption = False,
@@ -84,7 +97,7 @@ def front_door(
     """
     from jtai.sampling import draw_front_door
 
-    sample = draw_front_door(open_workspace(), n=n, months=months, seed=seed, reserves=reserves)
+    sample = draw_front_door(cli().open_workspace(), n=n, months=months, seed=seed, reserves=reserves)
     _print(sample, as_json)
     _warn_if_short(sample)
 
@@ -112,11 +125,11 @@ def size(
 
     result = sample_size(confidence, tolerable_rate, expected_rate, population)
     if as_json:
-        print_json(result.to_dict())
+        cli().print_json(result.to_dict())
         return
     of = f" of a population of {population:,}" if population is not None else ""
-    console.print(f"Sample size: [bold]{result.n}[/] cases{of} ({result.method}).", highlight=False)
-    console.print(
+    cli().out.print(f"Sample size: [bold]{result.n:,}[/] cases{of} ({result.method}).", highlight=False)
+    cli().out.print(
         f"At {confidence:.0%} confidence the deviation rate is below {tolerable_rate:.1%} if the sample "
         f"shows at most {result.deviations_allowed} deviations (expected rate {expected_rate:.2%}).",
         highlight=False,
@@ -138,11 +151,11 @@ def replace(
     """
     from jtai.sampling import replace as do_replace
 
-    out, into = do_replace(open_workspace(), ref, reason, sample_id=sample_id)
+    out, into = do_replace(cli().open_workspace(), ref, reason, sample_id=sample_id)
     if as_json:
-        print_json({"withdrawn": out.to_dict(), "promoted": into.to_dict(), "reason": reason})
+        cli().print_json({"withdrawn": out.to_dict(), "promoted": into.to_dict(), "reason": reason})
         return
-    console.print(
+    cli().out.print(
         f"Replaced {out.record_ref or out.pseudonym} ({out.reason}) with reserve "
         f"{into.record_ref or into.pseudonym} ({into.reason}). Reason recorded: {reason}",
         highlight=False,
@@ -164,11 +177,11 @@ def show(
         from jtai.cli.sample_tables import sample_list
         from jtai.sampling import all_samples
 
-        samples = all_samples(open_workspace())
+        samples = all_samples(cli().open_workspace())
         if as_json:
-            print_json([{k: v for k, v in s.to_dict().items() if k != "members"} for s in samples])
+            cli().print_json([{k: v for k, v in s.to_dict().items() if k != "members"} for s in samples])
         else:
-            console.print(sample_list(samples))
+            cli().show(sample_list(samples))
         return
     _print(_sample(kind, sample_id), as_json)
 
@@ -187,11 +200,11 @@ def verify(
     from jtai.errors import ConflictError, TamperedError
     from jtai.sampling import verify_sample
 
-    result = verify_sample(open_workspace(), _sample(kind, sample_id))
+    result = verify_sample(cli().open_workspace(), _sample(kind, sample_id))
     if as_json:
-        print_json(result.to_dict())
+        cli().print_json(result.to_dict())
     elif result.reproduced:
-        console.print(result.message(), highlight=False)
+        cli().out.print(result.message(), highlight=False)
     if result.tampered:
         raise TamperedError(
             result.message(),
@@ -207,7 +220,8 @@ def verify(
 
 @sample_app.command("export")
 def export(
-    file: Annotated[Path, typer.Argument(help="Output file, .csv or .xlsx.")],
+    file: LegacyFile = None,
+    output: Output = None,
     kind: KindOption = Kind.tracked,
     sample_id: SampleOption = None,
     with_identifiers: Annotated[
@@ -222,23 +236,24 @@ def export(
 ) -> None:
     """Export a sample as CSV or XLSX (pseudonyms only unless --with-identifiers).
 
-    Example: jtai sample export tracked.xlsx --with-identifiers
+    Example: jtai sample export -o tracked.xlsx --with-identifiers
     """
     from jtai.sampling import export_sample
 
-    ws = open_workspace()
+    file = output_path(output, file, example="jtai sample export -o tracked.xlsx")
+    ws = cli().open_workspace()
     sample = _sample(kind, sample_id)
     rows = export_sample(ws, sample, file, with_identifiers=with_identifiers, force=force)
-    console.print(f"Wrote {rows} rows of sample {sample.id} to {file}.", highlight=False)
+    cli().out.print(f"Wrote {rows:,} rows of sample {sample.id} to {file}.", highlight=False)
     if with_identifiers:
-        err_console.print("This file identifies children: keep it on this machine and never publish it.")
+        cli().err.print("This file identifies children: keep it on this machine and never publish it.")
 
 
 def _sample(kind: Kind, sample_id: int | None) -> Sample:
     from jtai.errors import NotFoundError
     from jtai.sampling import FRONT_DOOR, TRACKED, latest_sample, load_sample
 
-    ws = open_workspace()
+    ws = cli().open_workspace()
     if sample_id is not None:
         return load_sample(ws, sample_id)
     found = latest_sample(ws, TRACKED if kind is Kind.tracked else FRONT_DOOR)
@@ -254,10 +269,10 @@ def _print(sample: Sample, as_json: bool) -> None:
     from jtai.cli.sample_tables import renderables
 
     if as_json:
-        print_json(sample.to_dict())
+        cli().print_json(sample.to_dict())
         return
     for item in renderables(sample):
-        console.print(item, highlight=False)
+        cli().show(item)
 
 
 def _warn_if_short(sample: Sample) -> None:
@@ -266,7 +281,7 @@ def _warn_if_short(sample: Sample) -> None:
 
     warning = shortfall(sample)
     if warning:
-        err_console.print(f"Warning: {warning}", highlight=False)
+        cli().err.print(f"Warning: {warning}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

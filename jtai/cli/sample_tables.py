@@ -21,7 +21,7 @@ def renderables(sample: Sample) -> list[RenderableType]:
     asked = f" ({_asked(sample):,} asked for)" if shortfall(sample) else ""
     out: list[RenderableType] = [
         Text.from_markup(
-            f"[bold]{title} {sample.id}[/] ({sample.framework}): {len(sample.picks)} picks{asked} and "
+            f"[bold]{title} {sample.id}[/] ({sample.framework}): {len(sample.picks):,} picks{asked} and "
             f"{len(sample.reserves)} reserves from {sample.frame_size:,} eligible {unit}."
         ),
         Text(

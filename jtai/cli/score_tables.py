@@ -33,7 +33,11 @@ def overview(view: Overview) -> RenderableType:
     if not view.events:
         return Group(head, involved)
     table = Table(
-        "Date", "Agency", "Event", "Flags", title=f"Latest {len(view.events)} of {view.total_events} events"
+        "Date",
+        "Agency",
+        "Event",
+        "Flags",
+        title=f"Latest {len(view.events):,} of {view.total_events:,} events",
     )
     for event in view.events:
         table.add_row(event.date, event.agency, event.event, event.flags)
@@ -54,7 +58,7 @@ def progress(rows: list[dict[str, object]]) -> RenderableType:
             str(row["origin"]),
             f"{row['judged']}/{row['needed']}",
             ", ".join(inspectors) if isinstance(inspectors, list) else "",
-            str(row["answer"] or ""),
+            str(row["answer_label"] or ""),
         )
     return table
 
@@ -82,8 +86,8 @@ def moderation(fw: Framework, result: Moderation) -> RenderableType:
         return Text("No graded judgements yet: nothing to moderate.")
     parts: list[RenderableType] = [
         Text(
-            f"{len(result.inspectors)} inspectors; {result.double_rated} items rated by two or more; "
-            f"{len(result.disagreements)} disagreements ({result.resolved} resolved)."
+            f"{len(result.inspectors):,} inspectors; {result.double_rated:,} items rated by two or more; "
+            f"{len(result.disagreements):,} disagreements ({result.resolved:,} resolved)."
         )
     ]
     table = Table(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, print_json
+from jtai.cli._common import JsonOption, cli
 
 
 def synth(
@@ -63,10 +63,10 @@ def synth(
         faults=not no_faults,
         area=area,
     )
-    with console.status("Generating...", spinner="dots"):
+    with cli().out.status("Generating...", spinner="dots"):
         result = generate(out, cfg, force=force)
     if json_:
-        print_json(
+        cli().print_json(
             {
                 "out": str(out),
                 "children": children,
@@ -77,7 +77,7 @@ def synth(
             }
         )
         return
-    console.print(
+    cli().out.print(
         f"Wrote {result.records:,} rows for {children:,} children to {out}/extracts "
         f"({len(result.faults)} deliberate faults); the true links are in {out}/truth/truth.csv.",
         highlight=False,

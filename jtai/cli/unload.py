@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli
 
 if TYPE_CHECKING:
     from jtai.ingest.unload import Unloaded
@@ -47,10 +47,10 @@ def unload(
     """
     from jtai.ingest.unload import next_steps, unload_files
 
-    done = unload_files(open_workspace(), files, force=force)
+    done = unload_files(cli().open_workspace(), files, force=force)
     steps = next_steps(done)
     if json_out:
-        print_json({"unloaded": [u.to_dict() for u in done], "next_steps": steps})
+        cli().print_json({"unloaded": [u.to_dict() for u in done], "next_steps": steps})
     else:
         for unloaded in done:
             _print(unloaded)
@@ -60,7 +60,7 @@ def unload(
         _say(f"Load {them} again with the right --agency (and --mapping): jtai load FILE --agency AGENCY")
     for unloaded in done:
         if unloaded.copy not in ("removed", "none"):
-            err_console.print(f"[bold yellow]Warning:[/] {unloaded.copy}.", highlight=False, soft_wrap=True)
+            cli().err.print(f"[bold yellow]Warning:[/] {unloaded.copy}.", highlight=False, soft_wrap=True)
 
 
 def _print(u: Unloaded) -> None:
@@ -88,7 +88,7 @@ def _print(u: Unloaded) -> None:
 
 def _say(text: str) -> None:
     """One line of output, never wrapped (a command in it stays whole)."""
-    console.print(text, highlight=False, markup=False, soft_wrap=True)
+    cli().out.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
 def _count(n: int, noun: str) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import console
+from jtai.cli._common import cli
 from jtai.settings import cli_date
 
 
@@ -61,9 +61,9 @@ def init(
 
     def say(cleared: workspace.Cleared) -> None:
         removed = ", ".join(cleared.removed) or "nothing (no earlier workspace was there)"
-        console.print(f"Removed from {ws_root}: {removed}.", highlight=False)
+        cli().out.print(f"Removed from {ws_root}: {removed}.", highlight=False)
         if cleared.kept:
-            console.print(
+            cli().out.print(
                 f"Kept (not part of a workspace): {', '.join(cleared.kept)}. "
                 "Delete yourself what belonged to the old workspace.",
                 highlight=False,
@@ -77,10 +77,10 @@ def init(
         force=force,
         on_cleared=say,
     )
-    console.print(f"Created workspace [bold]{ws.root}[/] for {area} ({framework}).", highlight=False)
+    cli().out.print(f"Created workspace [bold]{ws.root}[/] for {area} ({framework}).", highlight=False)
     if ws.config["framework"] != framework:
-        console.print(f"The framework file is copied into it as {ws.config['framework']}.", highlight=False)
-    console.print(f"Edit {ws.config_path.name} there, then load extracts with `jtai load`.")
+        cli().out.print(f"The framework file is copied into it as {ws.config['framework']}.", highlight=False)
+    cli().out.print(f"Edit {ws.config_path.name} there, then load extracts with `jtai load`.")
 
 
 def _repair(root: Path, *, given: bool) -> None:
@@ -97,9 +97,9 @@ def _repair(root: Path, *, given: bool) -> None:
     ws = workspace.find(explicit=root)
     changed = repair_permissions(ws.root)
     if not changed:
-        console.print(f"{ws.root} is private already: folders 0700, files 0600.", highlight=False)
+        cli().out.print(f"{ws.root} is private already: folders 0700, files 0600.", highlight=False)
         return
-    console.print(
+    cli().out.print(
         f"Made private (folders 0700, files 0600): {', '.join(str(p) for p in changed)}.",
         highlight=False,
         soft_wrap=True,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.canonical import AGENCIES
-from jtai.errors import ConflictError, UsageError
+from jtai.errors import ConflictError, InputError, UsageError
 from jtai.files import exists_error, open_private, workspace_file_error
 from jtai.ingest.layouts import LAYOUTS, agency_named
 from jtai.spreadsheet import neutralise
@@ -204,42 +204,54 @@ def export_quarantine(
     agency: str | None = None,
     issues: bool = False,
 ) -> int:
-    """Write the quarantine to a CSV file (0600: it holds children's data); return the row count.
+    """Write the quarantine to a CSV file or an Excel workbook (by the suffix, .csv or .xlsx).
 
-    The ``raw`` column holds the whole raw row as JSON. Text that a spreadsheet would read
-    as a formula (starting ``=``, ``+``, ``-`` or ``@``) is written with a leading ``'``.
-    With ``issues``, the field issues are written instead (no ``raw``; a ``field`` column).
+    The file is 0600: it holds children's data. The ``raw`` column holds the whole raw row
+    as JSON. Text that a spreadsheet would read as a formula (starting ``=``, ``+``, ``-``
+    or ``@``) is written with a leading ``'``. With ``issues``, the field issues are written
+    instead (no ``raw``; a ``field`` column). Return the row count.
 
     Raises:
         ConflictError: ``target`` exists and ``force`` is false.
         InputError: the file cannot be written.
-        UsageError: an unknown rule or agency.
+        UsageError: an unknown rule or agency, or a suffix other than .csv and .xlsx.
     """
+    from jtai import workbook
+
+    suffix = workbook.require_suffix(target, (".csv", ".xlsx"), "quarantine export")
     check_filter(rule=rule, agency=agency)
     hint = "Choose another name, or add --force."
     if target.exists() and not force:
         raise exists_error(target, hint)
     if issues:
-        found = field_issue_rows(ws, file=file, rule=rule, agency=agency)
+        rows = field_issue_rows(ws, file=file, rule=rule, agency=agency)
         columns = ["file", "agency", "sheet", "row", "column", "field", "value", "rule", "message"]
+        raws: list[str] | None = None
     else:
-        found = quarantine_rows(ws, file=file, rule=rule, agency=agency)
+        rows = quarantine_rows(ws, file=file, rule=rule, agency=agency)
         columns = ["file", "agency", "sheet", "row", "column", "value", "rule", "message", "raw"]
+        raws = [json.dumps(row["raw"], ensure_ascii=False) for row in rows]
+    if suffix == ".xlsx":
+        book = workbook.Workbook()
+        kinds: dict[str, workbook.Kind] = {"value": "text", "raw": "text", "row": "number"}
+        table = rows if raws is None else [{**row, "raw": raw} for row, raw in zip(rows, raws, strict=True)]
+        book.table("Field issues" if issues else "Quarantine", workbook.columns(columns, kinds), table)
+        book.save(target, force=force, error=InputError, exists_hint=hint)
+        return len(rows)
     with open_private(target, force=force, exists_hint=hint) as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for row in found:
+        for n, row in enumerate(rows):
             cells = [neutralise(row[c]) for c in columns if c != "raw"]
-            raw = [json.dumps(row["raw"], ensure_ascii=False)] if "raw" in row else []
-            writer.writerow([*cells, *raw])
-    return len(found)
+            writer.writerow([*cells, *([] if raws is None else [raws[n]])])
+    return len(rows)
 
 
 def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
-    """Write the empty canonical CSV layout of ``agency`` (its header row) to ``target``.
+    """Write the empty canonical layout of ``agency`` (its header row) to ``target``, CSV or XLSX.
 
     Raises:
-        UsageError: unknown agency.
+        UsageError: unknown agency, or a suffix other than .csv and .xlsx.
         ConflictError: ``target`` exists and ``force`` is false.
         InputError: the file cannot be written.
     """
@@ -251,6 +263,16 @@ def write_template(agency: str, target: Path, *, force: bool = False) -> Path:
         raise ConflictError(
             f"{target} already exists.", hint="Name another file with --output, or add --force to replace it."
         )
+    from jtai import workbook
+
+    suffix = workbook.require_suffix(target, (".csv", ".xlsx"), "template")
+    if suffix == ".xlsx":
+        book = workbook.Workbook()
+        # the canonical names are the headers a load reads: kept as they are, not put in words
+        cols = [workbook.Column(c, title=c, kind="text") for c in LAYOUTS[agency].columns]
+        book.table(agency, cols, [])
+        book.save(target, force=True, error=InputError)
+        return target
     with open_private(target) as handle:  # 0600 whatever the umask; an OSError is an InputError
         csv.writer(handle).writerow(LAYOUTS[agency].columns)
     return target

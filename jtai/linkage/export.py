@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from jtai.audit_anchors import anchor
 from jtai.canonical import AGENCIES, EVENT_FIELDS
-from jtai.errors import UsageError
+from jtai.errors import InputError, UsageError
 from jtai.files import open_private
 from jtai.linkage.refs import pseudonyms
 from jtai.spreadsheet import neutralise
@@ -82,26 +82,41 @@ This document holds personal data: keep it within the inspection.</p>
 
 
 def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path, *, force: bool = False) -> int:
-    """Write every record with its child id and pseudonym as CSV; return the rows written.
+    """Write every record with its child id and pseudonym, as CSV or an Excel workbook.
+
+    The format is the file's suffix, ``.csv`` or ``.xlsx``; return the rows written.
 
     Args:
         force: overwrite ``path`` if it exists.
 
     Raises:
+        UsageError: the suffix is neither .csv nor .xlsx.
         ConflictError: ``path`` exists and ``force`` is false.
         InputError: the file cannot be written.
     """
+    from jtai import workbook
+
+    suffix = workbook.require_suffix(path, (".csv", ".xlsx"), "link export")
     names = pseudonyms(ws, conn)
     head = anchor(conn)  # the audit log's head the export was made from, on every row
-    count = 0
+    mark = head.text if head else ""
+    rows = [
+        (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""), mark)
+        for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn)
+    ]
+    header = (*LINK_COLUMNS, "audit_head")
+    if suffix == ".xlsx":
+        kinds: dict[str, workbook.Kind] = {"agency_person_id": "id", "child_id": "id", "row": "number"}
+        book = workbook.Workbook()
+        book.table("Links", workbook.columns(header, kinds), rows)
+        book.save(path, force=force, error=InputError)
+        return len(rows)
     with open_private(path, force=force) as handle:
         writer = csv.writer(handle)
-        writer.writerow((*LINK_COLUMNS, "audit_head"))
-        for rid, agency, file_name, sheet, row, person, subject, child in store.export_rows(conn):
-            cells = (f"R{rid}", agency, file_name, sheet, row, person, subject, child, names.get(child, ""))
-            writer.writerow([*(neutralise(c) for c in cells), head.text if head else ""])
-            count += 1
-    return count
+        writer.writerow(header)
+        for cells in rows:
+            writer.writerow([neutralise(c) for c in cells])
+    return len(rows)
 
 
 def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> None:

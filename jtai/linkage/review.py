@@ -4,6 +4,14 @@ No score is shown, so the reviewer's judgement is their own. Answers are same, d
 unsure; a pair can be skipped, the last decision undone, and the review left and resumed
 later. Each decision is stored at once, with the reviewer and the time, and the next
 ``jtai link`` applies it (a "different" is a must-not-link rule from then on).
+
+An "unsure" pair leaves the queue of waiting pairs and stays apart (the records are not
+linked); it is kept with its reviewer's name on a list of its own, which anyone can see
+with ``jtai link review --list`` and decide again with ``jtai link review --unsure`` (the
+latest decision counts).
+
+Nothing here prints: the pair is handed to ``show`` as a :class:`PairView`, which the
+command draws (``jtai.cli.link_tables``), and messages go to ``say``.
 """
 
 from __future__ import annotations
@@ -11,13 +19,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jtai.canonical import AGENCIES, EVENT_TYPES
 from jtai.store import linkage as store
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 ANSWERS = {"s": "same", "d": "different", "u": "unsure"}
 PROMPT = "[s]ame  [d]ifferent  [u]nsure  [k] skip  [b] undo  [q] quit > "
@@ -42,6 +47,17 @@ _COMPARED = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class PairView:
+    """Two records side by side: (label, left value, right value, differ?) per field."""
+
+    left: int
+    right: int
+    number: int
+    total: int
+    rows: list[tuple[str, str, str, bool]]
+
+
 @dataclass
 class ReviewResult:
     """What one review session did."""
@@ -57,38 +73,45 @@ def review(
     conn: sqlite3.Connection,
     *,
     reviewer: str,
-    console: Console,
+    show: Callable[[PairView], None],
+    say: Callable[[str], None],
     ask: Callable[[str], str],
+    unsure: bool = False,
 ) -> ReviewResult:
     """Run a review session over the pairs waiting for a decision.
 
     Args:
         conn: the workspace store.
         reviewer: the name stored with each decision.
-        console: where the pairs are shown.
+        show: draws a pair; say: prints a message.
         ask: reads one answer (raises EOFError when input ends, which quits).
+        unsure: review the pairs whose latest decision is "unsure" instead.
     """
-    queue = store.review_queue(conn)
+    queue = (
+        [(p["left_id"], p["right_id"]) for p in unsure_pairs(conn)] if unsure else store.review_queue(conn)
+    )
     result = ReviewResult()
     if not queue:
-        if store.last_run(conn) is None:
-            console.print("Nothing to review yet: run `jtai link` first.")
+        if unsure:
+            say("No pair is marked unsure.")
+        elif store.last_run(conn) is None:
+            say("Nothing to review yet: run `jtai link` first.")
         else:
-            console.print("No pairs are waiting for review.")
+            say("No pairs are waiting for review.")
         result.finished = True
         return result
     total = len(queue)
     index = 0
     while index < len(queue):
         left, right = queue[index]
-        _show(conn, console, left, right, index + 1, total)
+        show(pair_view(conn, left, right, index + 1, total))
         try:
             answer = ask(PROMPT).strip().lower()
         except EOFError:
             answer = "q"
         if answer in ANSWERS:
             store.add_decision(conn, left, right, ANSWERS[answer], reviewer)
-            console.print(f"Recorded: {ANSWERS[answer]}.")
+            say(f"Recorded: {ANSWERS[answer]}.")
             result.decided += 1
             index += 1
         elif answer in ("k", "skip"):
@@ -97,11 +120,11 @@ def review(
         elif answer in ("b", "undo"):
             undone = store.undo_decision(conn, reviewer)
             if undone is None:
-                console.print("Nothing to undo.")
+                say("Nothing to undo.")
                 continue
             result.undone += 1
             result.decided = max(0, result.decided - 1)
-            console.print(f"Undone: your decision on R{undone[0]} and R{undone[1]}.")
+            say(f"Undone: your decision on R{undone[0]} and R{undone[1]}.")
             if undone in queue[:index]:
                 queue.remove(undone)
                 index -= 1
@@ -109,29 +132,27 @@ def review(
         elif answer in ("q", "quit"):
             break
         else:
-            console.print("Please answer s, d, u, k, b or q.")
+            say("Please answer s, d, u, k, b or q.")
     result.remaining = len(store.review_queue(conn))
     result.finished = result.remaining == 0
     return result
 
 
-def _show(conn: sqlite3.Connection, console: Console, left: int, right: int, n: int, total: int) -> None:
-    """Both records side by side; rows whose values differ are marked and highlighted."""
-    from rich.table import Table
-
+def pair_view(conn: sqlite3.Connection, left: int, right: int, n: int, total: int) -> PairView:
+    """Both records' fields side by side; a compared field whose values differ is marked."""
     rows = {r["id"]: r for r in store.records_by_id(conn, [left, right])}
     a, b = rows.get(left, {}), rows.get(right, {})
-    table = Table(title=f"Pair {n} of {total}: are these the same child?", title_justify="left")
-    table.add_column("")
-    table.add_column("Field")
-    table.add_column(f"R{left}")
-    table.add_column(f"R{right}")
+    shown = []
     for label, key in _SHOWN:
         va, vb = _text(key, a.get(key)), _text(key, b.get(key))
         differ = key in _COMPARED and va != "" and vb != "" and _norm(va) != _norm(vb)
-        style = "bold yellow" if differ else None
-        table.add_row("≠" if differ else "", label, va, vb, style=style)
-    console.print(table)
+        shown.append((label, va, vb, differ))
+    return PairView(left, right, n, total, shown)
+
+
+def unsure_pairs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Pairs whose latest decision is "unsure": left_id, right_id, reviewer, decided_at."""
+    return [d for d in store.decisions(conn) if d["decision"] == "unsure"]
 
 
 def _text(key: str, value: Any) -> str:

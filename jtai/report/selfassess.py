@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai.errors import ConflictError, UsageError
+from jtai.errors import ConflictError, UsageError, WorkspaceError
 from jtai.report import area_results
 from jtai.report.authored import read_findings
 from jtai.report.pack_blocks import Part, Table
@@ -113,7 +113,11 @@ def change_part(
     """The change in each criterion's share good or better since an earlier workspace."""
     if compare is None:
         return None
-
+    if not (compare / "inspection.yaml").is_file():
+        raise WorkspaceError(
+            f"--compare {compare}: no earlier workspace there (no inspection.yaml).",
+            hint="Name the folder of the earlier inspection's or self-assessment's workspace.",
+        )
     other = find(explicit=compare)
     then = workspace_framework(other)
     if not same_criteria(fw, then):

@@ -23,6 +23,7 @@ from jtai.spreadsheet import neutralise
 from jtai.store import sampling as store
 
 if TYPE_CHECKING:
+    from jtai.workbook import Kind as WorkbookKind
     from jtai.workspace import Workspace
 
 # The sample list's identifying columns: a child's ids across agencies, then the canonical ones.
@@ -82,52 +83,71 @@ def export_sample(
         UsageError: the file name ends in neither .csv nor .xlsx, or it cannot be written.
         ConflictError: ``path`` exists and ``force`` is false.
     """
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise UsageError(f"{path}: give a file name ending in .csv or .xlsx.")
+    from jtai import workbook
+
+    suffix = workbook.require_suffix(path, (".csv", ".xlsx"), "sample export")
     if not force and path.exists():
         raise exists_error(path)
     head = _audit_head(ws)
     rows = [r | {"audit_head": head} for r in sample_table(ws, sample, with_identifiers=with_identifiers)]
     headers = list(rows[0]) if rows else ["position", "role", "case", "stratum", "reason", "audit_head"]
-    cells = [[neutralise(r.get(h)) for h in headers] for r in rows]
     if suffix == ".csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(headers)
-        writer.writerows(cells)
+        writer.writerows([neutralise(r.get(h)) for h in headers] for r in rows)
         _write_private(path, buffer.getvalue().encode("utf-8"), force)
     else:
-        _write_xlsx(path, sample, headers, cells, force)
+        _write_xlsx(path, sample, headers, rows, force)
     return len(rows)
 
 
-def _write_xlsx(path: Path, sample: Sample, headers: list[str], cells: list[list[Any]], force: bool) -> None:
-    from openpyxl import Workbook
+# Identifiers are text (an NHS number keeps its leading zero); a date of birth is a date.
+_KINDS: dict[str, WorkbookKind] = {
+    "case": "id",
+    "record": "id",
+    "child_id": "id",
+    "la_child_id": "id",
+    "agency_person_ids": "id",
+    "nhs_number": "id",
+    "upn": "id",
+    "pnc_id": "id",
+    "postcode": "id",
+    "dob": "date",
+    "position": "number",
+}
+
+
+def _write_xlsx(
+    path: Path, sample: Sample, headers: list[str], rows: list[dict[str, Any]], force: bool
+) -> None:
+    from jtai.workbook import Workbook, columns
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = f"Sample {sample.id}"
-    sheet.append(headers)
-    for row in cells:
-        sheet.append(row)
-    about = book.create_sheet("About")
-    for key, value in (
-        ("sample", sample.id),
-        ("kind", sample.kind),
-        ("framework", sample.framework),
-        ("seed", sample.seed),
-        ("frame size", sample.frame_size),
-        ("frame hash", sample.frame_hash),
-        ("drawn by", sample.created_by),
-        ("drawn at", sample.created_at),
-        ("parameters", json.dumps(sample.parameters, sort_keys=True)),
-        ("audit log head", cells[0][headers.index("audit_head")] if cells else ""),
-    ):
-        about.append([key, neutralise(value)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    _write_private(path, buffer.getvalue(), force)
+    book.table(f"Sample {sample.id}", columns(headers, _KINDS), rows)
+    book.key_values(
+        "About",
+        [
+            ("sample", sample.id),
+            ("kind", sample.kind),
+            ("framework", sample.framework),
+            ("seed", sample.seed),
+            ("frame size", sample.frame_size),
+            ("frame hash", sample.frame_hash),
+            ("drawn by", sample.created_by),
+            ("drawn at (UTC)", _when(sample.created_at)),
+            ("parameters", json.dumps(sample.parameters, sort_keys=True)),
+            ("audit log head", rows[0]["audit_head"] if rows else ""),
+        ],
+    )
+    book.save(path, force=force, hint=WRITE_HINT)
+
+
+def _when(value: Any) -> Any:
+    """An ISO timestamp as a datetime (a date cell in the workbook); anything else as it is."""
+    from jtai.workbook import cell_value
+
+    return cell_value(value, "datetime")
 
 
 def _audit_head(ws: Workspace) -> str:

@@ -232,6 +232,11 @@ def _ask_one(
     label = "Narrative" if is_case else "Evidence note"
     while True:
         note = ask(f"{label}{' (required)' if required else ' (optional)'}: ").strip()
+        command = _note_command(note, ask, say)
+        if command == "again":
+            continue
+        if command is not None:
+            return command  # skip or quit: nothing of this question is saved
         if note or not required:
             break
         say(f"  A {'narrative' if is_case else 'note'} is required for {fw.label(value)}.")
@@ -252,3 +257,28 @@ def _ask_one(
         return SKIP
     say(f"  Saved: {fw.label(value)}.")
     return value
+
+
+_NOTE_COMMANDS = {SKIP: "skip this question", QUIT: "stop here"}
+
+
+def _note_command(note: str, ask: Callable[[str], str], say: Callable[[str], None]) -> str | None:
+    """What a note that is exactly a command key means: ``s``/``q`` once confirmed, or ask again.
+
+    The keys work at every prompt, so a note is never stored as ``q``: typing one asks
+    whether to skip or quit (without saving this judgement); answering no asks for the note
+    again. ``?`` shows what can be typed. Any other text is the note (None).
+    """
+    key = note.lower()
+    if key == "?":
+        say(f"  Type the note and press Enter. {SKIP} skips this question, {QUIT} stops (nothing is saved).")
+        return "again"
+    if key not in _NOTE_COMMANDS:
+        return None
+    answer = (
+        ask(f"  {_NOTE_COMMANDS[key].capitalize()} without saving this judgement? [y/n]: ").strip().lower()
+    )
+    if answer in ("y", "yes"):
+        return key
+    say("  Then type the note (a note cannot be a single command key).")
+    return "again"

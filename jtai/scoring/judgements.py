@@ -91,8 +91,14 @@ def rater_for(fw: Framework, name: str | None, inspectorate: str | None, team: l
 
 
 def _value_id(value: str, choices: list[tuple[str, str]]) -> str:
-    """The id of a value given as its id or its label, in any case."""
+    """The id of a value given as its number in ``choices`` (1, 2, ...), its id or its label, in any case.
+
+    The numbers are those interactive capture shows, so a grade typed as ``2`` means the same
+    in a file as at the prompt.
+    """
     text = value.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1][0]
     for item_id, label in choices:
         if text in (item_id.lower(), label.lower()):
             return item_id
@@ -104,7 +110,8 @@ def check(
 ) -> tuple[str, str, str, list[str]]:
     """Validate one judgement's fields against the framework.
 
-    Values may be given by id (``requires_improvement``) or label (``Requires improvement``).
+    Values may be given by number (``3``, as capture numbers them), id (``requires_improvement``)
+    or label (``Requires improvement``).
 
     Returns:
         The criterion id, agency and value as the framework spells them, and the problems
@@ -133,7 +140,10 @@ def check(
             f"agency {agency!r} is not judged under {found.id} (it covers {', '.join(found.agencies)})."
         )
     if value not in fw.scale_ids:
-        problems.append(f"grade {value!r} is not on the scale ({', '.join(fw.scale_ids)}).")
+        problems.append(
+            f"grade {value!r} is not on the scale ({', '.join(fw.scale_ids)}; "
+            f"or their numbers, 1 to {len(scale)})."
+        )
     elif value in fw.scale.note_required and not note.strip():
         problems.append(f"a grade of {fw.label(value)} needs an evidence note.")
     return found.id, agency_id, value, problems

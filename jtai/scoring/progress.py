@@ -47,7 +47,8 @@ def case_progress(
                 "judged": len(answered.get(ref, set())),
                 "needed": needed,
                 "inspectors": sorted(who.get(ref, set())),
-                "answer": fw.label(answers[ref]) if ref in answers else None,
+                "answer": answers.get(ref),  # the id, as every other value in JSON
+                "answer_label": fw.label(answers[ref]) if ref in answers else None,
                 "case_question_answered": (CASE_QUESTION_ID, "all") in answered.get(ref, set()),
             }
         )

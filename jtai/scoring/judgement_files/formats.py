@@ -21,12 +21,15 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jtai import yamlfile
 from jtai.errors import ConfigError, InputError, UsageError
 from jtai.files import WRITE_HINT, write_private
-from jtai.spreadsheet import is_formula
+from jtai.spreadsheet import escape, unescape
+
+if TYPE_CHECKING:
+    from jtai.workbook import Column, Kind
 
 COLUMNS = ("case", "criterion", "agency", "grade", "note", "inspector", "inspectorate", "role", "reason")
 EXPORT_EXTRA = ("version", "recorded_at", "source", "audit_head")
@@ -34,6 +37,7 @@ TEMPLATE_EXTRA = ("criterion_text",)
 IGNORED = frozenset(EXPORT_EXTRA + TEMPLATE_EXTRA)
 REQUIRED = ("case", "criterion", "agency", "grade")
 FORMATS = ("yaml", "csv", "xlsx")
+EXISTS_HINT = "Give --force to overwrite it, or choose another name."
 _ALIASES = {"yml": "yaml", "xlsm": "xlsx"}
 
 
@@ -43,6 +47,12 @@ class Row:
 
     row: int
     values: dict[str, str]
+    sheet: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``row 4``, or ``sheet 'C-7KQ3-XM9D', row 4`` in a workbook of several sheets."""
+        return f"sheet {self.sheet!r}, row {self.row}" if self.sheet else f"row {self.row}"
 
 
 def file_format(path: Path, explicit: str | None = None) -> str:
@@ -141,7 +151,7 @@ def _read_csv(path: Path) -> tuple[list[Row], list[str]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
-            header = [h.strip().lower() for h in next(reader, [])]
+            header = [column_key(h) for h in next(reader, [])]
             rows = []
             for number, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
@@ -156,7 +166,20 @@ def _read_csv(path: Path) -> tuple[list[Row], list[str]]:
     return rows, header
 
 
+def column_key(header: str) -> str:
+    """The column a header names: ``Criterion text`` -> ``criterion_text`` (workbooks show words)."""
+    text = header.strip().lower()
+    if text.endswith("(utc)"):
+        text = text[: -len("(utc)")].strip()
+    return "_".join(text.replace("-", " ").split())
+
+
 def _read_xlsx(path: Path) -> tuple[list[Row], list[str]]:
+    """Rows of every judgement sheet: the ``judgements`` sheet, or each sheet headed by ``case``.
+
+    A template for several cases has one sheet per case (and an instructions sheet, skipped);
+    its rows are named with their sheet.
+    """
     import zipfile
 
     import openpyxl
@@ -166,21 +189,36 @@ def _read_xlsx(path: Path) -> tuple[list[Row], list[str]]:
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError("cannot be read as an Excel workbook.", file=str(path)) from exc
     try:
-        sheet = book["judgements"] if "judgements" in book.sheetnames else book.worksheets[0]
-        values = list(sheet.iter_rows(values_only=True))
+        if "judgements" in book.sheetnames:
+            sheets = [("judgements", list(book["judgements"].iter_rows(values_only=True)))]
+        else:
+            sheets = []
+            for sheet in book.worksheets:
+                if getattr(sheet, "sheet_state", "visible") != "visible":
+                    continue
+                values = list(sheet.iter_rows(values_only=True))
+                if values and "case" in [column_key(_text(h)) for h in values[0]]:
+                    sheets.append((sheet.title, values))
+            if not sheets and book.worksheets:
+                sheets = [(book.worksheets[0].title, list(book.worksheets[0].iter_rows(values_only=True)))]
     finally:
         book.close()
-    if not values:
-        return [], []
-    header = [_text(h).strip().lower() for h in values[0]]
-    while header and not header[-1]:
-        header.pop()
-    rows = []
-    for number, cells in enumerate(values[1:], start=2):
-        texts = [_text(c) for c in cells]
-        if not any(t.strip() for t in texts):
+    rows: list[Row] = []
+    header: list[str] = []
+    named = len(sheets) > 1
+    for title, values in sheets:
+        if not values:
             continue
-        rows.append(Row(number, {h: unescape(t) for h, t in zip(header, texts, strict=False) if h}))
+        own = [column_key(_text(h)) for h in values[0]]
+        while own and not own[-1]:
+            own.pop()
+        header += [h for h in own if h not in header]
+        for number, cells in enumerate(values[1:], start=2):
+            texts = [_text(c) for c in cells]
+            if not any(t.strip() for t in texts):
+                continue
+            found = {h: unescape(t) for h, t in zip(own, texts, strict=False) if h}
+            rows.append(Row(number, found, title if named else None))
     return rows, header
 
 
@@ -246,29 +284,6 @@ def write(
     )
 
 
-def escape(value: Any) -> Any:
-    """A cell as CSV and XLSX files hold it: safe from formula injection, and reversible.
-
-    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-    leading apostrophe (:func:`jtai.spreadsheet.neutralise`), so a spreadsheet shows it
-    as text and never runs it. So does a text that starts with apostrophes before one of
-    those characters, so that :func:`unescape` can always remove exactly the apostrophe
-    added here and an import gives back the value exported.
-    """
-    if not isinstance(value, str):
-        return value
-    return "'" + value if is_formula(value.lstrip("'")) else value
-
-
-def unescape(text: str) -> str:
-    """A cell read from a CSV or XLSX file: the apostrophe :func:`escape` adds is removed.
-
-    Only from a text that starts with apostrophes before a formula character, the only texts
-    :func:`escape` changes; any other text is kept as written.
-    """
-    return text[1:] if text.startswith("'") and is_formula(text.lstrip("'")) else text
-
-
 def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, header: str = "") -> str:
     """Rows as YAML or CSV text (a template printed to stdout uses this).
 
@@ -291,20 +306,21 @@ def render(rows: list[dict[str, Any]], columns: tuple[str, ...], kind: str, *, h
     return comment + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _xlsx_bytes(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
-    import openpyxl
+# How each column is written in a workbook: versions as numbers, times as date cells.
+_KINDS: dict[str, Kind] = {"version": "number", "recorded_at": "datetime", "case": "id"}
+_TITLES = {"recorded_at": "Recorded at (UTC)"}
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "judgements"
-    sheet.append(list(columns))
-    for r, row in enumerate(rows, start=2):
-        for c, column in enumerate(columns, start=1):
-            value = row.get(column, "")
-            text = value if isinstance(value, int) else escape(_text(value))
-            cell = sheet.cell(row=r, column=c, value=text)
-            if isinstance(text, str):
-                cell.data_type = "s"  # a string cell, never a formula
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+def xlsx_columns(columns: tuple[str, ...]) -> list[Column]:
+    """The workbook columns of a judgement file: words as headers, import reads them back."""
+    from jtai.workbook import Column
+
+    return [Column(c, title=_TITLES.get(c), kind=_KINDS.get(c, "text")) for c in columns]
+
+
+def _xlsx_bytes(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
+    from jtai.workbook import Workbook
+
+    book = Workbook()
+    book.table("judgements", xlsx_columns(columns), rows)
+    return book.to_bytes()

@@ -142,7 +142,7 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class _Planned:
-    row: int
+    where: str
     case_ref: str
     criterion: str
     agency: str
@@ -184,7 +184,7 @@ def import_file(
     known = cases.known_cases(conn, key)
     planned: list[_Planned] = []
     problems: list[str] = []
-    slots: dict[tuple[str, ...], int] = {}
+    slots: dict[tuple[str, ...], str] = {}
     blank = 0
     index: IdentifyingIndex | None = None  # built once, when the file names a new case
     for item in rows:
@@ -192,7 +192,7 @@ def import_file(
         if not v.get("grade", "").strip():
             blank += 1
             continue
-        where = f"row {item.row}"
+        where = item.where
         found: list[str] = []
         try:
             ref = cases.normalise_ref(v.get("case", ""))
@@ -228,14 +228,14 @@ def import_file(
         found += [i.rstrip(".") for i in issues]
         slot = (ref, criterion, agency, role, rater.name if role == "rater" else "")
         if slot in slots and not found:
-            found.append(f"the same judgement is also on row {slots[slot]}")
-        slots.setdefault(slot, item.row)
+            found.append(f"the same judgement is also on {slots[slot]}")
+        slots.setdefault(slot, item.where)
         if found:
             problems.append(f"{where}: " + "; ".join(found) + ".")
             continue
         planned.append(
             _Planned(
-                item.row,
+                item.where,
                 ref,
                 criterion,
                 agency,
@@ -280,7 +280,7 @@ def _conflicts(conn: sqlite3.Connection, planned: list[_Planned]) -> list[str]:
         )
         if old is not None and (old["value"], old["note"]) != (p.value, p.note) and not p.reason:
             problems.append(
-                f"row {p.row}: changes {p.case_ref} {p.criterion} {p.agency} (version {old['version']}) "
+                f"{p.where}: changes {p.case_ref} {p.criterion} {p.agency} (version {old['version']}) "
                 "and gives no reason (add a reason column or --reason)."
             )
     return problems
@@ -323,7 +323,7 @@ def _write(
                     source="import",
                 )
             except ConflictError as exc:  # another process changed it since the check
-                raise ConflictError(f"row {p.row}: {exc.message}", hint="Nothing was imported.") from None
+                raise ConflictError(f"{p.where}: {exc.message}", hint="Nothing was imported.") from None
             if new is None:
                 unchanged += 1
             else:
