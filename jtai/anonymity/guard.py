@@ -62,6 +62,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jtai.anonymity.common_words import COMMON_WORDS
+from jtai.anonymity.near_names import NearNames
+from jtai.anonymity.ordinary_words import is_ordinary
+from jtai.anonymity.readings import readings
 from jtai.anonymity.visible_text import fold, html_lines, normalise, readable
 from jtai.anonymity.written_dates import iter_dates
 from jtai.errors import IdentifyingDataError
@@ -125,13 +128,21 @@ class IdentifyingIndex:
     dates_of_birth: set[dt.date] = field(default_factory=set)
     postcodes: set[str] = field(default_factory=set)
     pseudonyms: set[str] = field(default_factory=set)
+    near: NearNames = field(default_factory=NearNames)
     _longest_full: int = 2
 
     def add_name(self, first: str | None, last: str | None) -> None:
         """Add one person's first and last names (either may be missing)."""
         given, family = _name_keys(first), _name_keys(last)
-        self.names.update(given, family)
+        self.add_name_words([*given, *family])
         self._add_full(given, family)
+
+    def add_name_words(self, words: Iterable[str]) -> None:
+        """Add name words (folded, as :func:`_name_keys` gives them), exact and for near misses."""
+        for word in words:
+            if word not in self.names:
+                self.names.add(word)
+                self.near.add(word)
 
     def _add_full(self, given: list[str], family: list[str]) -> None:
         # a name of two words or more ("Okafor-Brinemore", "Ella Rose") is matched in any
@@ -177,20 +188,45 @@ class IdentifyingIndex:
                 hit("date of birth", written)
         for kind, written in self._codes_in(text):
             hit(kind, written)
-        # names: one-letter words (the "s" of "Smith's", initials) are no part of any name
+        as_written, *others = readings(text)
+        seen = set()
+        for written in self._names_in(as_written):
+            seen.add(written.casefold())
+            hit("name", written)
+        for reading in others:  # a name found only when the line is read another way
+            for written in self._names_in(reading):
+                if written.casefold() not in seen:
+                    seen.add(written.casefold())
+                    hit("name", written)
+        return hits
+
+    def _names_in(self, text: str) -> list[str]:
+        """The names written in one reading of a line: whole, alone, or as near misses.
+
+        One-letter words (the "s" of "Smith's", initials) are no part of any name.
+        """
+        found = []
         words = [m[0] for m in _WORD.finditer(text) if len(m[0]) >= 2]
         index = 0
         while index < len(words):
             length = self._full_name_at(words, index)
             if length:
-                hit("name", " ".join(words[index : index + length]))
+                found.append(" ".join(words[index : index + length]))
                 index += length
                 continue
-            word, folded = words[index], fold(words[index])
-            if word[0].isupper() and folded in self.names and folded not in COMMON_WORDS:
-                hit("name", word)
+            if self._single_name(words[index]):
+                found.append(words[index])
             index += 1
-        return hits
+        return found
+
+    def _single_name(self, word: str) -> bool:
+        """A loaded name standing alone, or a near miss of one (see the module's rules)."""
+        folded = fold(word)
+        if folded in COMMON_WORDS:
+            return False
+        if folded in self.names:
+            return word[0].isupper() or not is_ordinary(folded)
+        return self.near.match(folded) is not None and not is_ordinary(folded)
 
     def _codes_in(self, text: str) -> list[tuple[str, str]]:
         """The identifiers and postcodes written in ``text``, whatever separates their groups.
