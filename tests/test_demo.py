@@ -101,7 +101,7 @@ def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: i
     result = run("--workspace", str(demo.root), "findings", "check")
     assert result.exit_code == 0, result.output
     assert " ".join(result.stdout.split()) == (
-        "11 findings checked: each rests on evidence that supports it."
+        "11 findings checked: the judgements bear each one out, and none names a child."
     )
 
 

@@ -132,7 +132,13 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
     assert result.stdout.splitlines() == [
         f"findings.yaml, line 10: finding 2: contradicted: it rests on {D}, graded inadequate.",
         f"findings.yaml, line 10: finding 2: contradicted: in {D} the child is not safer.",
+        "findings.yaml, line 10: finding 2: contradicted: a key strength, but 3 of the 4 judgements "
+        "under DD2 for csc (75%) are requires improvement or worse; a strength allows at most 33% "
+        "(findings.strength_max_share_poor).",
         "findings.yaml, line 15: I1: contradicted: every case it rests on is graded good or better there.",
+        "findings.yaml, line 15: I1: contradicted: an area for improvement, but 4 of the 4 judgements "
+        "under FD2 for police (100%) are good or better; at 90% or more it is not one "
+        "(findings.improvement_max_share_good).",
         "findings.yaml, line 21: P1: no evidence: it names no case or other evidence it rests on.",
         "findings.yaml, line 26: M1: the text names a case by its reference; the letter is public, "
         "describe the child instead.",
@@ -145,7 +151,7 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
         "findings.yaml, line 37: case study 2: no evidence: it names no case it rests on.",
         f"findings.yaml, line 39: case study 3: contradicted: most grades of {A} are below good.",
     ]
-    assert "Error: " in result.stderr and "12 problem(s) in the findings" in result.stderr
+    assert "Error: " in result.stderr and "14 problem(s) in the findings" in result.stderr
 
 
 def test_findings_check_duplicate_ids_and_unknown_agency(run, graded) -> None:
@@ -168,7 +174,15 @@ def test_findings_check_duplicate_ids_and_unknown_agency(run, graded) -> None:
         "findings.yaml, line 11: S1: the id S1 is already used on line 2.",
     ]
     data = json.loads(run("-w", str(graded.root), "findings", "check", "--json").stdout)
-    assert [(p["finding"], p["line"]) for p in data] == [
+    assert {p["message"].split()[0] for p in data if p["severity"] == "warning"} == {
+        "health",
+        "probation",
+        "yos",
+        "education",
+        "csc",
+        "police",
+    }
+    assert [(p["finding"], p["line"]) for p in data if p["severity"] == "error"] == [
         ("S1", 2),
         ("S1", 2),
         ("S1", 2),
@@ -203,7 +217,7 @@ def test_findings_check_clean(run, graded) -> None:
     (graded.root / "findings.yaml").write_text(lines)
     result = run("-w", str(graded.root), "findings", "check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "1 findings checked: each rests on evidence that supports it."
+    assert result.stdout.strip() == "1 findings checked: the judgements bear each one out, and none names a child."
 
 
 def test_findings_file_shape(tmp_path) -> None:

@@ -140,6 +140,11 @@ class FindingsRule(_Model):
     priority_min_share_inadequate: float = Field(ge=0, le=1)
     # a criterion x agency needs at least this many graded cases to be proposed at all
     min_cases: int = Field(default=2, ge=1)
+    # `jtai findings check`: a strength is contradicted when more than this share of the
+    # judgements under its criteria is below good; an area for improvement or priority action
+    # when at least this share is good or better (both need ``min_cases`` graded judgements)
+    strength_max_share_poor: float = Field(default=0.33, ge=0, le=1)
+    improvement_max_share_good: float = Field(default=0.9, ge=0, le=1)
 
 
 class Letter(_Model):

@@ -236,6 +236,7 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
     """Findings with no evidence, evidence that contradicts them, names that do not exist, pseudonyms."""
     from jtai.scoring import cases as case_mod
     from jtai.scoring import findings
+    from jtai.scoring.findings_evidence import evidence_problems
 
     finals = findings.finals(conn, fw)
     answers = {f.case_ref: f.value for f in finals if f.criterion == CASE_QUESTION_ID}
@@ -284,7 +285,11 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
         else:
             found += _study_evidence(fw, item, by_case, answers)
         problems += [Problem(name, line or None, message) for message in found]
-    return problems
+    names = _names_in_order(doc)
+    problems += [
+        Problem(names[n], lines[n] or None, message) for n, message in evidence_problems(fw, doc, finals)
+    ]
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _names_problems(fw: Framework, finding: Finding, criteria: set[str], sections: list[str]) -> list[str]:
