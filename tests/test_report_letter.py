@@ -310,8 +310,8 @@ def test_cli_letter_refused_when_the_findings_check_fails(run, tmp_path: Path) -
         ws,
         CLEAN_FINDINGS
         + "  - {id: I2, kind: improvement, text: Visits are late., agencies: [youth club team], "
-        "evidence: [minutes]}\n"
-        "  - {id: S1, kind: strength, text: Staff are tenacious.}\n",
+        "criteria: [DD3], evidence: [minutes]}\n"
+        "  - {id: S1, kind: strength, text: Staff are tenacious., criteria: [DD8]}\n",
     )
     result = _letter(run, ws, "--html", str(tmp_path / "letter.html"))
     assert result.exit_code == 4, result.output

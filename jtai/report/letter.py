@@ -86,17 +86,23 @@ def write_letter(
     """
     from jtai.report.letter_context import letter_from_workspace, public_phrases
 
+    from jtai.scoring import findings_guard
+
     targets = output_targets(ws, "letter", pdf, html, force=force)
     fw = workspace_framework(ws)
     authored = letter_findings(ws)
     letter = letter_from_workspace(ws, fw=fw, authored=authored)
+    public = public_phrases(letter, ws.config)
     return publish(
         ws,
         what="The letter",
         html=lambda paged: letter_html(letter, paged=paged),
         targets=targets,
-        public=public_phrases(letter, ws.config),
+        public=public,
         index=index,
         pseudonyms=True,
         validate=lambda: require_checked(ws, fw, authored),
+        check_authored=lambda ix: findings_guard.refuse(
+            findings_guard.identifying(ix, authored, public=public), "The letter", rendering=True
+        ),
     )

@@ -42,15 +42,19 @@ def identifying(index: IdentifyingIndex, doc: FindingsDoc, *, public: Iterable[s
                 Problem(
                     name,
                     line or None,
-                    f"identifies a child: {article} {hit.kind} ({hit.masked}); the letter is public, "
-                    "reword it without the child's details.",
+                    f"identifies a child: {article} {hit.kind} ({hit.masked}).",
                 )
             )
     return problems
 
 
-def refuse(problems: list[Problem], path: str) -> None:
+def refuse(problems: list[Problem], what: str, *, rendering: bool = False) -> None:
     """Raise when the guard found anything in the findings.
+
+    Args:
+        problems: from :func:`identifying`.
+        what: ``The letter`` (``rendering``), else the findings file's name.
+        rendering: the refusal stops a report being written.
 
     Raises:
         IdentifyingDataError: listing each finding, its line and what was found (masked).
@@ -59,7 +63,14 @@ def refuse(problems: list[Problem], path: str) -> None:
         return
     listed = "; ".join(p.describe().rstrip(".") for p in problems[:_MAX_LISTED])
     more = f"; and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+    found = f"({len(problems)} found)"
+    lead = (
+        f"{what} would contain identifying data {found}, so nothing was written"
+        if rendering
+        else f"{what} holds identifying data {found}"
+    )
     raise IdentifyingDataError(
-        f"{path}: {len(problems)} identifying value(s) in the findings: {listed}{more}.",
-        hint="Reword these findings without the child's name, identifier, date of birth or postcode.",
+        f"{lead}: {listed}{more}.",
+        hint="The letter is public: reword these findings without the child's name, identifier, "
+        "date of birth, postcode or case reference, then check again with `jtai findings check`.",
     )
