@@ -79,8 +79,8 @@ def test_demo_letter(demo: DemoResult) -> None:
     for heading in SECTION_HEADINGS.values():
         assert heading in text
     # published 17 May 2018; 70 working days on, skipping the 28 May and 27 August bank holidays
-    assert "to the inspectorates by 24 August 2018." in text
-    assert "Health professionals are not consistently invited to strategy discussions" in text
+    assert "on behalf of the partnership, by 24 August 2018." in text
+    assert "Health professionals are not routinely invited to strategy discussions" in text
     assert "Catherine Polglaze" in text and "Michael Lanyon" in text
 
 
@@ -93,7 +93,7 @@ def test_demo_judgements_use_this_workspaces_pseudonyms(demo: DemoResult) -> Non
     html = (demo.root / "reports" / "evidence-pack.html").read_text(encoding="utf-8")
     assert refs["tracked 1"] in html and refs["front_door 40"] in html
     findings = (demo.root / "findings.yaml").read_text(encoding="utf-8")
-    assert f"cases: [{refs['tracked 1']}, {refs['tracked 3']}]" in findings
+    assert f"cases: [{refs['tracked 2']}, {refs['tracked 4']}]" in findings
 
 
 def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +101,7 @@ def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: i
     result = run("--workspace", str(demo.root), "findings", "check")
     assert result.exit_code == 0, result.output
     assert " ".join(result.stdout.split()) == (
-        "11 findings checked: the judgements bear each one out, and none names a child."
+        "22 findings checked: the judgements bear each one out, and none names a child."
     )
 
 

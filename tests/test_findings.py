@@ -133,7 +133,7 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
         f"findings.yaml, line 10: finding 2: contradicted: it rests on {D}, graded inadequate.",
         f"findings.yaml, line 10: finding 2: contradicted: in {D} the child is not safer.",
         "findings.yaml, line 10: finding 2: contradicted: a key strength, but 3 of the 4 judgements "
-        "under DD2 for csc (75%) are requires improvement or worse; a strength allows at most 33% "
+        "under DD2 for csc (75%) are requires improvement or worse; a strength allows at most 34% "
         "(findings.strength_max_share_poor).",
         "findings.yaml, line 15: I1: contradicted: every case it rests on is graded good or better there.",
         "findings.yaml, line 15: I1: contradicted: an area for improvement, but 4 of the 4 judgements "

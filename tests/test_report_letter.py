@@ -100,26 +100,32 @@ def test_html_is_standalone_and_accessible(html: str) -> None:
 
 
 def test_html_key_sentences(html: str) -> None:
-    """The opening, the deadline and the signatories read as the letter should."""
+    """The opening, the deadline, the next steps and the signatories read as the letter should."""
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
     assert (
         "Between 19 and 23 March 2018, Ofsted, Care Quality Commission (CQC), HM Inspectorate of "
         "Constabulary and Fire &amp; Rescue Services (HMICFRS) and HM Inspectorate of Probation (HMIP) "
         "undertook a joint inspection of the multi-agency response to child exploitation and children "
-        "missing from home, care or education in Seaborough." in html
+        "missing from home, care or education in Seaborough." in text
     )
     assert (
-        '<p class="deadline">The local authority should send the written statement of action to the '
-        "inspectorates by 16 August 2018.</p>" in html
+        '<p class="deadline">The director of children&#39;s services should send the written statement of '
+        "action to the inspectorates, on behalf of the partnership, by "
+        '<span class="nowrap">16 August 2018</span>.</p>' in html
     )
-    assert "That date is 70 working days after the publication of this letter on 9 May 2018" in html
+    assert "The safeguarding partners should oversee the statement: they agree it, monitor its progress" in text
+    assert "That date is 70 working days after the publication of this letter on 9 May 2018" in text
     assert "<li>Pat Example, Director of Children&#39;s Services</li>" in html
     assert "<li>Chief Constable</li>" in html
     assert (
-        "<p>The inspection covered three parts, each reported under the main findings below: the "
-        "multi-agency front door; the deep dive; leadership, management and governance. This letter" in html
+        "The inspection covered three parts, each reported under the main findings below: the "
+        "multi-agency front door; the deep dive; leadership, management and governance. This letter" in text
     )
     assert html.count('<div class="signatory">') == 4
-    assert '<p class="date">9 May 2018</p>' in html
+    assert '<p class="date"><span class="nowrap">9 May 2018</span></p>' in html
+    # the closing paragraph and the signatures are one block the PDF never splits
+    closing = html[html.index('<div class="closing">') :]
+    assert closing.index("That date is") < closing.index("Yours sincerely")
 
 
 def test_hostile_text_is_escaped(html: str) -> None:

@@ -97,7 +97,10 @@ class NearNames:
 
     def match(self, word: str) -> str | None:
         """The loaded name ``word`` (folded) is a near miss of, if any."""
-        if len(word) < MIN_LENGTH - 1 or not any(c.isalpha() for c in word):
+        letters = sum(c.isalpha() for c in word)
+        # a code such as "R35" or "7KQ3" is no name: digits may stand for letters only in a
+        # word that is mostly letters ("Pe11by", "Pellby2")
+        if len(word) < MIN_LENGTH - 1 or letters < 3 or letters <= len(word) - letters:
             return None
         key = name_key(word)
         if key in self._keys:

@@ -37,6 +37,9 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
     """Every part of the evidence pack, read from the workspace."""
     from jtai.report.notes import notes_part
 
+    from jtai.report.authored import read_findings
+    from jtai.report.finding_evidence import finding_evidence_part
+
     graded = area_results.final_judgements(conn, fw)
     return [
         method_part(ws, fw, area_results.samples(ws)),
@@ -44,6 +47,7 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
         charts_part(ws, fw, conn, graded, area_results.samples(ws)),
         moderation_part(fw, area_results.rater_judgements(conn)),
         outcomes_part(fw, graded),
+        finding_evidence_part(fw, conn, read_findings(ws.root)),
         notes_part(fw, area_results.evidence_notes(conn)),
         data_quality_part(conn),
     ]

@@ -8,7 +8,7 @@ the judgements do not bear out is a contradiction however well its own cases wen
 Thresholds come from the framework's ``findings`` settings (defaults in
 :class:`~jtai.frameworks.schema.FindingsRule`):
 
-- a **strength** is contradicted when more than ``strength_max_share_poor`` (default 0.33)
+- a **strength** is contradicted when more than ``strength_max_share_poor`` (default 0.34)
   of its graded judgements are below good ("requires improvement" or worse);
 - an **area for improvement** or **priority action** is contradicted when at least
   ``improvement_max_share_good`` (default 0.9) of them are good or better;
