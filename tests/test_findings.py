@@ -217,7 +217,10 @@ def test_findings_check_clean(run, graded) -> None:
     (graded.root / "findings.yaml").write_text(lines)
     result = run("-w", str(graded.root), "findings", "check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "1 findings checked: the judgements bear each one out, and none names a child."
+    assert (
+        result.stdout.strip()
+        == "1 findings checked: the judgements bear each one out, and none names a child."
+    )
 
 
 def test_findings_file_shape(tmp_path) -> None:

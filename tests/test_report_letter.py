@@ -113,7 +113,9 @@ def test_html_key_sentences(html: str) -> None:
         "action to the inspectorates, on behalf of the partnership, by "
         '<span class="nowrap">16 August 2018</span>.</p>' in html
     )
-    assert "The safeguarding partners should oversee the statement: they agree it, monitor its progress" in text
+    assert (
+        "The safeguarding partners should oversee the statement: they agree it, monitor its progress" in text
+    )
     assert "That date is 70 working days after the publication of this letter on 9 May 2018" in text
     assert "<li>Pat Example, Director of Children&#39;s Services</li>" in html
     assert "<li>Chief Constable</li>" in html

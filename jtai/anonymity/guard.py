@@ -184,7 +184,8 @@ class IdentifyingIndex:
         One-letter words (the "s" of "Smith's", initials) are no part of any name.
         """
         found = []
-        text = _PSEUDONYM.sub(lambda m: " " * len(m[0]) if m[2] and m[4] else m[0], text)  # a case, not a name
+        # a pseudonym names a case, and its groups ("MA50") are no name
+        text = _PSEUDONYM.sub(lambda m: " " * len(m[0]) if m[2] and m[4] else m[0], text)
         words = [m[0] for m in _WORD.finditer(text) if len(m[0]) >= 2]
         index = 0
         while index < len(words):

@@ -381,7 +381,9 @@ def check_command(
     doc = findings_file.load_findings(path)
     public = [str(s.ws.config.get("area") or ""), *people_phrases(s.ws.config)]
     hidden = findings_guard.identifying(index_from_store(s.conn), doc, public=public)
-    problems = sorted([*hidden, *findings_file.check(s.conn, s.fw, doc, key=s.ws.key)], key=lambda p: p.line or 0)
+    problems = sorted(
+        [*hidden, *findings_file.check(s.conn, s.fw, doc, key=s.ws.key)], key=lambda p: p.line or 0
+    )
     in_scope = s.agencies or list(s.fw.agencies)
     silent = silent_agencies(s.fw, doc, in_scope)
     if as_json:
@@ -396,10 +398,13 @@ def check_command(
         for p in problems:
             console.print(f"{path.name}, {p.describe()}", highlight=False, markup=False, soft_wrap=True)
         for agency in silent:
-            err_console.print(f"{path.name}: warning: {_silent_message(agency)}", highlight=False, markup=False)
+            err_console.print(
+                f"{path.name}: warning: {_silent_message(agency)}", highlight=False, markup=False
+            )
         if not problems:
             console.print(
-                f"{len(doc.findings)} findings checked: the judgements bear each one out, and none names a child."
+                f"{len(doc.findings)} findings checked: "
+                "the judgements bear each one out, and none names a child."
             )
     findings_guard.refuse(hidden, path.name)
     findings_file.require_clean(problems, path)

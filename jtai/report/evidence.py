@@ -21,6 +21,7 @@ from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
 from jtai.store import report as queries
 from jtai.workspace import workspace_framework
+from jtai.report.tool_text import report_date, sampling_dates
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -35,10 +36,10 @@ KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
 
 def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> list[Part]:
     """Every part of the evidence pack, read from the workspace."""
-    from jtai.report.notes import notes_part
-
     from jtai.report.authored import read_findings
     from jtai.report.finding_evidence import finding_evidence_part
+    from jtai.report.notes import notes_part
+    from jtai.report.quality import data_quality_part
 
     graded = area_results.final_judgements(conn, fw)
     return [
@@ -302,6 +303,7 @@ def evidence_html(ws: Workspace, parts: list[Part], fw: Framework, *, paged: boo
         description=f"Internal evidence pack for {fw.title}, {area}.",
         running_header=f"{MARKING} - Evidence pack: {area}",
         marking=MARKING,
+        created=report_date(ws.config).isoformat(),
     )
     intro = (
         f"This pack records how the findings of the joint targeted area inspection of {area} were reached. "
@@ -359,4 +361,4 @@ def settings_phrases(ws: Workspace, fw: Framework) -> list[str]:
         day = config.get(key)
         if isinstance(day, dt.date):
             phrases += [format_date(day), f"{day.day} {day:%B}", day.isoformat()]
-    return phrases + people_phrases(config)
+    return phrases + people_phrases(config) + sampling_dates(area_results.samples(ws))

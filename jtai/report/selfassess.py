@@ -7,7 +7,6 @@ self-assessment workspace.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -251,6 +250,7 @@ def write_self_assessment(
         ConflictError: ``compare`` is assessed against another framework.
     """
     from jtai.report.evidence import settings_phrases
+    from jtai.report.tool_text import report_date
 
     if compare is not None:
         _refuse_self_comparison(ws, compare)
@@ -258,12 +258,13 @@ def write_self_assessment(
     fw = workspace_framework(ws)
     parts = self_assessment_parts(ws, fw, compare)
     area = str(ws.config["area"])
-    today = dt.date.today()
+    today = report_date(ws.config)  # dated by the inspection, not the day it is rendered
     doc = DocInfo(
         title=f"Self-assessment: {area}, {fw.title}",
         authors=(f"{area} safeguarding partnership",),
         description=f"The {area} partnership's self-assessment against {fw.title}.",
         running_header=f"Self-assessment: {area}, {format_date(today)}",
+        created=today.isoformat(),
     )
     intro = (
         f"This self-assessment sets out where the {area} partnership stands against the criteria of the "

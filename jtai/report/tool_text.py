@@ -1,0 +1,43 @@
+"""Dates the tool writes itself, and the date a report is dated by.
+
+The guard searches authored text for a child's date of birth in every written form. The
+tool's own dates are not authored: a sampling window that starts on a day a child was born
+("from 2017-09-19 to 2018-03-18") says nothing about the child, and a report writer cannot
+reword it. :func:`sampling_dates` gives those dates as the samples wrote them, so every
+report blanks them out before the guard runs, as it does the settings' own phrases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jtai.sampling import Sample
+
+
+def sampling_dates(samples: Iterable[Sample]) -> list[str]:
+    """Every date the samples' own explanations and notes hold, as written there, and when drawn."""
+    from jtai.anonymity.written_dates import iter_dates
+
+    found: list[str] = []
+    for sample in samples:
+        texts = [str(sample.summary.get("explanation") or ""), *map(str, sample.summary.get("notes", []))]
+        found += [written for text in texts for _, written in iter_dates(text)]
+        found.append(sample.created_at[:10])
+    return sorted(set(found))
+
+
+def report_date(config: Mapping[str, Any]) -> dt.date:
+    """The date a report is dated by: the letter's date, else publication, else the end of fieldwork.
+
+    Never the day it happens to be rendered, so the same workspace gives the same report.
+    """
+    from jtai.report.area_results import fieldwork
+
+    for key in ("letter_date", "publication_date"):
+        day = config.get(key)
+        if isinstance(day, dt.date):
+            return day
+    return fieldwork(config)[1]
