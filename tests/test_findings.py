@@ -272,3 +272,66 @@ def test_report_facing_rows(graded) -> None:
         ("DD2", "police", ANN.name),
         ("DD2", "police", BOB.name),
     }
+
+
+def _doc(text: str) -> findings_file.FindingsDoc:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "findings.yaml"
+        path.write_text(text, encoding="utf-8")
+        return findings_file.load_findings(path)
+
+
+def test_thresholds_come_from_the_framework(graded) -> None:
+    """A strength at 75% below good is contradicted at the default 34%, not when the framework allows 80%."""
+    from jtai.scoring.findings_evidence import evidence_problems
+
+    doc = _doc(
+        "findings:\n  - {id: S1, kind: strength, text: Visits are prompt., criteria: [DD2], agencies: [csc]}\n"
+    )
+    items = findings.finals(graded.connect(), FW)
+    ((_, message),) = evidence_problems(FW, doc, items)
+    assert "3 of the 4 judgements under DD2 for csc (75%)" in message
+    lenient = FW.model_copy(
+        update={"findings": FW.findings.model_copy(update={"strength_max_share_poor": 0.8})}
+    )
+    assert evidence_problems(lenient, doc, items) == []
+    strict = FW.model_copy(
+        update={"findings": FW.findings.model_copy(update={"improvement_max_share_good": 1.0})}
+    )
+    better = _doc(
+        "findings:\n  - {id: I1, kind: improvement, text: Slow., criteria: [FD2], agencies: [police]}\n"
+    )
+    assert [m for _, m in evidence_problems(strict, better, items)][0].startswith("contradicted: an area")
+    too_few = FW.model_copy(update={"findings": FW.findings.model_copy(update={"min_cases": 5})})
+    assert evidence_problems(too_few, doc, items) == []
+    bare = _doc("findings:\n  - {id: S9, kind: strength, text: Good., evidence: [minutes]}\n")
+    assert [m for _, m in evidence_problems(FW, bare, items)] == [
+        "names no criterion it rests on: add criteria: [...] from the framework."
+    ]
+
+
+def test_findings_check_runs_the_guard_by_finding_and_line(run, graded) -> None:
+    """A near miss of a loaded child's name in findings.yaml: exit 10, naming the finding and its line."""
+    from jtai.store.records import insert_records
+
+    conn = graded.connect()
+    insert_records(conn, [{"child_id": "k1", "first_name": "Daisy", "last_name": "Pellby"}], agency="csc")
+    conn.close()
+    (graded.root / "findings.yaml").write_text(
+        "findings:\n"
+        "  - {id: S1, kind: strength, text: Police share information., criteria: [FD2], evidence: [minutes]}\n"
+        "  - id: I1\n    kind: improvement\n    text: 'Pe11by was not seen.'\n    criteria: [DD2]\n"
+        "    evidence: [minutes]\n",
+        encoding="utf-8",
+    )
+    result = run("-w", str(graded.root), "findings", "check")
+    assert result.exit_code == ExitCode.IDENTIFYING, result.output
+    assert "findings.yaml, line 3: I1: identifies a child: a name (P*****)." in result.stdout
+    assert "Pe11by" not in result.output
+    message = " ".join(result.stderr.split())
+    assert "findings.yaml holds identifying data (1 found): line 3: I1: identifies a child" in message
+    # agencies in scope that nothing in the letter would speak about are warned of
+    assert "warning: probation is in scope, but no area for improvement" in message

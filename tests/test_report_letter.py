@@ -109,7 +109,7 @@ def test_html_key_sentences(html: str) -> None:
         "missing from home, care or education in Seaborough." in text
     )
     assert (
-        '<p class="deadline">The director of children&#39;s services should send the written statement of '
+        '<p class="deadline">The director of children\'s services should send the written statement of '
         "action to the inspectorates, on behalf of the partnership, by "
         '<span class="nowrap">16 August 2018</span>.</p>' in html
     )
@@ -183,7 +183,7 @@ def test_pdf_text_has_headings_and_deadline(rendered: tuple[bytes, list[str]]) -
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     for heading in HEADINGS:
         assert heading in text
-    assert "inspectorates by 16 August 2018." in text
+    assert "on behalf of the partnership, by 16 August 2018." in text
     assert "Page 1 of" in text
     assert "Joint targeted area inspection: Seaborough, 9 May 2018" in text  # the running header
 
@@ -449,3 +449,35 @@ def test_cli_letter_never_writes_into_the_workspace_files(run, tmp_path: Path) -
     assert result.exit_code == 8, result.output
     assert "workspace" in result.stderr
     assert not target.exists()
+
+
+def test_addressees_follow_the_frameworks_era() -> None:
+    """2016-2021 letters go to the Community Rehabilitation Company too; later ones to the probation region."""
+    from jtai.frameworks import load_framework
+    from jtai.report.letter_context import addressees
+
+    config = {"addressees": [{"role": "Director of Children's Services, Seaborough", "name": "Pat Example"}]}
+    old = [a.role for a in addressees(load_framework("exploitation-2018"), config)]
+    assert old[0] == "Director of Children's Services, Seaborough"
+    assert "Chief Executive of the Community Rehabilitation Company" in old
+    assert "Director of Children's Services" not in old  # covered by the one inspection.yaml names
+    new = [a.role for a in addressees(load_framework("front-door-2022"), config)]
+    assert not any("Rehabilitation" in role for role in new) and "Regional Probation Director" in new
+
+
+def test_every_agency_in_scope_gets_its_main_findings() -> None:
+    """Main findings written for an agency go under it; an agency in scope with none says so."""
+    from jtai.frameworks import load_framework
+    from jtai.report.letter_context import agency_findings
+    from jtai.scoring.findings_file import FindingsDoc
+
+    doc = FindingsDoc.model_validate(
+        {"findings": [{"kind": "main", "agencies": ["police"], "text": "Officers respond promptly."}]}
+    )
+    parts = agency_findings(load_framework("exploitation-2018"), doc, ["csc", "police"])
+    assert [(p.heading, p.points) for p in parts] == [
+        ("Children's social care", ()),
+        ("Police", ("Officers respond promptly.",)),
+    ]
+    html = letter_html(sample_letter(agency_findings=parts))
+    assert "No main findings are recorded for this agency." in html
