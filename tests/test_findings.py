@@ -288,9 +288,7 @@ def test_thresholds_come_from_the_framework(graded) -> None:
     """A strength at 75% below good is contradicted at the default 34%, not when the framework allows 80%."""
     from jtai.scoring.findings_evidence import evidence_problems
 
-    doc = _doc(
-        "findings:\n  - {id: S1, kind: strength, text: Visits are prompt., criteria: [DD2], agencies: [csc]}\n"
-    )
+    doc = _doc("findings:\n  - {id: S1, kind: strength, text: Prompt., criteria: [DD2], agencies: [csc]}\n")
     items = findings.finals(graded.connect(), FW)
     ((_, message),) = evidence_problems(FW, doc, items)
     assert "3 of the 4 judgements under DD2 for csc (75%)" in message
@@ -304,7 +302,7 @@ def test_thresholds_come_from_the_framework(graded) -> None:
     better = _doc(
         "findings:\n  - {id: I1, kind: improvement, text: Slow., criteria: [FD2], agencies: [police]}\n"
     )
-    assert [m for _, m in evidence_problems(strict, better, items)][0].startswith("contradicted: an area")
+    assert next(m for _, m in evidence_problems(strict, better, items)).startswith("contradicted: an area")
     too_few = FW.model_copy(update={"findings": FW.findings.model_copy(update={"min_cases": 5})})
     assert evidence_problems(too_few, doc, items) == []
     bare = _doc("findings:\n  - {id: S9, kind: strength, text: Good., evidence: [minutes]}\n")
@@ -322,7 +320,7 @@ def test_findings_check_runs_the_guard_by_finding_and_line(run, graded) -> None:
     conn.close()
     (graded.root / "findings.yaml").write_text(
         "findings:\n"
-        "  - {id: S1, kind: strength, text: Police share information., criteria: [FD2], evidence: [minutes]}\n"
+        "  - {id: S1, kind: strength, text: Police share it., criteria: [FD2], evidence: [minutes]}\n"
         "  - id: I1\n    kind: improvement\n    text: 'Pe11by was not seen.'\n    criteria: [DD2]\n"
         "    evidence: [minutes]\n",
         encoding="utf-8",

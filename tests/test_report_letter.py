@@ -452,7 +452,7 @@ def test_cli_letter_never_writes_into_the_workspace_files(run, tmp_path: Path) -
 
 
 def test_addressees_follow_the_frameworks_era() -> None:
-    """2016-2021 letters go to the Community Rehabilitation Company too; later ones to the probation region."""
+    """2016-2021 letters also go to the Community Rehabilitation Company; later ones to probation's region."""
     from jtai.frameworks import load_framework
     from jtai.report.letter_context import addressees
 
