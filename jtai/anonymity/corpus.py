@@ -53,6 +53,7 @@ VARIANTS: tuple[str, ...] = (
     "Brynemoore",
     "Brinemooore",
     "Brinemoorre",
+    "Brynemor",
     "Brinem0ore",
     "Katherin Brinemoore",
     "Smiht's plan",
