@@ -35,7 +35,10 @@ def test_codes_and_pseudonyms_are_not_read_as_names() -> None:
     ix = IdentifyingIndex()
     ix.add_name("Lily", "Rees")
     ix.add_name("Mason", "Kestle")
+    ix.add_name("Adam", "Kestle")
     assert ix.scan_text("C-E1WM-TZ82 R35 and C-MA50-N4XQ") == []
+    # nor when a reading joins the groups across the dashes ("CXY12-AD4M" leaves "AD4M")
+    assert ix.scan_text("C-XY12-AD4M, C-XY12-ADAM (picked)") == []
 
 
 def test_near_misses_stay_fast_with_many_names() -> None:

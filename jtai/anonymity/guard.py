@@ -166,7 +166,9 @@ class IdentifyingIndex:
                 hit("date of birth", written)
         for kind, written in self._codes_in(text):
             hit(kind, written)
-        as_written, *others = readings(text)
+        # a pseudonym names a case (its own rule), and its groups ("AD4M") are no name in any reading
+        cases_out = _PSEUDONYM.sub(lambda m: " " * len(m[0]) if m[2] and m[4] else m[0], text)
+        as_written, *others = readings(cases_out)
         seen = set()
         for written in self._names_in(as_written):
             seen.add(written.casefold())
@@ -184,8 +186,6 @@ class IdentifyingIndex:
         One-letter words (the "s" of "Smith's", initials) are no part of any name.
         """
         found = []
-        # a pseudonym names a case, and its groups ("MA50") are no name
-        text = _PSEUDONYM.sub(lambda m: " " * len(m[0]) if m[2] and m[4] else m[0], text)
         words = [m[0] for m in _WORD.finditer(text) if len(m[0]) >= 2]
         index = 0
         while index < len(words):
