@@ -39,7 +39,7 @@ def _area(tmp: Path, seed: int, children: int) -> Path:
 
 def _without_findings_check() -> None:
     """Render the letter without `jtai findings check` (the guard still runs first)."""
-    from jtai.report import authored
+    import jtai.report.letter as letter
 
     def count_only(ws, fw, doc):  # type: ignore[no-untyped-def]
         from jtai.scoring.findings_file import check
@@ -50,7 +50,7 @@ def _without_findings_check() -> None:
         if problems:
             print(f"  (findings check: {len(problems)} problem(s) on this area, not a guard matter)")
 
-    authored.require_checked = count_only
+    letter.require_checked = count_only
 
 
 def main() -> None:

@@ -371,10 +371,10 @@ def check_command(
 
     Example: jtai findings check
     """
-    from jtai.anonymity.guard import index_from_store
     from jtai.report.letter_context import people_phrases
     from jtai.scoring import findings_file, findings_guard
     from jtai.scoring.findings_evidence import silent_agencies
+    from jtai.store.report import index_from_store
 
     s = _Session()
     path = file or findings_file.findings_path(s.ws.root)

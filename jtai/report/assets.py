@@ -69,8 +69,6 @@ def environment() -> jinja2.Environment:
 
 def date_markup(day: dt.date | None) -> Markup:
     """A date as the reports print it, kept on one line: ``<span class="nowrap">24 August 2018</span>``."""
-    from jtai.report.text import format_date
-
     return Markup('<span class="nowrap">{}</span>').format(format_date(day))
 
 

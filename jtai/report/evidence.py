@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai.report import area_results, charts
+from jtai.report.authored import read_findings
+from jtai.report.finding_evidence import finding_evidence_part
 from jtai.report.letter_context import people_phrases
 from jtai.report.pack_blocks import Figure, Part, Table
 from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
+from jtai.report.tool_text import report_date, sampling_dates
 from jtai.store import report as queries
 from jtai.workspace import workspace_framework
-from jtai.report.tool_text import report_date, sampling_dates
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -36,10 +38,7 @@ KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
 
 def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> list[Part]:
     """Every part of the evidence pack, read from the workspace."""
-    from jtai.report.authored import read_findings
-    from jtai.report.finding_evidence import finding_evidence_part
     from jtai.report.notes import notes_part
-    from jtai.report.quality import data_quality_part
 
     graded = area_results.final_judgements(conn, fw)
     return [

@@ -11,6 +11,7 @@ from jtai.report.letter_content import Letter
 from jtai.report.publish import output_targets, publish
 from jtai.report.render import DocInfo, html_to_pdf, render_html
 from jtai.report.text import format_date, format_list, format_span
+from jtai.scoring import findings_guard
 from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
@@ -85,8 +86,6 @@ def write_letter(
         InputError: the findings check reports problems; nothing is written.
     """
     from jtai.report.letter_context import letter_from_workspace, public_phrases
-
-    from jtai.scoring import findings_guard
 
     targets = output_targets(ws, "letter", pdf, html, force=force)
     fw = workspace_framework(ws)

@@ -18,6 +18,7 @@ from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date
+from jtai.report.tool_text import report_date
 from jtai.workspace import find, workspace_framework
 
 if TYPE_CHECKING:
@@ -250,7 +251,6 @@ def write_self_assessment(
         ConflictError: ``compare`` is assessed against another framework.
     """
     from jtai.report.evidence import settings_phrases
-    from jtai.report.tool_text import report_date
 
     if compare is not None:
         _refuse_self_comparison(ws, compare)

@@ -13,14 +13,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from jtai.anonymity.written_dates import iter_dates
+from jtai.report.area_results import fieldwork
+
 if TYPE_CHECKING:
     from jtai.sampling import Sample
 
 
 def sampling_dates(samples: Iterable[Sample]) -> list[str]:
     """Every date the samples' own explanations and notes hold, as written there, and when drawn."""
-    from jtai.anonymity.written_dates import iter_dates
-
     found: list[str] = []
     for sample in samples:
         texts = [str(sample.summary.get("explanation") or ""), *map(str, sample.summary.get("notes", []))]
@@ -34,8 +35,6 @@ def report_date(config: Mapping[str, Any]) -> dt.date:
 
     Never the day it happens to be rendered, so the same workspace gives the same report.
     """
-    from jtai.report.area_results import fieldwork
-
     for key in ("letter_date", "publication_date"):
         day = config.get(key)
         if isinstance(day, dt.date):

@@ -18,14 +18,37 @@ Thresholds come from the framework's ``findings`` settings (defaults in
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from jtai.frameworks import CASE_QUESTION_ID, Framework
+from jtai.scoring.findings import Final
 
-if TYPE_CHECKING:
-    from jtai.scoring.findings import Final
-    from jtai.scoring.findings_file import Finding, FindingsDoc
+
+class Finding(Protocol):
+    """What is read of one authored finding (:class:`jtai.scoring.findings_file.Finding`)."""
+
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def agencies(self) -> list[str]: ...
+    @property
+    def criteria(self) -> list[str]: ...
+    @property
+    def cases(self) -> list[str]: ...
+
+
+class FindingsDoc(Protocol):
+    """What is read of findings.yaml (:class:`jtai.scoring.findings_file.FindingsDoc`)."""
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+    @property
+    def finding_lines(self) -> list[int]: ...
+
 
 PARTNERSHIP = "partnership"
 _KIND_WORDS = {
@@ -97,12 +120,10 @@ def evidence_of(fw: Framework, finding: Finding, items: list[Final], *, name: st
 
 
 def all_evidence(fw: Framework, doc: FindingsDoc, items: list[Final]) -> list[Evidence]:
-    """The evidence of every finding that names criteria, in file order."""
-    from jtai.scoring.findings_file import label
-
+    """The evidence of every finding that names criteria, in file order (named as check names them)."""
     lines = [*doc.finding_lines, *[0] * len(doc.findings)]
     return [
-        evidence_of(fw, f, items, name=label(f, n), line=lines[n - 1])
+        evidence_of(fw, f, items, name=f.id or f"finding {n}", line=lines[n - 1])
         for n, f in enumerate(doc.findings, start=1)
         if f.criteria
     ]

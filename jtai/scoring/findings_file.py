@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from jtai import yamlfile
 from jtai.errors import ConfigError, InputError, NotFoundError
 from jtai.frameworks import CASE_QUESTION_ID, Framework
+from jtai.scoring.findings_evidence import evidence_problems
 
 FILE_NAME = "findings.yaml"
 KINDS = ("strength", "improvement", "priority_action", "main")
@@ -236,7 +237,6 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
     """Findings with no evidence, evidence that contradicts them, names that do not exist, pseudonyms."""
     from jtai.scoring import cases as case_mod
     from jtai.scoring import findings
-    from jtai.scoring.findings_evidence import evidence_problems
 
     finals = findings.finals(conn, fw)
     answers = {f.case_ref: f.value for f in finals if f.criterion == CASE_QUESTION_ID}

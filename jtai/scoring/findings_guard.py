@@ -9,23 +9,17 @@ of ``inspection.yaml``) are blanked out first, as the letter's guard does.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from jtai.anonymity.guard import IdentifyingIndex, blank_public
+from jtai.anonymity.visible_text import readable
 from jtai.errors import IdentifyingDataError
-
-if TYPE_CHECKING:
-    from jtai.anonymity.guard import IdentifyingIndex
-    from jtai.scoring.findings_file import FindingsDoc, Problem
+from jtai.scoring.findings_file import FindingsDoc, Problem, label
 
 _MAX_LISTED = 20
 
 
 def identifying(index: IdentifyingIndex, doc: FindingsDoc, *, public: Iterable[str] = ()) -> list[Problem]:
     """Every identifying value in the headline, findings and case studies of ``doc``."""
-    from jtai.anonymity.guard import blank_public
-    from jtai.anonymity.visible_text import readable
-    from jtai.scoring.findings_file import Problem, label
-
     blank = blank_public(public)
     texts: list[tuple[str, int, str]] = [(f"headline {n}", 0, t) for n, t in enumerate(doc.headline, start=1)]
     lines = [*doc.finding_lines, *[0] * len(doc.findings)]
