@@ -107,6 +107,8 @@ class IdentifyingIndex:
     postcodes: set[str] = field(default_factory=set)
     pseudonyms: set[str] = field(default_factory=set)
     near: NearNames = field(default_factory=NearNames)
+    # word as written -> whether it is a name alone: reports repeat their words
+    _seen: dict[str, bool] = field(default_factory=dict, repr=False)
     _longest_full: int = 2
 
     def add_name(self, first: str | None, last: str | None) -> None:
@@ -121,6 +123,7 @@ class IdentifyingIndex:
             if word not in self.names:
                 self.names.add(word)
                 self.near.add(word)
+                self._seen.clear()
 
     def _add_full(self, given: list[str], family: list[str]) -> None:
         # a name of two words or more ("Okafor-Brinemore", "Ella Rose") is matched in any
@@ -201,6 +204,12 @@ class IdentifyingIndex:
 
     def _single_name(self, word: str) -> bool:
         """A loaded name standing alone, or a near miss of one (see the module's rules)."""
+        known = self._seen.get(word)
+        if known is None:
+            known = self._seen[word] = self._is_single_name(word)
+        return known
+
+    def _is_single_name(self, word: str) -> bool:
         folded = fold(word)
         if folded in COMMON_WORDS:
             return False
