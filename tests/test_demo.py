@@ -369,7 +369,7 @@ def test_evidence_pack_shows_each_finding_and_its_grades(demo: DemoResult) -> No
 
 
 def test_tool_dates_are_not_read_as_a_childs_birthday(demo: DemoResult, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    """A child born on the first day of the sampling window: the tool's own window still renders."""
+    """Children born on the first days of the sampling window and of the charts: the pack still renders."""
     import shutil
 
     from jtai import workspace
@@ -380,10 +380,16 @@ def test_tool_dates_are_not_read_as_a_childs_birthday(demo: DemoResult, tmp_path
     html = (copy / "reports" / "evidence-pack.html").read_text(encoding="utf-8")
     window = re.search(r"from (\d{4}-\d\d-\d\d) to \d{4}-\d\d-\d\d", html)
     assert window is not None
+    assert "(none is recorded from 1 March 2017 until" in html  # where the monthly charts start
     conn = workspace.find(explicit=copy).connect()
     try:
         insert_records(
-            conn, [{"child_id": "born-on-window", "dob": window[1], "sex": "female"}], agency="csc"
+            conn,
+            [
+                {"child_id": "born-on-window", "dob": window[1], "sex": "female"},
+                {"child_id": "born-on-chart", "dob": "2017-03-01", "sex": "male"},
+            ],
+            agency="csc",
         )
     finally:
         conn.close()

@@ -21,7 +21,7 @@ from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
-from jtai.report.tool_text import report_date, sampling_dates
+from jtai.report.tool_text import chart_dates, report_date, sampling_dates, year_before
 from jtai.store import report as queries
 from jtai.workspace import workspace_framework
 
@@ -200,7 +200,7 @@ def charts_part(
             )
         )
     end = area_results.fieldwork(ws.config)[0]
-    start = dt.date(end.year - 1, end.month, 1)
+    start = year_before(end)
     events = queries.events_between(
         conn, ("missing_episode", "return_home_interview"), start.isoformat(), end.isoformat()
     )
@@ -360,4 +360,9 @@ def settings_phrases(ws: Workspace, fw: Framework) -> list[str]:
         day = config.get(key)
         if isinstance(day, dt.date):
             phrases += [format_date(day), f"{day.day} {day:%B}", day.isoformat()]
-    return phrases + people_phrases(config) + sampling_dates(area_results.samples(ws))
+    return [
+        *phrases,
+        *people_phrases(config),
+        *sampling_dates(area_results.samples(ws)),
+        *chart_dates(config),
+    ]
