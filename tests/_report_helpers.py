@@ -25,7 +25,7 @@ CHILD = {
 CLEAN_FINDINGS = (
     "findings:\n"
     "  - {kind: improvement, text: The problem profile of exploitation is out of date., "
-    "evidence: [problem profile]}\n"
+    "criteria: [DD9], evidence: [problem profile]}\n"
 )
 
 HOSTILE_NOTE = (

@@ -79,8 +79,8 @@ def test_demo_letter(demo: DemoResult) -> None:
     for heading in SECTION_HEADINGS.values():
         assert heading in text
     # published 17 May 2018; 70 working days on, skipping the 28 May and 27 August bank holidays
-    assert "to the inspectorates by 24 August 2018." in text
-    assert "Health professionals are not consistently invited to strategy discussions" in text
+    assert "on behalf of the partnership, by 24 August 2018." in text
+    assert "Health professionals are not routinely invited to strategy discussions" in text
     assert "Catherine Polglaze" in text and "Michael Lanyon" in text
 
 
@@ -93,7 +93,7 @@ def test_demo_judgements_use_this_workspaces_pseudonyms(demo: DemoResult) -> Non
     html = (demo.root / "reports" / "evidence-pack.html").read_text(encoding="utf-8")
     assert refs["tracked 1"] in html and refs["front_door 40"] in html
     findings = (demo.root / "findings.yaml").read_text(encoding="utf-8")
-    assert f"cases: [{refs['tracked 1']}, {refs['tracked 3']}]" in findings
+    assert f"cases: [{refs['tracked 2']}, {refs['tracked 4']}]" in findings
 
 
 def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +101,7 @@ def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: i
     result = run("--workspace", str(demo.root), "findings", "check")
     assert result.exit_code == 0, result.output
     assert " ".join(result.stdout.split()) == (
-        "11 findings checked: each rests on evidence that supports it."
+        "22 findings checked: the judgements bear each one out, and none names a child."
     )
 
 
@@ -331,3 +331,77 @@ def test_refuses_a_second_area_folder_it_did_not_make(
         run_demo(tmp_path / "demo")
     assert not (tmp_path / "demo").exists()
     assert (tmp_path / "demo-northmoor" / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_demo_letter_is_full_and_dated_by_the_inspection(demo: DemoResult) -> None:
+    """Main findings per agency, numbered; the era's addressees; every report dated 17 May 2018."""
+    html = (demo.root / "reports" / "letter.html").read_text(encoding="utf-8")
+    main = html[html.index('id="h-main"') : html.index('id="h-next"')]
+    headings = re.findall(r"<h3>([^<]+)</h3>", main)
+    assert headings[-6:] == [
+        "Children&#39;s social care",
+        "Police",
+        "Health",
+        "Probation",
+        "Youth offending service",
+        "Education",
+    ]
+    starts = [int(n) for n in re.findall(r'<ol class="numbered" start="(\d+)"', main)]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts) == 9
+    assert "Community Rehabilitation Company" in html[: html.index("<h1>")]
+    assert "The Local Safeguarding Children Board should oversee the statement" in html
+    for name in ("letter.html", "evidence-pack.html", "self-assessment.html"):
+        text = (demo.root / "reports" / name).read_text(encoding="utf-8")
+        assert '<meta name="dcterms.created" content="2018-05-17">' in text, name
+
+
+def test_evidence_pack_shows_each_finding_and_its_grades(demo: DemoResult) -> None:
+    """Finding -> criteria -> grade distribution -> cases, as `jtai findings check` counts them."""
+    html = (demo.root / "reports" / "evidence-pack.html").read_text(encoding="utf-8")
+    part = html[html.index('id="p-finding-evidence"') :]
+    part = part[: part.index("</table>")]
+    assert (
+        '<th scope="row">S2 (line 31)</th><td>Key strength</td><td>DD9 (csc, police)</td>'
+        "<td>1 outstanding, 7 good, 3 requires improvement, 1 inadequate (12 graded; 33% below good)</td>"
+    ) in part
+    assert '<th scope="row">S3 (line 40)</th><td>Key strength</td><td>LG1</td><td>none graded</td>' in part
+    assert "contradicts the finding" not in part
+
+
+def test_tool_dates_are_not_read_as_a_childs_birthday(demo: DemoResult, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """Children born on the first days of the sampling window and of the charts: the pack still renders."""
+    import shutil
+
+    from jtai import workspace
+    from jtai.store.records import insert_records
+
+    copy = tmp_path / "ws"
+    shutil.copytree(demo.root, copy)
+    html = (copy / "reports" / "evidence-pack.html").read_text(encoding="utf-8")
+    window = re.search(r"from (\d{4}-\d\d-\d\d) to \d{4}-\d\d-\d\d", html)
+    assert window is not None
+    assert "(none is recorded from 1 March 2017 until" in html  # where the monthly charts start
+    conn = workspace.find(explicit=copy).connect()
+    try:
+        insert_records(
+            conn,
+            [
+                {"child_id": "born-on-window", "dob": window[1], "sex": "female"},
+                {"child_id": "born-on-chart", "dob": "2017-03-01", "sex": "male"},
+            ],
+            agency="csc",
+        )
+    finally:
+        conn.close()
+    result = run("--workspace", str(copy), "report", "evidence", "--html", str(tmp_path / "ev.html"))
+    assert result.exit_code == 0, result.output
+    # the same date written by a person is still refused
+    note = run("--workspace", str(copy), "findings", "check")
+    assert note.exit_code == 0, note.output
+    findings = (copy / "findings.yaml").read_text(encoding="utf-8")
+    (copy / "findings.yaml").write_text(
+        findings.replace("Leaders know the strengths", f"On {window[1]} leaders knew the strengths"),
+        encoding="utf-8",
+    )
+    refused = run("--workspace", str(copy), "findings", "check")
+    assert refused.exit_code == 10 and "M4: identifies a child: a date of birth" in refused.stderr

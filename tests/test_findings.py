@@ -132,7 +132,13 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
     assert result.stdout.splitlines() == [
         f"findings.yaml, line 10: finding 2: contradicted: it rests on {D}, graded inadequate.",
         f"findings.yaml, line 10: finding 2: contradicted: in {D} the child is not safer.",
+        "findings.yaml, line 10: finding 2: contradicted: a key strength, but 3 of the 4 judgements "
+        "under DD2 for csc (75%) are requires improvement or worse; a strength allows at most 34% "
+        "(findings.strength_max_share_poor).",
         "findings.yaml, line 15: I1: contradicted: every case it rests on is graded good or better there.",
+        "findings.yaml, line 15: I1: contradicted: an area for improvement, but 4 of the 4 judgements "
+        "under FD2 for police (100%) are good or better; at 90% or more it is not one "
+        "(findings.improvement_max_share_good).",
         "findings.yaml, line 21: P1: no evidence: it names no case or other evidence it rests on.",
         "findings.yaml, line 26: M1: the text names a case by its reference; the letter is public, "
         "describe the child instead.",
@@ -145,7 +151,7 @@ def test_findings_check_flags_each_problem(run, graded) -> None:
         "findings.yaml, line 37: case study 2: no evidence: it names no case it rests on.",
         f"findings.yaml, line 39: case study 3: contradicted: most grades of {A} are below good.",
     ]
-    assert "Error: " in result.stderr and "12 problem(s) in the findings" in result.stderr
+    assert "Error: " in result.stderr and "14 problem(s) in the findings" in result.stderr
 
 
 def test_findings_check_duplicate_ids_and_unknown_agency(run, graded) -> None:
@@ -168,7 +174,15 @@ def test_findings_check_duplicate_ids_and_unknown_agency(run, graded) -> None:
         "findings.yaml, line 11: S1: the id S1 is already used on line 2.",
     ]
     data = json.loads(run("-w", str(graded.root), "findings", "check", "--json").stdout)
-    assert [(p["finding"], p["line"]) for p in data] == [
+    assert {p["message"].split()[0] for p in data if p["severity"] == "warning"} == {
+        "health",
+        "probation",
+        "yos",
+        "education",
+        "csc",
+        "police",
+    }
+    assert [(p["finding"], p["line"]) for p in data if p["severity"] == "error"] == [
         ("S1", 2),
         ("S1", 2),
         ("S1", 2),
@@ -203,7 +217,10 @@ def test_findings_check_clean(run, graded) -> None:
     (graded.root / "findings.yaml").write_text(lines)
     result = run("-w", str(graded.root), "findings", "check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "1 findings checked: each rests on evidence that supports it."
+    assert (
+        result.stdout.strip()
+        == "1 findings checked: the judgements bear each one out, and none names a child."
+    )
 
 
 def test_findings_file_shape(tmp_path) -> None:
@@ -255,3 +272,64 @@ def test_report_facing_rows(graded) -> None:
         ("DD2", "police", ANN.name),
         ("DD2", "police", BOB.name),
     }
+
+
+def _doc(text: str) -> findings_file.FindingsDoc:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "findings.yaml"
+        path.write_text(text, encoding="utf-8")
+        return findings_file.load_findings(path)
+
+
+def test_thresholds_come_from_the_framework(graded) -> None:
+    """A strength at 75% below good is contradicted at the default 34%, not when the framework allows 80%."""
+    from jtai.scoring.findings_evidence import evidence_problems
+
+    doc = _doc("findings:\n  - {id: S1, kind: strength, text: Prompt., criteria: [DD2], agencies: [csc]}\n")
+    items = findings.finals(graded.connect(), FW)
+    ((_, message),) = evidence_problems(FW, doc, items)
+    assert "3 of the 4 judgements under DD2 for csc (75%)" in message
+    lenient = FW.model_copy(
+        update={"findings": FW.findings.model_copy(update={"strength_max_share_poor": 0.8})}
+    )
+    assert evidence_problems(lenient, doc, items) == []
+    strict = FW.model_copy(
+        update={"findings": FW.findings.model_copy(update={"improvement_max_share_good": 1.0})}
+    )
+    better = _doc(
+        "findings:\n  - {id: I1, kind: improvement, text: Slow., criteria: [FD2], agencies: [police]}\n"
+    )
+    assert next(m for _, m in evidence_problems(strict, better, items)).startswith("contradicted: an area")
+    too_few = FW.model_copy(update={"findings": FW.findings.model_copy(update={"min_cases": 5})})
+    assert evidence_problems(too_few, doc, items) == []
+    bare = _doc("findings:\n  - {id: S9, kind: strength, text: Good., evidence: [minutes]}\n")
+    assert [m for _, m in evidence_problems(FW, bare, items)] == [
+        "names no criterion it rests on: add criteria: [...] from the framework."
+    ]
+
+
+def test_findings_check_runs_the_guard_by_finding_and_line(run, graded) -> None:
+    """A near miss of a loaded child's name in findings.yaml: exit 10, naming the finding and its line."""
+    from jtai.store.records import insert_records
+
+    conn = graded.connect()
+    insert_records(conn, [{"child_id": "k1", "first_name": "Daisy", "last_name": "Pellby"}], agency="csc")
+    conn.close()
+    (graded.root / "findings.yaml").write_text(
+        "findings:\n"
+        "  - {id: S1, kind: strength, text: Police share it., criteria: [FD2], evidence: [minutes]}\n"
+        "  - id: I1\n    kind: improvement\n    text: 'Pe11by was not seen.'\n    criteria: [DD2]\n"
+        "    evidence: [minutes]\n",
+        encoding="utf-8",
+    )
+    result = run("-w", str(graded.root), "findings", "check")
+    assert result.exit_code == ExitCode.IDENTIFYING, result.output
+    assert "findings.yaml, line 3: I1: identifies a child: a name (P*****)." in result.stdout
+    assert "Pe11by" not in result.output
+    message = " ".join(result.stderr.split())
+    assert "findings.yaml holds identifying data (1 found): line 3: I1: identifies a child" in message
+    # agencies in scope that nothing in the letter would speak about are warned of
+    assert "warning: probation is in scope, but no area for improvement" in message

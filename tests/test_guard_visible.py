@@ -86,7 +86,6 @@ def test_invisible_characters_hide_no_other_value(index: IdentifyingIndex, text:
         "Ke\u200bston\u200bbury is a place.",
         "\u202eKeston\u202c was seen.",  # shown reversed: "notseK"
         "Ελληνικά and кириллица are other scripts.",
-        "a keston in lower case is not a name in running text",
         "Caf\u00e9 staff and na\u00efve questions",
     ],
 )

@@ -80,7 +80,7 @@ def test_exports_carry_the_head_and_import_back(run, ws, tmp_path: Path) -> None
     assert run("-w", str(ws.root), "sample", "export", str(sample)).exit_code == 0
     book = load_workbook(sample)
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
-    assert about["audit log head"] == head.text
+    assert about["Audit log head"] == head.text  # names in words, as every About sheet
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     assert {sheet.cell(r, header.index("audit_head") + 1).value for r in range(2, sheet.max_row + 1)} == {

@@ -100,26 +100,34 @@ def test_html_is_standalone_and_accessible(html: str) -> None:
 
 
 def test_html_key_sentences(html: str) -> None:
-    """The opening, the deadline and the signatories read as the letter should."""
+    """The opening, the deadline, the next steps and the signatories read as the letter should."""
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
     assert (
         "Between 19 and 23 March 2018, Ofsted, Care Quality Commission (CQC), HM Inspectorate of "
         "Constabulary and Fire &amp; Rescue Services (HMICFRS) and HM Inspectorate of Probation (HMIP) "
         "undertook a joint inspection of the multi-agency response to child exploitation and children "
-        "missing from home, care or education in Seaborough." in html
+        "missing from home, care or education in Seaborough." in text
     )
     assert (
-        '<p class="deadline">The local authority should send the written statement of action to the '
-        "inspectorates by 16 August 2018.</p>" in html
+        '<p class="deadline">The director of children\'s services should send the written statement of '
+        "action to the inspectorates, on behalf of the partnership, by "
+        '<span class="nowrap">16 August 2018</span>.</p>' in html
     )
-    assert "That date is 70 working days after the publication of this letter on 9 May 2018" in html
+    assert (
+        "The safeguarding partners should oversee the statement: they agree it, monitor its progress" in text
+    )
+    assert "That date is 70 working days after the publication of this letter on 9 May 2018" in text
     assert "<li>Pat Example, Director of Children&#39;s Services</li>" in html
     assert "<li>Chief Constable</li>" in html
     assert (
-        "<p>The inspection covered three parts, each reported under the main findings below: the "
-        "multi-agency front door; the deep dive; leadership, management and governance. This letter" in html
+        "The inspection covered three parts, each reported under the main findings below: the "
+        "multi-agency front door; the deep dive; leadership, management and governance. This letter" in text
     )
     assert html.count('<div class="signatory">') == 4
-    assert '<p class="date">9 May 2018</p>' in html
+    assert '<p class="date"><span class="nowrap">9 May 2018</span></p>' in html
+    # the closing paragraph and the signatures are one block the PDF never splits
+    closing = html[html.index('<div class="closing">') :]
+    assert closing.index("That date is") < closing.index("Yours sincerely")
 
 
 def test_hostile_text_is_escaped(html: str) -> None:
@@ -175,7 +183,7 @@ def test_pdf_text_has_headings_and_deadline(rendered: tuple[bytes, list[str]]) -
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     for heading in HEADINGS:
         assert heading in text
-    assert "inspectorates by 16 August 2018." in text
+    assert "on behalf of the partnership, by 16 August 2018." in text
     assert "Page 1 of" in text
     assert "Joint targeted area inspection: Seaborough, 9 May 2018" in text  # the running header
 
@@ -310,8 +318,8 @@ def test_cli_letter_refused_when_the_findings_check_fails(run, tmp_path: Path) -
         ws,
         CLEAN_FINDINGS
         + "  - {id: I2, kind: improvement, text: Visits are late., agencies: [youth club team], "
-        "evidence: [minutes]}\n"
-        "  - {id: S1, kind: strength, text: Staff are tenacious.}\n",
+        "criteria: [DD3], evidence: [minutes]}\n"
+        "  - {id: S1, kind: strength, text: Staff are tenacious., criteria: [DD8]}\n",
     )
     result = _letter(run, ws, "--html", str(tmp_path / "letter.html"))
     assert result.exit_code == 4, result.output
@@ -441,3 +449,35 @@ def test_cli_letter_never_writes_into_the_workspace_files(run, tmp_path: Path) -
     assert result.exit_code == 8, result.output
     assert "workspace" in result.stderr
     assert not target.exists()
+
+
+def test_addressees_follow_the_frameworks_era() -> None:
+    """2016-2021 letters also go to the Community Rehabilitation Company; later ones to probation's region."""
+    from jtai.frameworks import load_framework
+    from jtai.report.letter_context import addressees
+
+    config = {"addressees": [{"role": "Director of Children's Services, Seaborough", "name": "Pat Example"}]}
+    old = [a.role for a in addressees(load_framework("exploitation-2018"), config)]
+    assert old[0] == "Director of Children's Services, Seaborough"
+    assert "Chief Executive of the Community Rehabilitation Company" in old
+    assert "Director of Children's Services" not in old  # covered by the one inspection.yaml names
+    new = [a.role for a in addressees(load_framework("front-door-2022"), config)]
+    assert not any("Rehabilitation" in role for role in new) and "Regional Probation Director" in new
+
+
+def test_every_agency_in_scope_gets_its_main_findings() -> None:
+    """Main findings written for an agency go under it; an agency in scope with none says so."""
+    from jtai.frameworks import load_framework
+    from jtai.report.letter_context import agency_findings
+    from jtai.scoring.findings_file import FindingsDoc
+
+    doc = FindingsDoc.model_validate(
+        {"findings": [{"kind": "main", "agencies": ["police"], "text": "Officers respond promptly."}]}
+    )
+    parts = agency_findings(load_framework("exploitation-2018"), doc, ["csc", "police"])
+    assert [(p.heading, p.points) for p in parts] == [
+        ("Children's social care", ()),
+        ("Police", ("Officers respond promptly.",)),
+    ]
+    html = letter_html(sample_letter(agency_findings=parts))
+    assert "No main findings are recorded for this agency." in html

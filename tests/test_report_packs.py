@@ -77,6 +77,7 @@ def test_evidence_outline(evidence: tuple[str, str]) -> None:
         "Charts",
         "Moderation",
         "Children safer",
+        "Findings and their evidence",
         "Evidence notes",
         "Data quality",
     ]
@@ -221,8 +222,10 @@ def test_cli_letter_refused_for_a_childs_name(run, tmp_path: Path) -> None:  # t
     assert result.exit_code == 10, result.output
     assert result.stdout == ""
     assert "The letter would contain identifying data (2 found), so nothing was written:" in result.stderr
-    assert "under 'Key strengths'): a name (Q***********)" in result.stderr
-    assert "under 'Key strengths'): a postcode (S*****)" in result.stderr
+    message = " ".join(result.stderr.split())
+    # located where it was written: the finding and its line in findings.yaml
+    assert "line 2: finding 1: identifies a child: a name (Q***********)" in message
+    assert "line 2: finding 1: identifies a child: a postcode (S*****)" in message
     assert "Quillfeather" not in result.stderr
     assert list(ws.reports_dir.iterdir()) == []
 

@@ -4,51 +4,29 @@ Before a letter, evidence pack or self-assessment is written, its text is search
 name, identifier, date of birth and postcode in the workspace's ``records``. Any hit refuses
 the output (:class:`~jtai.errors.IdentifyingDataError`, exit code 10) and nothing is written.
 
-How text matches (the rules users see in docs/reports.md):
+How text matches (the full rules, with examples, are in docs/reports.md):
 
-- **Words**: a word is a run of letters and digits. An apostrophe (straight or curly), ``/``,
-  ``_`` and a hyphen end a word, so "Smith's", "Smith/Jones", "Jayden_Smith" and
-  "Jayden-Smith" hold the names in them. Text is read as a reader sees it (see
-  :mod:`jtai.anonymity.visible_text`): in Unicode NFKC form, without invisible characters (a soft
-  hyphen or a zero-width space inside "Keston" still reads "Keston"), right-to-left overrides
-  undone, Cyrillic and Greek look-alike letters as Latin ones, and names without accents.
-- **Identifiers** (agency person id, LA child id, NHS number, UPN, PNC id) of 5 characters or
-  more match ignoring case and whatever separates their groups: spaces of any width, any dash,
-  dots, ``/``, ``_``, brackets and apostrophes (``943 476 5919``, ``943–476–5919``,
-  ``(943) 476 5919``, ``18/123456A``, ``R 9997 0591 6887``), alone or joined to other words
-  (``9434765919's``, ``ref_18/123456A``), and with letters glued to their digits
-  (``NHS9434765919``, ``LA1000284``). Shorter ones cannot be told apart from ordinary numbers
-  and are not searched.
-- **Dates of birth** match in every usual written form (see :mod:`jtai.anonymity.written_dates`):
-  ``03/04/2005``, ``3.4.05``, ``3–4–2005``, ``03 / 04 / 2005``, ``2005-04-03``, ``20050403``,
-  ``3 April 2005``, ``3rd of April 2005``, ``3-Apr-2005``, ``03-APR-05``, ``3 Apr 05``,
-  ``April 3, 2005``. Numbers are read day first, as in England.
-- **Postcodes** match full postcodes in any case, with or without the space or with any of
-  the separators above (``SB1-0SR``, ``SB1.0SR``); letters glued to them are not dropped, since
-  ``XSB1 0SR`` is another postcode.
-- **Full names** (first name then last name) match in any case, and so does a name of two
-  words or more on its own ("Ella Rose", "Okafor-Penhallow").
-- **A single name** matches as a whole word written with a capital initial ("Jayden", not
-  "jayden" inside a sentence), unless it is an ordinary English word in
-  :data:`~jtai.anonymity.common_words.COMMON_WORDS` ("Will", "May", "Young"). Each part of a
-  double-barrelled name counts as a name. Ordinary words joined by hyphens ("multi-agency")
-  are words like any other.
-- **Pseudonyms** (``C-7KQ3-XM9D``, in any case, with ``-``, ``_`` or another dash) are
-  refused in publishable outputs (the letter and the self-assessment): whoever holds the
-  workspace can trace one back to a child. Written without one or both dashes
-  (``C7KQ3XM9D``), one is refused when it mixes letters and digits, so an ordinary word such
-  as "CHARTERED" is not one; a case registered in the workspace is refused however its
-  pseudonym is written (with spaces, dots or no dashes at all). The evidence pack names cases
-  by pseudonym on purpose.
-- Phrases the tool itself writes from the workspace settings and the framework (the area,
-  addressees' roles and names, signatories' names and titles, the inspection team's names,
-  the letter's dates, section titles and criterion texts) are public in every output: each
-  exact phrase, as whole words, is blanked out before the search, so the signatory
-  "Ann Signer" does not block a letter about a child called Signer, while "Signer" written
-  anywhere else still does, and a public "Ann" does not hide "Annabel".
+- **Words**: a word is a run of letters and digits; an apostrophe, ``/``, ``_`` or a hyphen
+  ends one. Text is read as a reader sees it (:mod:`jtai.anonymity.visible_text`: NFKC, no
+  invisible characters, overrides undone, look-alike letters as Latin ones, no accents), and
+  also as a reader *reads* it (:mod:`jtai.anonymity.readings`): spaced-out letters joined,
+  a word broken by a hyphen joined, markup and entities typed into a findings file undone,
+  symbols typed for letters read as letters.
+- **Identifiers** (5 characters or more), **dates of birth** (every usual written form,
+  :mod:`jtai.anonymity.written_dates`) and **postcodes** match exactly, ignoring case and
+  whatever separates their groups.
+- **Names**: a full name or a name of two words or more in any case; a single name in any
+  case unless it is an ordinary English word (then only with a capital initial, and never
+  the words of :data:`~jtai.anonymity.common_words.COMMON_WORDS`); and a **near miss** of a
+  name (:mod:`jtai.anonymity.near_names`: one edit, two for names of 8 letters or more,
+  digits for letters, doubled letters) that is not itself an ordinary word.
+- **Pseudonyms** are refused in publishable outputs (the letter and the self-assessment),
+  however they are written; the evidence pack names cases by pseudonym on purpose.
+- Phrases the tool writes from the settings and the framework, and its own dates, are blanked
+  out as exact phrases of whole words before the search (:func:`blank_public`).
 
-Lookups are set membership per token, so the cost grows with the text, not with the number
-of children (one pass builds the sets from the store).
+Lookups are set membership per word, and near misses go through a deletion index, so the
+cost grows with the text, not with the number of children.
 """
 
 from __future__ import annotations
@@ -58,10 +36,13 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from jtai.anonymity.common_words import COMMON_WORDS
+from jtai.anonymity.near_names import NearNames
+from jtai.anonymity.ordinary_words import is_ordinary
+from jtai.anonymity.readings import readings
 from jtai.anonymity.visible_text import fold, html_lines, normalise, readable
 from jtai.anonymity.written_dates import iter_dates
 from jtai.errors import IdentifyingDataError
@@ -125,13 +106,24 @@ class IdentifyingIndex:
     dates_of_birth: set[dt.date] = field(default_factory=set)
     postcodes: set[str] = field(default_factory=set)
     pseudonyms: set[str] = field(default_factory=set)
+    near: NearNames = field(default_factory=NearNames)
+    # word as written -> whether it is a name alone: reports repeat their words
+    _seen: dict[str, bool] = field(default_factory=dict, repr=False)
     _longest_full: int = 2
 
     def add_name(self, first: str | None, last: str | None) -> None:
         """Add one person's first and last names (either may be missing)."""
         given, family = _name_keys(first), _name_keys(last)
-        self.names.update(given, family)
+        self.add_name_words([*given, *family])
         self._add_full(given, family)
+
+    def add_name_words(self, words: Iterable[str]) -> None:
+        """Add name words (folded, as :func:`_name_keys` gives them), exact and for near misses."""
+        for word in words:
+            if word not in self.names:
+                self.names.add(word)
+                self.near.add(word)
+                self._seen.clear()
 
     def _add_full(self, given: list[str], family: list[str]) -> None:
         # a name of two words or more ("Okafor-Brinemore", "Ella Rose") is matched in any
@@ -177,20 +169,53 @@ class IdentifyingIndex:
                 hit("date of birth", written)
         for kind, written in self._codes_in(text):
             hit(kind, written)
-        # names: one-letter words (the "s" of "Smith's", initials) are no part of any name
+        # a pseudonym names a case (its own rule), and its groups ("AD4M") are no name in any reading
+        cases_out = _PSEUDONYM.sub(lambda m: " " * len(m[0]) if m[2] and m[4] else m[0], text)
+        as_written, *others = readings(cases_out)
+        seen = set()
+        for written in self._names_in(as_written):
+            seen.add(written.casefold())
+            hit("name", written)
+        for reading in others:  # a name found only when the line is read another way
+            for written in self._names_in(reading):
+                if written.casefold() not in seen:
+                    seen.add(written.casefold())
+                    hit("name", written)
+        return hits
+
+    def _names_in(self, text: str) -> list[str]:
+        """The names written in one reading of a line: whole, alone, or as near misses.
+
+        One-letter words (the "s" of "Smith's", initials) are no part of any name.
+        """
+        found = []
         words = [m[0] for m in _WORD.finditer(text) if len(m[0]) >= 2]
         index = 0
         while index < len(words):
             length = self._full_name_at(words, index)
             if length:
-                hit("name", " ".join(words[index : index + length]))
+                found.append(" ".join(words[index : index + length]))
                 index += length
                 continue
-            word, folded = words[index], fold(words[index])
-            if word[0].isupper() and folded in self.names and folded not in COMMON_WORDS:
-                hit("name", word)
+            if self._single_name(words[index]):
+                found.append(words[index])
             index += 1
-        return hits
+        return found
+
+    def _single_name(self, word: str) -> bool:
+        """A loaded name standing alone, or a near miss of one (see the module's rules)."""
+        known = self._seen.get(word)
+        if known is None:
+            known = self._seen[word] = self._is_single_name(word)
+        return known
+
+    def _is_single_name(self, word: str) -> bool:
+        folded = fold(word)
+        if folded in COMMON_WORDS:
+            return False
+        if folded in self.names:
+            return word[0].isupper() or not is_ordinary(folded)
+        return self.near.match(folded) is not None and not is_ordinary(folded)
 
     def _codes_in(self, text: str) -> list[tuple[str, str]]:
         """The identifiers and postcodes written in ``text``, whatever separates their groups.
@@ -264,12 +289,10 @@ class IdentifyingIndex:
             pseudonyms: also refuse pseudonyms (``C-7KQ3-XM9D``): a published document names
                 no case, since whoever holds the workspace can trace a pseudonym back.
         """
-        blank = _phrases(public)
+        blank = blank_public(public)
         hits: list[Hit] = []
         for number, (where, written) in enumerate(html_lines(html), start=1):
-            text = readable(written)
-            if blank is not None:
-                text = blank.sub(lambda m: " " * len(m[0]), text)
+            text = blank(readable(written))
             hits.extend(self.scan_text(text, where=where, line=number))
             if pseudonyms:
                 hits.extend(Hit("pseudonym", number, where, _mask(p)) for p in self._pseudonyms_in(text))
@@ -313,12 +336,13 @@ def check_html(
     )
 
 
-def _phrases(public: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for every public phrase, matched whole: "Ann" does not blank "Anna"."""
+def blank_public(public: Iterable[str]) -> Callable[[str], str]:
+    """A function that blanks every public phrase out of a text, matched whole: "Ann" not in "Anna"."""
     phrases = sorted({readable(p) for p in public if p and len(p) >= 2}, key=len, reverse=True)
     if not phrases:
-        return None
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, phrases)) + r")(?![^\W_])")
+        return lambda text: text
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, phrases)) + r")(?![^\W_])")
+    return lambda text: pattern.sub(lambda m: " " * len(m[0]), text)
 
 
 def name_words(value: str | None) -> list[str]:

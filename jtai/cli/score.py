@@ -233,26 +233,52 @@ def check_command(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check findings.yaml: every finding rests on cases whose grades support it.
+    """Check findings.yaml: its judgements bear each finding out, and it names no child.
 
     Example: jtai findings check
     """
-    from jtai.scoring import findings_file
+    from jtai.report.letter_context import people_phrases
+    from jtai.scoring import findings_file, findings_guard
+    from jtai.scoring.findings_evidence import silent_agencies
+    from jtai.store.report import index_from_store
 
     s = Session()
     path = file or findings_file.findings_path(s.ws.root)
     doc = findings_file.load_findings(path)
-    problems = findings_file.check(s.conn, s.fw, doc, key=s.ws.key)
+    public = [str(s.ws.config.get("area") or ""), *people_phrases(s.ws.config)]
+    hidden = findings_guard.identifying(index_from_store(s.conn), doc, public=public)
+    problems = sorted(
+        [*hidden, *findings_file.check(s.conn, s.fw, doc, key=s.ws.key)], key=lambda p: p.line or 0
+    )
+    in_scope = s.agencies or list(s.fw.agencies)
+    silent = silent_agencies(s.fw, doc, in_scope)
     if as_json:
-        cli().print_json([dataclasses.asdict(p) for p in problems])
+        cli().print_json(
+            [{**dataclasses.asdict(p), "severity": "error"} for p in problems]
+            + [
+                {"finding": None, "line": None, "message": _silent_message(a), "severity": "warning"}
+                for a in silent
+            ]
+        )
     else:
         for p in problems:
             cli().out.print(f"{path.name}, {p.describe()}", highlight=False, markup=False, soft_wrap=True)
+        for agency in silent:
+            cli().err.print(f"{path.name}: warning: {_silent_message(agency)}", highlight=False, markup=False)
         if not problems:
             cli().out.print(
-                f"{len(doc.findings):,} findings checked: each rests on evidence that supports it."
+                f"{len(doc.findings):,} findings checked: "
+                "the judgements bear each one out, and none names a child."
             )
+    findings_guard.refuse(hidden, path.name)
     findings_file.require_clean(problems, path)
+
+
+def _silent_message(agency: str) -> str:
+    return (
+        f"{agency} is in scope, but no area for improvement, priority action or main finding names it "
+        f"(agencies: [{agency}]); the letter will say nothing about it."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -140,13 +140,27 @@ class FindingsRule(_Model):
     priority_min_share_inadequate: float = Field(ge=0, le=1)
     # a criterion x agency needs at least this many graded cases to be proposed at all
     min_cases: int = Field(default=2, ge=1)
+    # `jtai findings check`: a strength is contradicted when more than this share of the
+    # judgements under its criteria is below good; an area for improvement or priority action
+    # when at least this share is good or better (both need ``min_cases`` graded judgements)
+    strength_max_share_poor: float = Field(default=0.34, ge=0, le=1)
+    improvement_max_share_good: float = Field(default=0.9, ge=0, le=1)
+
+
+class AddresseeRole(_Model):
+    """A role a letter of the framework's era is sent to."""
+
+    role: Text
+    # words that show inspection.yaml already addresses this role (default: the role itself)
+    match: str = ""
 
 
 class Letter(_Model):
-    """The letter of findings: its sections and the statement-of-action deadline."""
+    """The letter of findings: its sections, addressees and the statement-of-action deadline."""
 
     sections: list[Id] = Field(min_length=1)
     statement_of_action_working_days: int = Field(gt=0, le=365)
+    addressees: list[AddresseeRole] = Field(default_factory=list)
 
 
 class Framework(_Model):

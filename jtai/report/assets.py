@@ -11,12 +11,15 @@ turns that into text, and the fetcher is the second lock behind it.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.resources
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
 
 from jtai.errors import JtaiError
 from jtai.report.text import format_date, format_list, number_word, with_commands
@@ -57,11 +60,16 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["longdate"] = format_date
+    env.filters["longdate"] = date_markup
     env.filters["andlist"] = format_list
     env.filters["words"] = number_word
     env.filters["commands"] = with_commands
     return env
+
+
+def date_markup(day: dt.date | None) -> Markup:
+    """A date as the reports print it, kept on one line: ``<span class="nowrap">24 August 2018</span>``."""
+    return Markup('<span class="nowrap">{}</span>').format(format_date(day))
 
 
 def asset_url(name: str) -> str:

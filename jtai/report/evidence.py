@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai.report import area_results, charts
+from jtai.report.authored import read_findings
+from jtai.report.finding_evidence import finding_evidence_part
 from jtai.report.letter_context import people_phrases
 from jtai.report.pack_blocks import Figure, Part, Table
 from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
+from jtai.report.tool_text import chart_dates, report_date, sampling_dates, year_before
 from jtai.store import report as queries
 from jtai.workspace import workspace_framework
 
@@ -44,6 +47,7 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
         charts_part(ws, fw, conn, graded, area_results.samples(ws)),
         moderation_part(fw, area_results.rater_judgements(conn)),
         outcomes_part(fw, graded),
+        finding_evidence_part(fw, conn, read_findings(ws.root)),
         notes_part(fw, area_results.evidence_notes(conn)),
         data_quality_part(conn),
     ]
@@ -196,7 +200,7 @@ def charts_part(
             )
         )
     end = area_results.fieldwork(ws.config)[0]
-    start = dt.date(end.year - 1, end.month, 1)
+    start = year_before(end)
     events = queries.events_between(
         conn, ("missing_episode", "return_home_interview"), start.isoformat(), end.isoformat()
     )
@@ -298,6 +302,7 @@ def evidence_html(ws: Workspace, parts: list[Part], fw: Framework, *, paged: boo
         description=f"Internal evidence pack for {fw.title}, {area}.",
         running_header=f"{MARKING} - Evidence pack: {area}",
         marking=MARKING,
+        created=report_date(ws.config).isoformat(),
     )
     intro = (
         f"This pack records how the findings of the joint targeted area inspection of {area} were reached. "
@@ -355,4 +360,9 @@ def settings_phrases(ws: Workspace, fw: Framework) -> list[str]:
         day = config.get(key)
         if isinstance(day, dt.date):
             phrases += [format_date(day), f"{day.day} {day:%B}", day.isoformat()]
-    return phrases + people_phrases(config)
+    return [
+        *phrases,
+        *people_phrases(config),
+        *sampling_dates(area_results.samples(ws)),
+        *chart_dates(config),
+    ]

@@ -11,6 +11,7 @@ from jtai.report.letter_content import Letter
 from jtai.report.publish import output_targets, publish
 from jtai.report.render import DocInfo, html_to_pdf, render_html
 from jtai.report.text import format_date, format_list, format_span
+from jtai.scoring import findings_guard
 from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
@@ -90,13 +91,17 @@ def write_letter(
     fw = workspace_framework(ws)
     authored = letter_findings(ws)
     letter = letter_from_workspace(ws, fw=fw, authored=authored)
+    public = public_phrases(letter, ws.config)
     return publish(
         ws,
         what="The letter",
         html=lambda paged: letter_html(letter, paged=paged),
         targets=targets,
-        public=public_phrases(letter, ws.config),
+        public=public,
         index=index,
         pseudonyms=True,
         validate=lambda: require_checked(ws, fw, authored),
+        check_authored=lambda ix: findings_guard.refuse(
+            findings_guard.identifying(ix, authored, public=public), "The letter", rendering=True
+        ),
     )

@@ -69,6 +69,10 @@ class Letter:
         working_days: how many working days that deadline is after publication.
         headline: the opening summary, as paragraphs.
         children_safer: one sentence on how many children were safer, or "".
+        main_findings: the main findings under each section of the framework.
+        agency_findings: then the main findings of each agency in scope.
+        lscb: the partnership's governance body, as the next steps name it (the Local
+            Safeguarding Children Board before 2019, the safeguarding partners since).
     """
 
     area: str
@@ -90,8 +94,10 @@ class Letter:
     improvements: tuple[AgencyPoints, ...] = ()
     priority_actions: tuple[str, ...] = ()
     main_findings: tuple[SectionFindings, ...] = ()
+    agency_findings: tuple[AgencyPoints, ...] = ()
     responding_agencies: tuple[str, ...] = ()
     version: str = ""
+    lscb: str = "the safeguarding partners"
     sections: tuple[str, ...] = field(
         default=(
             "headline",

@@ -50,9 +50,10 @@ def letter_from_workspace(
     fw = fw or workspace_framework(ws)
     config = ws.config
     authored = authored if authored is not None else read_findings(ws.root)
-    publication = config.get("publication_date") or today or dt.date.today()
-    days = fw.letter.statement_of_action_working_days
     start, end = area_results.fieldwork(config)
+    # dated by the inspection, never by the day the letter happens to be rendered
+    publication = config.get("publication_date") or today or end
+    days = fw.letter.statement_of_action_working_days
     return Letter(
         area=str(config["area"]),
         title=f"Joint targeted area inspection of the multi-agency response to {_lower_first(fw.theme)} "
@@ -65,11 +66,7 @@ def letter_from_workspace(
         publication_date=publication,
         statement_of_action_date=add_working_days(publication, days),
         working_days=days,
-        addressees=tuple(
-            Addressee(str(a.get("role") or ""), str(a["name"]) if a.get("name") else None)
-            for a in config.get("addressees") or []
-            if isinstance(a, dict) and a.get("role")
-        ),
+        addressees=addressees(fw, config),
         signatories=signatories(fw, config),
         headline=tuple(authored.headline),
         children_safer=children_safer_sentence(area_results.case_outcomes(ws)),
@@ -78,7 +75,9 @@ def letter_from_workspace(
         improvements=improvements_by_agency(authored),
         priority_actions=tuple(f.text for f in authored.by_kind("priority_action")),
         main_findings=main_findings(fw, authored),
+        agency_findings=agency_findings(fw, authored, config.get("agencies") or fw.agencies),
         responding_agencies=tuple(_RESPONDERS.get(a, a) for a in config.get("agencies") or fw.agencies),
+        lscb="the Local Safeguarding Children Board" if fw.year < 2019 else "the safeguarding partners",
         version=__version__,
         sections=tuple(fw.letter.sections),
     )
@@ -107,6 +106,37 @@ def signatories(fw: Framework, config: dict[str, Any]) -> tuple[Signatory, ...]:
     return tuple(result)
 
 
+def addressees(fw: Framework, config: Mapping[str, Any]) -> tuple[Addressee, ...]:
+    """The addressees of ``inspection.yaml``, then each role of the framework's era none covers.
+
+    A framework role is covered when an addressee's role holds its ``match`` words (any case):
+    a 2016-2021 letter is also sent to the Community Rehabilitation Company, whether or not
+    ``inspection.yaml`` lists it.
+    """
+    given = [
+        Addressee(str(a.get("role") or ""), str(a["name"]) if a.get("name") else None)
+        for a in config.get("addressees") or []
+        if isinstance(a, dict) and a.get("role")
+    ]
+    roles = " | ".join(a.role.casefold() for a in given)
+    missing = [Addressee(r.role) for r in fw.letter.addressees if (r.match or r.role).casefold() not in roles]
+    return (*given, *missing)
+
+
+def agency_findings(fw: Framework, authored: FindingsDoc, in_scope: list[str]) -> tuple[AgencyPoints, ...]:
+    """The main findings written for each agency (``kind: main`` with ``agencies``), in letter order.
+
+    Every agency in scope gets its part; one with nothing written says so, and `jtai findings
+    check` warns about it.
+    """
+    groups: dict[str, list[str]] = {a: [] for a in in_scope if a in fw.agencies}
+    for finding in authored.by_kind("main"):
+        for agency in finding.agencies:
+            groups.setdefault(agency, []).append(finding.text)
+    order = [a for a in AGENCY_HEADINGS if a in groups] + sorted(set(groups) - set(AGENCY_HEADINGS))
+    return tuple(AgencyPoints(a, agency_heading(a), tuple(groups[a])) for a in order)
+
+
 def improvements_by_agency(authored: FindingsDoc) -> tuple[AgencyPoints, ...]:
     """Areas for improvement grouped under the partnership, then each agency, in letter order."""
     groups: dict[str, list[str]] = {}
@@ -126,7 +156,7 @@ def main_findings(fw: Framework, authored: FindingsDoc) -> tuple[SectionFindings
         section = finding.section or next(
             (section_of[c.lower()] for c in finding.criteria if c.lower() in section_of), None
         )
-        if section not in placed:
+        if section not in placed or (finding.kind == "main" and finding.agencies and not finding.section):
             continue
         (main if finding.kind == "main" else placed)[section].append(finding.text)
     return tuple(

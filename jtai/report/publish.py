@@ -111,6 +111,7 @@ def publish(
     indexes: list[IdentifyingIndex] | None = None,
     pseudonyms: bool = False,
     validate: Callable[[], None] | None = None,
+    check_authored: Callable[[IdentifyingIndex], None] | None = None,
 ) -> list[Written]:
     """Guard, render and write one report.
 
@@ -126,6 +127,9 @@ def publish(
         pseudonyms: refuse case pseudonyms too (for publishable reports).
         validate: a last check of the content, run once the guard has passed and before
             the PDF is rendered (the letter checks its findings here).
+        check_authored: the guard over the authored text the report is written from, run
+            first so that a hit is named by where it was written (the letter: finding and
+            line of findings.yaml) rather than by a line of the rendered report.
 
     Raises:
         IdentifyingDataError: the report would identify someone; nothing is written.
@@ -142,6 +146,8 @@ def publish(
         finally:
             conn.close()
     for guard in guards:
+        if check_authored is not None:
+            check_authored(guard)
         check_html(guard, standalone, what=what, public=public, pseudonyms=pseudonyms)
     if validate is not None:
         validate()

@@ -7,7 +7,6 @@ self-assessment workspace.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date
+from jtai.report.tool_text import report_date
 from jtai.workspace import find, workspace_framework
 
 if TYPE_CHECKING:
@@ -262,12 +262,13 @@ def write_self_assessment(
     fw = workspace_framework(ws)
     parts = self_assessment_parts(ws, fw, compare)
     area = str(ws.config["area"])
-    today = dt.date.today()
+    today = report_date(ws.config)  # dated by the inspection, not the day it is rendered
     doc = DocInfo(
         title=f"Self-assessment: {area}, {fw.title}",
         authors=(f"{area} safeguarding partnership",),
         description=f"The {area} partnership's self-assessment against {fw.title}.",
         running_header=f"Self-assessment: {area}, {format_date(today)}",
+        created=today.isoformat(),
     )
     intro = (
         f"This self-assessment sets out where the {area} partnership stands against the criteria of the "

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from jtai import yamlfile
 from jtai.errors import ConfigError, InputError, NotFoundError
 from jtai.frameworks import CASE_QUESTION_ID, Framework
+from jtai.scoring.findings_evidence import evidence_problems
 
 FILE_NAME = "findings.yaml"
 KINDS = ("strength", "improvement", "priority_action", "main")
@@ -284,7 +285,11 @@ def check(conn: sqlite3.Connection, fw: Framework, doc: FindingsDoc, *, key: byt
         else:
             found += _study_evidence(fw, item, by_case, answers)
         problems += [Problem(name, line or None, message) for message in found]
-    return problems
+    names = _names_in_order(doc)
+    problems += [
+        Problem(names[n], lines[n] or None, message) for n, message in evidence_problems(fw, doc, finals)
+    ]
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _names_problems(fw: Framework, finding: Finding, criteria: set[str], sections: list[str]) -> list[str]:
