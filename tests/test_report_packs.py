@@ -73,10 +73,13 @@ def test_evidence_outline(evidence: tuple[str, str]) -> None:
     assert html.count('<p class="marking">OFFICIAL-SENSITIVE</p>') == 2
     assert re.findall(r'<h2 id="p-[^"]+">([^<]+)</h2>', html) == [
         "Method",
+        "Case summaries",
         "Judgements",
+        "Indicators",
         "Charts",
         "Moderation",
         "Children safer",
+        "Who judged which agency",
         "Evidence notes",
         "Data quality",
     ]
@@ -96,7 +99,14 @@ def test_evidence_tables(evidence: tuple[str, str]) -> None:
     assert "Not applicable" not in html and "Insufficient evidence" not in html
     assert '<tr><th scope="row">No</th><td class="num">1</td><td class="num">50%</td></tr>' in html
     assert '<th scope="row">DD2</th><td class="num">2</td><td class="num">2</td><td>1.00' in html
-    assert html.count('<svg role="img" aria-label="Grades by agency"') == 1
+    assert (
+        html.count('<svg role="img" aria-label="Grades by agency, other cases, as shares. Stacked bars') == 1
+    )
+    # shares with their counts, per strand (no sample: every case is in "other cases")
+    assert (
+        '<tr><th scope="row">Police</th><td class="num">0 (0%)</td><td class="num">2 (67%)</td>'
+        '<td class="num">1 (33%)</td><td class="num">0 (0%)</td><td class="num">3</td></tr>' in html
+    )
     assert "Jayden" not in html and "Quillfeather" not in html
 
 
@@ -170,7 +180,7 @@ def test_hostile_note_is_text(evidence: tuple[str, str]) -> None:
             "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &lt;img src=&#34;file:///etc/passwd&#34;&gt;"
             in html
         )
-        assert "see http://example.org/tracker.png</li>" in html
+        assert "see http://example.org/tracker.png. B, Inadequate" in html
         assert "<img" not in html and "<script" not in html
 
 
@@ -289,25 +299,40 @@ def test_every_note_of_every_inspector(evidence: tuple[str, str], ws: workspace.
     """Each inspector's note on an item is shown, with who wrote it and the grade they gave."""
     html = evidence[0]
     one, two = pseudonym(ws.key, "k1"), pseudonym(ws.key, "k2")
-    assert (
-        "<p>6 notes on 2 cases: every inspector&#39;s note on each item, with the grade they gave.</p>"
-        in html
-    )
-    notes = {
-        case: re.findall(r"<li>(.*?)</li>", html.split(f'<h3 id="p-notes-{case}">')[1].split("</ul>")[0])
-        for case in (one, two)
-    }
-    assert notes[one][0] == "Is the child safer? – Al (Ofsted), No: No."
-    assert notes[one][1].startswith(
-        "DD2, Children&#39;s social care – Al (Ofsted), Inadequate: Seen at home &lt;"
-    )
-    assert notes[one][2:] == [
-        "DD2, Children&#39;s social care – Bob (Care Quality Commission), Inadequate: Late.",
-        "DD5, Police – Bob (Care Quality Commission), Requires improvement: No disruption.",
+    assert "<p>6 notes on 2 cases, grouped by case, criterion and agency." in html
+    # each inspector named once, in the key; notes carry initials
+    assert '<tr><th scope="row">A</th><td>Al</td><td>Ofsted</td></tr>' in html
+    assert '<tr><th scope="row">B</th><td>Bob</td><td>Care Quality Commission</td></tr>' in html
+    notes = html.split('<h2 id="p-notes">')[1]
+    assert "Al" not in notes.split("</table>")[1] and "Bob" not in notes.split("</table>")[1]
+
+    def items(case: str, criterion: str) -> list[str]:
+        block = notes.split(f'<h4 id="p-notes-{case}-{criterion}">')[1].split("</ul>")[0]
+        return re.findall(r"<li>(.*?)</li>", block)
+
+    assert items(one, "case_question") == ["The case – A, No: No."]
+    (dd2,) = items(one, "DD2")
+    assert dd2.startswith("Children&#39;s social care – A, Inadequate: Seen at home &lt;")
+    # CQC's inspector graded children's social care, which Ofsted judges: marked
+    assert dd2.endswith("B, Inadequate [outside their inspectorate&#39;s agencies]: Late.")
+    assert items(one, "DD5") == [
+        "Police – B, Requires improvement [outside their inspectorate&#39;s agencies]: No disruption."
     ]
-    assert notes[two] == [
-        "Is the child safer? – Al (Ofsted), Yes: Yes.",
-        "Is the child safer? – Bob (Care Quality Commission), Partly: Partly.",
+    assert items(two, "case_question") == ["The case – A, Yes: Yes. B, Partly: Partly."]
+    assert "<p>2 notes are marked as written by an inspector outside their inspectorate" in html
+
+
+def test_judgements_outside_the_inspectorate_are_counted(evidence: tuple[str, str]) -> None:
+    """The framework says which inspectorate judges which agency; the others are listed per inspector."""
+    html = evidence[0]
+    part = html.split('<h2 id="p-outside">Who judged which agency</h2>')[1].split("</section>")[0]
+    assert "Care Quality Commission: Health;" in part
+    assert re.findall(
+        r"<tr><th scope=\"row\">(\w+)</th><td>([^<]+)</td><td>([^<]+)</td><td class=\"num\">(\d+)", part
+    ) == [
+        ("Al", "Ofsted", "Police", "3"),
+        ("Bob", "Care Quality Commission", "Children&#39;s social care", "2"),
+        ("Bob", "Care Quality Commission", "Police", "1"),
     ]
 
 

@@ -122,6 +122,13 @@ def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str,
     return [(j.case_ref, j.criterion, j.agency, j.inspector, j.value) for j in current(conn, role="rater")]
 
 
+def judged_by(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """(case, agency, inspector, inspectorate) of every current rater judgement."""
+    from jtai.scoring.judgements import current
+
+    return [(j.case_ref, j.agency, j.inspector, j.inspectorate) for j in current(conn, role="rater")]
+
+
 def case_outcomes(ws: Workspace) -> Counter[str]:
     """How many cases got each answer to the case question (empty when none is answered)."""
     fw = workspace_framework(ws)
