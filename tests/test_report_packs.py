@@ -299,26 +299,27 @@ def test_every_note_of_every_inspector(evidence: tuple[str, str], ws: workspace.
     """Each inspector's note on an item is shown, with who wrote it and the grade they gave."""
     html = evidence[0]
     one, two = pseudonym(ws.key, "k1"), pseudonym(ws.key, "k2")
-    assert "<p>6 notes on 2 cases, grouped by case, criterion and agency." in html
+    assert "<p>6 notes on 2 cases, grouped by case, then criterion" in html
     # each inspector named once, in the key; notes carry initials
     assert '<tr><th scope="row">A</th><td>Al</td><td>Ofsted</td></tr>' in html
     assert '<tr><th scope="row">B</th><td>Bob</td><td>Care Quality Commission</td></tr>' in html
     notes = html.split('<h2 id="p-notes">')[1]
     assert "Al" not in notes.split("</table>")[1] and "Bob" not in notes.split("</table>")[1]
 
-    def items(case: str, criterion: str) -> list[str]:
-        block = notes.split(f'<h4 id="p-notes-{case}-{criterion}">')[1].split("</ul>")[0]
+    def items(case: str) -> list[str]:
+        block = notes.split(f'<h3 id="p-notes-{case}">')[1].split("</ul>")[0]
         return re.findall(r"<li>(.*?)</li>", block)
 
-    assert items(one, "case_question") == ["The case – A, No: No."]
-    (dd2,) = items(one, "DD2")
-    assert dd2.startswith("Children&#39;s social care – A, Inadequate: Seen at home &lt;")
+    question, dd2, dd5 = items(one)
+    assert question == "Is the child safer? — A, No: No."
+    assert dd2.startswith("DD2 — Children&#39;s social care: A, Inadequate: Seen at home &lt;")
     # CQC's inspector graded children's social care, which Ofsted judges: marked
     assert dd2.endswith("B, Inadequate [outside their inspectorate&#39;s agencies]: Late.")
-    assert items(one, "DD5") == [
-        "Police – B, Requires improvement [outside their inspectorate&#39;s agencies]: No disruption."
-    ]
-    assert items(two, "case_question") == ["The case – A, Yes: Yes. B, Partly: Partly."]
+    assert (
+        dd5
+        == "DD5 — Police: B, Requires improvement [outside their inspectorate&#39;s agencies]: No disruption."
+    )
+    assert items(two) == ["Is the child safer? — A, Yes: Yes. B, Partly: Partly."]
     assert "<p>2 notes are marked as written by an inspector outside their inspectorate" in html
 
 

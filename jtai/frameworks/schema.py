@@ -259,7 +259,10 @@ def problems(fw: Framework) -> list[tuple[Path, str]]:
         for j, agency in enumerate(item.agencies):
             if agency not in fw.agencies:
                 found.append(
-                    (("inspectorates", i, "agencies", j), f"agency {agency!r} is not in the framework's agencies.")
+                    (
+                        ("inspectorates", i, "agencies", j),
+                        f"agency {agency!r} is not in the framework's agencies.",
+                    )
                 )
     unique(("scale", "grades"), fw.scale_ids, "scale value")
     ranks = [g.rank for g in fw.scale.grades]

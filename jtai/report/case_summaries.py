@@ -104,7 +104,7 @@ def highlights(story: Chronology) -> list[str]:
     lines = [f"Records from {first:%B %Y} to {last:%B %Y}:"]
     by_agency: dict[str, Counter[str]] = {}
     for e in dated:
-        by_agency.setdefault(e.agency, Counter())[e.event.lower()] += 1
+        by_agency.setdefault(e.agency, Counter())[e.event] += 1
     for agency in story.agencies:
         counts = by_agency.get(agency)
         if counts:

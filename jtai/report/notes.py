@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from jtai.report import area_results
 from jtai.report.pack_blocks import Part, Table
-from jtai.report.text import agency_heading, format_list, shorten
+from jtai.report.text import agency_heading, format_list
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -76,22 +76,21 @@ def notes_part(fw: Framework, notes: list[area_results.Note]) -> Part:
     outside = 0
     cases = []
     for case, criteria in grouped.items():
-        parts = []
+        items = []
         for criterion, agencies in criteria.items():
-            items = []
+            lines = []
             for agency, mine in agencies.items():
                 line, flagged = _agency_line(fw, agency, mine, short)
                 outside += flagged
-                items.append(line)
-            parts.append(
-                Part(f"notes-{case}-{criterion}", _criterion_title(fw, criterion), items=tuple(items))
-            )
-        cases.append(Part(f"notes-{case}", case, subparts=tuple(parts)))
+                lines.append(line)
+            head = "Is the child safer?" if criterion == area_results.CASE_QUESTION else criterion
+            items.append(f"{head} — {' '.join(lines)}")
+        cases.append(Part(f"notes-{case}", case, items=tuple(items)))
     text = [
         f"{len(notes)} {'note' if len(notes) == 1 else 'notes'} on {len(grouped)} "
-        f"{'case' if len(grouped) == 1 else 'cases'}, grouped by case, criterion and agency. Each "
-        "note gives the initials of who wrote it and the grade they gave; inspectors who wrote the "
-        "same words on the same item share a line.",
+        f"{'case' if len(grouped) == 1 else 'cases'}, grouped by case, then criterion (one line each, "
+        "by its id in the framework), then agency. Each note gives the initials of who wrote it and "
+        "the grade they gave; inspectors who wrote the same words on the same item share it.",
     ]
     if outside:
         text.append(
@@ -99,13 +98,6 @@ def notes_part(fw: Framework, notes: list[area_results.Note]) -> Part:
             f"{OUTSIDE}: the framework assigns that agency to another inspectorate."
         )
     return Part("notes", "Evidence notes", tuple(text), (key,), subparts=tuple(cases))
-
-
-def _criterion_title(fw: Framework, criterion: str) -> str:
-    if criterion == area_results.CASE_QUESTION:
-        return fw.case_question.text
-    found = fw.criterion(criterion)
-    return f"{criterion}: {shorten(found.text, 90)}" if found else criterion
 
 
 def _agency_line(
@@ -122,5 +114,5 @@ def _agency_line(
         who = short[note.inspector] + (" (agreed)" if note.role == "agreed" else "")
         by_text.setdefault((" ".join(note.text.split()), fw.label(note.value), mark), []).append(who)
     pieces = [f"{format_list(who)}, {grade}{mark}: {text}" for (text, grade, mark), who in by_text.items()]
-    head = "The case" if agency == "all" else agency_heading(agency)
-    return f"{head} – " + " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in pieces), flagged
+    head = "" if agency == "all" else f"{agency_heading(agency)}: "
+    return head + " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in pieces), flagged
