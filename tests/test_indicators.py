@@ -112,6 +112,17 @@ def test_rereferrals_within_twelve_months_edge() -> None:
     assert found == Count(2, 4)
 
 
+def test_rereferrals_as_annex_a_counts_them() -> None:
+    """More than one referral in the last 12 months (the latest included) is a re-referral."""
+    records = [
+        rec("a", "referral", "2018-02-01", extra={"referrals_last_12_months": 2}),
+        rec("b", "referral", "2018-02-01", extra={"referrals_last_12_months": 1}),
+        rec("c", "referral", "2018-02-01", extra={"referrals_last_12_months": 4}),
+        rec("d", "referral", "2018-02-01"),  # not recorded: left out
+    ]
+    assert counted("rereferral_annex_a", records) == Count(2, 3)
+
+
 def test_conference_at_fifteen_working_days_across_easter() -> None:
     """Tuesday 27 March 2018 + 15 working days (Easter skipped) is Thursday 19 April."""
     assert add_working_days(dt.date(2018, 3, 27), 15) == dt.date(2018, 4, 19)

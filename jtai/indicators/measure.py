@@ -152,8 +152,9 @@ def count(
         )
     dated = [(r, when(r, indicator.start)) for r in chosen]
     counted = _distinct((r, d) for r, d in dated if d is not None and first <= d < last)
+    whose = "" if all_records else " of these children"
     if indicator.kind == "interval":
-        return _interval(indicator, records, dated, counted)
+        return _interval(indicator, records, dated, counted, whose)
     if indicator.kind == "repeat":
         per_child: dict[str, int] = {}
         for r, _ in counted:
@@ -171,7 +172,7 @@ def count(
             and first <= d < last
         }
         return Count(len(having), len(children))
-    return _field(indicator, counted)
+    return _field(indicator, counted, whose)
 
 
 def _distinct(pairs: Iterable[tuple[Record, dt.datetime]]) -> list[tuple[Record, dt.datetime]]:
@@ -190,13 +191,14 @@ def _interval(
     records: Sequence[Record],
     dated: list[tuple[Record, dt.datetime | None]],
     counted: list[tuple[Record, dt.datetime]],
+    whose: str = "",
 ) -> Count:
     limit = indicator.within
     assert limit is not None
     if indicator.end_field is not None:
         if not any(r.value(indicator.end_field) is not None for r, _ in dated):
             return Count(
-                reason=f"None of the loaded {indicator.start.label} has {field_words(indicator.end_field)}."
+                reason=f"None of the loaded {indicator.start.label}{whose} has {field_words(indicator.end_field)}."
             )
         hit = total = 0
         for r, d in counted:
@@ -272,12 +274,12 @@ def _pick(
     return found
 
 
-def _field(indicator: Indicator, counted: list[tuple[Record, dt.datetime]]) -> Count:
+def _field(indicator: Indicator, counted: list[tuple[Record, dt.datetime]], whose: str = "") -> Count:
     name = indicator.field
     assert name is not None
     recorded = [(r, r.value(name)) for r, _ in counted]
     if counted and not any(v is not None for _, v in recorded):
-        return Count(reason=f"None of the loaded {indicator.start.label} records {field_words(name)}.")
+        return Count(reason=f"None of the loaded {indicator.start.label}{whose} records {field_words(name)}.")
     wanted = {v.lower() for v in indicator.values}
     hit = total = 0
     for _, value in recorded:

@@ -95,7 +95,7 @@ def build(rng: np.random.Generator, cfg: SynthConfig) -> Population:
     age = _age_years(dob, cfg)
 
     risk_names = tuple(cfg.risk_types)
-    risk = _cohort(rng, age, sex, cfg.rates["cohort"], n_children, risk_names)
+    risk = _cohort(rng, age, sex, cfg.rates["cohort"], n_children, risk_names, cfg.cohort_ages)
     care_leaver = np.zeros(n, dtype=bool)
     care_leaver[n_children:] = True
     return Population(
@@ -203,11 +203,21 @@ def _make_namesakes(
 
 
 def _cohort(
-    rng: np.random.Generator, age: Any, sex: Any, rate: float, n_children: int, risk_names: tuple[str, ...]
+    rng: np.random.Generator,
+    age: Any,
+    sex: Any,
+    rate: float,
+    n_children: int,
+    risk_names: tuple[str, ...],
+    ages: tuple[int, int] = (10, 17),
 ) -> Any:
+    """The theme cohort: a minority of the children, of the theme's ages, most in its upper middle."""
     risk = np.full(age.size, -1, dtype=np.int64)
-    weight = np.where((age >= 10) & (age <= 17), 1.0, 0.0)
-    weight[(age >= 13) & (age <= 16)] = 3.0
+    low, high = ages
+    weight = np.where((age >= low) & (age <= high), 1.0, 0.0)
+    # for ages 10-17 the peak is 13-16, as exploitation and going missing peak in the mid-teens
+    peak_low, peak_high = low + (high - low + 1) * 3 // 8, low + (high - low + 1) * 7 // 8 - 1
+    weight[(age >= peak_low) & (age <= peak_high)] = 3.0
     weight[n_children:] = 0.0
     k = min(round(rate * n_children), int((weight > 0).sum()))
     if k == 0 or not risk_names:
