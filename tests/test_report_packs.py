@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import stat
@@ -201,24 +202,86 @@ def test_evidence_pdf_fetches_only_assets(evidence: tuple[str, str]) -> None:
 
 
 def test_self_assessment(ws: workspace.Workspace, tmp_path: Path) -> None:
-    """Standing per criterion, change since an empty earlier workspace, and the action plan."""
+    """Standing with counts and its rule, change since an empty earlier workspace, the action plan."""
     earlier = workspace.create(tmp_path / "earlier", area="Seaborough", framework="exploitation-2018")
     written = write_self_assessment(ws, html=tmp_path / "sa.html", compare=earlier.root)
     assert [(w.kind, w.path.name) for w in written] == [("html", "sa.html")]
     html = (tmp_path / "sa.html").read_text(encoding="utf-8")
     assert re.search(
-        r'<th scope="row">DD2</th><td>[^<]+</td><td class="num">4</td><td class="num">75%</td>'
-        r'<td class="num">25%</td><td>Priority for action</td>',
+        r'<th scope="row">DD2</th><td>[^<]+</td><td class="num">3 of 4 \(75%\)</td>'
+        r'<td class="num">1 of 4 \(25%\)</td><td class="num">1 of 4 \(25%\)</td><td>Priority for action</td>'
+        r"<td>1 of 4 inadequate \(25%; 25% or more\)</td>",
         html,
     )
     assert (
-        '<th scope="row">DD2</th><td class="num"></td><td class="num">75%</td><td class="num"></td>' in html
+        '<th scope="row">DD2</th><td class="num"></td><td class="num">3 of 4 (75%)</td><td class="num"></td>'
+        in html
     )
     assert (
         '<tr><th scope="row">1</th><td>Return home interviews are not offered to every child.</td>'
-        "<td>High</td><td>Children&#39;s social care</td><td>DD2</td><td>To be agreed</td></tr>" in html
+        "<td>High</td><td>Children&#39;s social care</td><td>To be agreed</td><td>DD2</td><td></td></tr>"
+        in html
     )
     assert "Change since the last self-assessment" in html
+    assert '<h2 id="p-indicators">Our indicators</h2>' in html
+
+
+def test_self_assessment_names_no_command_and_no_render_day(ws: workspace.Workspace, tmp_path: Path) -> None:
+    """A partnership's reader sees no command name; the running header carries no date."""
+    empty = workspace.create(tmp_path / "empty", area="Seaborough", framework="exploitation-2018")
+    for where in (ws, empty):
+        write_self_assessment(where, html=tmp_path / f"{where.root.name}.html")
+        html = (tmp_path / f"{where.root.name}.html").read_text(encoding="utf-8")
+        body = html.split("<main>")[1].split("</main>")[0]
+        assert "<code>" not in body and "`" not in body and "jtai " not in body
+        assert '<div class="running-header" aria-hidden="true">Self-assessment: Seaborough</div>' in html
+    assert "No judgements have been recorded yet.</p>" in body
+
+
+def test_action_plan_file_and_json(run, ws: workspace.Workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """action-plan.yaml gives leads, dates and measures; --json returns positions, indicators, actions."""
+    plan = ws.root / "action-plan.yaml"
+    plan.write_text(
+        "actions:\n"
+        "  - action: Offer every child a return home interview within 72 hours.\n"
+        "    priority: high\n"
+        "    lead: Head of Service, Children in Care\n"
+        "    by: 2018-09-30\n"
+        "    criteria: [DD2]\n"
+        "    measures:\n"
+        "      - {indicator: rhi_72h, target: 80}\n",
+        encoding="utf-8",
+    )
+    try:
+        out = tmp_path / "sa.html"
+        result = run("--workspace", str(ws.root), "report", "self-assessment", "--html", str(out), "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["written"][0]["path"] == str(out)
+        dd2 = next(c for c in data["criteria"] if c["id"] == "DD2")
+        assert (dd2["judgements"], dd2["good_or_better"], dd2["inadequate"]) == (4, 3, 1)
+        assert (
+            dd2["position"] == "Priority for action" and dd2["rule"] == "1 of 4 inadequate (25%; 25% or more)"
+        )
+        assert {i["id"] for i in data["indicators"]} >= {"rhi_72h", "assessment_45wd"}
+        (action,) = data["actions"]  # the finding on DD2 is answered by the action
+        assert action["lead"] == "Head of Service, Children in Care" and action["by"] == "2018-09-30"
+        assert action["measures"][0]["indicator"] == "rhi_72h" and action["measures"][0]["target"] == 80
+        html = out.read_text(encoding="utf-8")
+        assert (
+            "<td>Offer every child a return home interview within 72 hours.</td><td>High</td>"
+            "<td>Head of Service, Children in Care</td><td>30 September 2018</td><td>DD2</td>"
+            "<td>Missing episodes followed by a return home interview within 72 hours: not available now, "
+            "target 80%</td>" in html
+        )
+        plan.write_text(
+            "actions:\n  - {action: X, lead: Y, by: 2018-09-30, criteria: [ZZ9]}\n", encoding="utf-8"
+        )
+        bad = run("--workspace", str(ws.root), "report", "self-assessment", "--html", str(out), "--force")
+        assert bad.exit_code == 6, bad.output
+        assert "action-plan.yaml, line 2" in bad.stderr and "no criterion 'ZZ9'" in bad.stderr
+    finally:
+        plan.unlink()
 
 
 def test_cli_letter_refused_for_a_childs_name(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -197,9 +197,8 @@ def _interval(
     assert limit is not None
     if indicator.end_field is not None:
         if not any(r.value(indicator.end_field) is not None for r, _ in dated):
-            return Count(
-                reason=f"None of the loaded {indicator.start.label}{whose} has {field_words(indicator.end_field)}."
-            )
+            what = field_words(indicator.end_field)
+            return Count(reason=f"None of the loaded {indicator.start.label}{whose} has {what}.")
         hit = total = 0
         for r, d in counted:
             target = moment(r.value(indicator.end_field))
