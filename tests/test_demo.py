@@ -241,7 +241,7 @@ def test_the_qa_scenario_keeps_the_real_workspace(run, demo: DemoResult, tmp_pat
     assert init.exit_code == 0, init.output
     assert " ".join(init.stdout.split()).startswith(
         f"Removed from {folder}: jtai.db, .key, audit.head, .jtai-demo, demo-judgements.yaml, "
-        "findings.yaml, letter.pdf, extracts/ (7 entries), reports/ (8 entries). "
+        "findings.yaml, action-plan.yaml, letter.pdf, extracts/ (7 entries), reports/ (8 entries). "
         "Kept (not part of a workspace): notes.txt. Delete yourself what belonged to the old workspace. "
         f"Created workspace {folder} for Real (exploitation-2018)."
     )

@@ -229,6 +229,10 @@ def test_self_assessment(ws: workspace.Workspace, tmp_path: Path) -> None:
 def test_self_assessment_names_no_command_and_no_render_day(ws: workspace.Workspace, tmp_path: Path) -> None:
     """A partnership's reader sees no command name; the running header carries no date."""
     empty = workspace.create(tmp_path / "empty", area="Seaborough", framework="exploitation-2018")
+    config = empty.root / "inspection.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^fieldwork_start: .*$", "fieldwork_start:", text), encoding="utf-8")
+    empty = workspace.Workspace(empty.root)
     for where in (ws, empty):
         write_self_assessment(where, html=tmp_path / f"{where.root.name}.html")
         html = (tmp_path / f"{where.root.name}.html").read_text(encoding="utf-8")
@@ -236,6 +240,7 @@ def test_self_assessment_names_no_command_and_no_render_day(ws: workspace.Worksp
         assert "<code>" not in body and "`" not in body and "jtai " not in body
         assert '<div class="running-header" aria-hidden="true">Self-assessment: Seaborough</div>' in html
     assert "No judgements have been recorded yet.</p>" in body
+    assert "which the workspace&#39;s settings do not give yet.</p>" in body
 
 
 def test_action_plan_file_and_json(run, ws: workspace.Workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

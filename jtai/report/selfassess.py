@@ -196,8 +196,18 @@ def assess(ws: Workspace, fw: Framework, compare: Path | None) -> Assessment:
         as_of = area_results.latest_judgement_day(conn)
     finally:
         conn.close()
-    found = workspace_indicators(ws, cohort="all")
-    theme = workspace_indicators(ws, cohort="theme")
+    found: Indicators | None = None
+    try:
+        found = workspace_indicators(ws, cohort="all")
+        theme = workspace_indicators(ws, cohort="theme")
+        indicators = indicators_part(found, theme, title="Our indicators")
+    except UsageError:  # no fieldwork date: the indicators have no period to count
+        indicators = Part(
+            "indicators",
+            "Our indicators",
+            missing="The indicators count the months before the first day of fieldwork, which the "
+            "workspace's settings do not give yet.",
+        )
     standing = criterion_standing(fw, graded)
     audits = judgements_part(fw, graded)
     plan, actions = action_plan_part(ws, fw, standing, found)
@@ -205,7 +215,7 @@ def assess(ws: Workspace, fw: Framework, compare: Path | None) -> Assessment:
         standing_part(fw, standing),
         outcomes_part(fw, graded),
         Part("audits", "Our audit results", audits.paragraphs, audits.tables, missing=audits.missing),
-        indicators_part(found, theme, title="Our indicators"),
+        indicators,
         moderation_part(fw, ratings),
         quality,
         change_part(fw, standing, compare),
@@ -219,7 +229,7 @@ def assess(ws: Workspace, fw: Framework, compare: Path | None) -> Assessment:
         "framework": fw.id,
         "as_of": as_of.isoformat() if as_of else None,
         "criteria": criteria,
-        "indicators": [r.as_dict() for r in found.results],
+        "indicators": [r.as_dict() for r in found.results] if found is not None else [],
         "actions": actions,
     }
     return Assessment([plain(p) for p in parts if p is not None], data, as_of)
