@@ -17,7 +17,7 @@ from jtai.indicators.definitions import (
     indicators_for,
     read_comparators,
 )
-from jtai.indicators.measure import Count, Record, count, months_later, wilson
+from jtai.indicators.measure import Count, Record, count, matches, months_later, wilson
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -192,8 +192,6 @@ def compute(
 
 
 def _starts(indicator: Indicator, record: Record) -> bool:
-    from jtai.indicators.measure import matches
-
     return matches(record, indicator.start)
 
 
