@@ -173,3 +173,16 @@ def test_cohorts_breakdown_and_comparators(area: Path, run: Any, tmp_path: Path)
     bad = run("-w", str(area), "indicators", "--cohort", "everyone")
     assert bad.exit_code == 2 and "--cohort everyone" in bad.stderr
     assert run("-w", str(area), "indicators", "--by", "team").exit_code == 2
+
+
+def test_theme_and_tracked_cohorts_match_the_samples(area: Path, run: Any) -> None:
+    """The theme cohort is the tracked sample's frame; the tracked cohort is the children it picked."""
+    theme = json.loads(run("-w", str(area), "indicators", "--json", "--cohort", "theme").stdout)
+    drawn = run("-w", str(area), "sample", "tracked", "--seed", "11", "--json")
+    assert drawn.exit_code == 0, drawn.output
+    sample = json.loads(drawn.stdout)
+    assert sample["frame_size"] == theme["children"]
+    tracked = json.loads(run("-w", str(area), "indicators", "--json", "--cohort", "tracked").stdout)
+    assert tracked["children"] == len([m for m in sample["members"] if m["role"] == "pick"])
+    rhi = next(i for i in tracked["indicators"] if i["id"] == "rhi_72h")
+    assert rhi["reason"] is None or "these children" in rhi["reason"]

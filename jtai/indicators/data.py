@@ -104,21 +104,25 @@ def theme_children(
     """The theme cohort: children with a theme event or flag in the window, of the theme's ages.
 
     A record is in the window when it starts before fieldwork and has not ended before the
-    window's first day; the child's age on the first day of fieldwork comes from the date of
-    birth most of its records give (the earliest on a tie).
+    window's first day; a flag counts on such a record or on an undated one, as the tracked
+    sample's frame counts it. The child's age on the first day of fieldwork comes from the
+    date of birth most of its records give (the earliest on a tie).
     """
     start = months_later(fieldwork_start, -window_months).isoformat()
     end = fieldwork_start.isoformat()
     types = sorted(set(event_types))
     wanted = {f.lower() for f in flags}
+    # as the tracked sample's frame: a theme event in the window, or a theme flag on a record
+    # in the window or on an undated one (a person record's standing flags)
     sql = (
-        f"SELECT child_id, la_child_id, agency, agency_person_id, id, event_type, flags FROM records "
-        f"WHERE {_CHILD} AND event_date < ? AND coalesce(end_date, event_date) >= ?"
+        f"SELECT child_id, la_child_id, agency, agency_person_id, id, event_type, flags, event_date "
+        f"FROM records WHERE {_CHILD} AND (event_date IS NULL OR "
+        f"(event_date < ? AND coalesce(end_date, event_date) >= ?))"
     )
     matched: set[str] = set()
-    for child_id, la, agency, person, rid, event_type, flag_text in conn.execute(sql, (end, start)):
+    for child_id, la, agency, person, rid, event_type, flag_text, day in conn.execute(sql, (end, start)):
         named = {f.strip().lower() for f in (flag_text or "").split(";")}
-        if event_type in types or wanted & named:
+        if (day is not None and event_type in types) or wanted & named:
             matched.add(child_key(child_id, la, agency, person, int(rid)))
     if not matched:
         return set()
