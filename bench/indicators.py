@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from jtai import workspace
-from jtai.frameworks import workspace_framework
 from jtai.indicators import compute, indicators_for
 from jtai.ingest import load_files
 from jtai.synth import AGENCY_FILES, WORKBOOK, generate, options_for
+from jtai.workspace import workspace_framework
 
 FIELDWORK = dt.date(2018, 3, 19)
 

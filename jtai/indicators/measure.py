@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jtai.indicators.definitions import Indicator, Select, Within
+from jtai.workdays import working_days_between
 
 EXPLOITATION_FLAGS = ("cse", "criminal_exploitation", "gang", "county_lines", "trafficking")
 
@@ -88,8 +89,6 @@ def months_later(day: dt.date, months: int) -> dt.date:
 
 def inside(limit: Within, first: dt.datetime, then: dt.datetime) -> bool:
     """Whether ``then`` is no later than the limit after ``first`` (both ends included)."""
-    from jtai.workdays import working_days_between
-
     if then < first:
         return False
     if limit.hours is not None:

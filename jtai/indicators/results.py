@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.errors import UsageError
+from jtai.errors import NotFoundError, UsageError
 from jtai.indicators import data
 from jtai.indicators.definitions import (
     COMPARATORS_FILE,
@@ -18,6 +18,7 @@ from jtai.indicators.definitions import (
     read_comparators,
 )
 from jtai.indicators.measure import Count, Record, count, matches, months_later, wilson
+from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -225,9 +226,6 @@ def workspace_indicators(
         ConfigError: an indicators or comparators file is not valid.
         NotFoundError: the comparators file named does not exist.
     """
-    from jtai.errors import NotFoundError
-    from jtai.frameworks import workspace_framework
-
     fw = workspace_framework(ws)
     start = ws.config.get("fieldwork_start")
     if not isinstance(start, dt.date):

@@ -13,6 +13,7 @@ import sqlite3
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from jtai.linkage.chronology import chronology
 from jtai.report import area_results
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.text import agency_heading, format_list
@@ -52,8 +53,6 @@ def case_summaries_part(
     for member in picks:
         story = None
         if member.child_id is not None:
-            from jtai.linkage.chronology import chronology
-
             story = chronology(ws, conn, member.child_id, pseudonymise=True)
         mine = [g for g in graded if g.case == member.pseudonym]
         subparts.append(case_summary(fw, member.pseudonym, story, mine))

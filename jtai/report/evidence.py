@@ -12,11 +12,11 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai.report import area_results, charts
-from jtai.report.letter_context import people_phrases
+from jtai.report import area_results
 from jtai.report.case_summaries import case_summaries_part
 from jtai.report.grades import outside_part, strand_tables
 from jtai.report.indicator_tables import workspace_indicators_part
+from jtai.report.letter_context import people_phrases
 from jtai.report.notes import notes_part
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.pack_charts import charts_part

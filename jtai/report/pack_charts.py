@@ -6,10 +6,11 @@ import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING
 
-from jtai.report import area_results
+from jtai.report import area_results, charts
 from jtai.report.grades import by_strand, share_cell
 from jtai.report.pack_blocks import Figure, Part, Table
 from jtai.report.text import agency_heading, format_date, month_starts, stratum_label
+from jtai.store import report as queries
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -38,8 +39,6 @@ def charts_part(
 
 def grade_figures(fw: Framework, graded: list[area_results.Graded], samples: list[Sample]) -> list[Figure]:
     """One chart per strand: each agency's judgements as shares of its own total."""
-    from jtai.report import charts
-
     figures = []
     for title, agencies, counts in by_strand(fw, graded, samples):
         names = [agency_heading(a) for a in agencies]
@@ -79,8 +78,6 @@ def grade_figures(fw: Framework, graded: list[area_results.Graded], samples: lis
 
 def profile_figure(samples: list[Sample]) -> Figure | None:
     """The theme cohort's profile from the tracked sample's frame: risk type, age band, sex."""
-    from jtai.report import charts
-
     tracked = next((s for s in samples if s.kind == "tracked"), None)
     if tracked is None:
         return None
@@ -108,9 +105,6 @@ def missing_figure(ws: Workspace, conn: sqlite3.Connection) -> Figure | None:
     The fieldwork month is counted only up to the day before fieldwork: it is marked as part
     of a month, in the chart, its data table and the caption.
     """
-    from jtai.report import charts
-    from jtai.store import report as queries
-
     end = area_results.fieldwork(ws.config)[0]
     start = dt.date(end.year - 1, end.month, 1)
     events = queries.events_between(

@@ -18,6 +18,7 @@ from jtai.errors import ConflictError, UsageError
 from jtai.report import area_results
 from jtai.report.action_plan import action_dict, measure_text, read_action_plan
 from jtai.report.authored import read_findings
+from jtai.report.indicator_tables import indicators_part
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
@@ -186,7 +187,6 @@ def assess(ws: Workspace, fw: Framework, compare: Path | None) -> Assessment:
     """Every part of the self-assessment, and each criterion's position, the indicators and actions."""
     from jtai.indicators import workspace_indicators
     from jtai.report.evidence import judgements_part, moderation_part, outcomes_part
-    from jtai.report.indicator_tables import indicators_part
 
     conn = ws.connect()
     try:
