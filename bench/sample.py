@@ -34,7 +34,7 @@ RISK_TYPES = (
 
 
 def records(n: int, seed: int = 1) -> pd.DataFrame:
-    """One canonical record per child, with a theme flag, a date of birth and a source."""
+    """One canonical record per child, a date of birth and a source; a minority in the theme cohort."""
     rng = np.random.default_rng(seed)
     born = pd.Timestamp("2000-04-01") + pd.to_timedelta(rng.integers(0, 17 * 365 - 20, n), unit="D")
     seen = pd.Timestamp("2017-10-01") + pd.to_timedelta(rng.integers(0, 160, n), unit="D")
@@ -47,12 +47,18 @@ def records(n: int, seed: int = 1) -> pd.DataFrame:
             "la_child_id": pd.NA,
             "dob": born.strftime("%Y-%m-%d"),
             "sex": rng.choice(["male", "female", "unknown"], n, p=[0.49, 0.49, 0.02]),
-            "event_type": rng.choice(["contact", "referral", "missing_episode"], n),
+            # most children known to services are not in the theme cohort: 2% go missing
+            "event_type": rng.choice(["contact", "referral", "missing_episode"], n, p=[0.6, 0.38, 0.02]),
             "event_date": seen.strftime("%Y-%m-%d"),
             "end_date": pd.NA,
             "source": rng.choice(["q) 6: Police", "e) 2A", "g) 3A", "s) 8"], n),
             "outcome": rng.choice(["NFA", "Early help", "Single assessment", "Section 47", ""], n),
-            "flags": rng.choice(["cse", "gang", "missing", "child_missing_education", "cse;missing"], n),
+            # and about 4% carry a theme risk flag
+            "flags": np.where(
+                rng.random(n) < 0.04,
+                rng.choice(["cse", "gang", "missing", "child_missing_education", "cse;missing"], n),
+                "",
+            ),
             "extra": pd.NA,
             "child_id": [f"child-{i:07d}" for i in range(n)],
         }

@@ -366,6 +366,9 @@ def _findings(ws: Workspace, data: Path) -> str:
 
     text = re.sub(r"\b(tracked|front_door) (\d+)\b", swap, text)
     write_private(findings_path(ws.root), text, error=None)
+    # the partnership's action plan, for the self-assessment (it names no case)
+    plan = (data / "demo" / "action-plan.yaml").read_text(encoding="utf-8")
+    write_private(ws.root / "action-plan.yaml", plan, error=None)
     return str(findings_path(ws.root))
 
 

@@ -241,7 +241,7 @@ def test_the_qa_scenario_keeps_the_real_workspace(run, demo: DemoResult, tmp_pat
     assert init.exit_code == 0, init.output
     assert " ".join(init.stdout.split()).startswith(
         f"Removed from {folder}: jtai.db, .key, audit.head, .jtai-demo, demo-judgements.yaml, "
-        "findings.yaml, letter.pdf, extracts/ (7 entries), reports/ (8 entries). "
+        "findings.yaml, action-plan.yaml, letter.pdf, extracts/ (7 entries), reports/ (8 entries). "
         "Kept (not part of a workspace): notes.txt. Delete yourself what belonged to the old workspace. "
         f"Created workspace {folder} for Real (exploitation-2018)."
     )
@@ -405,3 +405,36 @@ def test_tool_dates_are_not_read_as_a_childs_birthday(demo: DemoResult, tmp_path
     )
     refused = run("--workspace", str(copy), "findings", "check")
     assert refused.exit_code == 10 and "M4: identifies a child: a date of birth" in refused.stderr
+
+
+def test_demo_reports_are_accessible(demo: DemoResult) -> None:
+    """Every chart in the PDFs has alt text and stays on the page; every header cell has a scope."""
+    from _pdf_helpers import PAGE_PX, pdf_structure
+
+    for name in ("evidence-pack", "self-assessment", "letter"):
+        html = (demo.root / "reports" / f"{name}.html").read_text(encoding="utf-8")
+        assert all('scope="' in cell for cell in re.findall(r"<th[ >][^>]*>", html)), name
+        figures, headers, _ = pdf_structure((demo.root / "reports" / f"{name}.pdf").read_bytes())
+        for figure in figures:
+            assert str(figure.get("/Alt", "")).strip(), name
+            x1, y1, x2, y2 = (float(v) for v in figure["/A"]["/BBox"])
+            assert 0 <= x1 < x2 <= PAGE_PX[0] and 0 <= y1 < y2 <= PAGE_PX[1], name
+        assert all(str(h["/A"]["/Scope"]) in ("/Row", "/Column") for h in headers), name
+        if name == "evidence-pack":
+            assert len(figures) == 4 and len(headers) > 100
+
+
+def test_demo_pack_summarises_each_tracked_child(demo: DemoResult) -> None:
+    """Six case summaries: agencies, records, gaps, grades and the case question; no one outside."""
+    from jtai.demo import positions
+    from jtai.workspace import Workspace
+
+    refs = positions(Workspace(demo.root))
+    html = (demo.root / "reports" / "evidence-pack.html").read_text(encoding="utf-8")
+    part = html.split('<h2 id="p-cases">Case summaries</h2>')[1].split('<h2 id="p-judgements">')[0]
+    assert part.count("<h3 ") == 6 and part.count("<p>Agencies involved: ") == 6
+    assert refs["tracked 1"] in part and part.count("<caption>Grades for ") == 6
+    assert part.count("Is the child safer because of what the agencies did?") == 6
+    assert "Gaps to look for:" in part or "shows no gap" in part
+    assert "Every judgement was recorded by an inspector of the inspectorate that judges the agency." in html
+    assert "[outside their inspectorate" not in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import stat
@@ -73,11 +74,14 @@ def test_evidence_outline(evidence: tuple[str, str]) -> None:
     assert html.count('<p class="marking">OFFICIAL-SENSITIVE</p>') == 2
     assert re.findall(r'<h2 id="p-[^"]+">([^<]+)</h2>', html) == [
         "Method",
+        "Case summaries",
         "Judgements",
+        "Indicators",
         "Charts",
         "Moderation",
         "Children safer",
         "Findings and their evidence",
+        "Who judged which agency",
         "Evidence notes",
         "Data quality",
     ]
@@ -97,7 +101,14 @@ def test_evidence_tables(evidence: tuple[str, str]) -> None:
     assert "Not applicable" not in html and "Insufficient evidence" not in html
     assert '<tr><th scope="row">No</th><td class="num">1</td><td class="num">50%</td></tr>' in html
     assert '<th scope="row">DD2</th><td class="num">2</td><td class="num">2</td><td>1.00' in html
-    assert html.count('<svg role="img" aria-label="Grades by agency"') == 1
+    assert (
+        html.count('<svg role="img" aria-label="Grades by agency, other cases, as shares. Stacked bars') == 1
+    )
+    # shares with their counts, per strand (no sample: every case is in "other cases")
+    assert (
+        '<tr><th scope="row">Police</th><td class="num">0 (0%)</td><td class="num">2 (67%)</td>'
+        '<td class="num">1 (33%)</td><td class="num">0 (0%)</td><td class="num">3</td></tr>' in html
+    )
     assert "Jayden" not in html and "Quillfeather" not in html
 
 
@@ -171,7 +182,7 @@ def test_hostile_note_is_text(evidence: tuple[str, str]) -> None:
             "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &lt;img src=&#34;file:///etc/passwd&#34;&gt;"
             in html
         )
-        assert "see http://example.org/tracker.png</li>" in html
+        assert "see http://example.org/tracker.png. B, Inadequate" in html
         assert "<img" not in html and "<script" not in html
 
 
@@ -192,24 +203,91 @@ def test_evidence_pdf_fetches_only_assets(evidence: tuple[str, str]) -> None:
 
 
 def test_self_assessment(ws: workspace.Workspace, tmp_path: Path) -> None:
-    """Standing per criterion, change since an empty earlier workspace, and the action plan."""
+    """Standing with counts and its rule, change since an empty earlier workspace, the action plan."""
     earlier = workspace.create(tmp_path / "earlier", area="Seaborough", framework="exploitation-2018")
     written = write_self_assessment(ws, html=tmp_path / "sa.html", compare=earlier.root)
     assert [(w.kind, w.path.name) for w in written] == [("html", "sa.html")]
     html = (tmp_path / "sa.html").read_text(encoding="utf-8")
     assert re.search(
-        r'<th scope="row">DD2</th><td>[^<]+</td><td class="num">4</td><td class="num">75%</td>'
-        r'<td class="num">25%</td><td>Priority for action</td>',
+        r'<th scope="row">DD2</th><td>[^<]+</td><td class="num">3 of 4 \(75%\)</td>'
+        r'<td class="num">1 of 4 \(25%\)</td><td class="num">1 of 4 \(25%\)</td><td>Priority for action</td>'
+        r"<td>1 of 4 inadequate \(25%; 25% or more\)</td>",
         html,
     )
     assert (
-        '<th scope="row">DD2</th><td class="num"></td><td class="num">75%</td><td class="num"></td>' in html
+        '<th scope="row">DD2</th><td class="num"></td><td class="num">3 of 4 (75%)</td><td class="num"></td>'
+        in html
     )
     assert (
         '<tr><th scope="row">1</th><td>Return home interviews are not offered to every child.</td>'
-        "<td>High</td><td>Children&#39;s social care</td><td>DD2</td><td>To be agreed</td></tr>" in html
+        "<td>High</td><td>Children&#39;s social care</td><td>To be agreed</td><td>DD2</td><td></td></tr>"
+        in html
     )
     assert "Change since the last self-assessment" in html
+    assert '<h2 id="p-indicators">Our indicators</h2>' in html
+
+
+def test_self_assessment_names_no_command_and_no_render_day(ws: workspace.Workspace, tmp_path: Path) -> None:
+    """A partnership's reader sees no command name; the running header carries no date."""
+    empty = workspace.create(tmp_path / "empty", area="Seaborough", framework="exploitation-2018")
+    config = empty.root / "inspection.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^fieldwork_start: .*$", "fieldwork_start:", text), encoding="utf-8")
+    empty = workspace.Workspace(empty.root)
+    for where in (ws, empty):
+        write_self_assessment(where, html=tmp_path / f"{where.root.name}.html")
+        html = (tmp_path / f"{where.root.name}.html").read_text(encoding="utf-8")
+        body = html.split("<main>")[1].split("</main>")[0]
+        assert "<code>" not in body and "`" not in body and "jtai " not in body
+        assert '<div class="running-header" aria-hidden="true">Self-assessment: Seaborough</div>' in html
+    assert "No judgements have been recorded yet.</p>" in body
+    assert "which the workspace&#39;s settings do not give yet.</p>" in body
+
+
+def test_action_plan_file_and_json(run, ws: workspace.Workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """action-plan.yaml gives leads, dates and measures; --json returns positions, indicators, actions."""
+    plan = ws.root / "action-plan.yaml"
+    plan.write_text(
+        "actions:\n"
+        "  - action: Offer every child a return home interview within 72 hours.\n"
+        "    priority: high\n"
+        "    lead: Head of Service, Children in Care\n"
+        "    by: 2018-09-30\n"
+        "    criteria: [DD2]\n"
+        "    measures:\n"
+        "      - {indicator: rhi_72h, target: 80}\n",
+        encoding="utf-8",
+    )
+    try:
+        out = tmp_path / "sa.html"
+        result = run("--workspace", str(ws.root), "report", "self-assessment", "--html", str(out), "--json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["written"][0]["path"] == str(out)
+        dd2 = next(c for c in data["criteria"] if c["id"] == "DD2")
+        assert (dd2["judgements"], dd2["good_or_better"], dd2["inadequate"]) == (4, 3, 1)
+        assert (
+            dd2["position"] == "Priority for action" and dd2["rule"] == "1 of 4 inadequate (25%; 25% or more)"
+        )
+        assert {i["id"] for i in data["indicators"]} >= {"rhi_72h", "assessment_45wd"}
+        (action,) = data["actions"]  # the finding on DD2 is answered by the action
+        assert action["lead"] == "Head of Service, Children in Care" and action["by"] == "2018-09-30"
+        assert action["measures"][0]["indicator"] == "rhi_72h" and action["measures"][0]["target"] == 80
+        html = out.read_text(encoding="utf-8")
+        assert (
+            "<td>Offer every child a return home interview within 72 hours.</td><td>High</td>"
+            "<td>Head of Service, Children in Care</td><td>30 September 2018</td><td>DD2</td>"
+            "<td>Missing episodes followed by a return home interview within 72 hours: not available now, "
+            "target 80%</td>" in html
+        )
+        plan.write_text(
+            "actions:\n  - {action: X, lead: Y, by: 2018-09-30, criteria: [ZZ9]}\n", encoding="utf-8"
+        )
+        bad = run("--workspace", str(ws.root), "report", "self-assessment", "--html", str(out), "--force")
+        assert bad.exit_code == 6, bad.output
+        assert "action-plan.yaml, line 2" in bad.stderr and "no criterion 'ZZ9'" in bad.stderr
+    finally:
+        plan.unlink()
 
 
 def test_cli_letter_refused_for_a_childs_name(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -292,25 +370,41 @@ def test_every_note_of_every_inspector(evidence: tuple[str, str], ws: workspace.
     """Each inspector's note on an item is shown, with who wrote it and the grade they gave."""
     html = evidence[0]
     one, two = pseudonym(ws.key, "k1"), pseudonym(ws.key, "k2")
+    assert "<p>6 notes on 2 cases, grouped by case, then criterion" in html
+    # each inspector named once, in the key; notes carry initials
+    assert '<tr><th scope="row">A</th><td>Al</td><td>Ofsted</td></tr>' in html
+    assert '<tr><th scope="row">B</th><td>Bob</td><td>Care Quality Commission</td></tr>' in html
+    notes = html.split('<h2 id="p-notes">')[1]
+    assert "Al" not in notes.split("</table>")[1] and "Bob" not in notes.split("</table>")[1]
+
+    def items(case: str) -> list[str]:
+        block = notes.split(f'<h3 id="p-notes-{case}">')[1].split("</ul>")[0]
+        return re.findall(r"<li>(.*?)</li>", block)
+
+    question, dd2, dd5 = items(one)
+    assert question == "Is the child safer? — A, No: No."
+    assert dd2.startswith("DD2 — Children&#39;s social care: A, Inadequate: Seen at home &lt;")
+    # CQC's inspector graded children's social care, which Ofsted judges: marked
+    assert dd2.endswith("B, Inadequate [outside their inspectorate&#39;s agencies]: Late.")
     assert (
-        "<p>6 notes on 2 cases: every inspector&#39;s note on each item, with the grade they gave.</p>"
-        in html
+        dd5
+        == "DD5 — Police: B, Requires improvement [outside their inspectorate&#39;s agencies]: No disruption."
     )
-    notes = {
-        case: re.findall(r"<li>(.*?)</li>", html.split(f'<h3 id="p-notes-{case}">')[1].split("</ul>")[0])
-        for case in (one, two)
-    }
-    assert notes[one][0] == "Is the child safer? – Al (Ofsted), No: No."
-    assert notes[one][1].startswith(
-        "DD2, Children&#39;s social care – Al (Ofsted), Inadequate: Seen at home &lt;"
-    )
-    assert notes[one][2:] == [
-        "DD2, Children&#39;s social care – Bob (Care Quality Commission), Inadequate: Late.",
-        "DD5, Police – Bob (Care Quality Commission), Requires improvement: No disruption.",
-    ]
-    assert notes[two] == [
-        "Is the child safer? – Al (Ofsted), Yes: Yes.",
-        "Is the child safer? – Bob (Care Quality Commission), Partly: Partly.",
+    assert items(two) == ["Is the child safer? — A, Yes: Yes. B, Partly: Partly."]
+    assert "<p>2 notes are marked as written by an inspector outside their inspectorate" in html
+
+
+def test_judgements_outside_the_inspectorate_are_counted(evidence: tuple[str, str]) -> None:
+    """The framework says which inspectorate judges which agency; the others are listed per inspector."""
+    html = evidence[0]
+    part = html.split('<h2 id="p-outside">Who judged which agency</h2>')[1].split("</section>")[0]
+    assert "Care Quality Commission: Health;" in part
+    assert re.findall(
+        r"<tr><th scope=\"row\">(\w+)</th><td>([^<]+)</td><td>([^<]+)</td><td class=\"num\">(\d+)", part
+    ) == [
+        ("Al", "Ofsted", "Police", "3"),
+        ("Bob", "Care Quality Commission", "Children&#39;s social care", "2"),
+        ("Bob", "Care Quality Commission", "Police", "1"),
     ]
 
 

@@ -24,6 +24,7 @@ from jtai.cli import (
     audit,
     demo,
     framework,
+    indicators,
     ingest,
     link,
     overview,
@@ -39,7 +40,10 @@ from jtai.errors import ExitCode, JtaiError
 
 # Each area adds its commands; `jtai --help` lists them in this order, an area's groups (such as
 # `link`) before its single commands (`child`).
-_AREAS = (workspace, ingest, unload, link, sample, framework, score, audit, report, overview, synth, demo)
+_AREAS = (
+    workspace, ingest, unload, link, sample, framework, score, audit, indicators, report, overview,
+    synth, demo,
+)  # fmt: skip
 _ORDER: list[str] = []
 for _area in _AREAS:
     _area.register(app)

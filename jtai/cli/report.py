@@ -77,21 +77,32 @@ def self_assessment(
     force: ForceOption = False,
     json: JsonOption = False,
 ) -> None:
-    """A local area's self-assessment against the framework, with an action plan.
+    """A local area's self-assessment against the framework, with its indicators and action plan.
 
-    --compare names an earlier workspace on the same framework (not this one).
+    --compare names an earlier workspace on the same framework (not this one). The action plan
+    is read from action-plan.yaml in the workspace. --json prints the files written, each
+    criterion's position with the rule behind it, the indicators and the actions.
 
     Example: jtai report self-assessment --compare ../audit-2024 --pdf self-assessment.pdf
     """
-    from jtai.report.selfassess import write_self_assessment
+    from jtai.report.selfassess import write_and_describe
 
-    written = write_self_assessment(cli().open_workspace(), pdf=pdf, html=html, compare=compare, force=force)
+    written, data = write_and_describe(
+        cli().open_workspace(), pdf=pdf, html=html, compare=compare, force=force
+    )
+    if json:
+        cli().print_json({"written": _written(written), **data})
+        return
     _show("self-assessment", written, json)
+
+
+def _written(written: list[Written]) -> list[dict[str, object]]:
+    return [{"format": w.kind, "path": str(w.path), "bytes": w.size} for w in written]
 
 
 def _show(what: str, written: list[Written], json: bool) -> None:
     if json:
-        cli().print_json([{"format": w.kind, "path": str(w.path), "bytes": w.size} for w in written])
+        cli().print_json(_written(written))
         return
     for item in written:
         cli().out.print(

@@ -29,10 +29,11 @@ class _Model(BaseModel):
 
 
 class Inspectorate(_Model):
-    """One inspectorate taking part."""
+    """One inspectorate taking part, and the agencies it judges (empty: not said)."""
 
     id: Id
     name: Text
+    agencies: list[Id] = []
 
 
 class Grade(_Model):
@@ -234,6 +235,13 @@ class Framework(_Model):
         """The lowest grade (``inadequate`` on the default scale)."""
         return self.grade_ids[-1]
 
+    def judges(self, inspectorate: str, agency: str) -> bool | None:
+        """Whether an inspectorate (id or name) judges an agency; None when the framework does not say."""
+        found = self.inspectorate(inspectorate)
+        if found is None or not found.agencies:
+            return None
+        return agency in found.agencies
+
     def inspectorate(self, name: str) -> Inspectorate | None:
         """The inspectorate with this id or name (case-insensitive), or None."""
         for item in self.inspectorates:
@@ -261,6 +269,15 @@ def problems(fw: Framework) -> list[tuple[Path, str]]:
             found.append((("agencies", i), f"unknown agency {agency!r} (known: {', '.join(AGENCIES)})."))
     unique(("agencies",), fw.agencies, "agency")
     unique(("inspectorates",), [x.id for x in fw.inspectorates], "inspectorate")
+    for i, item in enumerate(fw.inspectorates):
+        for j, agency in enumerate(item.agencies):
+            if agency not in fw.agencies:
+                found.append(
+                    (
+                        ("inspectorates", i, "agencies", j),
+                        f"agency {agency!r} is not in the framework's agencies.",
+                    )
+                )
     unique(("scale", "grades"), fw.scale_ids, "scale value")
     ranks = [g.rank for g in fw.scale.grades]
     if ranks != sorted(ranks, reverse=True) or len(set(ranks)) != len(ranks):

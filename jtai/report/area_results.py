@@ -122,6 +122,24 @@ def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str,
     return [(j.case_ref, j.criterion, j.agency, j.inspector, j.value) for j in current(conn, role="rater")]
 
 
+def judged_by(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """(case, agency, inspector, inspectorate) of every current rater judgement."""
+    from jtai.scoring.judgements import current
+
+    return [(j.case_ref, j.agency, j.inspector, j.inspectorate) for j in current(conn, role="rater")]
+
+
+def latest_judgement_day(conn: sqlite3.Connection) -> dt.date | None:
+    """The day the latest current judgement was recorded, or None when there is none."""
+    from jtai.scoring.judgements import current
+
+    days = [j.recorded_at[:10] for j in current(conn) if j.recorded_at]
+    try:
+        return dt.date.fromisoformat(max(days)) if days else None
+    except ValueError:
+        return None
+
+
 def case_outcomes(ws: Workspace) -> Counter[str]:
     """How many cases got each answer to the case question (empty when none is answered)."""
     fw = workspace_framework(ws)

@@ -12,17 +12,21 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai.report import area_results, charts
+from jtai.report import area_results
 from jtai.report.authored import read_findings
+from jtai.report.case_summaries import case_summaries_part
 from jtai.report.finding_evidence import finding_evidence_part
+from jtai.report.grades import outside_part, strand_tables
+from jtai.report.indicator_tables import workspace_indicators_part
 from jtai.report.letter_context import people_phrases
-from jtai.report.pack_blocks import Figure, Part, Table
+from jtai.report.notes import notes_part
+from jtai.report.pack_blocks import Part, Table
+from jtai.report.pack_charts import charts_part
 from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
-from jtai.report.text import agency_heading, format_date, format_span, month_starts, shorten, stratum_label
-from jtai.report.tool_text import chart_dates, report_date, sampling_dates, year_before
-from jtai.store import report as queries
+from jtai.report.text import agency_heading, format_date, format_span, shorten, stratum_label
+from jtai.report.tool_text import chart_dates, report_date, sampling_dates
 from jtai.workspace import workspace_framework
 
 if TYPE_CHECKING:
@@ -38,19 +42,35 @@ KEY_FIELDS = ("dob", "sex", "postcode", "nhs_number", "la_child_id", "upn")
 
 def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> list[Part]:
     """Every part of the evidence pack, read from the workspace."""
-    from jtai.report.notes import notes_part
-
     graded = area_results.final_judgements(conn, fw)
-    return [
-        method_part(ws, fw, area_results.samples(ws)),
-        judgements_part(fw, graded),
-        charts_part(ws, fw, conn, graded, area_results.samples(ws)),
+    samples = area_results.samples(ws)
+    judgements = judgements_part(fw, graded)
+    strands = strand_tables(fw, graded, samples)
+    if strands:
+        judgements = Part(
+            judgements.id,
+            judgements.title,
+            (
+                *judgements.paragraphs,
+                "The tables by strand give each grade's count and its share of the agency's judgements, "
+                "tracked children and front-door contacts apart.",
+            ),
+            (*strands, *judgements.tables),
+        )
+    parts = [
+        method_part(ws, fw, samples),
+        case_summaries_part(ws, fw, conn, graded, samples),
+        judgements,
+        workspace_indicators_part(ws),
+        charts_part(ws, fw, conn, graded, samples),
         moderation_part(fw, area_results.rater_judgements(conn)),
         outcomes_part(fw, graded),
         finding_evidence_part(fw, conn, read_findings(ws.root)),
+        outside_part(fw, area_results.judged_by(conn)),
         notes_part(fw, area_results.evidence_notes(conn)),
         data_quality_part(conn),
     ]
+    return [p for p in parts if p is not None]
 
 
 def method_part(ws: Workspace, fw: Framework, samples: list[Sample]) -> Part:
@@ -149,92 +169,6 @@ def judgements_part(fw: Framework, graded: list[area_results.Graded]) -> Part:
             "moderation (`jtai moderate`) and counted at the lower grade here."
         )
     return Part("judgements", "Judgements", tuple(text), tuple(tables))
-
-
-def charts_part(
-    ws: Workspace,
-    fw: Framework,
-    conn: sqlite3.Connection,
-    graded: list[area_results.Graded],
-    samples: list[Sample],
-) -> Part:
-    """Grade distribution by agency, the cohort's profile, missing episodes and return interviews."""
-    figures = []
-    grade_ids = [g.id for g in fw.scale.grades]
-    by_agency: dict[str, Counter[str]] = {}
-    for g in graded:
-        if g.value in grade_ids:
-            by_agency.setdefault(agency_heading(g.agency), Counter())[g.value] += 1
-    if by_agency:
-        agencies = sorted(by_agency)
-        series = {fw.label(v): [by_agency[a].get(v, 0) for a in agencies] for v in grade_ids}
-        data = Table.build(
-            "Grades by agency",
-            ("Agency", *series),
-            ((a, *(s[i] for s in series.values())) for i, a in enumerate(agencies)),
-            numeric=range(1, len(series) + 1),
-        )
-        figures.append(
-            Figure(
-                "Grades by agency (cases x criteria)",
-                charts.stacked_bars(agencies, series, title="Grades by agency"),
-                data,
-            )
-        )
-    tracked = next((s for s in samples if s.kind == "tracked"), None)
-    if tracked is not None:
-        profile: dict[str, dict[str, int]] = {
-            "Risk type": {stratum_label(str(a["stratum"])): int(a["eligible"]) for a in tracked.allocation}
-        }
-        for dimension, levels in tracked.summary.get("coverage", {}).items():
-            profile[dimension.replace("_", " ").capitalize()] = {str(k): int(v[0]) for k, v in levels.items()}
-        rows = [
-            (dim, stratum_label(level), n) for dim, levels in profile.items() for level, n in levels.items()
-        ]
-        data = Table.build("The cohort's profile", ("Dimension", "Group", "Children"), rows, numeric=(2,))
-        figures.append(
-            Figure(
-                "The theme cohort's profile (eligible children)",
-                charts.grouped_counts(profile, title="Cohort profile"),
-                data,
-            )
-        )
-    end = area_results.fieldwork(ws.config)[0]
-    start = year_before(end)
-    events = queries.events_between(
-        conn, ("missing_episode", "return_home_interview"), start.isoformat(), end.isoformat()
-    )
-    if events:
-        # every month from the first with an event, those without events included, so the
-        # line reads true; months before the extracts hold any event are not shown as zero
-        first = min(dt.date.fromisoformat(f"{r['month']}-01") for r in events)
-        months = [f"{m:%Y-%m}" for m in month_starts(first, end)]
-        index = {(str(r["month"]), str(r["event_type"])): int(r["n"]) for r in events}
-        series = {
-            "Missing episodes": [index.get((m, "missing_episode"), 0) for m in months],
-            "Return home interviews": [index.get((m, "return_home_interview"), 0) for m in months],
-        }
-        labels = [f"{m:%b %Y}" for m in month_starts(first, end)]
-        data = Table.build(
-            "Missing episodes and return home interviews by month",
-            ("Month", *series),
-            ((m, *(s[i] for s in series.values())) for i, m in enumerate(labels)),
-            numeric=(1, 2),
-        )
-        figures.append(
-            Figure(
-                f"Missing episodes and return home interviews by month, {first:%B %Y} to {format_date(end)}"
-                + (
-                    f" (none is recorded from {format_date(start)} until {first:%B %Y})."
-                    if first > start
-                    else "."
-                ),
-                charts.monthly_lines(labels, series, title="Missing episodes and return home interviews"),
-                data,
-            )
-        )
-    missing = "" if figures else "Nothing to chart yet: no judgements, samples or missing episodes."
-    return Part("charts", "Charts", figures=tuple(figures), missing=missing)
 
 
 def moderation_part(fw: Framework, ratings: list[tuple[str, str, str, str, str]]) -> Part:

@@ -51,6 +51,32 @@ def render_html(template: str, doc: DocInfo, *, paged: bool, **context: Any) -> 
     return environment().get_template(template).render(doc=doc, paged=paged, inline_css=inline_css, **context)
 
 
+def table_header_scopes(_document: Any, pdf: Any) -> None:
+    """Give every table header cell of the tagged PDF its ``/Scope``, as ``scope`` does in HTML.
+
+    WeasyPrint links each data cell to its headers but writes no Scope: a header in the
+    table's head is a column header, one in its body (the first cell of a row) a row header.
+    Called as WeasyPrint's ``finisher`` on the PDF's objects before they are written.
+    """
+    objects = pdf.objects
+
+    def parent(item: Any) -> Any:
+        ref = item.get("P") if hasattr(item, "get") else None
+        if not isinstance(ref, bytes):
+            return None
+        number = int(ref.split()[0])
+        return objects[number] if 0 <= number < len(objects) else None
+
+    for item in objects:
+        if hasattr(item, "get") and item.get("S") == "/TH":
+            row = parent(item)
+            section = parent(row) if row is not None else None
+            scope = "/Column" if section is not None and section.get("S") == "/THead" else "/Row"
+            attributes = item.get("A")
+            if hasattr(attributes, "__setitem__"):
+                attributes["Scope"] = scope
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -82,6 +108,6 @@ def html_to_pdf(
     # custom metadata: the HTML's other <meta name> entries (the audit log's head) in the PDF's Info
     settings: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": True}
     settings.update(options or {})
-    pdf = document.write_pdf(**settings)
+    pdf = document.write_pdf(finisher=table_header_scopes, **settings)
     assert isinstance(pdf, bytes)
     return pdf

@@ -1,115 +1,44 @@
 """The self-assessment: where a local area stands against the framework before inspection.
 
 Built from the area's own multi-agency audits (judgements recorded with ``jtai score``), its
-data quality and ``findings.yaml``; ``--compare`` adds the change since an earlier
-self-assessment workspace.
+indicators, data quality, ``findings.yaml`` and ``action-plan.yaml``; ``--compare`` adds the
+change since an earlier self-assessment workspace. The rendered text names no command: it is
+for the partnership's readers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConflictError, UsageError, WorkspaceError
 from jtai.report import area_results
+from jtai.report.action_plan import action_dict, measure_text, read_action_plan
 from jtai.report.authored import read_findings
+from jtai.report.indicator_tables import indicators_part
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.publish import output_targets, publish
 from jtai.report.quality import data_quality_part
 from jtai.report.render import DocInfo, render_html
+from jtai.report.standing import Standing, criterion_standing, standing_part
 from jtai.report.text import agency_heading, format_date
 from jtai.report.tool_text import report_date
 from jtai.workspace import find, workspace_framework
 
+TO_AGREE = "To be agreed"
+
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
     from jtai.frameworks import Framework
+    from jtai.indicators import Indicators
     from jtai.report.publish import Written
     from jtai.workspace import Workspace
 
 
-def criterion_standing(
-    fw: Framework, graded: list[area_results.Graded]
-) -> dict[str, tuple[int, float, float, float, str]]:
-    """Per criterion: (graded, share good or better, share poor, share inadequate, position).
-
-    The position uses the framework's findings thresholds: "Strength", "Area for improvement",
-    "Priority for action", "Mixed", "Too few judgements" below ``min_cases``, or "Not audited
-    yet" when no audit judged the criterion.
-    """
-    rule = fw.findings
-    ranks = {g.id: g.rank for g in fw.scale.grades}
-    good_rank = fw.rank("good") or sorted(ranks.values())[len(ranks) // 2]
-    worst = min(ranks.values())
-    result = {}
-    for _, criterion in fw.criteria():
-        values = [ranks[g.value] for g in graded if g.criterion == criterion.id and g.value in ranks]
-        n = len(values)
-        good = sum(v >= good_rank for v in values) / n if n else 0.0
-        poor = sum(v < good_rank for v in values) / n if n else 0.0
-        bad = sum(v == worst for v in values) / n if n else 0.0
-        if n == 0:
-            position = "Not audited yet"
-        elif n < rule.min_cases:
-            position = "Too few judgements"
-        elif bad >= rule.priority_min_share_inadequate:
-            position = "Priority for action"
-        elif poor >= rule.improvement_min_share_poor:
-            position = "Area for improvement"
-        elif good >= rule.strength_min_share_good:
-            position = "Strength"
-        else:
-            position = "Mixed"
-        result[criterion.id] = (n, good, poor, bad, position)
-    return result
-
-
-def standing_part(fw: Framework, standing: dict[str, tuple[int, float, float, float, str]]) -> Part:
-    """Where the area stands against each criterion, one table per framework section."""
-    tables = []
-    for section in fw.sections:
-        rows = []
-        for criterion in section.criteria:
-            n, good, poor, _, position = standing[criterion.id]
-            rows.append(
-                (
-                    criterion.id,
-                    " ".join(criterion.text.split()),
-                    n,
-                    f"{good:.0%}" if n else "",
-                    f"{poor:.0%}" if n else "",
-                    position,
-                )
-            )
-        tables.append(
-            Table.build(
-                section.title,
-                (
-                    "Criterion",
-                    "What good looks like",
-                    "Judgements",
-                    "Good or better",
-                    "Requires improvement or worse",
-                    "Where we stand",
-                ),
-                rows,
-                numeric=(2, 3, 4),
-            )
-        )
-    rule = fw.findings
-    text = (
-        f"A criterion is a strength when at least {rule.strength_min_share_good:.0%} of audited "
-        f"judgements are good or better; an area for improvement when at least "
-        f"{rule.improvement_min_share_poor:.0%} require improvement or worse; a priority when at least "
-        f"{rule.priority_min_share_inadequate:.0%} are inadequate. Fewer than {rule.min_cases} judgements "
-        'are too few to say; "not audited yet" means no audit judged the criterion.',
-    )
-    return Part("standing", "Where we stand against each criterion", text, tuple(tables))
-
-
-def change_part(
-    fw: Framework, now: dict[str, tuple[int, float, float, float, str]], compare: Path | None
-) -> Part | None:
+def change_part(fw: Framework, now: dict[str, Standing], compare: Path | None) -> Part | None:
     """The change in each criterion's share good or better since an earlier workspace."""
     if compare is None:
         return None
@@ -132,21 +61,16 @@ def change_part(
     finally:
         conn.close()
     rows = []
-    for criterion_id, (n, good, _, _, position) in now.items():
-        n0, good0, _, _, position0 = before[criterion_id]
-        change = f"{(good - good0) * 100:+.0f} points" if n and n0 else ""
-        rows.append(
-            (
-                criterion_id,
-                f"{good0:.0%}" if n0 else "",
-                f"{good:.0%}" if n else "",
-                change,
-                position0,
-                position,
-            )
-        )
+    for criterion_id, s in now.items():
+        s0 = before[criterion_id]
+        change = ""
+        if s.n and s0.n:
+            change = f"{(s.share(s.good) - s0.share(s0.good)) * 100:+.0f} points"
+            if min(s.n, s0.n) < fw.findings.min_cases * 2:
+                change += " (few judgements)"
+        rows.append((criterion_id, s0.cell(s0.good), s.cell(s.good), change, s0.position, s.position))
     table = Table.build(
-        "Share of audited judgements good or better, then and now",
+        "Audited judgements good or better, then and now (with the judgements each share rests on)",
         ("Criterion", "Then", "Now", "Change", "Then we stood", "Now we stand"),
         rows,
         numeric=(1, 2, 3),
@@ -170,14 +94,41 @@ def same_criteria(one: Framework, other: Framework) -> bool:
 
 
 def action_plan_part(
-    ws: Workspace, fw: Framework, standing: dict[str, tuple[int, float, float, float, str]]
-) -> Part:
-    """Actions from ``findings.yaml`` (priority actions first), then criteria the audits flag."""
-    authored = read_findings(ws.root)
+    ws: Workspace, fw: Framework, standing: dict[str, Standing], found: Indicators | None
+) -> tuple[Part, list[dict[str, object]]]:
+    """The action plan, and the same as plain data.
+
+    The actions of ``action-plan.yaml`` (leads, dates, measures with their indicator now and
+    the target) come first; then the priority actions and improvements of ``findings.yaml``
+    for criteria no action answers; then each criterion the audits flag that nothing answers,
+    with the rule that flagged it. Those last two have no lead or date yet.
+    """
+    ids = {r.indicator.id for r in found.results} if found is not None else set()
+    plan = read_action_plan(ws.root, fw, ids)
     rows: list[tuple[str, ...]] = []
+    data: list[dict[str, object]] = []
     covered: set[str] = set()
+    labels = {"high": "High", "medium": "Medium", "low": "Low"}
+    for action in plan.actions if plan is not None else []:
+        covered.update(c.upper() for c in action.criteria)
+        measures = "; ".join(measure_text(m, found) for m in action.measures) or "None set"
+        rows.append(
+            (
+                str(len(rows) + 1),
+                action.action,
+                labels[action.priority],
+                action.lead,
+                format_date(action.by),
+                ", ".join(action.criteria),
+                measures,
+            )
+        )
+        data.append({"source": "action-plan", **action_dict(action, found)})
+    authored = read_findings(ws.root)
     for kind, priority in (("priority_action", "High"), ("improvement", "Medium")):
         for finding in authored.by_kind(kind):
+            if finding.criteria and all(c.upper() in covered for c in finding.criteria):
+                continue
             covered.update(c.upper() for c in finding.criteria)
             owners = ", ".join(agency_heading(a) for a in finding.agencies) or "The partnership"
             rows.append(
@@ -186,33 +137,60 @@ def action_plan_part(
                     finding.text,
                     priority,
                     owners,
+                    TO_AGREE,
                     ", ".join(finding.criteria),
-                    "To be agreed",
+                    "",
                 )
             )
-    for criterion_id, (_, _, poor, _, position) in standing.items():
+            data.append(_unplanned("findings", finding.text, priority, list(finding.criteria)))
+    for criterion_id, s in standing.items():
         if (
-            position in {"Priority for action", "Area for improvement"}
+            s.position in {"Priority for action", "Area for improvement"}
             and criterion_id.upper() not in covered
         ):
-            priority = "High" if position == "Priority for action" else "Medium"
-            text = (
-                f"Improve practice against {criterion_id}: {poor:.0%} of audited judgements require "
-                "improvement or worse."
-            )
-            rows.append((str(len(rows) + 1), text, priority, "The partnership", criterion_id, "To be agreed"))
+            priority = "High" if s.position == "Priority for action" else "Medium"
+            text = f"Improve practice against {criterion_id}: {s.position.lower()}, {s.rule}."
+            rows.append((str(len(rows) + 1), text, priority, TO_AGREE, TO_AGREE, criterion_id, ""))
+            data.append(_unplanned("audits", text, priority, [criterion_id]))
     if not rows:
-        return Part(
+        empty = Part(
             "action-plan", "Action plan", missing="No areas for improvement have been identified yet."
         )
-    table = Table.build("Action plan", ("#", "Action", "Priority", "Lead", "Criteria", "By when"), rows)
-    return Part(
-        "action-plan", "Action plan", ("Leads and dates are for the partnership to agree.",), (table,)
+        return empty, data
+    table = Table.build(
+        "Action plan",
+        ("#", "Action", "Priority", "Lead", "By when", "Criteria", "Measures and targets"),
+        rows,
     )
+    notes = [
+        "Actions the partnership has agreed come first, with their lead, date and the indicators "
+        "that will show progress."
+        if plan is not None and plan.actions
+        else "No actions have been agreed yet: the rows below are the areas the findings and the audits "
+        "point to.",
+    ]
+    if any(r[3] == TO_AGREE for r in rows):
+        notes.append(f'"{TO_AGREE}" marks the areas that no agreed action answers yet.')
+    return Part("action-plan", "Action plan", tuple(notes), (table,)), data
 
 
-def self_assessment_parts(ws: Workspace, fw: Framework, compare: Path | None) -> list[Part]:
-    """Every part of the self-assessment."""
+def _unplanned(source: str, text: str, priority: str, criteria: list[str]) -> dict[str, object]:
+    return {"source": source, "action": text, "priority": priority.lower(), "criteria": criteria,
+            "lead": None, "by": None, "measures": []}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The self-assessment's parts, the same as plain data, and the day of the latest audit."""
+
+    parts: list[Part]
+    data: dict[str, Any]
+    as_of: dt.date | None
+
+
+def assess(ws: Workspace, fw: Framework, compare: Path | None) -> Assessment:
+    """Every part of the self-assessment, and each criterion's position, the indicators and actions."""
+    from jtai.indicators import workspace_indicators
     from jtai.report.evidence import judgements_part, moderation_part, outcomes_part
 
     conn = ws.connect()
@@ -220,20 +198,71 @@ def self_assessment_parts(ws: Workspace, fw: Framework, compare: Path | None) ->
         graded = area_results.final_judgements(conn, fw)
         ratings = area_results.rater_judgements(conn)
         quality = data_quality_part(conn)
+        as_of = area_results.latest_judgement_day(conn)
     finally:
         conn.close()
+    found: Indicators | None = None
+    try:
+        found = workspace_indicators(ws, cohort="all")
+        theme = workspace_indicators(ws, cohort="theme")
+        indicators = indicators_part(found, theme, title="Our indicators")
+    except UsageError:  # no fieldwork date: the indicators have no period to count
+        indicators = Part(
+            "indicators",
+            "Our indicators",
+            missing="The indicators count the months before the first day of fieldwork, which the "
+            "workspace's settings do not give yet.",
+        )
     standing = criterion_standing(fw, graded)
     audits = judgements_part(fw, graded)
+    plan, actions = action_plan_part(ws, fw, standing, found)
     parts = [
         standing_part(fw, standing),
         outcomes_part(fw, graded),
         Part("audits", "Our audit results", audits.paragraphs, audits.tables, missing=audits.missing),
+        indicators,
         moderation_part(fw, ratings),
         quality,
         change_part(fw, standing, compare),
-        action_plan_part(ws, fw, standing),
+        plan,
     ]
-    return [p for p in parts if p is not None]
+    criteria = [
+        {"id": c.id, "section": section.id, "text": " ".join(c.text.split()), **standing[c.id].as_dict()}
+        for section, c in fw.criteria()
+    ]
+    data = {
+        "framework": fw.id,
+        "as_of": as_of.isoformat() if as_of else None,
+        "criteria": criteria,
+        "indicators": [r.as_dict() for r in found.results] if found is not None else [],
+        "actions": actions,
+    }
+    return Assessment([plain(p) for p in parts if p is not None], data, as_of)
+
+
+def self_assessment_parts(ws: Workspace, fw: Framework, compare: Path | None) -> list[Part]:
+    """Every part of the self-assessment."""
+    return assess(ws, fw, compare).parts
+
+
+_COMMANDS = re.compile(r"\s*\((?:`jtai [^`]*`(?:,\s*|\s+or\s+|\s+and\s+)?)+\)")
+
+
+def without_commands(text: str) -> str:
+    """Text for a partnership's reader: ``(`jtai score`)`` and other command names taken out."""
+    text = _COMMANDS.sub("", text)
+    return re.sub(r"\s*`jtai [^`]*`", "", text)
+
+
+def plain(part: Part) -> Part:
+    """A part with every command name taken out of its text (the self-assessment names none)."""
+    return replace(
+        part,
+        paragraphs=tuple(without_commands(t) for t in part.paragraphs),
+        items=tuple(without_commands(t) for t in part.items),
+        missing=without_commands(part.missing),
+        subparts=tuple(plain(p) for p in part.subparts),
+    )
 
 
 def write_self_assessment(
@@ -253,38 +282,58 @@ def write_self_assessment(
         UsageError: ``compare`` is this workspace itself.
         WorkspaceError: ``compare`` is not a workspace.
         ConflictError: ``compare`` is assessed against another framework.
+        ConfigError: ``action-plan.yaml`` is not valid.
     """
+    return write_and_describe(ws, pdf=pdf, html=html, compare=compare, index=index, force=force)[0]
+
+
+def write_and_describe(
+    ws: Workspace,
+    *,
+    pdf: Path | None = None,
+    html: Path | None = None,
+    compare: Path | None = None,
+    index: IdentifyingIndex | None = None,
+    force: bool = False,
+) -> tuple[list[Written], dict[str, Any]]:
+    """As :func:`write_self_assessment`, also returning each criterion's position, the indicators
+    and the action plan as plain data (for ``--json``)."""
     from jtai.report.evidence import settings_phrases
 
     if compare is not None:
         _refuse_self_comparison(ws, compare)
     targets = output_targets(ws, "self-assessment", pdf, html, force=force)
     fw = workspace_framework(ws)
-    parts = self_assessment_parts(ws, fw, compare)
+    found = assess(ws, fw, compare)
     area = str(ws.config["area"])
     today = report_date(ws.config)  # dated by the inspection, not the day it is rendered
     doc = DocInfo(
         title=f"Self-assessment: {area}, {fw.title}",
         authors=(f"{area} safeguarding partnership",),
         description=f"The {area} partnership's self-assessment against {fw.title}.",
-        running_header=f"Self-assessment: {area}, {format_date(today)}",
+        running_header=f"Self-assessment: {area}",
         created=today.isoformat(),
     )
+    when = f", recorded up to {format_date(found.as_of)}" if found.as_of else ""
     intro = (
         f"This self-assessment sets out where the {area} partnership stands against the criteria of the "
-        f"{fw.title}, from its own multi-agency audits, as of {format_date(today)}. {fw.note}",
+        f"{fw.title}, from its own multi-agency audits{when}. {fw.note}",
     )
-    return publish(
+    public = [*settings_phrases(ws, fw), doc.title]
+    if found.as_of:
+        public += [format_date(found.as_of), found.as_of.isoformat()]
+    written = publish(
         ws,
         what="The self-assessment",
         html=lambda paged: render_html(
-            "pack.html.j2", doc, paged=paged, heading=doc.title, intro=intro, parts=parts
+            "pack.html.j2", doc, paged=paged, heading=doc.title, intro=intro, parts=found.parts
         ),
         targets=targets,
-        public=[*settings_phrases(ws, fw), format_date(today), today.isoformat(), doc.title],
+        public=public,
         index=index,
         pseudonyms=True,
     )
+    return written, found.data
 
 
 def _refuse_self_comparison(ws: Workspace, compare: Path) -> None:

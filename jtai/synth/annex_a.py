@@ -85,13 +85,20 @@ def involvement(rng: np.random.Generator, pop: Population, clock: Clock, missing
     }
     a_mask = ~referrals["nfa"] & (rng.random(r_child.size) < 0.9)
     a_child, a_start = r_child[a_mask], r_date[a_mask]
-    a_end = _maybe(a_start + rng.integers(10, 46, a_child.size), clock)
+    # most assessments are authorised within 45 working days (63 calendar days); some run late
+    late = rng.random(a_child.size) < 0.15
+    a_end = _maybe(
+        a_start + np.where(late, rng.integers(66, 110, a_child.size), rng.integers(8, 62, a_child.size)),
+        clock,
+    )
     assessments = {"child": a_child, "start": a_start, "end": a_end, "seen": rng.random(a_child.size) < 0.95}
 
     s_mask = rng.random(a_child.size) < np.where(cohort[a_child], 0.3, 0.2)
     s_child = a_child[s_mask]
     s_date = np.minimum(a_start[s_mask] + rng.integers(0, 6, s_child.size), clock.start - 1)
-    icpc = _maybe(s_date + rng.integers(10, 16, s_child.size), clock)
+    # conferences within 15 working days (21 calendar days) for most; a few later
+    icpc = _maybe(s_date + np.where(rng.random(s_child.size) < 0.2, rng.integers(22, 40, s_child.size),
+                                    rng.integers(8, 21, s_child.size)), clock)  # fmt: skip
     icpc = np.where(rng.random(s_child.size) < 0.4, icpc, NO_DATE)
     s47 = {
         "child": s_child,

@@ -43,6 +43,7 @@ class SynthConfig:
         fieldwork_start: first day of fieldwork; the window is the months before it.
         window_months: length of the inspection window.
         risk_types: theme cohort risk types (name -> risk flags), first flag is the main one.
+        cohort_ages: the theme cohort's ages (both ends included), most of it in the middle.
         rates: noise rates by name (see :data:`RATES`).
         faults: inject the documented deliberate faults.
         area: the fictional area's name.
@@ -60,6 +61,7 @@ class SynthConfig:
             "missing_education": ("child_missing_education",),
         }
     )
+    cohort_ages: tuple[int, int] = (10, 17)
     rates: dict[str, float] = field(default_factory=lambda: {k: v[0] for k, v in RATES.items()})
     faults: bool = True
     area: str = "Seaborough"
@@ -119,8 +121,9 @@ def options_for(
 ) -> SynthConfig:
     """A :class:`SynthConfig` from command-line style settings.
 
-    A framework sets the theme cohort's risk types (``sampling.tracked.risk_types``), the
-    window (``cohort.window_months``) and, unless given, fieldwork from 19 March of its year.
+    A framework sets the theme cohort's risk types (``sampling.tracked.risk_types``), its ages
+    (``cohort.age``; exploitation is recorded from age 10), the window
+    (``cohort.window_months``) and, unless given, fieldwork from 19 March of its year.
 
     Raises:
         UsageError: a bad rate, or a framework that cannot be found.
@@ -136,6 +139,11 @@ def options_for(
             fw = load_framework(framework)
             settings["window_months"] = int(fw.cohort.window_months)
             settings["risk_types"] = {k: tuple(v) for k, v in fw.sampling.tracked.risk_types.items()}
+            flags = {f for v in fw.sampling.tracked.risk_types.values() for f in v}
+            youngest = fw.cohort.age.min
+            if flags & {"cse", "criminal_exploitation", "gang", "county_lines", "trafficking"}:
+                youngest = max(youngest, 10)
+            settings["cohort_ages"] = (youngest, max(youngest, fw.cohort.age.max))
             if fieldwork_start is None:
                 fieldwork_start = dt.date(int(fw.year), 3, 19)
     if fieldwork_start is not None:

@@ -37,7 +37,9 @@ def csc_events(
     ev = Events("csc")
     ev.add(inv.known, "person", NO_DATE)
     c = inv.contacts
-    decided = np.minimum(c["date"] + rng.integers(0, 2, c["child"].size), clock.start - 1)
+    # most contacts are decided the same or the next day; some wait longer (about 1 in 8)
+    lag = rng.choice(np.arange(0, 6), size=c["child"].size, p=_norm((48, 30, 9, 6, 4, 3)))
+    decided = np.minimum(c["date"] + lag, clock.start - 1)
     ev.add(
         c["child"],
         "mash_decision",

@@ -113,6 +113,8 @@ def _generate(out: Path, cfg: SynthConfig) -> SynthResult:
     inv = annex_a.involvement(rng, pop, clock, np.bincount(missing[0], minlength=pop.n))
     events["csc"] = csc.csc_events(rng, pop, inv, clock, flags, missing)
     events["health"] = partners.health(rng, pop, clock, flags)
+    partners.strategy_partners(rng, inv.s47, flags, events["police"], events["health"])
+    police_cols = events["police"].columns()
     events["education"] = partners.education(rng, pop, clock, flags)
     events["yos"] = partners.yos(rng, pop, clock, flags)
     events["probation"], probation_hh = partners.probation(rng, pop, clock, flags)

@@ -39,6 +39,21 @@ def cohort_flags(rng: np.random.Generator, pop: Population, risk_types: dict[str
     return flags
 
 
+def strategy_partners(
+    rng: np.random.Generator, s47: dict[str, Any], flags: Any, police: Events, health: Events
+) -> None:
+    """The police's and health's own records of the strategy discussions they took part in.
+
+    The police join most discussions (about 9 in 10), health about half: the gap inspections
+    often find. Each partner records the discussion on the day, or the day after.
+    """
+    child, day = s47["child"], s47["date"]
+    for events, share, team in ((police, 0.9, "Public Protection Unit"), (health, 0.55, "Safeguarding Team")):
+        took_part = rng.random(child.size) < share
+        when = day[took_part] + (rng.random(int(took_part.sum())) < 0.2)
+        events.add(child[took_part], "strategy_discussion", when, flags=flags[child[took_part]], team=team)
+
+
 def police(rng: np.random.Generator, pop: Population, clock: Clock, flags: Any) -> Events:
     """Incidents, victims, arrests and missing reports."""
     ev = Events("police")

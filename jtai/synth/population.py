@@ -83,7 +83,7 @@ def build(rng: np.random.Generator, cfg: SynthConfig) -> Population:
     surnames = np.array(names.SURNAMES, dtype=object)
     hh_surname = rng.choice(surnames.size, size=n_households, p=names.zipf_weights(surnames.size, 0.9))
     last_name = surnames[hh_surname][household]
-    first_name = _first_names(rng, sex, ethnicity)
+    first_name = _sibling_names_differ(household, _first_names(rng, sex, ethnicity))
 
     hh_postcode = _postcodes(rng, n_households)
     hh_old = _postcodes(rng, n_households)
@@ -95,7 +95,7 @@ def build(rng: np.random.Generator, cfg: SynthConfig) -> Population:
     age = _age_years(dob, cfg)
 
     risk_names = tuple(cfg.risk_types)
-    risk = _cohort(rng, age, sex, cfg.rates["cohort"], n_children, risk_names)
+    risk = _cohort(rng, age, sex, cfg.rates["cohort"], n_children, risk_names, cfg.cohort_ages)
     care_leaver = np.zeros(n, dtype=bool)
     care_leaver[n_children:] = True
     return Population(
@@ -144,6 +144,32 @@ def _first_names(rng: np.random.Generator, sex: Any, ethnicity: Any) -> Any:
             idx = rng.choice(len(pool), size=int(mask.sum()), p=names.zipf_weights(len(pool), 0.7))
             out[mask] = np.array(pool, dtype=object)[idx]
     return out
+
+
+def _sibling_names_differ(household: Any, first: Any) -> Any:
+    """Siblings never share a first name: a repeat takes the next name of the same list.
+
+    Names are drawn independently, so two brothers could both be William; parents do not do
+    that. No random number is drawn, so the rest of the area stays as it was.
+    """
+    import pandas as pd
+
+    repeated = np.flatnonzero(pd.DataFrame({"h": household, "f": first}).duplicated().to_numpy())
+    if not repeated.size:
+        return first
+    pools = [pool for group in (names.BOYS, names.GIRLS) for pool in group.values()]
+    # households are numbered in order, so each one's children sit side by side
+    lows = np.searchsorted(household, household[repeated], side="left")
+    highs = np.searchsorted(household, household[repeated], side="right")
+    for i, low, high in zip(repeated, lows, highs, strict=True):
+        siblings = set(first[low:high].tolist())
+        pool = next((p for p in pools if first[i] in p), None)
+        if pool is None:
+            continue
+        at = pool.index(first[i])
+        free = [pool[(at + k) % len(pool)] for k in range(1, len(pool))]
+        first[i] = next((name for name in free if name not in siblings), first[i])
+    return first
 
 
 def _postcodes(rng: np.random.Generator, k: int) -> Any:
@@ -203,11 +229,21 @@ def _make_namesakes(
 
 
 def _cohort(
-    rng: np.random.Generator, age: Any, sex: Any, rate: float, n_children: int, risk_names: tuple[str, ...]
+    rng: np.random.Generator,
+    age: Any,
+    sex: Any,
+    rate: float,
+    n_children: int,
+    risk_names: tuple[str, ...],
+    ages: tuple[int, int] = (10, 17),
 ) -> Any:
+    """The theme cohort: a minority of the children, of the theme's ages, most in its upper middle."""
     risk = np.full(age.size, -1, dtype=np.int64)
-    weight = np.where((age >= 10) & (age <= 17), 1.0, 0.0)
-    weight[(age >= 13) & (age <= 16)] = 3.0
+    low, high = ages
+    weight = np.where((age >= low) & (age <= high), 1.0, 0.0)
+    # for ages 10-17 the peak is 13-16, as exploitation and going missing peak in the mid-teens
+    peak_low, peak_high = low + (high - low + 1) * 3 // 8, low + (high - low + 1) * 7 // 8 - 1
+    weight[(age >= peak_low) & (age <= peak_high)] = 3.0
     weight[n_children:] = 0.0
     k = min(round(rate * n_children), int((weight > 0).sum()))
     if k == 0 or not risk_names:
