@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jtai.report.pack_blocks import Part, Table
-from jtai.report.text import format_date
 
 if TYPE_CHECKING:
     from jtai.indicators import IndicatorResult, Indicators, Rate
@@ -56,7 +55,8 @@ def indicators_part(found: Indicators, theme: Indicators | None, *, title: str =
     lower = [r.indicator.title.lower() for r in found.results if not r.indicator.higher_is_better]
     paragraphs = (
         f"Rates from the loaded records of every child, for the period before fieldwork (the counted "
-        f"events from {format_date(start)} unless a definition below says otherwise), each with the "
+        # the month, not the day: a day the tool chose could be a child's date of birth
+        f"events from {start:%B %Y} unless a definition below says otherwise), each with the "
         'count it rests on and its 95% Wilson interval. "Not available" gives what the data lacks.'
         + (f" Lower is better for: {'; '.join(lower)}." if lower else ""),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai.errors import ConflictError, UsageError, WorkspaceError
+from jtai.errors import ConfigError, ConflictError, UsageError, WorkspaceError
 from jtai.report import area_results
 from jtai.report.action_plan import action_dict, measure_text, read_action_plan
 from jtai.report.authored import read_findings
@@ -306,14 +306,19 @@ def write_and_describe(
     fw = workspace_framework(ws)
     found = assess(ws, fw, compare)
     area = str(ws.config["area"])
-    today = report_date(ws.config)  # dated by the inspection, not the day it is rendered
     doc = DocInfo(
         title=f"Self-assessment: {area}, {fw.title}",
         authors=(f"{area} safeguarding partnership",),
         description=f"The {area} partnership's self-assessment against {fw.title}.",
         running_header=f"Self-assessment: {area}",
-        created=today.isoformat(),
     )
+    # dated by the inspection, not the day it is rendered; before any date is set, by its last audit
+    try:
+        dated: dt.date | None = report_date(ws.config)
+    except ConfigError:
+        dated = found.as_of
+    if dated is not None:
+        doc = replace(doc, created=dated.isoformat())
     when = f", recorded up to {format_date(found.as_of)}" if found.as_of else ""
     intro = (
         f"This self-assessment sets out where the {area} partnership stands against the criteria of the "
