@@ -74,7 +74,8 @@ _SPLINK = """
 import json, resource, sqlite3, sys, time
 from pathlib import Path
 import pandas as pd
-from jtai.linkage.probabilistic import MODEL_COLUMNS, SEED, U_MAX_PAIRS, EM_MAX_PAIRS, settings, _floored_em
+from jtai.linkage.probabilistic import SEED, U_MAX_PAIRS, EM_MAX_PAIRS, settings, _floored_em
+from jtai.linkage.comparisons import fields_in_use, model_columns, usable_rules
 from jtai.linkage.normalise import identity_frame
 from splink import DuckDBAPI, Linker, block_on
 start = time.perf_counter()
@@ -84,9 +85,11 @@ cols = ["id", "subject", "agency", "agency_person_id", "la_child_id", "nhs_numbe
 raw = pd.DataFrame(conn.execute(f"SELECT {', '.join(cols)} FROM records").fetchall(), columns=cols)
 for c in cols[1:]:
     raw[c] = raw[c].astype("string")
-frame = identity_frame(raw)[["id", *MODEL_COLUMNS]].rename(columns={"id": "unique_id"})
+ident = identity_frame(raw)
+fields = fields_in_use(ident)
+frame = ident[["id", *model_columns(fields)]].rename(columns={"id": "unique_id"})
 db_api = DuckDBAPI()
-model = settings()
+model = settings(fields, usable_rules(frame, fields))
 model.unique_id_column_name = "unique_id"  # splink's clustering needs its default id name
 linker = Linker(db_api.register(frame, dataset_display_name="records"), model, log_level=None)
 _floored_em().__enter__()  # the same splink 5.0.0 EM work-around jtai uses

@@ -22,7 +22,20 @@ AGENCIES: dict[str, str] = {
 # Who: identity fields, in the order of the canonical CSV layouts.
 IDENTIFIERS: tuple[str, ...] = ("agency_person_id", "la_child_id", "nhs_number", "upn", "pnc_id")
 NAME_FIELDS: tuple[str, ...] = ("first_name", "last_name")
-IDENTITY_FIELDS: tuple[str, ...] = (*IDENTIFIERS, *NAME_FIELDS, "dob", "sex", "ethnicity", "postcode")
+# More identity fields that health, police and council extracts often hold: linkage compares
+# them when a workspace has them filled in. Stored after the other columns (schema 5).
+CONTACT_FIELDS: tuple[str, ...] = (
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "previous_postcode",
+    "former_last_name",
+    "email",
+    "phone",
+)
+IDENTITY_FIELDS: tuple[str, ...] = (
+    *IDENTIFIERS, *NAME_FIELDS, "dob", "sex", "ethnicity", "postcode", *CONTACT_FIELDS,
+)  # fmt: skip
 # What: event fields.
 EVENT_FIELDS: tuple[str, ...] = (
     "event_type",
@@ -38,7 +51,7 @@ EVENT_FIELDS: tuple[str, ...] = (
 FIELDS: tuple[str, ...] = IDENTITY_FIELDS + EVENT_FIELDS
 DATE_FIELDS: frozenset[str] = frozenset({"dob", "event_date", "end_date"})
 # Identity fields that identify a person: never in a publishable output (sex and ethnicity do not).
-IDENTIFYING: tuple[str, ...] = (*IDENTIFIERS, *NAME_FIELDS, "dob", "postcode")
+IDENTIFYING: tuple[str, ...] = (*IDENTIFIERS, *NAME_FIELDS, "dob", "postcode", *CONTACT_FIELDS)
 IDENTIFYING_FIELDS: frozenset[str] = frozenset(IDENTIFYING)
 
 SEXES: dict[str, str] = {

@@ -123,6 +123,7 @@ def test_template_writes_the_canonical_header(run, tmp_path, monkeypatch) -> Non
     assert result.exit_code == 0, result.output
     assert (tmp_path / "health-template.csv").read_bytes() == (
         b"agency_person_id,la_child_id,nhs_number,upn,pnc_id,first_name,last_name,dob,sex,ethnicity,postcode,"
+        b"address_line_1,address_line_2,town,previous_postcode,former_last_name,email,phone,"
         b"event_type,event_date,end_date,source,outcome,team,worker,flags,details\r\n"
     )
     again = run("load", "--template", "health")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jtai.canonical import CONTACT_FIELDS
 from jtai.errors import ConfigError, ExitCode, UsageError
 from jtai.ingest import load_files, load_mapping
 
@@ -232,6 +233,7 @@ def test_canonical_csv_normalises_identity_fields(ws, tmp_path) -> None:
         "extra": None,
         "child_id": None,
         "row_hash": 0,
+        **dict.fromkeys(CONTACT_FIELDS),  # none in this layout
     }
 
 

@@ -27,9 +27,9 @@ def test_nhs_numbers_are_ten_digits_with_a_valid_check_digit() -> None:
 
 
 def test_postcodes_are_upper_case_with_one_space() -> None:
-    """Any spacing or case becomes 'AA9A 9AA'; a non-postcode is flagged."""
+    """Any spacing or case becomes 'AA9A 9AA'; another shape is flagged and kept as written."""
     out, bad = normalise.postcode(_s("sw1a1aa", " SW1A  1AA", "b1 1aa", "NOPE", ""))
-    assert out.tolist()[:4] == ["SW1A 1AA", "SW1A 1AA", "B1 1AA", ""]  # a bad one is left empty
+    assert out.tolist()[:4] == ["SW1A 1AA", "SW1A 1AA", "B1 1AA", "NOPE"]  # linkage compares what is there
     assert bad.tolist() == [False, False, False, True, False]
 
 

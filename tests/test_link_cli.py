@@ -42,16 +42,22 @@ def test_link_prints_counts_and_json(ws_loaded, run) -> None:
     s = json.loads(result.stdout)
     assert s["records"] == 1540
     assert s["automatic_links"] == s["deterministic_links"] + s["model_links"]
+    # a decision is a new input, so the next run links again (an unsure one changes nothing)
+    conn = ws_loaded.connect()
+    store.add_decision(conn, *store.review_queue(conn)[0], "unsure", "tester")
     result = run("-w", str(ws_loaded.root), "link")
     assert result.exit_code == 0, result.output
     assert (s["records"], s["children"], s["review_pairs"], s["blocked_pairs"]) == (1540, 315, 18, 63)
     expected = (
         "1,540 records: 315 children; 472 automatic links (149 on identifiers, 323 by the model), "
-        "0 by reviewers; 18 pairs awaiting review; 63 pairs kept apart by must-not-link rules."
-    )
+        "0 by reviewers; 17 pairs awaiting review; 63 pairs kept apart by must-not-link rules."
+    )  # 18 less the one a reviewer answered
     assert " ".join(result.stdout.split()).startswith(expected)
     assert "Review the waiting pairs with: jtai link review" in result.stdout
     assert "Scoring candidate pairs" in result.stderr  # progress
+    again = run("-w", str(ws_loaded.root), "link")
+    assert "Nothing changed since the last run" in again.stdout
+    assert "Scoring candidate pairs" not in again.stderr
 
 
 def test_review_is_blind_and_resumable(ws_loaded, run) -> None:

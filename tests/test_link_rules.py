@@ -23,7 +23,7 @@ from jtai.linkage.normalise import (
     soundex,
     upn,
 )
-from jtai.store.linkage import IDENTITY_COLUMNS
+from jtai.store.linkage import CONTACT_COLUMNS, IDENTITY_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_identity_frame_normalises_fields() -> None:
             "sex": ["unknown"],
             "postcode": ["sb12ab"],
         }
-    ).astype({c: "string" for c in IDENTITY_COLUMNS[1:]})
+    ).astype({c: "string" for c in IDENTITY_COLUMNS[1:] if c not in CONTACT_COLUMNS})
     row = identity_frame(raw).iloc[0]
     assert row["first_name"] == "ONEIL JO"
     assert row["last_name"] == "SMITH"

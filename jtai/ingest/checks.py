@@ -104,8 +104,22 @@ class Checker:
         self.critical = critical
         self.out = out
 
-    def bad(self, field: str, mask: np.ndarray, rule: str, column: str, raw: pd.Series, message: str) -> None:
-        """Record the bad values of ``field`` at ``mask`` (its canonical output is in ``out``)."""
+    def bad(
+        self,
+        field: str,
+        mask: np.ndarray,
+        rule: str,
+        column: str,
+        raw: pd.Series,
+        message: str,
+        *,
+        keep: bool = False,
+    ) -> None:
+        """Record the bad values of ``field`` at ``mask`` (its canonical output is in ``out``).
+
+        With ``keep`` a value outside a critical field stays in ``out`` (an odd shape, not a
+        wrong value: a postcode abroad), with its field issue.
+        """
         import numpy as np
 
         if field in self.critical:
@@ -116,7 +130,8 @@ class Checker:
             return
         self.issues.add(idx, rule, field, column, raw, message)
         current = self.out.get(field)
-        if current is not None and (current.iloc[idx] != "").any():  # most normalisers empty it already
+        # most normalisers empty it already
+        if current is not None and not keep and (current.iloc[idx] != "").any():
             self.out[field] = current.where(~mask, "")
 
     def bad_extra(
@@ -281,11 +296,13 @@ def raw_json(headers: list[str], frame: pd.DataFrame, positions: np.ndarray) -> 
     return [json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False) for values in cells]
 
 
-def row_hashes(factors: list[tuple[np.ndarray, Any]]) -> np.ndarray:
+def row_hashes(factors: list[tuple[np.ndarray, Any]], optional: int = 0) -> np.ndarray:
     """A stable 64-bit hash of each row's values, from its factorized columns.
 
     Each column's distinct values are hashed (pandas' keyed SipHash, the same in every run),
-    then mixed per row in column order; equal rows get equal hashes in any load.
+    then mixed per row in column order; equal rows get equal hashes in any load. The last
+    ``optional`` columns (added to the layout later) are mixed in only where they hold a
+    value, so a row without them hashes as it did before they existed.
     """
     import numpy as np
     import pandas as pd
@@ -294,11 +311,12 @@ def row_hashes(factors: list[tuple[np.ndarray, Any]]) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     key = np.full(len(factors[0][0]), 14695981039346656037, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for codes, uniques in factors:
+        for i, (codes, uniques) in enumerate(factors):
             # distinct values only: already unique, so no need for pandas to factorize again
             hashed = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False)
             hashed = np.append(hashed, np.uint64(0x9E3779B97F4A7C15))  # code -1: missing
-            key = (key ^ hashed[codes]) * np.uint64(1099511628211)
+            mixed = (key ^ hashed[codes]) * np.uint64(1099511628211)
+            key = np.where(codes >= 0, mixed, key) if i >= len(factors) - optional else mixed
     return key.view(np.int64)
 
 

@@ -94,10 +94,18 @@ def normalise_fields(table: Table, sheet: SheetMapping, mapping: Mapping, check:
                 values,
                 "{column} {value!r} is not an NHS number (10 digits with a valid check digit).",
             )
-        elif name == "postcode":
+        elif name in ("postcode", "previous_postcode"):
+            # a postcode of another shape (abroad, mistyped) is a field issue but is kept as
+            # written (upper case, no spaces): linkage compares what is there
             out[name], bad = norm.postcode(values)
             check.bad(
-                name, bad, "invalid_postcode", header, values, "{column} {value!r} is not a UK postcode."
+                name,
+                bad,
+                "invalid_postcode",
+                header,
+                values,
+                "{column} {value!r} is not a UK postcode; it is kept as written.",
+                keep=True,
             )
         elif name in DATE_FIELDS:
             out[name] = checked_dates(check, name, header, values, formats)

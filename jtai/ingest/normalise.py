@@ -162,7 +162,11 @@ def _nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """UK postcode, upper case, with one space before the last three characters; else empty (flagged)."""
+    """UK postcode, upper case, with one space before the last three characters.
+
+    Any other shape (abroad, mistyped) is flagged and kept upper case without spaces:
+    linkage compares what is there.
+    """
     return _by_distinct(values, _postcode)
 
 
@@ -176,7 +180,7 @@ def _postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     # only the cells not already in the canonical form are reshaped
     compact = values[rest].str.replace(f"{_WS}+", "", regex=True).str.upper()
     good = compact.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
-    formatted = (compact.str.slice(0, -3) + " " + compact.str.slice(-3)).where(good, "")
+    formatted = (compact.str.slice(0, -3) + " " + compact.str.slice(-3)).where(good, compact)
     out = values.where(~rest, pd.Series(formatted, index=values.index[rest]).reindex(values.index))
     bad = rest.copy()
     bad[rest] = ~good

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from jtai.canonical import FIELDS
+from jtai.canonical import CONTACT_FIELDS, FIELDS
 from jtai.errors import InputError
 from jtai.ingest import fields
 from jtai.ingest import normalise as norm
@@ -275,11 +275,13 @@ def _factors(
     n = len(table.frame)
     # in the column order of the records table; the row hashes depend on it
     factors = {"subject": (np.zeros(n, dtype=np.intp), pd.Index([sheet.subject], dtype="str"))}
-    factors |= {c: norm.factorize(out[c]) for c in FIELDS}
+    factors |= {c: norm.factorize(out[c]) for c in FIELDS if c not in CONTACT_FIELDS}
     if extra.values.count(None) == n:  # no extra columns (a canonical layout): all NULL
         factors["extra"] = (np.full(n, -1, dtype=np.intp), pd.Index([], dtype="str"))
     else:
         factors["extra"] = pd.factorize(pd.Series(extra.values, dtype="str"))
+    # added in schema 5, last: an empty one leaves the row hash as it was before them
+    factors |= {c: norm.factorize(out[c]) for c in CONTACT_FIELDS}
     dup, first = duplicates([f[0] for f in factors.values()], ok)
     return Factors(factors, dup, first)
 
@@ -305,7 +307,7 @@ def _outcome(
         len(frame) + table.extra_rows,
         reasons,
         chosen,
-        row_hashes(list(chosen.values())),
+        row_hashes(list(chosen.values()), optional=len(CONTACT_FIELDS)),
         lambda mask: raw_json(raw.headers, frame, positions[mask]),
         check.issues.of_rows(positions, table.rows),
     )

@@ -24,6 +24,11 @@ _LABELS = {
     "dob": "Date of birth",
     "postcode": "Postcode",
     "sex": "Sex",
+    "address_line_1": "Address",
+    "address_line_2": "Address (2)",
+    "town": "Town",
+    "email": "Email",
+    "phone": "Phone",
 }
 
 
@@ -134,7 +139,7 @@ def _score(out: Explanation, saved: str, a: dict[str, Any], b: dict[str, Any]) -
     model, tf = payload["model"], payload.get("tf", {})
     sides = []
     for node_id, rec in ((0, a), (1, b)):
-        side = {"node_id": node_id, **{c: rec[c] for c in MODEL_COLUMNS}}
+        side = {"node_id": node_id, **{c: rec.get(c) for c in payload.get("columns", MODEL_COLUMNS)}}
         for column, table in tf.items():
             value = rec.get(column)
             side[f"tf_{column}"] = table.get(value, min(table.values(), default=1.0)) if value else None

@@ -130,8 +130,10 @@ def identity_frame(records: pd.DataFrame) -> pd.DataFrame:
     Returns:
         The same rows with the identity columns normalised (missing values as ``None``),
         plus ``first_group`` (see :mod:`.nicknames`), ``first_sdx`` and ``last_sdx``
-        (Soundex), ``dob_year``, ``dob_swapped`` (day and month exchanged) and ``dob_days``
-        (days since 1900, for date differences).
+        (Soundex), ``dob_year``, ``dob_swapped`` (day and month exchanged), ``dob_days``
+        (days since 1900, for date differences), ``dob_md`` (month and day),
+        ``postcode_sector`` and ``postcode_district``, and the contact fields
+        (see :func:`contact`; None where ``records`` lacks them).
     """
     import pandas as pd
 
@@ -159,16 +161,102 @@ def identity_frame(records: pd.DataFrame) -> pd.DataFrame:
     dob = dob.where(dob.str.match(r"^\d{4}-\d{2}-\d{2}$", na=False))
     out["dob"] = _clean(dob)
     out["dob_year"] = _clean(dob.str.slice(0, 4))
+    out["dob_md"] = _clean(dob.str.slice(5, 10))
     out["dob_swapped"] = _clean(dob.str.slice(0, 5) + dob.str.slice(8, 10) + "-" + dob.str.slice(5, 7))
     days = pd.to_datetime(dob, format="%Y-%m-%d", errors="coerce")
     out["dob_days"] = ((days - pd.Timestamp("1900-01-01")).dt.days).astype("Int64").astype(object)
     out["dob_days"] = out["dob_days"].where(out["dob_days"].notna(), None)
     sex = records["sex"].str.strip().str.lower()
     out["sex"] = _clean(sex.where(sex.isin(list(RECORDED_SEXES))))
-    postcode = records["postcode"].str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
-    postcode = postcode.where(postcode.str.len().between(5, 7))
-    out["postcode"] = _clean(postcode.str.slice(0, -3) + " " + postcode.str.slice(-3))
+    out["postcode"] = _map_unique(records["postcode"], postcode)
+    out["postcode_sector"] = _map_unique(out["postcode"], postcode_sector)
+    out["postcode_district"] = _map_unique(out["postcode"], postcode_district)
+    contact(records, out)
     return out
+
+
+def contact(records: pd.DataFrame, out: pd.DataFrame) -> None:
+    """Add the normalised contact fields an extract may hold (all None when it has none).
+
+    Addresses and towns upper case with single spaces and no punctuation (and, for blocking,
+    ``street_sdx`` and ``locality_sdx``: the Soundex of each address line's first word of
+    letters); a former surname
+    like a surname; a previous postcode like a postcode; an email in lower case; a phone
+    number as its last 10 digits (so ``+44 7700 900123`` and ``07700900123`` agree).
+    """
+    import pandas as pd
+
+    none = pd.Series([None] * len(records), index=out.index, dtype=object)
+    for field in ("address_line_1", "address_line_2", "town", "former_last_name"):
+        if field not in records or not records[field].notna().any():
+            out[field] = none
+            continue
+        text = (
+            records[field]
+            .str.upper()
+            .str.replace(r"['’`.]", "", regex=True)
+            .str.replace(r"[^0-9A-Z]+", " ", regex=True)
+            .str.strip()
+        )
+        out[field] = _clean(text)
+    out["previous_postcode"] = (
+        _map_unique(records["previous_postcode"], postcode) if "previous_postcode" in records else none
+    )
+    out["street_sdx"] = _map_unique(out["address_line_1"], _word_soundex)
+    out["locality_sdx"] = _map_unique(out["address_line_2"], _word_soundex)
+    out["email"] = _clean(records["email"].str.strip().str.lower()) if "email" in records else none
+    out["phone"] = _map_unique(records["phone"], phone) if "phone" in records else none
+
+
+def _word_soundex(text: str | None) -> str | None:
+    """The Soundex of the first word of an address line with letters (``12 ACACIA RD`` -> A200)."""
+    if not text:
+        return None
+    for word in text.split(" "):
+        if word.isalpha():
+            return soundex(word)
+    return None
+
+
+_UK_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}$")
+
+
+def postcode(value: str | None) -> str | None:
+    """A postcode in upper case: a UK one with its space (``SW1A 1AA``), any other as written.
+
+    A postcode of another shape (abroad, or mistyped) is kept without spaces or punctuation:
+    linkage compares what is there and drops nothing for its shape.
+    """
+    if not value:
+        return None
+    text = re.sub(r"[^0-9A-Z]", "", value.upper())
+    if not text:
+        return None
+    if _UK_POSTCODE.match(text):
+        return f"{text[:-3]} {text[-3:]}"
+    return text
+
+
+def postcode_sector(code: str | None) -> str | None:
+    """A UK postcode's sector (``SW1A 1``); for another shape, all but its last character."""
+    if not code or len(code) < 3:
+        return None
+    return code[:-2] if " " in code else code[:-1]
+
+
+def postcode_district(code: str | None) -> str | None:
+    """A UK postcode's district (``SW1A``); for another shape, all but its last two characters."""
+    if not code or len(code) < 4:
+        return None
+    return code.split(" ")[0] if " " in code else code[:-2]
+
+
+def phone(value: str | None) -> str | None:
+    """A phone number's last 10 digits (UK numbers with or without +44 or 0), or None."""
+    if not value:
+        return None
+    digits = re.sub(r"\D", "", value)
+    return digits[-10:] if len(digits) >= 7 else None
 
 
 def _clean(series: pd.Series) -> pd.Series:
@@ -181,8 +269,10 @@ def _map_unique(series: pd.Series, func: object) -> pd.Series:
     """Apply ``func`` once per distinct value (identifiers repeat across a child's events)."""
     import pandas as pd
 
-    values = series.astype(object)
-    values = values.where(values.notna(), None)
-    uniques = pd.unique(values[values.notna()])
+    filled = series.notna()
+    if not filled.any():  # a field this workspace does not hold: nothing to map
+        return pd.Series([None] * len(series), index=series.index, dtype=object)
+    values = series.astype(object).where(filled, None)
+    uniques = pd.unique(values[filled])
     mapping = {u: func(u) for u in uniques}  # type: ignore[operator]
     return _clean(values.map(mapping))

@@ -11,28 +11,25 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from jtai.linkage.comparisons import (
+    BASE_COLUMNS,
+    BlockingRule,
+    blocking_rules,
+    comparisons,
+    fields_in_use,
+    model_columns,
+    usable_rules,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Columns the model reads, besides ``node_id``.
-MODEL_COLUMNS: tuple[str, ...] = (
-    "subject",
-    "first_name",
-    "first_group",
-    "last_name",
-    "dob",
-    "dob_year",
-    "dob_days",
-    "dob_swapped",
-    "sex",
-    "postcode",
-    "first_sdx",
-    "last_sdx",
-)
+# Columns every model reads, besides ``node_id`` (see :mod:`.comparisons` for the rest).
+MODEL_COLUMNS: tuple[str, ...] = BASE_COLUMNS
 # u is estimated from up to this many random pairs; the same seed gives the same model.
 U_MAX_PAIRS = 2_000_000
 U_MIN_PAIRS = 200_000  # u needs this many even on a small workspace (50 per identity otherwise)
@@ -56,84 +53,26 @@ _EM_SESSIONS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
 )
 
 
-def settings() -> Any:
-    """The splink settings: comparisons and the blocking rules that generate candidate pairs.
+def settings(fields: Sequence[str] = (), rules: Sequence[BlockingRule] | None = None) -> Any:
+    """The splink settings for a workspace whose filled-in optional fields are ``fields``.
 
-    Every blocking rule also requires the same ``subject``, so an adult (an Annex A adopter)
-    is never compared with a child. The rules together keep recall high while pairing few
-    records that cannot match: a child whose surname changed is found by date of birth and
-    first name (or its short form); one whose first name is misspelt by date of birth and
-    surname Soundex; one whose date of birth is mistyped or has day and month swapped by
-    names and year of birth; one with a wrong date of birth and a new surname by postcode.
+    Comparisons and blocking rules are those of :mod:`.comparisons`; every blocking rule
+    also requires the same ``subject``, so an adult (an Annex A adopter) is never compared
+    with a child.
     """
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
+    from splink import SettingsCreator
+    from splink.blocking_rule_library import CustomRule
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="node_id",
         probability_two_random_records_match=1e-5,
-        comparisons=[
-            _first_name_comparison(),
-            cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
-            _dob_comparison(),
-            cl.PostcodeComparison("postcode"),
-            cl.ExactMatch("sex"),
-        ],
+        comparisons=comparisons(fields),
         blocking_rules_to_generate_predictions=[
-            block_on("subject", "dob", "first_group"),
-            block_on("subject", "dob", "last_sdx"),
-            block_on("subject", "first_group", "last_sdx", "dob_year"),
-            block_on("subject", "postcode", "first_group"),
-            block_on("subject", "postcode", "last_sdx", "dob_year"),
+            CustomRule(r.sql()) for r in (blocking_rules(fields) if rules is None else rules)
         ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
-    )
-
-
-def _dob_comparison() -> Any:
-    """Dates of birth: exact, one keystroke apart, day and month swapped, within a month.
-
-    Anything further apart is a different child (siblings are months or years apart), so
-    it has no level of its own between "a month" and "anything else".
-    """
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-
-    return cl.CustomComparison(
-        output_column_name="dob",
-        comparison_description="Date of birth",
-        comparison_levels=[
-            cll.NullLevel("dob"),
-            cll.ExactMatchLevel("dob").configure(label_for_charts="Exact match on date of birth"),
-            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="One keystroke apart"),
-            cll.CustomLevel("dob_swapped_l = dob_r", label_for_charts="Day and month swapped"),
-            cll.CustomLevel("abs(dob_days_l - dob_days_r) <= 31", label_for_charts="Within a month"),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-def _first_name_comparison() -> Any:
-    """First names: exact, same name group (Alex / Alexander), then spelling likeness."""
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-
-    return cl.CustomComparison(
-        output_column_name="first_name",
-        comparison_description="First name",
-        comparison_levels=[
-            cll.NullLevel("first_name"),
-            cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
-            cll.ExactMatchLevel("first_group").configure(
-                label_for_charts="Same name group (Alex / Alexander)"
-            ),
-            cll.JaroWinklerLevel("first_name", 0.92),
-            cll.JaroWinklerLevel("first_name", 0.88),
-            cll.JaroWinklerLevel("first_name", 0.7),
-            cll.ElseLevel(),
-        ],
     )
 
 
@@ -183,7 +122,8 @@ def train_and_predict(
     """Train the model on ``nodes`` and score every candidate pair.
 
     Args:
-        nodes: one row per identity: ``node_id`` (int) and :data:`MODEL_COLUMNS`.
+        nodes: one row per identity: ``node_id`` (int) and the columns of
+            :func:`.comparisons.model_columns` (the optional fields may be all missing).
         lower: pairs scoring below this match probability are not returned.
         step: called with the name of each step as it starts (for progress display).
         db_api: the splink backend to run on (a ``SparkAPI`` for the Spark engine); a new
@@ -191,18 +131,20 @@ def train_and_predict(
 
     Returns:
         The scored pairs (``node_id_l``, ``node_id_r``, ``match_probability``,
-        ``match_weight``, ``first_names_differ``) and the trained model as JSON:
-        ``{"model": <splink settings>, "tf": {column: {value: frequency}}}``.
+        ``match_weight``) and the trained model as JSON: ``{"model": <splink settings>,
+        "tf": {column: {value: frequency}}, "columns": [the node columns it reads]}``.
     """
-    import duckdb
     from splink import DuckDBAPI, Linker, block_on
     from splink.internals.exceptions import EMTrainingException
 
     report = step or (lambda _name: None)
+    fields = fields_in_use(nodes)
+    columns = model_columns(fields)
+    nodes = nodes[["node_id", *columns]]
     with quiet_splink(), _floored_em():
         db_api = db_api or DuckDBAPI()
         table = db_api.register(nodes, dataset_display_name="identities")
-        linker = Linker(table, settings(), log_level=None)
+        linker = Linker(table, settings(fields, usable_rules(nodes, fields)), log_level=None)
         report("Estimating how often two identities match")
         if _pairs_blocked(nodes, ("first_name", "last_name", "dob")) > 0:
             linker.training.estimate_probability_two_random_records_match(
@@ -210,7 +152,9 @@ def train_and_predict(
             )
         report("Estimating u from random pairs")
         u_pairs = min(U_MAX_PAIRS, max(U_MIN_PAIRS, 50 * len(nodes)))
-        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=SEED)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=u_pairs, seed=SEED, min_count_per_level=None, num_chunks=1
+        )
         # Each EM session blocks on fields that make most of its pairs true matches, and
         # trains the comparisons it does not block on. A small workspace may have no pairs
         # for the tight rule; the looser one after it is tried instead.
@@ -228,28 +172,41 @@ def train_and_predict(
                     break
                 except EMTrainingException:
                     linker._settings_obj.core_model_settings = saved
+        _dob_knowledge(linker)
         report("Scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
         # the scored pairs come back whatever the engine (Spark collects them here)
-        pairs = predictions.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
+        scored = predictions.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
             ["node_id_l", "node_id_r", "match_probability", "match_weight"]
-        ]
-        con = duckdb.connect()
-        con.register("jtai_pairs", pairs)
-        con.register("jtai_first_names", nodes[["node_id", "first_name", "first_group"]])
-        # first names that share no group and look nothing alike: twins, not typos
-        scored = con.execute(
-            "SELECT p.node_id_l, p.node_id_r, p.match_probability, p.match_weight, "
-            "COALESCE(l.first_group <> r.first_group "
-            "AND jaro_winkler_similarity(l.first_name, r.first_name) < 0.7, FALSE) AS first_names_differ "
-            "FROM jtai_pairs p "
-            "JOIN jtai_first_names l ON l.node_id = p.node_id_l "
-            "JOIN jtai_first_names r ON r.node_id = p.node_id_r "
-            "ORDER BY p.node_id_l, p.node_id_r"
-        ).df()
-        con.close()
-        model = json.dumps({"model": linker.misc.save_model_to_json(), "tf": _term_frequencies(nodes)})
+        ].sort_values(["node_id_l", "node_id_r"], kind="stable", ignore_index=True)
+        model = json.dumps(
+            {
+                "model": linker.misc.save_model_to_json(),
+                "tf": _term_frequencies(nodes),
+                "columns": list(columns),
+            }
+        )
     return scored, model
+
+
+# What EM cannot learn from one workspace about dates of birth. A date near the other (a
+# keystroke, day and month swapped, days or months out, another year) is an entry error
+# that EM may never see in a clean extract: its m is at least NEAR_DOB_M, not "never". A
+# date wholly different is a sibling or a namesake far more often than an error, however
+# many namesakes EM met: its m is at most FAR_DOB_M.
+NEAR_DOB_M = 0.002
+FAR_DOB_M = 0.0005
+
+
+def _dob_knowledge(linker: Any) -> None:
+    """Bound the trained m of the date-of-birth levels (see :data:`NEAR_DOB_M`)."""
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name != "dob":
+            continue
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        for level in levels[1:-1]:
+            level.m_probability = max(level.m_probability or 0.0, NEAR_DOB_M)
+        levels[-1].m_probability = min(levels[-1].m_probability or FAR_DOB_M, FAR_DOB_M)
 
 
 def _pairs_blocked(nodes: pd.DataFrame, rule: tuple[str, ...]) -> int:

@@ -34,6 +34,13 @@ _SHOWN = (
     ("Date of birth", "dob"),
     ("Sex", "sex"),
     ("Postcode", "postcode"),
+    ("Previous postcode", "previous_postcode"),
+    ("Address", "address_line_1"),
+    ("Address (2)", "address_line_2"),
+    ("Town", "town"),
+    ("Former surname", "former_last_name"),
+    ("Email", "email"),
+    ("Phone", "phone"),
     ("NHS number", "nhs_number"),
     ("Council child id", "la_child_id"),
     ("UPN", "upn"),
@@ -44,6 +51,11 @@ _SHOWN = (
 )
 _COMPARED = frozenset(
     {"first_name", "last_name", "dob", "sex", "postcode", "nhs_number", "la_child_id", "upn", "pnc_id"}
+    | {"previous_postcode", "address_line_1", "address_line_2", "town", "former_last_name", "email", "phone"}
+)
+# shown only when either record holds a value (most extracts hold none of them)
+_OPTIONAL = frozenset(
+    {"previous_postcode", "address_line_1", "address_line_2", "town", "former_last_name", "email", "phone"}
 )
 
 
@@ -145,6 +157,8 @@ def pair_view(conn: sqlite3.Connection, left: int, right: int, n: int, total: in
     shown = []
     for label, key in _SHOWN:
         va, vb = _text(key, a.get(key)), _text(key, b.get(key))
+        if key in _OPTIONAL and va == "" and vb == "":
+            continue
         differ = key in _COMPARED and va != "" and vb != "" and _norm(va) != _norm(vb)
         shown.append((label, va, vb, differ))
     return PairView(left, right, n, total, shown)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from jtai.canonical import FIELDS, IDENTITY_FIELDS
+from jtai.canonical import CONTACT_FIELDS, FIELDS, IDENTITY_FIELDS
 from jtai.store.core import transaction
 
 if TYPE_CHECKING:
@@ -61,6 +61,13 @@ CREATE TABLE IF NOT EXISTS link_model (
 );
 """
 
+# Schema 6: what a run read (so a re-run on the same inputs can keep its outcome) and its
+# whole summary.
+RUN_INPUTS = """
+ALTER TABLE link_runs ADD COLUMN inputs TEXT;
+ALTER TABLE link_runs ADD COLUMN summary TEXT;
+"""
+
 # What linkage compares: every identity field but ethnicity.
 IDENTITY_COLUMNS: tuple[str, ...] = (
     "id",
@@ -68,6 +75,8 @@ IDENTITY_COLUMNS: tuple[str, ...] = (
     "agency",
     *(f for f in IDENTITY_FIELDS if f != "ethnicity"),
 )
+# identity columns that most extracts leave empty
+CONTACT_COLUMNS: frozenset[str] = frozenset(CONTACT_FIELDS)
 _RECORD_COLUMNS = ", ".join(
     [
         "r.id, r.file_id, f.name AS file_name, r.sheet, r.source_row, r.agency, r.subject",
@@ -90,15 +99,24 @@ def identity_groups(conn: sqlite3.Connection) -> tuple[pd.DataFrame, Any, Any]:
 
     Returns:
         ``(groups, record_ids, record_group)``: one row per distinct combination of
-        :data:`IDENTITY_COLUMNS` (``id`` is its smallest record id; rows in ``id`` order),
+        :data:`IDENTITY_COLUMNS` (``id`` is its smallest record id; rows in ``id`` order;
+        a contact column no record fills is left out),
         every record id, and the row of ``groups`` each record belongs to.
     """
     import numpy as np
     import pandas as pd
 
-    fields = ", ".join(IDENTITY_COLUMNS[1:])
     cur = conn.cursor()
     cur.row_factory = None
+    # the contact fields most extracts lack: grouping on columns that are empty everywhere
+    # costs time at a million records, so only those holding a value are read
+    filled = "SELECT 1 FROM records WHERE {} IS NOT NULL LIMIT 1"
+    present = [
+        c
+        for c in IDENTITY_COLUMNS[1:]
+        if c not in CONTACT_COLUMNS or cur.execute(filled.format(c)).fetchone()
+    ]
+    fields = ", ".join(present)
     old_cache = cur.execute("PRAGMA cache_size").fetchone()[0]
     cur.execute("PRAGMA cache_size = -131072")  # 128 MB while grouping a million rows
     try:
@@ -109,9 +127,9 @@ def identity_groups(conn: sqlite3.Connection) -> tuple[pd.DataFrame, Any, Any]:
         rows = cur.fetchall()
     finally:
         cur.execute(f"PRAGMA cache_size = {int(old_cache)}")
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(IDENTITY_COLUMNS) + 1)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(present) + 2)
     groups = pd.DataFrame({"id": np.array(columns[0], dtype=np.int64)})
-    for name, values in zip(IDENTITY_COLUMNS[1:], columns[2:], strict=True):
+    for name, values in zip(present, columns[2:], strict=True):
         groups[name] = pd.array(values, dtype="string")
     lists = columns[1]
     counts = np.fromiter((text.count(",") + 1 for text in lists), dtype=np.int64, count=len(lists))
@@ -134,6 +152,7 @@ def save_run(
     pairs: Iterable[tuple[int, int, float, float, str, str | None]],
     assignments: Iterable[tuple[str, int]],
     model_settings: str | None,
+    progress: Callable[[str], None] | None = None,
 ) -> int:
     """Write one linking run in a single transaction: its summary, pairs and child ids.
 
@@ -143,13 +162,19 @@ def save_run(
             the pairs of the previous run.
         assignments: ``(child_id, record_id)`` for every record.
         model_settings: the trained splink model as JSON, or None to keep the previous one.
+        progress: called with the name of each part as it starts (after the run's pairs
+            are cleared, before the child ids): an interrupt there undoes the whole save.
 
     Returns:
         The id of the run.
     """
     with transaction(conn):
         conn.execute("DELETE FROM link_pairs")
+        if progress is not None:
+            progress("Writing scored pairs")
         conn.executemany("INSERT INTO link_pairs VALUES (?, ?, ?, ?, ?, ?)", pairs)
+        if progress is not None:
+            progress("Writing child ids")
         # through a temporary table, changing only the records whose id changes: a re-run on
         # unchanged data writes nothing to records
         conn.execute("DROP TABLE IF EXISTS temp.link_new_ids")
@@ -169,6 +194,24 @@ def save_run(
         marks = ", ".join("?" for _ in run)
         cur = conn.execute(f"INSERT INTO link_runs ({names}) VALUES ({marks})", tuple(run.values()))
         return int(cur.lastrowid or 0)
+
+
+def inputs(conn: sqlite3.Connection) -> tuple[str, bool]:
+    """A fingerprint of what linking reads, and whether every record has a child id.
+
+    Records are only ever added (by a load) or removed (by an unload), never changed in
+    place, so the loaded files with their record counts and id ranges, and the reviewers'
+    decisions, say whether the data changed since a run.
+    """
+    import hashlib
+
+    counts = conn.execute("SELECT COUNT(*), MIN(id), MAX(id), COUNT(child_id) FROM records").fetchone()
+    parts = [
+        repr(tuple(counts[:3])),
+        repr(tuple(conn.execute("SELECT COUNT(*), MAX(id) FROM link_decisions").fetchone())),
+        repr([tuple(r) for r in conn.execute("SELECT id, sha256 FROM files ORDER BY id")]),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest(), counts[0] == counts[3]
 
 
 def last_run(conn: sqlite3.Connection) -> dict[str, Any] | None:

@@ -88,6 +88,18 @@ DROP INDEX IF EXISTS records_child;
 CREATE INDEX IF NOT EXISTS records_linked ON records(child_id) WHERE child_id IS NOT NULL;
 """
 
+# Schema 5: identity fields linkage compares when an extract holds them (see
+# ``jtai.canonical.CONTACT_FIELDS``), added after the other columns.
+CONTACT_COLUMNS = """
+ALTER TABLE records ADD COLUMN address_line_1 TEXT;
+ALTER TABLE records ADD COLUMN address_line_2 TEXT;
+ALTER TABLE records ADD COLUMN town TEXT;
+ALTER TABLE records ADD COLUMN previous_postcode TEXT;
+ALTER TABLE records ADD COLUMN former_last_name TEXT;
+ALTER TABLE records ADD COLUMN email TEXT;
+ALTER TABLE records ADD COLUMN phone TEXT;
+"""
+
 RECORD_COLUMNS: tuple[str, ...] = (
     "file_id",
     "sheet",

@@ -20,6 +20,8 @@ MIGRATIONS: list[str] = [
     records.INDEXES_V2,
     field_issues.DDL,
     scoring.AUDIT_KEY_ID,
+    records.CONTACT_COLUMNS,
+    linkage.RUN_INPUTS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

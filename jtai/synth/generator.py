@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from jtai.canonical import FIELDS
 from jtai.errors import ConflictError, UsageError
 from jtai.synth import annex_a, annex_lists, codes, csc, faults, identity, partners, population, writer
 from jtai.synth.config import SynthConfig
@@ -200,7 +199,7 @@ def _records(
     pair = (person[1:] == person[:-1]) & (day[1:] == day[:-1])
     candidates = np.r_[pair, False] | np.r_[False, pair]
     table: dict[str, Any] = {"child": cols["child"][order], "person": person}
-    for name in FIELDS:
+    for name in writer.FIELDS:
         if name in ("event_date", "end_date"):
             table[name] = identity.dob_text(cols[name][order])
         elif name == "dob":
@@ -211,7 +210,7 @@ def _records(
             table[name] = cols[name][order]
     table["noise"] = np.array([";".join(n) for n in people["noise"]], dtype=object)[person]
     table["fault"] = np.full(person.size, "", dtype=object)
-    return _unique_rows(table, FIELDS, candidates)
+    return _unique_rows(table, writer.FIELDS, candidates)
 
 
 def _name_area(table: dict[str, Any], columns: Any, area: str) -> None:

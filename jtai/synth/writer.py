@@ -12,7 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from jtai import files
-from jtai.canonical import FIELDS
+from jtai.canonical import CONTACT_FIELDS
+from jtai.canonical import FIELDS as _ALL_FIELDS
+
+# the generated extracts hold no contact fields (addresses, email, phone)
+FIELDS = tuple(f for f in _ALL_FIELDS if f not in CONTACT_FIELDS)
 
 # openpyxl stamps the time of writing into the workbook; these fixed values replace it.
 _FIXED_TIME = "2000-01-01T00:00:00Z"
