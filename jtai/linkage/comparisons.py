@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from jtai.canonical import CONTACT_FIELDS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -39,17 +41,7 @@ BASE_COLUMNS: tuple[str, ...] = (
     "postcode_district",
 )
 # Fields compared only when filled in (the column a comparison is named after).
-OPTIONAL_FIELDS: tuple[str, ...] = (
-    "sex",
-    "postcode",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "previous_postcode",
-    "former_last_name",
-    "email",
-    "phone",
-)
+OPTIONAL_FIELDS: tuple[str, ...] = ("sex", "postcode", *CONTACT_FIELDS)
 # A field filled in for fewer identities than this share is not compared.
 MIN_FILLED = 0.02
 

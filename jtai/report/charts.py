@@ -14,6 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from jtai.report.assets import templates_dir
+
 # Grades best to worst, from light green to dark red: the luminance falls at every step, so
 # the order reads in greyscale print too, and each grade also has its own hatching.
 GRADE_COLOURS = ("#C7E9C0", "#74C476", "#D95F0E", "#67000D", "#999999", "#CCCCCC")
@@ -47,6 +49,14 @@ def _pyplot() -> Any:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    # the letter's face, shipped in templates/fonts: found here, matplotlib does not warn
+    # ("findfont: Font family 'Liberation Sans' not found") for every label it draws
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in sorted((templates_dir() / "fonts").glob("*.ttf")):
+        if str(path) not in known:
+            font_manager.fontManager.addfont(str(path))
 
     plt.rcParams.update(
         {
