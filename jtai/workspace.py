@@ -42,7 +42,9 @@ ENV_VAR = "JTAI_WORKSPACE"
 DIR_MODE = 0o700
 _LAYOUT = OWN_FILES | {"extracts", "reports"}  # a workspace's own names
 # What `jtai demo` and its walk-through put in a demo workspace besides a workspace's own files.
-DEMO_FILES = ("demo-judgements.yaml", "findings.yaml", "action-plan.yaml", "letter.pdf", "letter.html")
+DEMO_FILES = (
+    "demo-judgements.yaml", "findings.yaml", "action-plan.yaml", "letter.pdf", "letter.html", "audits",
+)  # fmt: skip
 # Everything the demo may find in its own folder: the next demo run deletes these names only.
 DEMO_OWN = _LAYOUT | {DEMO_MARKER, *DEMO_FILES}
 

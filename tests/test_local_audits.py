@@ -144,8 +144,20 @@ def test_fill_import_and_compare_one_grade_more_generous(run, ws, tracked, tmp_p
     data = json.loads(shown.stdout)
     assert data["agencies"][0]["mean_steps"] == 1.0 and data["candidates"][0]["criterion"] == "LG1"
     table = run("-w", str(ws.root), "audits", "compare")
-    assert "0.11 (-0.03 to 0.25)" in table.stdout and "-0.30 (-0.36 to -0.23)" in table.stdout
-    assert "+1.0" in table.stdout
+    line = next(text for text in table.stdout.splitlines() if text.startswith("police: all"))
+    assert line.split() == [
+        "police:",
+        "all",
+        "8",
+        "0.11",
+        "[-0.03,",
+        "0.25]",
+        "-0.30",
+        "[-0.36,",
+        "-0.23]",
+        "+1.0",
+        "8/0",
+    ]
     found = run("-w", str(ws.root), "findings", "--json")
     assert any(
         k["criterion"] == "LG1" and k["agency"] == "police" for k in json.loads(found.stdout)["candidates"]

@@ -150,7 +150,7 @@ def compare_command(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(comparison_json(fw, result))
         return
-    from jtai.cli.audit_tables import comparison_table
+    from jtai.cli.audit_tables import apart_lines, comparison_table
 
     if not result.pairs:
         console.print(
@@ -159,7 +159,9 @@ def compare_command(as_json: JsonOption = False) -> None:
             highlight=False,
         )
         return
-    console.print(comparison_table(fw, result))
+    console.print(comparison_table(result))
+    for line in apart_lines(fw, result):
+        console.print(line, highlight=False)
     if result.unpaired:
         console.print(f"{result.unpaired} area grades have no inspectors' grade yet.", highlight=False)
     for c in generosity_candidates(fw, result):

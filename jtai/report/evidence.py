@@ -69,6 +69,7 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
         outside_part(fw, area_results.judged_by(conn)),
         notes_part(fw, area_results.evidence_notes(conn)),
         data_quality_part(conn),
+        local_audits_part(fw, conn),
     ]
     return [p for p in parts if p is not None]
 
