@@ -244,3 +244,50 @@ def test_yaml_problems_name_child_line_and_field(run, ws, tracked, tmp_path: Pat
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "brilliant" in text)
     assert f"audit-csc.yaml, sheet {tracked[0]}, row {line}, column grade: grade 'brilliant'" in result.stderr
     assert "audit.csv: give an .xlsx or .yaml file" in result.stderr
+
+
+def test_evidence_pack_part(ws) -> None:
+    """The pack's "Quality of local audits": missing until audits are imported, then the figures and cases."""
+    from jtai.report.local_audits import local_audits_part
+
+    conn = ws.connect()
+    assert local_audits_part(FW, conn).missing.startswith("No audit by the area has been imported yet")
+    area = ["good", "good", "outstanding", "good"]
+    insp = ["inadequate", "requires_improvement", "good", "good"]
+    for n, (mine, theirs) in enumerate(zip(area, insp, strict=True)):
+        for value, rater, source in ((mine, Rater("Area", "local"), AREA_AUDIT), (theirs, ANN, "capture")):
+            judgements.record(
+                conn, FW, case_ref=f"CASE-{n}", criterion="DD6", agency="health", value=value, note="n",
+                rater=rater, source=source,
+            )  # fmt: skip
+    part = local_audits_part(FW, conn)
+    assert part.title == "Quality of local audits" and not part.missing
+    figures, apart = part.tables
+    assert figures.rows[0][:3] == ("Health", "All criteria", "4") and figures.rows[0][5:] == (
+        "+1.0",
+        "3",
+        "0",
+    )
+    assert apart.rows == (("Health", "DD6", "CASE-0", "good or better", "inadequate"),)
+    assert len(part.items) == 1 and "grade health +1.0 grade steps above" in part.items[0]
+
+
+def test_weeks_ahead_in_the_self_assessment(ws) -> None:
+    """The self-assessment's timetable shows what is still to come, in weeks from today."""
+    import datetime as dt
+
+    from jtai.report.weeks_ahead import weeks_ahead_part, when
+
+    # the workspace's fieldwork starts Mon 19 March 2018: notified Mon 5 March
+    part = weeks_ahead_part(ws, FW, today=dt.date(2018, 3, 7))
+    rows = {row[0]: (row[1], row[3]) for row in part.tables[0].rows}
+    assert "The area is notified of the inspection" not in rows  # past
+    assert rows["Inspectors name the children to track; the area starts its audits"] == (
+        "7 March 2018",
+        "today",
+    )
+    assert rows["The area's audits of the tracked children due"] == ("14 March 2018", "next week")
+    assert rows["Fieldwork on site"] == ("19 March 2018 to 23 March 2018", "in 2 weeks")
+    assert when(dt.date(2018, 3, 19), dt.date(2018, 3, 23), dt.date(2018, 3, 20)) == "under way"
+    done = weeks_ahead_part(ws, FW, today=dt.date(2019, 1, 1))
+    assert done.missing.startswith("Every step of the inspection's timetable is past")
