@@ -63,7 +63,7 @@ framework: {framework}
 
 # The day the area was notified of the inspection (YYYY-MM-DD). `jtai calendar` counts the
 # timetable from it in working days (or back from fieldwork_start when it is empty).
-notification_date: {notification_date}
+notification_date:{notification_date}
 
 # Fieldwork dates (YYYY-MM-DD), the end on or after the start. Sampling windows count back
 # from fieldwork_start.
@@ -262,7 +262,7 @@ def create(
             framework=_yaml_scalar(framework if framework_text is None else FRAMEWORK_NAME),
             fieldwork_start=start.isoformat(),
             fieldwork_end=end.isoformat(),
-            notification_date=notification_date.isoformat() if notification_date else "",
+            notification_date=f" {notification_date.isoformat()}" if notification_date else "",
         )
         write_private(root / CONFIG_NAME, text, error=None)
         if force or not (root / KEY_NAME).exists():

@@ -103,6 +103,15 @@ def test_framework_calendar_order_is_checked() -> None:
         parse_framework(broken, "broken.yaml")
 
 
+def test_local_audits_criterion_is_checked() -> None:
+    """A local_audits.criterion that is not a criterion of the framework is refused."""
+    from jtai.frameworks import parse_framework
+
+    text = Path(__file__).resolve().parents[1].joinpath("jtai/frameworks/front-door-2022.yaml").read_text()
+    with pytest.raises(ConfigError, match="local_audits.criterion: 'LG9' is not a criterion"):
+        parse_framework(text.replace("  criterion: LG2", "  criterion: LG9"), "broken.yaml")
+
+
 def test_ics_round_trip_with_stable_uids() -> None:
     """The ICS parses with icalendar: all-day events, exclusive ends, the same UIDs after a date moves."""
     import icalendar

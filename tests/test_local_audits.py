@@ -203,6 +203,10 @@ def test_broken_workbook_refused_whole_with_every_problem(run, ws, tracked, tmp_
     extra = book.copy_worksheet(book[tracked[0]])
     extra.title = "C-ZZZZ-ZZZZ"
     del book[tracked[2]]
+    nameless = book[tracked[3]]
+    nameless["B1"] = tracked[4]  # the case cell no longer matches the sheet
+    auditor_row = next(r for r in range(1, 20) if nameless.cell(r, 1).value == "Auditor")
+    nameless.cell(auditor_row, 2).value = None
     book.save(book_path)
     csc = out / "audit-csc.yaml"
     data = yaml.safe_load(csc.read_text())
@@ -224,7 +228,15 @@ def test_broken_workbook_refused_whole_with_every_problem(run, ws, tracked, tmp_
     assert "sheet C-ZZZZ-ZZZZ: C-ZZZZ-ZZZZ is not one of the tracked children" in err
     assert f"sheet {tracked[2]}: no sheet for the tracked child {tracked[2]}" in err
     assert err.count("'Great' is not on the scale") == len(tracked) - 1  # every sheet but the missing one
+    assert (
+        f"sheet {tracked[3]}, row 1, column B: the case is {tracked[4]}, but the sheet is {tracked[3]}" in err
+    )
+    assert f"sheet {tracked[3]}, row {auditor_row}, column B (Auditor): no auditor named" in err
     assert "audit-csc.yaml: csc, 6 children: 6 grades recorded" in result.stdout
+    # a later tracked sample: the old request no longer answers it
+    assert run("-w", str(ws.root), "sample", "tracked", "--seed", "7").exit_code == 0
+    late = run("-w", str(ws.root), "audits", "import", str(csc))
+    assert late.exit_code == 4 and "answers tracked sample 1, but the newest is 2" in late.stderr
     stored = judgements.current(ws.connect(), area_audits=True)
     assert {j.agency for j in stored} == {"csc"} and len(stored) == 6
 
