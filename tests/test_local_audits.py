@@ -197,6 +197,7 @@ def test_broken_workbook_refused_whole_with_every_problem(run, ws, tracked, tmp_
     out = request(run, ws, tmp_path, "police", "csc")
     grades = {ref: {"FD1": ("Good", ""), "FD2": ("Great", "")} for ref in tracked}
     grades[tracked[1]]["FD3"] = ("Inadequate", "")  # needs a note
+    grades[tracked[1]]["FD4"] = ("", "a note but no grade")
     book_path = out / "audit-police.xlsx"
     fill(book_path, grades)
     book = load_workbook(book_path)
@@ -228,6 +229,7 @@ def test_broken_workbook_refused_whole_with_every_problem(run, ws, tracked, tmp_
     assert "sheet C-ZZZZ-ZZZZ: C-ZZZZ-ZZZZ is not one of the tracked children" in err
     assert f"sheet {tracked[2]}: no sheet for the tracked child {tracked[2]}" in err
     assert err.count("'Great' is not on the scale") == len(tracked) - 1  # every sheet but the missing one
+    assert f"sheet {tracked[1]}, row {header + 4}, column D (Grade): a note without a grade" in err
     assert (
         f"sheet {tracked[3]}, row 1, column B: the case is {tracked[4]}, but the sheet is {tracked[3]}" in err
     )
