@@ -363,7 +363,6 @@ def _area_audits(ws: Workspace, data: Path) -> str:
 
     import yaml
 
-    from jtai.frameworks import workspace_framework
     from jtai.scoring.local_audits.importing import import_files
     from jtai.scoring.local_audits.request import write_requests
 

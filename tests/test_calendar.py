@@ -108,7 +108,7 @@ def test_local_audits_criterion_is_checked() -> None:
     from jtai.frameworks import parse_framework
 
     text = Path(__file__).resolve().parents[1].joinpath("jtai/frameworks/front-door-2022.yaml").read_text()
-    with pytest.raises(ConfigError, match="local_audits.criterion: 'LG9' is not a criterion"):
+    with pytest.raises(ConfigError, match=r"local_audits\.criterion: 'LG9' is not a criterion"):
         parse_framework(text.replace("  criterion: LG2", "  criterion: LG9"), "broken.yaml")
 
 

@@ -42,8 +42,8 @@ def request_command(
 
     Example: jtai audits request --agency police --out requests
     """
-    from jtai.frameworks import workspace_framework
     from jtai.scoring.local_audits.request import write_requests
+    from jtai.workspace import workspace_framework
 
     ws = open_workspace()
     fw = workspace_framework(ws)
@@ -84,8 +84,8 @@ def import_command(
     Example: jtai audits import audits/audit-police.xlsx audits/audit-health.xlsx
     """
     from jtai.errors import ExitCode
-    from jtai.frameworks import workspace_framework
     from jtai.scoring.local_audits.importing import import_files
+    from jtai.workspace import workspace_framework
 
     ws = open_workspace()
     fw = workspace_framework(ws)
@@ -137,8 +137,8 @@ def compare_command(as_json: JsonOption = False) -> None:
 
     Example: jtai audits compare --json
     """
-    from jtai.frameworks import workspace_framework
     from jtai.scoring.local_audits.compare import compare, comparison_json, generosity_candidates
+    from jtai.workspace import workspace_framework
 
     ws = open_workspace()
     fw = workspace_framework(ws)

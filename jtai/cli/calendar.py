@@ -29,8 +29,8 @@ def calendar_command(
     from rich.table import Table
 
     from jtai.files import WRITE_HINT, write_private
-    from jtai.frameworks import workspace_framework
     from jtai.timetable import timetable, to_ics
+    from jtai.workspace import workspace_framework
 
     ws = open_workspace()
     table = timetable(ws.config, workspace_framework(ws))

@@ -19,6 +19,7 @@ from jtai.report.finding_evidence import finding_evidence_part
 from jtai.report.grades import outside_part, strand_tables
 from jtai.report.indicator_tables import workspace_indicators_part
 from jtai.report.letter_context import people_phrases
+from jtai.report.local_audits import local_audits_part
 from jtai.report.notes import notes_part
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.pack_charts import charts_part

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from jtai.errors import ConfigError
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.text import format_date
+from jtai.timetable import timetable
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -27,8 +28,6 @@ def when(start: dt.date, end: dt.date, today: dt.date) -> str:
 
 def weeks_ahead_part(ws: Workspace, fw: Framework, today: dt.date | None = None) -> Part:
     """What the inspection's calendar says is due, and how many weeks away (`jtai calendar`)."""
-    from jtai.timetable import timetable
-
     title = "The weeks ahead"
     today = today or dt.date.today()
     try:

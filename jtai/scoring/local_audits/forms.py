@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from jtai.errors import NotFoundError, UsageError
 from jtai.frameworks import Framework
 from jtai.pseudonym import pseudonym
+from jtai.store import sampling as sampling_sql
 from jtai.store import scoring as sql
 
 TRACKED = "tracked"
@@ -79,8 +80,6 @@ def tracked_children(conn: sqlite3.Connection, key: bytes) -> tuple[int, list[tu
     Raises:
         NotFoundError: no tracked sample has been drawn.
     """
-    from jtai.store import sampling as sampling_sql
-
     sample_id = sampling_sql.latest_sample_id(conn, TRACKED)
     if sample_id is None:
         raise NotFoundError(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from jtai import yamlfile
+from jtai.errors import ConfigError
 from jtai.scoring.local_audits.forms import AuditForm
 from jtai.scoring.local_audits.returned import Problem, Returned, ReturnedChild, ReturnedGrade
 from jtai.scoring.local_audits.workbook import instructions
@@ -48,9 +50,6 @@ def _text(value: Any) -> str:
 
 def read_yaml(path: Path) -> Returned:
     """Read a returned YAML file; problems are listed, never raised."""
-    from jtai import yamlfile
-    from jtai.errors import ConfigError
-
     name = path.name
     try:
         data, root = yamlfile.parse(path.read_text(encoding="utf-8"), name)
