@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, err_console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli, open_workspace
 
 audits_app = typer.Typer(
     help="The area's own audits of the tracked children: request them from each agency, import "
@@ -56,7 +56,7 @@ def request_command(
     finally:
         conn.close()
     if as_json:
-        print_json(
+        cli().print_json(
             [
                 {"agency": f.agency, "children": len(f.children), "criteria": len(f.criteria), "files": paths}
                 for f, paths in written
@@ -64,12 +64,11 @@ def request_command(
         )
         return
     for form, paths in written:
-        console.print(
+        cli().say(
             f"{form.agency}: {len(form.children)} children x {len(form.criteria)} criteria -> "
-            f"{paths[0]} (and {paths[1].name})",
-            highlight=False,
+            f"{paths[0]} (and {paths[1].name})"
         )
-    console.print("These files name children: send each to its agency by a secure route only.")
+    cli().say("These files name children: send each to its agency by a secure route only.")
 
 
 @audits_app.command("import")
@@ -96,7 +95,7 @@ def import_command(
         conn.close()
     refused = [r for r in results if not r.ok]
     if as_json:
-        print_json(
+        cli().print_json(
             [
                 {
                     "file": r.file, "agency": r.agency, "imported": r.ok, "written": r.written,
@@ -109,19 +108,14 @@ def import_command(
     else:
         for r in results:
             if r.ok:
-                console.print(
+                cli().say(
                     f"{r.file}: {r.agency}, {r.children} children: {r.written} grades recorded, "
-                    f"{r.unchanged} unchanged, {r.blank} left blank.",
-                    highlight=False,
+                    f"{r.unchanged} unchanged, {r.blank} left blank."
                 )
                 continue
-            err_console.print(
-                f"{r.file}: refused, nothing imported ({_problems(len(r.problems))}):",
-                highlight=False,
-                markup=False,
-            )
+            cli().warn(f"{r.file}: refused, nothing imported ({_problems(len(r.problems))}):")
             for p in r.problems:
-                err_console.print(f"  {p.describe()}", highlight=False, markup=False)
+                cli().warn(f"  {p.describe()}")
     if refused:
         raise typer.Exit(int(ExitCode.BAD_INPUT))
 
@@ -148,24 +142,23 @@ def compare_command(as_json: JsonOption = False) -> None:
     finally:
         conn.close()
     if as_json:
-        print_json(comparison_json(fw, result))
+        cli().print_json(comparison_json(fw, result))
         return
     from jtai.cli.audit_tables import apart_lines, comparison_table
 
     if not result.pairs:
-        console.print(
+        cli().say(
             f"Nothing to compare yet: {result.area_items} area grades, none with an inspectors' grade of "
-            "the same child, criterion and agency.",
-            highlight=False,
+            "the same child, criterion and agency."
         )
         return
-    console.print(comparison_table(result))
+    cli().show(comparison_table(result))
     for line in apart_lines(fw, result):
-        console.print(line, highlight=False)
+        cli().say(line)
     if result.unpaired:
-        console.print(f"{result.unpaired} area grades have no inspectors' grade yet.", highlight=False)
+        cli().say(f"{result.unpaired} area grades have no inspectors' grade yet.")
     for c in generosity_candidates(fw, result):
-        console.print(f"Candidate area for improvement: {c.criterion} {c.agency} ({c.why}).", highlight=False)
+        cli().say(f"Candidate area for improvement: {c.criterion} {c.agency} ({c.why}).")
 
 
 def _problems(n: int) -> str:

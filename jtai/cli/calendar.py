@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jtai.cli._common import JsonOption, console, open_workspace, print_json
+from jtai.cli._common import JsonOption, cli, open_workspace
 
 
 def calendar_command(
@@ -37,7 +37,7 @@ def calendar_command(
     if ics is not None:
         write_private(ics, to_ics(table), force=force, hint=WRITE_HINT)
     if as_json:
-        print_json(table.as_dict())
+        cli().print_json(table.as_dict())
         return
     shown = Table(
         "Day", "Date", "Milestone", "Counted from", title=f"Timetable: {table.area} ({table.framework})"
@@ -47,11 +47,11 @@ def calendar_command(
         if m.end != m.start:
             when += f" to {m.end:%a %d %b %Y}"
         shown.add_row(str(m.day), when, m.title, m.basis)
-    console.print(shown)
+    cli().show(shown)
     for note in table.notes:
-        console.print(f"Note: {note}", highlight=False)
+        cli().say(f"Note: {note}")
     if ics is not None:
-        console.print(f"Wrote {ics} ({len(table.milestones)} events).", highlight=False)
+        cli().say(f"Wrote {ics} ({len(table.milestones)} events).")
 
 
 def register(app: typer.Typer) -> None:
