@@ -303,5 +303,7 @@ def test_weeks_ahead_in_the_self_assessment(ws) -> None:
     assert rows["The area's audits of the tracked children due"] == ("14 March 2018", "next week")
     assert rows["Fieldwork on site"] == ("19 March 2018 to 23 March 2018", "in 2 weeks")
     assert when(dt.date(2018, 3, 19), dt.date(2018, 3, 23), dt.date(2018, 3, 20)) == "under way"
+    whole = weeks_ahead_part(ws, FW)
+    assert len(whole.tables[0].rows) == 9 and whole.tables[0].header == ("Step", "Date", "Day")
     done = weeks_ahead_part(ws, FW, today=dt.date(2019, 1, 1))
     assert done.missing.startswith("Every step of the inspection's timetable is past")

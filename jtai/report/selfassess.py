@@ -219,7 +219,7 @@ def assess(ws: Workspace, fw: Framework, compare: Path | None) -> Assessment:
     plan, actions = action_plan_part(ws, fw, standing, found)
     parts = [
         standing_part(fw, standing),
-        weeks_ahead_part(ws, fw),
+        weeks_ahead_part(ws, fw, as_of),
         outcomes_part(fw, graded),
         Part("audits", "Our audit results", audits.paragraphs, audits.tables, missing=audits.missing),
         indicators,

@@ -27,24 +27,22 @@ def when(start: dt.date, end: dt.date, today: dt.date) -> str:
 
 
 def weeks_ahead_part(ws: Workspace, fw: Framework, today: dt.date | None = None) -> Part:
-    """What the inspection's calendar says is due, and how many weeks away (`jtai calendar`)."""
+    """What the inspection's calendar says is due, and how many weeks away from ``today``.
+
+    ``today`` is the day the report is dated by (its last audit), never the day it is
+    rendered; without one, the whole timetable is shown.
+    """
     title = "The weeks ahead"
-    today = today or dt.date.today()
     try:
         table = timetable(ws.config, fw)
     except ConfigError as exc:
         return Part("weeks-ahead", title, missing=f"No timetable: {exc.message}")
-    ahead = table.ahead(today)
-    rows = [
-        (
-            m.title,
-            format_date(m.start) if m.end == m.start else f"{format_date(m.start)} to {format_date(m.end)}",
-            m.day,
-            when(m.start, m.end, today),
-        )
-        for m in ahead
-    ]
-    if not rows:
+    shown = table.ahead(today) if today else list(table.milestones)
+
+    def dates(start: dt.date, end: dt.date) -> str:
+        return format_date(start) if end == start else f"{format_date(start)} to {format_date(end)}"
+
+    if not shown:
         last = table.milestones[-1]
         return Part(
             "weeks-ahead",
@@ -52,13 +50,19 @@ def weeks_ahead_part(ws: Workspace, fw: Framework, today: dt.date | None = None)
             missing=f"Every step of the inspection's timetable is past: the last, {last.title.lower()}, "
             f"was on {format_date(last.start)}.",
         )
-    text = (
-        f"As of {format_date(today)}, counted in England's working days from the notification "
-        "(day 1), with the framework's calendar settings (`jtai calendar` exports them to a calendar)."
-    )
+    text = "Counted in England's working days from the notification (day 1), with the framework's calendar."
+    if today:
+        text = f"As of {format_date(today)}, the date of the latest audit. {text}"
+        rows: list[tuple[object, ...]] = [
+            (m.title, dates(m.start, m.end), m.day, when(m.start, m.end, today)) for m in shown
+        ]
+        header: tuple[str, ...] = ("Step", "Date", "Day", "When")
+    else:
+        rows = [(m.title, dates(m.start, m.end), m.day) for m in shown]
+        header = ("Step", "Date", "Day")
     return Part(
         "weeks-ahead",
         title,
         (text, *table.notes),
-        (Table.build("The inspection's timetable", ("Step", "Date", "Day", "When"), rows, numeric=(2,)),),
+        (Table.build("The inspection's timetable", header, rows, numeric=(2,)),),
     )
