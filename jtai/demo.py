@@ -131,6 +131,7 @@ def run_demo(
     step("Link records into children", lambda: _link(ws))
     step("Draw the samples", lambda: _sample(ws))
     step("Import the demo judgements", lambda: _judgements(ws, data, result))
+    step("Import the area's audits", lambda: _area_audits(ws, data))
     step("Write the demo findings", lambda: _findings(ws, data))
     step("Render the reports", lambda: _reports(ws, result))
     second: list[Workspace] = []
@@ -353,6 +354,52 @@ def _judgements(ws: Workspace, data: Path, result: DemoResult, *, shift: random.
         )
     cases = len({r["case"] for r in rows})
     return f"{done.written} judgements of {cases} cases ({left_out} left out)"
+
+
+def _area_audits(ws: Workspace, data: Path) -> str:
+    """Request the audits of the tracked children, fill each agency's YAML return from the
+    demo's rows, and import the returns, as an area and its inspectors would."""
+    import tempfile
+
+    import yaml
+
+    from jtai.scoring.local_audits.importing import import_files
+    from jtai.scoring.local_audits.request import write_requests
+
+    rows = _read_yaml(data / "demo" / "area_audits.yaml").get("audits") or []
+    refs = positions(ws)
+    fw = workspace_framework(ws)
+    agencies = sorted({str(r["agency"]) for r in rows}, key=fw.agencies.index)
+    conn = ws.connect()
+    # made in a private temporary folder, deleted once imported (`jtai audits request` in the
+    # demo workspace writes the requests to its audits/ folder, for a look)
+    scratch = tempfile.TemporaryDirectory(prefix="jtai-demo-audits-")
+    try:
+        area = str(ws.config["area"])
+        written = write_requests(conn, fw, ws.key, area=area, out=Path(scratch.name), agencies=agencies)
+        returns = []
+        for form, paths in written:
+            filled = yaml.safe_load(paths[1].read_text(encoding="utf-8"))
+            mine = [r for r in rows if r["agency"] == form.agency]
+            for child in filled["children"]:
+                given = {str(r["criterion"]): r for r in mine if refs.get(str(r["case"])) == child["case"]}
+                for grade in child["grades"]:
+                    row = given.get(grade["criterion"])
+                    if row is not None:
+                        child["auditor"] = str(row["auditor"])
+                        grade["grade"], grade["note"] = str(row["grade"]), str(row.get("note", ""))
+            returned = paths[1].with_name(f"{paths[1].stem}-returned.yaml")
+            write_private(returned, yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), error=None)
+            returns.append(returned)
+        results = import_files(conn, fw, ws.key, returns, root=ws.root)
+    finally:
+        conn.close()
+        scratch.cleanup()
+    for r in results:
+        if r.problems:
+            raise JtaiError(f"{r.file}: the demo's audit return did not import ({r.problems[0].describe()}).")
+    grades = sum(r.written for r in results)
+    return f"{grades} grades from {len(results)} agencies' audits of the tracked children"
 
 
 def _findings(ws: Workspace, data: Path) -> str:

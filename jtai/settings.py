@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from jtai.frameworks import Framework
 
-DATES = ("fieldwork_start", "fieldwork_end", "publication_date", "letter_date")
+DATES = ("notification_date", "fieldwork_start", "fieldwork_end", "publication_date", "letter_date")
 LINK_ENGINES = ("duckdb", "spark")
 KNOWN = ("area", "framework", *DATES, "agencies", "addressees", "signatories", "team", "linkage", "audit_key")
 
@@ -190,6 +190,13 @@ class _Check:
                 ("fieldwork_end",),
                 f"fieldwork_end ({end}) is before fieldwork_start ({start}).",
                 hint="Fieldwork ends on or after the day it starts.",
+            )
+        notified = data.get("notification_date")
+        if notified is not None and start is not None and start < notified:
+            self.fail(
+                ("notification_date",),
+                f"notification_date ({notified}) is after fieldwork_start ({start}).",
+                hint="The area is notified before fieldwork starts; fix one of the two dates.",
             )
 
     def agencies(self, value: Any) -> None:

@@ -58,3 +58,23 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+def working_days_before(end: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days before ``end``: the inverse of :func:`add_working_days`.
+
+    ``end`` itself is never counted: 1 working day before a Monday is the Friday before
+    (or the Thursday when that Friday is a bank holiday).
+
+    Raises:
+        ValueError: ``days`` is negative.
+    """
+    if days < 0:
+        raise ValueError("days must be zero or more")
+    day = end
+    counted = 0
+    while counted < days:
+        day -= dt.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day

@@ -42,7 +42,9 @@ ENV_VAR = "JTAI_WORKSPACE"
 DIR_MODE = 0o700
 _LAYOUT = OWN_FILES | {"extracts", "reports"}  # a workspace's own names
 # What `jtai demo` and its walk-through put in a demo workspace besides a workspace's own files.
-DEMO_FILES = ("demo-judgements.yaml", "findings.yaml", "action-plan.yaml", "letter.pdf", "letter.html")
+DEMO_FILES = (
+    "demo-judgements.yaml", "findings.yaml", "action-plan.yaml", "letter.pdf", "letter.html", "audits",
+)  # fmt: skip
 # Everything the demo may find in its own folder: the next demo run deletes these names only.
 DEMO_OWN = _LAYOUT | {DEMO_MARKER, *DEMO_FILES}
 
@@ -58,6 +60,10 @@ area: {area}
 # framework.yaml, so the workspace keeps working when it is moved or the original changes;
 # edit that copy to change the framework. A relative path here is read from this folder.
 framework: {framework}
+
+# The day the area was notified of the inspection (YYYY-MM-DD). `jtai calendar` counts the
+# timetable from it in working days (or back from fieldwork_start when it is empty).
+notification_date:{notification_date}
 
 # Fieldwork dates (YYYY-MM-DD), the end on or after the start. Sampling windows count back
 # from fieldwork_start.
@@ -195,6 +201,8 @@ def create(
     area: str,
     framework: str,
     fieldwork_start: dt.date | None = None,
+    fieldwork_end: dt.date | None = None,
+    notification_date: dt.date | None = None,
     force: bool = False,
     on_cleared: Callable[[Cleared], None] | None = None,
 ) -> Workspace:
@@ -205,7 +213,8 @@ def create(
     With ``force`` the old workspace's store, key, audit head, extracts and reports go; in a
     folder ``jtai demo`` made, so do its marker and the files the demo put there, so the
     next demo run never takes the new workspace for its own. ``on_cleared`` is then told
-    what was removed and what was kept.
+    what was removed and what was kept. ``fieldwork_end`` defaults to four days after
+    ``fieldwork_start`` (today when not given); ``notification_date`` is written as it is.
 
     Raises:
         UsageError: the area is empty, or ``root`` is a file.
@@ -247,12 +256,13 @@ def create(
         if framework_text is not None:
             write_private(root / FRAMEWORK_NAME, framework_text, error=None)
         start = fieldwork_start or dt.date.today()
-        end = start + dt.timedelta(days=4)
+        end = fieldwork_end or start + dt.timedelta(days=4)
         text = _CONFIG_TEMPLATE.format(
             area=_yaml_scalar(area.strip()),
             framework=_yaml_scalar(framework if framework_text is None else FRAMEWORK_NAME),
             fieldwork_start=start.isoformat(),
             fieldwork_end=end.isoformat(),
+            notification_date=f" {notification_date.isoformat()}" if notification_date else "",
         )
         write_private(root / CONFIG_NAME, text, error=None)
         if force or not (root / KEY_NAME).exists():

@@ -39,6 +39,7 @@ RUNGS: tuple[tuple[str, ...], ...] = (
     ("settings",),
     ("workspace",),
     ("permissions",),
+    ("timetable",),
     # floor 3: the areas, siblings (a package not listed anywhere is an area too)
     ("ingest", "linkage", "sampling", "scoring", "synth"),
     # floor 4: reports; floor 5: the whole pipeline on sample data; floor 6: the command line

@@ -29,6 +29,7 @@ def test_every_step_ran(demo: DemoResult) -> None:
         "Link records into children",
         "Draw the samples",
         "Import the demo judgements",
+        "Import the area's audits",
         "Write the demo findings",
         "Render the reports",
         "Build a second area, Northmoor",
@@ -96,6 +97,21 @@ def test_demo_judgements_use_this_workspaces_pseudonyms(demo: DemoResult) -> Non
     assert f"cases: [{refs['tracked 2']}, {refs['tracked 4']}]" in findings
 
 
+def test_demo_area_audits(run, demo: DemoResult) -> None:  # type: ignore[no-untyped-def]
+    """The area's audits are imported; the optimistic police audits show in compare, findings and the pack."""
+    details = {s.name: s.detail for s in demo.steps}
+    assert details["Import the area's audits"] == "168 grades from 6 agencies' audits of the tracked children"
+    data = json.loads(run("--workspace", str(demo.root), "audits", "compare", "--json").stdout)
+    steps = {row["agency"]: row["mean_steps"] for row in data["agencies"]}
+    # the police audits are one grade better everywhere (capped at the top grade); the others are near
+    assert steps["police"] > 0.8 and all(abs(v) < 0.5 for a, v in steps.items() if a != "police")
+    assert [(c["criterion"], c["agency"]) for c in data["candidates"]] == [("LG1", "police")]
+    findings = json.loads(run("--workspace", str(demo.root), "findings", "--json").stdout)
+    assert any(c["criterion"] == "LG1" and c["agency"] == "police" for c in findings["candidates"])
+    html = (demo.root / "reports" / "evidence-pack.html").read_text(encoding="utf-8")
+    assert "Quality of local audits" in html and "+0.9" in html
+
+
 def test_demo_findings_pass_the_check(run, demo: DemoResult) -> None:  # type: ignore[no-untyped-def]
     """Every demo finding rests on demo judgements that support it: `jtai findings check` exits 0."""
     result = run("--workspace", str(demo.root), "findings", "check")
@@ -150,6 +166,7 @@ def _stub_steps(monkeypatch: pytest.MonkeyPatch) -> None:
         "_link",
         "_sample",
         "_judgements",
+        "_area_audits",
         "_findings",
         "_reports",
         "_second_area",

@@ -144,8 +144,9 @@ def test_thresholds_are_checked(ws) -> None:
     text = ws.config_path.read_text().replace("lower: 0.50", "lower: 0.99")
     ws.config_path.write_text(text)
     ws.__dict__.pop("config", None)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("lower:"))
     with pytest.raises(
-        ConfigError, match=r"inspection\.yaml, line 65: linkage\.lower \(0\.99\) is above linkage\.upper"
+        ConfigError, match=rf"inspection\.yaml, line {line}: linkage\.lower \(0\.99\) is above linkage\.upper"
     ):
         link(ws, ws.connect())
 

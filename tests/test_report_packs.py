@@ -84,7 +84,9 @@ def test_evidence_outline(evidence: tuple[str, str]) -> None:
         "Who judged which agency",
         "Evidence notes",
         "Data quality",
+        "Quality of local audits",
     ]
+    assert "No audit by the area has been imported yet (<code>jtai audits import</code>)." in html
     assert (
         "No sample has been drawn yet (<code>jtai sample tracked</code>, "
         "<code>jtai sample front-door</code>)." in html

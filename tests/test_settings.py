@@ -52,6 +52,8 @@ INSPECTOR = "team:\n  - name: A. Inspector\n    inspectorate: nobody"
          "fieldwork_start is 2018-02-29, a date that does not exist: February 2018 has 28 days."),
         ("publication_date:\n", "publication_date: 2018-13-01\n", "publication_date:",
          "publication_date is 2018-13-01, a date that does not exist: months run from 01 to 12, not 13."),
+        ("notification_date:\n", "notification_date: 2018-03-20\n", "notification_date:",
+         "notification_date (2018-03-20) is after fieldwork_start (2018-03-19)."),
     ],
 )  # fmt: skip
 def test_a_wrong_setting_names_file_and_line(

@@ -22,6 +22,8 @@ from typer.core import TyperGroup
 from jtai.cli import (
     _help,
     audit,
+    audits,
+    calendar,
     demo,
     framework,
     indicators,
@@ -41,8 +43,8 @@ from jtai.errors import ExitCode, JtaiError
 # Each area adds its commands; `jtai --help` lists them in this order, an area's groups (such as
 # `link`) before its single commands (`child`).
 _AREAS = (
-    workspace, ingest, unload, link, sample, framework, score, audit, indicators, report, overview,
-    synth, demo,
+    workspace, calendar, ingest, unload, link, sample, framework, score, audits, audit, indicators,
+    report, overview, synth, demo,
 )  # fmt: skip
 _ORDER: list[str] = []
 for _area in _AREAS:

@@ -215,15 +215,18 @@ def findings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     from jtai.cli import score_tables
     from jtai.scoring import findings
+    from jtai.scoring.local_audits import compare as local_audits
 
     s = Session()
     items = findings.finals(s.conn, s.fw)
     cells = findings.aggregate(s.conn, s.fw, items=items)
     counts = findings.question_counts(s.conn, s.fw, items=items)
+    # the area's own audits, markedly more generous than the inspectors: a leadership finding
+    audits = local_audits.generosity_candidates(s.fw, local_audits.compare(s.conn, s.fw, items=items))
     if as_json:
-        cli().print_json(findings.findings_json(s.fw, cells, counts))
+        cli().print_json(findings.findings_json(s.fw, cells, counts, audits))
         return
-    cli().show(score_tables.findings(s.fw, cells, counts))
+    cli().show(score_tables.findings(s.fw, cells, counts, audits))
 
 
 @findings_app.command("check")

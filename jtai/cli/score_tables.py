@@ -5,6 +5,7 @@ The commands print these; keeping them here keeps each command a few lines long.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -14,7 +15,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
     from jtai.scoring.capture import Overview
-    from jtai.scoring.findings import Cell
+    from jtai.scoring.findings import Candidate, Cell
     from jtai.scoring.judgements import Judgement
     from jtai.scoring.moderation import Moderation
 
@@ -127,8 +128,10 @@ _KIND_NAMES = {
 }
 
 
-def findings(fw: Framework, cells: list[Cell], counts: dict[str, int]) -> RenderableType:
-    """Grades by criterion and agency, the case question, and candidate findings."""
+def findings(
+    fw: Framework, cells: list[Cell], counts: dict[str, int], extra: Sequence[Candidate] = ()
+) -> RenderableType:
+    """Grades by criterion and agency, the case question, and candidate findings (``extra`` after)."""
     from jtai.scoring.findings import candidates
 
     answers = ", ".join(f"{fw.label(k)} {v}" for k, v in counts.items())
@@ -140,6 +143,7 @@ def findings(fw: Framework, cells: list[Cell], counts: dict[str, int]) -> Render
         grades = [str(c.counts.get(g, 0)) for g in fw.grade_ids]
         table.add_row(c.criterion, c.agency, *grades, str(other), str(len(c.not_safer)), str(c.unresolved))
     lines = [
-        Text(f"{_KIND_NAMES[k.kind]}: {k.criterion} {k.agency} ({k.why})") for k in candidates(fw, cells)
+        Text(f"{_KIND_NAMES[k.kind]}: {k.criterion} {k.agency} ({k.why})")
+        for k in [*candidates(fw, cells), *extra]
     ]
     return Group(Text(f"{fw.case_question.text} {answers}"), table, *lines)

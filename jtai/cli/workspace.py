@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +27,15 @@ def init(
         str | None,
         typer.Option("--fieldwork-start", metavar="YYYY-MM-DD", help="First day of fieldwork."),
     ] = None,
+    notification_date: Annotated[
+        str | None,
+        typer.Option(
+            "--notification-date",
+            metavar="YYYY-MM-DD",
+            help="Day the area was notified; without --fieldwork-start, fieldwork is placed by the "
+            "framework's calendar (see `jtai calendar`).",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing workspace (its data is lost).")
     ] = False,
@@ -39,7 +49,7 @@ def init(
 ) -> None:
     """Create a workspace for one inspection or self-assessment.
 
-    Example: jtai init seaborough --area Seaborough --framework exploitation-2018 --fieldwork-start 2018-03-19
+    Example: jtai init sb --area Seaborough --framework exploitation-2018 --notification-date 2018-03-05
     """
     from jtai import workspace
     from jtai.errors import UsageError
@@ -69,11 +79,18 @@ def init(
                 highlight=False,
             )
 
+    start = cli_date("--fieldwork-start", fieldwork_start)
+    notified = cli_date("--notification-date", notification_date)
+    end = None
+    if notified is not None:
+        start, end = _fieldwork_from_notice(framework, notified, start)
     ws = workspace.create(
         directory,
         area=area,
         framework=framework,
-        fieldwork_start=cli_date("--fieldwork-start", fieldwork_start),
+        fieldwork_start=start,
+        fieldwork_end=end,
+        notification_date=notified,
         force=force,
         on_cleared=say,
     )
@@ -104,6 +121,31 @@ def _repair(root: Path, *, given: bool) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _fieldwork_from_notice(
+    framework: str, notified: dt.date, start: dt.date | None
+) -> tuple[dt.date, dt.date | None]:
+    """Fieldwork start and end as the framework's calendar places them after ``notified``.
+
+    A start given on the command line is kept (its end is then left to the default).
+
+    Raises:
+        UsageError: the notification comes after the given start of fieldwork.
+        ConfigError: the notification day is not a working day; the framework is invalid.
+    """
+    from jtai.errors import UsageError
+    from jtai.frameworks import load_framework
+    from jtai.timetable import timetable
+
+    if start is not None and start < notified:
+        raise UsageError(
+            f"--notification-date {notified} is after --fieldwork-start {start}.",
+            hint="The area is notified before fieldwork starts.",
+        )
+    plan = timetable({"notification_date": notified, "fieldwork_start": start}, load_framework(framework))
+    fieldwork = plan.milestone("fieldwork")
+    return fieldwork.start, None if start is not None else fieldwork.end
 
 
 def register(app: typer.Typer) -> None:

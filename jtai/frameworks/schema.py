@@ -8,6 +8,7 @@ each problem with the path of the YAML node it concerns so the loader can name t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
@@ -164,6 +165,38 @@ class Letter(_Model):
     addressees: list[AddresseeRole] = Field(default_factory=list)
 
 
+class Calendar(_Model):
+    """The inspection's timetable, in England's working days (see ``jtai calendar``).
+
+    Days are numbered from the notification: the day the area is told is day
+    ``notification_day`` (1, or 0 where the framework counts from the next working day).
+    The defaults follow the published three-week shape of a JTAI (notice 10 working days
+    before a week on site); the framework files name their source beside each setting.
+    """
+
+    notification_day: int = Field(default=1, ge=0, le=1)
+    data_due_day: int = Field(default=2, ge=0, le=60)
+    children_selected_day: int = Field(default=3, ge=0, le=60)
+    audits_due_day: int = Field(default=8, ge=0, le=60)
+    fieldwork_first_day: int = Field(default=11, ge=1, le=60)
+    fieldwork_days: int = Field(default=5, ge=1, le=20)
+    # working days after the last day of fieldwork
+    accuracy_check_after_fieldwork: int = Field(default=10, ge=0, le=120)
+    accuracy_check_working_days: int = Field(default=5, ge=1, le=60)
+    publication_after_fieldwork: int = Field(default=20, ge=1, le=200)
+
+
+class LocalAudits(_Model):
+    """When the area's own audits of the tracked children suggest a leadership finding."""
+
+    # the leadership criterion the finding is about (leaders know front-line practice)
+    criterion: Id | None = None
+    # mean grade steps by which the area's grades exceed the inspectors' agreed grades
+    generous_min_steps: float = Field(default=0.5, gt=0, le=10)
+    # graded items (child x criterion) compared for one agency, at least
+    min_items: int = Field(default=4, ge=1)
+
+
 class Framework(_Model):
     """One JTAI framework (a theme and version)."""
 
@@ -181,6 +214,8 @@ class Framework(_Model):
     sampling: Sampling
     findings: FindingsRule
     letter: Letter
+    calendar: Calendar = Calendar()
+    local_audits: LocalAudits = LocalAudits()
     _by_id: dict[str, Criterion] | None = PrivateAttr(default=None)
 
     def criteria(self) -> Iterator[tuple[Section, Criterion]]:
@@ -305,6 +340,12 @@ def problems(fw: Framework) -> list[tuple[Path, str]]:
                     found.append(
                         ((*path, "agencies", ai), f"agency {agency!r} is not in the framework's agencies.")
                     )
+    found.extend(_calendar_problems(fw.calendar))
+    audit_criterion = fw.local_audits.criterion
+    if audit_criterion is not None and fw.criterion(audit_criterion) is None:
+        found.append(
+            (("local_audits", "criterion"), f"{audit_criterion!r} is not a criterion of the framework.")
+        )
     for i, event in enumerate(fw.cohort.event_types):
         if event not in EVENT_TYPES:
             found.append((("cohort", "event_types", i), f"unknown event type {event!r}."))
@@ -329,4 +370,35 @@ def problems(fw: Framework) -> list[tuple[Path, str]]:
     for i, event in enumerate(fw.sampling.front_door.event_types):
         if event not in EVENT_TYPES:
             found.append((("sampling", "front_door", "event_types", i), f"unknown event type {event!r}."))
+    return found
+
+
+def _calendar_problems(cal: Calendar) -> list[tuple[Path, str]]:
+    """The days of week 1 and 2 come in order, after the notification and before fieldwork."""
+    found: list[tuple[Path, str]] = []
+    order = (
+        ("notification_day", cal.notification_day),
+        ("data_due_day", cal.data_due_day),
+        ("children_selected_day", cal.children_selected_day),
+        ("audits_due_day", cal.audits_due_day),
+    )
+    for (earlier, first), (later, second) in pairwise(order):
+        if second < first:
+            found.append((("calendar", later), f"{later} ({second}) comes before {earlier} ({first})."))
+    if cal.fieldwork_first_day <= cal.audits_due_day:
+        found.append(
+            (
+                ("calendar", "fieldwork_first_day"),
+                f"fieldwork_first_day ({cal.fieldwork_first_day}) must come after audits_due_day "
+                f"({cal.audits_due_day}).",
+            )
+        )
+    if cal.accuracy_check_after_fieldwork + cal.accuracy_check_working_days > cal.publication_after_fieldwork:
+        found.append(
+            (
+                ("calendar", "publication_after_fieldwork"),
+                "publication comes before the accuracy check ends "
+                "(accuracy_check_after_fieldwork + accuracy_check_working_days).",
+            )
+        )
     return found

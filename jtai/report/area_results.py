@@ -105,7 +105,7 @@ def evidence_notes(conn: sqlite3.Connection) -> list[Note]:
 
     return [
         Note(j.case_ref, j.criterion, j.agency, j.inspector, j.inspectorate, j.role, j.value, j.note)
-        for j in current(conn)
+        for j in current(conn, area_audits=False)
         if j.note.strip()
     ]
 
@@ -119,7 +119,10 @@ def rater_judgements(conn: sqlite3.Connection) -> list[tuple[str, str, str, str,
     """(case, criterion, agency, inspector, value) of every current rater judgement."""
     from jtai.scoring.judgements import current
 
-    return [(j.case_ref, j.criterion, j.agency, j.inspector, j.value) for j in current(conn, role="rater")]
+    return [
+        (j.case_ref, j.criterion, j.agency, j.inspector, j.value)
+        for j in current(conn, role="rater", area_audits=False)
+    ]
 
 
 def judged_by(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:

@@ -19,6 +19,7 @@ from jtai.report.finding_evidence import finding_evidence_part
 from jtai.report.grades import outside_part, strand_tables
 from jtai.report.indicator_tables import workspace_indicators_part
 from jtai.report.letter_context import people_phrases
+from jtai.report.local_audits import local_audits_part
 from jtai.report.notes import notes_part
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.pack_charts import charts_part
@@ -69,6 +70,7 @@ def evidence_parts(ws: Workspace, fw: Framework, conn: sqlite3.Connection) -> li
         outside_part(fw, area_results.judged_by(conn)),
         notes_part(fw, area_results.evidence_notes(conn)),
         data_quality_part(conn),
+        local_audits_part(fw, conn),
     ]
     return [p for p in parts if p is not None]
 

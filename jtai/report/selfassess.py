@@ -26,6 +26,7 @@ from jtai.report.render import DocInfo, render_html
 from jtai.report.standing import Standing, criterion_standing, standing_part
 from jtai.report.text import agency_heading, format_date
 from jtai.report.tool_text import report_date
+from jtai.report.weeks_ahead import weeks_ahead_part
 from jtai.workspace import find, workspace_framework
 
 TO_AGREE = "To be agreed"
@@ -218,6 +219,7 @@ def assess(ws: Workspace, fw: Framework, compare: Path | None) -> Assessment:
     plan, actions = action_plan_part(ws, fw, standing, found)
     parts = [
         standing_part(fw, standing),
+        weeks_ahead_part(ws, fw, as_of),
         outcomes_part(fw, graded),
         Part("audits", "Our audit results", audits.paragraphs, audits.tables, missing=audits.missing),
         indicators,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,7 @@ def finals(conn: sqlite3.Connection, fw: Framework) -> list[Final]:
     """The final value of every item judged (case question rows included)."""
     agreed = {(j.case_ref, j.criterion, j.agency): j.value for j in judgements.current(conn, role="agreed")}
     given: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for j in judgements.current(conn, role="rater"):
+    for j in judgements.current(conn, role="rater", area_audits=False):
         given[(j.case_ref, j.criterion, j.agency)].append(j.value)
     out = []
     for item in sorted(set(given) | set(agreed)):
@@ -190,8 +191,10 @@ def candidates(fw: Framework, cells: list[Cell]) -> list[Candidate]:
     return out
 
 
-def findings_json(fw: Framework, cells: list[Cell], counts: dict[str, int]) -> dict[str, Any]:
-    """Aggregates, case-question counts and candidates as JSON-ready data."""
+def findings_json(
+    fw: Framework, cells: list[Cell], counts: dict[str, int], extra: Sequence[Candidate] = ()
+) -> dict[str, Any]:
+    """Aggregates, case-question counts and candidates (``extra`` after the grades' own), as JSON."""
     return {
         "framework": fw.id,
         "case_question": counts,
@@ -219,6 +222,6 @@ def findings_json(fw: Framework, cells: list[Cell], counts: dict[str, int]) -> d
                 "cases": k.cases,
                 "why": k.why,
             }
-            for k in candidates(fw, cells)
+            for k in [*candidates(fw, cells), *extra]
         ],
     }

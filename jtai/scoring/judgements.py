@@ -20,7 +20,9 @@ from jtai.store import scoring as sql
 from jtai.store import transaction
 
 ROLES = ("rater", "agreed")
-# An auditor of the local area itself (self-assessment), who belongs to no inspectorate.
+# The source of the area's own audits of the tracked children (`jtai audits import`): kept
+# apart from the inspectors' judgements in moderation and findings, compared with them.
+AREA_AUDIT = "area_audit"
 
 
 @dataclass(frozen=True)
@@ -174,12 +176,20 @@ def current(
     inspector: str | None = None,
     role: str | None = None,
     criterion: str | None = None,
+    area_audits: bool | None = None,
 ) -> list[Judgement]:
-    """The newest version of each judgement (see :func:`jtai.store.scoring.current_judgements`)."""
+    """The newest version of each judgement (see :func:`jtai.store.scoring.current_judgements`).
+
+    ``area_audits`` False leaves out the area's own audits (source :data:`AREA_AUDIT`), True
+    keeps only them, None (the default) keeps every judgement.
+    """
     rows = sql.current_judgements(
         conn, case_ref=case_ref, inspector=inspector, role=role, criterion=criterion
     )
-    return [Judgement.from_row(r) for r in rows]
+    found = [Judgement.from_row(r) for r in rows]
+    if area_audits is None:
+        return found
+    return [j for j in found if (j.source == AREA_AUDIT) == area_audits]
 
 
 def history(conn: sqlite3.Connection, *, case_ref: str | None = None) -> list[Judgement]:

@@ -58,7 +58,7 @@ def _ratings(fw: Framework, rows: list[Judgement]) -> list[tuple[tuple[str, str,
 def moderate(conn: sqlite3.Connection, fw: Framework, *, n_boot: int = 1000, seed: int = 0) -> Moderation:
     """Agreement statistics and disagreements over every rater's current judgements."""
     ranks = [g.rank for g in fw.scale.grades]
-    rows = judgements.current(conn, role="rater")
+    rows = judgements.current(conn, role="rater", area_audits=False)
     agreed = {(j.case_ref, j.criterion, j.agency): j.value for j in judgements.current(conn, role="agreed")}
     ratings = _ratings(fw, rows)
     inspectors = sorted({j.inspector for j in rows})

@@ -28,7 +28,7 @@ def case_progress(
     """
     answered: dict[str, set[tuple[str, str]]] = {}
     who: dict[str, set[str]] = {}
-    for j in judgements.current(conn, role="rater"):
+    for j in judgements.current(conn, role="rater", area_audits=False):
         answered.setdefault(j.case_ref, set()).add((j.criterion, j.agency))
         who.setdefault(j.case_ref, set()).add(j.inspector)
     answers = findings.case_answers(conn, fw)

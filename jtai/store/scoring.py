@@ -170,21 +170,64 @@ def chronology(conn: sqlite3.Connection, child_key: str, limit: int = 200) -> li
     (``la:ID``, ``record:N``, ``AGENCY:PERSON_ID``).
     """
     columns = "id, agency, event_type, event_date, end_date, outcome, flags"
-    if child_key.startswith("la:"):
-        where, params = "la_child_id = ?", [child_key[3:]]
-    elif child_key.startswith("record:") and child_key[7:].isdigit():
-        where, params = "id = ?", [child_key[7:]]
-    else:
-        agency, _, person = child_key.partition(":")
-        where, params = "child_id = ?", [child_key]
-        if person:
-            where += " OR (child_id IS NULL AND agency = ? AND agency_person_id = ?)"
-            params += [agency, person]
+    where, params = _child_where(child_key)
     return conn.execute(
         f"SELECT {columns} FROM records WHERE {where} "
         "ORDER BY event_date IS NULL, event_date DESC, id DESC LIMIT ?",
         (*params, limit),
     ).fetchall()
+
+
+def _child_where(child_key: str) -> tuple[str, list[str]]:
+    """The WHERE clause (and its parameters) selecting a child's records by its key."""
+    if child_key.startswith("la:"):
+        return "la_child_id = ?", [child_key[3:]]
+    if child_key.startswith("record:") and child_key[7:].isdigit():
+        return "id = ?", [child_key[7:]]
+    agency, _, person = child_key.partition(":")
+    where, params = "child_id = ?", [child_key]
+    if person:
+        where += " OR (child_id IS NULL AND agency = ? AND agency_person_id = ?)"
+        params += [agency, person]
+    return where, params
+
+
+IDENTIFIER_FIELDS = (
+    "agency_person_id",
+    "la_child_id",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+    "first_name",
+    "last_name",
+    "dob",
+)
+
+
+def identifier_values(
+    conn: sqlite3.Connection, child_key: str, *, agency: str | None = None
+) -> dict[str, list[str]]:
+    """Identifier column -> the distinct values on a child's records (of one agency if given).
+
+    ``name`` holds each record's first and last name together.
+
+    For the private files that let an agency find the child's case; never for a report.
+    """
+    where, params = _child_where(child_key)
+    if agency is not None:
+        where = f"({where}) AND agency = ?"
+        params = [*params, agency]
+    found: dict[str, list[str]] = {c: [] for c in (*IDENTIFIER_FIELDS, "name")}
+    rows = conn.execute(
+        f"SELECT {', '.join(IDENTIFIER_FIELDS)} FROM records WHERE {where} ORDER BY id", params
+    )
+    for row in rows:
+        values = {c: str(row[c]).strip() if row[c] is not None else "" for c in IDENTIFIER_FIELDS}
+        values["name"] = " ".join(v for v in (values["first_name"], values["last_name"]) if v)
+        for column, value in values.items():
+            if value and value not in found[column]:
+                found[column].append(value)
+    return found
 
 
 # ---- judgements --------------------------------------------------------------------------
