@@ -7,11 +7,14 @@ import stat
 
 import pytest
 
+from jtai import audit
+from jtai.audit_anchors import anchor
 from jtai.errors import NotFoundError, UsageError
 from jtai.linkage import link
 from jtai.linkage.chronology import Event, chronology, gaps
 from jtai.linkage.refs import child_pseudonym, resolve_child
 from jtai.store import records
+from jtai.store.core import transaction
 
 
 def _event(record: str, kind: str, date: str, end: str | None = None, flags: str | None = None,
@@ -176,6 +179,9 @@ def test_free_text_the_redactor_cannot_clean_is_withheld_whole() -> None:
 def test_child_command_exports_csv_and_html(child, run, tmp_path) -> None:
     """`jtai child` prints the chronology and writes CSV or HTML, readable by the owner only."""
     ws, _conn, (p, _c1, _c2) = child
+    conn = ws.connect()
+    with transaction(conn):  # a log with an entry, so the export has a head to carry
+        audit.append(conn, actor="test", action="test.note", case_ref=None, detail={})
     out = tmp_path / "chron.csv"
     result = run("-w", str(ws.root), "child", f"R{p}", "--export", str(out), "--pseudonymise")
     assert result.exit_code == 0, result.output
@@ -186,11 +192,14 @@ def test_child_command_exports_csv_and_html(child, run, tmp_path) -> None:
         "Referral to children's social care", "Missing episode", "Return home interview", "assessment",
     ]  # fmt: skip
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    head = anchor(conn)
+    assert head is not None and {r["audit_head"] for r in rows} == {head.text}  # the head it was made from
     html = tmp_path / "chron.html"
     result = run("-w", str(ws.root), "child", f"R{p}", "--export", str(html))
     assert result.exit_code == 0, result.output
     text = html.read_text(encoding="utf-8")
     assert "<h1>Multi-agency chronology: C-" in text
+    assert f'<meta name="jtai-audit-head" content="{head.text}">' in text
     assert "Maya found at a friend&#39;s address" in text
 
 

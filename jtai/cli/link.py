@@ -221,7 +221,7 @@ def child_command(
     conn = ws.connect()
     chron = chronology(ws, conn, resolve_child(ws, conn, ref), pseudonymise=pseudonymise)
     if export is not None:
-        export_chronology(chron, export, force=force)
+        export_chronology(chron, export, force=force, conn=conn)
     if as_json:
         cli().print_json(chron.as_dict())
         return

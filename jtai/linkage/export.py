@@ -44,11 +44,13 @@ CHRONOLOGY_COLUMNS = (
     *EVENT_FIELDS[EVENT_FIELDS.index("source") :],
     "record",
     "gap",
+    "audit_head",
 )
 
 _HTML = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Chronology of {{ c.pseudonym }}</title>
+{% if head %}<meta name="jtai-audit-head" content="{{ head }}">{% endif %}
 <style>
 body { font-family: sans-serif; margin: 2em; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
@@ -77,6 +79,7 @@ This document holds personal data: keep it within the inspection.</p>
 <td>{{ agencies.get(e.agency, e.agency) }}</td><td>{{ e.event }}</td><td>{{ e.outcome or "" }}</td>
 <td>{{ e.flags or "" }}</td><td>{{ e.details or "" }}</td><td>{{ e.record }}</td></tr>
 {% endfor %}</tbody></table>
+{% if head %}<p>Made from the audit log at {{ head }} (see jtai audit anchor).</p>{% endif %}
 </body></html>
 """
 
@@ -119,11 +122,15 @@ def export_links(ws: Workspace, conn: sqlite3.Connection, path: Path, *, force: 
     return len(rows)
 
 
-def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> None:
+def export_chronology(
+    chron: Chronology, path: Path, *, force: bool = False, conn: sqlite3.Connection | None = None
+) -> None:
     """Write a chronology as CSV (events, then gaps) or HTML, chosen by the file's suffix.
 
     Args:
         force: overwrite ``path`` if it exists.
+        conn: the workspace store: the export then carries the audit log's head it was made
+            from (a column of the CSV, a meta element and a closing line of the HTML).
 
     Raises:
         UsageError: the suffix is neither .csv nor .html.
@@ -133,6 +140,8 @@ def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".html", ".htm"):
         raise UsageError(f"{path}: write the chronology to a .csv or .html file.")
+    head = anchor(conn) if conn is not None else None
+    mark = head.text if head else ""
     with open_private(path, force=force) as handle:
         if suffix == ".csv":
             writer = csv.writer(handle)
@@ -153,13 +162,14 @@ def export_chronology(chron: Chronology, path: Path, *, force: bool = False) -> 
                         e.details,
                         e.record,
                         "",
+                        mark,
                     )
                 )
             for g in chron.gaps:
-                gap = (g.date, "", "", g.kind, "", "", "", "", "", "", " ".join(g.records), g.message)
+                gap = (g.date, "", "", g.kind, "", "", "", "", "", "", " ".join(g.records), g.message, mark)
                 writer.writerow(neutralise(c) for c in gap)
         else:
             import jinja2
 
             env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-            handle.write(env.from_string(_HTML).render(c=chron, agencies=AGENCIES))
+            handle.write(env.from_string(_HTML).render(c=chron, agencies=AGENCIES, head=mark))
