@@ -9,11 +9,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from _score_helpers import hand_case, judge
 from pypdf import PdfReader
 
 from jtai import workspace
 from jtai.report.overview import read_areas, summarise
-from tests._score_helpers import hand_case, judge
 
 GOOD, RI, INADEQUATE = "good", "requires_improvement", "inadequate"
 
