@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,12 +92,7 @@ def quarantine_rows(
     Raises:
         UsageError: an unknown rule or agency.
     """
-    check_filter(rule=rule, agency=agency)
-    conn = ws.connect()
-    try:
-        rows = store.quarantined(conn, limit=limit, file=file, rule=rule, agency=agency)
-    finally:
-        conn.close()
+    rows = _query(ws, store.quarantined, limit=limit, file=file, rule=rule, agency=agency)
     return [
         {
             "file": r["file"],
@@ -121,12 +117,7 @@ def quarantine_count(
     Raises:
         UsageError: an unknown rule or agency.
     """
-    check_filter(rule=rule, agency=agency)
-    conn = ws.connect()
-    try:
-        return store.quarantine_count(conn, file=file, rule=rule, agency=agency)
-    finally:
-        conn.close()
+    return int(_query(ws, store.quarantine_count, file=file, rule=rule, agency=agency))
 
 
 def field_issue_rows(
@@ -142,12 +133,7 @@ def field_issue_rows(
     Raises:
         UsageError: an unknown rule or agency.
     """
-    check_filter(rule=rule, agency=agency)
-    conn = ws.connect()
-    try:
-        rows = field_issues.issues(conn, limit=limit, file=file, rule=rule, agency=agency)
-    finally:
-        conn.close()
+    rows = _query(ws, field_issues.issues, limit=limit, file=file, rule=rule, agency=agency)
     return [
         {
             "file": r["file"],
@@ -172,10 +158,15 @@ def field_issue_count(
     Raises:
         UsageError: an unknown rule or agency.
     """
-    check_filter(rule=rule, agency=agency)
+    return int(_query(ws, field_issues.count, file=file, rule=rule, agency=agency))
+
+
+def _query(ws: Workspace, query: Callable[..., Any], **filters: Any) -> Any:
+    """Run a filtered query of the quarantine or the field issues, the filters checked first."""
+    check_filter(rule=filters.get("rule"), agency=filters.get("agency"))
     conn = ws.connect()
     try:
-        return field_issues.count(conn, file=file, rule=rule, agency=agency)
+        return query(conn, **filters)
     finally:
         conn.close()
 
