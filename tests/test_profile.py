@@ -81,3 +81,17 @@ def test_quarantine_export_neutralises_formulas(ws, tmp_path) -> None:
         row["raw"]
         == '{"agency_person_id": "P1", "event_type": "arrest", "event_date": "=HYPERLINK(\\"x\\")"}'
     )
+
+
+def test_library_queries_refuse_an_unknown_rule_or_agency(ws) -> None:
+    """Quarantine and field-issue rows and counts check their filters, called from the library too."""
+    import pytest
+
+    from jtai.errors import UsageError
+    from jtai.ingest.profile import field_issue_count, field_issue_rows, quarantine_count
+
+    for query in (quarantine_rows, quarantine_count, field_issue_rows, field_issue_count):
+        with pytest.raises(UsageError, match="nonsense"):
+            query(ws, rule="nonsense")
+        with pytest.raises(UsageError):
+            query(ws, agency="nowhere")
