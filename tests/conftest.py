@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from jtai import workspace
-from jtai.cli import main
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -46,6 +45,8 @@ def run(capsys: pytest.CaptureFixture[str]) -> Iterator[object]:
     def _run(*args: str, input: str | None = None) -> Result:
         import io
         import sys
+
+        from jtai.cli import main  # here, so tests that need no CLI collect without typer
 
         old_stdin = sys.stdin
         if input is not None:
