@@ -2,16 +2,8 @@
 
 Creates a workspace, loads every extract, links, draws the tracked and front-door samples,
 imports the demo judgements and findings, and renders the letter, the evidence pack and the
-self-assessment. Needs no network.
-
-The demo folder is rebuilt from scratch on every run: in a folder holding the marker file
-``.jtai-demo`` written by an earlier demo, for the workspace still there, what the demo
-wrote is deleted first. A folder that also holds anything else (a file or folder the demo
-does not write, or a workspace anywhere below it) is refused with nothing deleted, and so
-is any other non-empty folder: the demo never deletes a real workspace or the user's files. The
-marker names its workspace by a digest of the workspace's key, which ``jtai init --force``
-replaces (and it removes the marker too): a workspace made over a demo is never taken for
-the demo's.
+self-assessment. Needs no network. The demo folder's rules (what may be rebuilt) are in
+:mod:`jtai.workspace.demo_folder`.
 
 Demo judgements and findings name cases by their place in the demo's samples ("tracked 3",
 "front_door 12"), never by pseudonym: pseudonyms depend on each workspace's own secret key.
@@ -20,12 +12,9 @@ The demo writes copies with this workspace's pseudonyms, then imports them.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
-import os
 import random
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -35,14 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 from jtai import workspace
 from jtai.audit_anchors import anchor
-from jtai.canonical import AGENCIES, DEMO_MARKER, KEY_NAME
-from jtai.errors import ConflictError, JtaiError
+from jtai.canonical import AGENCIES, DEMO_MARKER
+from jtai.errors import JtaiError
 from jtai.files import write_private
 from jtai.linkage import link
 from jtai.report.letter import write_letter
 from jtai.sampling import FRONT_DOOR, TRACKED, draw_front_door, draw_tracked, latest_sample
 from jtai.store.report import index_from_store
-from jtai.workspace import DEMO_OWN, is_workspace, workspace_framework
+from jtai.workspace import workspace_framework
+from jtai.workspace.demo_folder import check_rebuildable, clear_demo, write_marker
 
 if TYPE_CHECKING:
     from jtai.frameworks import Framework
@@ -51,8 +41,6 @@ if TYPE_CHECKING:
     from jtai.workspace import Workspace
 
 MARKER = DEMO_MARKER
-_MARKER_TEXT = "Made by `jtai demo`: the next demo run deletes this folder.\n"
-_MARKER_ID = "workspace: "
 SEED = 2018  # the seed of both demo samples: the same cases on every run and machine
 _POSITION = re.compile(r"^(tracked|front_door)\s+(\d+)$")
 _AGENCY_OF_FILE = {"annex_a": "csc"}
@@ -106,7 +94,7 @@ def run_demo(
     """Run the whole job on the sample data in ``target``.
 
     Args:
-        target: the demo folder (rebuilt; see the module's notes).
+        target: the demo folder (rebuilt; see :mod:`jtai.workspace.demo_folder`).
         data: a folder laid out like ``sample_data/`` (default: the shipped sample data).
         on_step: called with each step's name as it starts (for a progress display).
 
@@ -123,7 +111,7 @@ def run_demo(
         result.steps.append(DemoStep(name, action(), time.perf_counter() - started))
 
     # both folders are checked before either is touched
-    _check_rebuildable(second_area_root(result.root), data)
+    check_rebuildable(second_area_root(result.root), data / "inspection.yaml")
     ws_box: list[Workspace] = []
     step("Create the workspace", lambda: _create(result.root, data, ws_box))
     ws = ws_box[0]
@@ -156,33 +144,9 @@ def second_area_root(root: Path) -> Path:
     return root.with_name(f"{root.name}-{SECOND_AREA.lower()}")
 
 
-def _check_rebuildable(root: Path, data: Path) -> bool:
-    """Whether ``root`` holds an earlier demo to clear (False: it is new or empty).
-
-    Raises:
-        ConflictError: ``root`` holds anything the demo did not make (nothing is deleted).
-    """
-    if not (root.exists() and any(root.iterdir())):
-        return False
-    if not (root / MARKER).is_file():
-        raise ConflictError(
-            f"{root} is not empty and was not made by `jtai demo`, so the demo will not replace it.",
-            hint="Name an empty or new folder: jtai demo DIR",
-        )
-    if not _still_the_demo(root, data):
-        raise ConflictError(
-            f"{root} holds a {MARKER} marker, but the workspace there is not the one the demo made "
-            "(it was made again, e.g. by `jtai init --force`), so the demo will not replace it.",
-            hint="Name an empty or new folder: jtai demo DIR. If the folder holds nothing you "
-            "need, delete it yourself first.",
-        )
-    _refuse_strangers(root)
-    return True
-
-
 def _create(root: Path, data: Path, box: list[Workspace], *, area: str | None = None) -> str:
-    if _check_rebuildable(root, data):
-        _clear(root)
+    if check_rebuildable(root, data / "inspection.yaml"):
+        clear_demo(root)
     config = _read_yaml(data / "inspection.yaml")
     text = (data / "inspection.yaml").read_text(encoding="utf-8")
     if area is not None:  # the second area: the demo's settings, with its own name
@@ -194,79 +158,9 @@ def _create(root: Path, data: Path, box: list[Workspace], *, area: str | None = 
         fieldwork_start=config.get("fieldwork_start"),
     )
     write_private(ws.config_path, text, error=None)
-    write_private(root / MARKER, f"{_MARKER_TEXT}{_MARKER_ID}{_identity(root)}\n", error=None)
+    write_marker(root)
     box.append(workspace.Workspace(ws.root))
     return str(ws.root)
-
-
-def _refuse_strangers(root: Path) -> None:
-    """Refuse a demo folder holding anything the demo did not write, or a workspace below it.
-
-    Raises:
-        ConflictError: naming a few of the entries the demo would otherwise delete.
-    """
-    found: list[str] = []
-    for entry in sorted(root.iterdir()):
-        if entry.name not in DEMO_OWN:
-            found.append(_shown(entry, root))
-        elif entry.is_dir() and not entry.is_symlink():
-            places = [entry] + [Path(top) / sub for top, subs, _ in os.walk(entry) for sub in subs]
-            found += [_shown(place, root) for place in places if is_workspace(place)]
-    if not found:
-        return
-    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise ConflictError(
-        f"{root} holds what the demo did not write: {', '.join(found[:5])}{more}; "
-        "the demo will not rebuild the folder, and nothing was deleted.",
-        hint="Move them out of the folder, or name another folder: jtai demo DIR",
-    )
-
-
-def _shown(place: Path, root: Path) -> str:
-    name = str(place.relative_to(root))
-    if is_workspace(place):
-        return f"{name}/ (a jtai workspace)"
-    return f"{name}/" if place.is_dir() else name
-
-
-def _clear(root: Path) -> None:
-    """Delete what an earlier demo wrote in ``root`` (checked: nothing else is there)."""
-    for entry in root.iterdir():
-        if entry.name not in DEMO_OWN:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-
-
-def _identity(root: Path) -> str | None:
-    """A digest of the workspace's key (the key itself stays secret), or None without a key."""
-    try:
-        key = (root / KEY_NAME).read_bytes().strip()
-    except OSError:
-        return None
-    return hashlib.sha256(b"jtai demo workspace\0" + key).hexdigest()
-
-
-def _still_the_demo(root: Path, data: Path) -> bool:
-    """Whether the workspace in ``root`` is the one whose demo wrote the marker.
-
-    A marker written before markers named their workspace counts only while
-    ``inspection.yaml`` is still the demo's, byte for byte.
-    """
-    try:
-        lines = (root / MARKER).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return False
-    named = [line.removeprefix(_MARKER_ID).strip() for line in lines if line.startswith(_MARKER_ID)]
-    if named:
-        return named[0] == _identity(root)
-    try:
-        config = (root / "inspection.yaml").read_bytes()
-    except OSError:
-        return False
-    return config == (data / "inspection.yaml").read_bytes()
 
 
 def _load(ws: Workspace, data: Path) -> str:
