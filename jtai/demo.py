@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jtai import workspace
-from jtai.audit_anchors import anchor
 from jtai.canonical import AGENCIES, DEMO_MARKER
 from jtai.errors import JtaiError
 from jtai.files import write_private
@@ -40,7 +39,7 @@ from jtai.sample_area import (
 )
 from jtai.sampling import draw_front_door, draw_tracked
 from jtai.store.report import index_from_store
-from jtai.workspace import workspace_framework
+from jtai.workspace import workspace_anchor, workspace_framework
 from jtai.workspace.demo_folder import check_rebuildable, clear_demo, write_marker
 
 if TYPE_CHECKING:
@@ -115,11 +114,7 @@ def run_demo(
 
 def _anchor(ws: Workspace) -> str:
     """The demo workspace's audit anchor (`jtai audit anchor`)."""
-    conn = ws.connect()
-    try:
-        head = anchor(conn)
-    finally:
-        conn.close()
+    head = workspace_anchor(ws)
     return head.text if head is not None else ""
 
 

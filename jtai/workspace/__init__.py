@@ -27,6 +27,7 @@ from jtai.workspace.folder import (
     find,
     is_workspace,
     read_config,
+    workspace_anchor,
     workspace_framework,
 )
 
@@ -42,5 +43,6 @@ __all__ = [
     "find",
     "is_workspace",
     "read_config",
+    "workspace_anchor",
     "workspace_framework",
 ]

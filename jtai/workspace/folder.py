@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai import store
+from jtai.audit_anchors import Anchor, anchor
 from jtai.canonical import CONFIG_NAME, DB_NAME, KEY_NAME, OWN_FILES
 from jtai.errors import WorkspaceError
 from jtai.settings import read_settings
@@ -150,6 +151,15 @@ def workspace_framework(ws: Workspace) -> Framework:
     from jtai.frameworks import load_framework  # pydantic: only when a framework is read
 
     return load_framework(str(ws.config["framework"]), base=ws.root)
+
+
+def workspace_anchor(ws: Workspace) -> Anchor | None:
+    """The anchor of a workspace's audit log (`jtai audit anchor`), or None for an empty log."""
+    conn = ws.connect()
+    try:
+        return anchor(conn)
+    finally:
+        conn.close()
 
 
 def _check_store(root: Path) -> None:
