@@ -1,9 +1,10 @@
-"""A workspace folder: the typed handle every command uses, and finding the workspace.
+"""An existing workspace: the typed handle every command uses, finding it, and reading what it names.
 
 A workspace holds ``inspection.yaml`` (the settings), ``jtai.db`` (the store),
 ``extracts/`` (copies of loaded files, named by content hash), ``reports/``, ``.key``
 (the pseudonymisation key) and ``audit.head`` (the audit log's last entry). Folders are 0700
-and files 0600: this is children's data.
+and files 0600: this is children's data. What it names: its settings, its framework and its
+audit log's anchor.
 """
 
 from __future__ import annotations
