@@ -27,7 +27,7 @@ from pathlib import Path
 
 def _area(tmp: Path, seed: int, children: int) -> Path:
     """A folder laid out like sample_data/, with a synthetic area's extracts."""
-    from jtai.demo import sample_data_dir
+    from jtai.sample_area import sample_data_dir
     from jtai.synth import generate, options_for
 
     data = tmp / f"data{seed}"

@@ -24,9 +24,9 @@ GRADES = ["outstanding", "good", "good", "good", "requires_improvement", "inadeq
 
 def build(root: Path) -> object:
     from jtai import workspace
-    from jtai.demo import sample_data_dir
     from jtai.ingest import load_files
     from jtai.linkage import link
+    from jtai.sample_area import sample_data_dir
     from jtai.sampling import draw_front_door, draw_tracked
     from jtai.scoring.judgement_files.workspace_io import import_file
     from jtai.workspace import workspace_framework

@@ -2,66 +2,53 @@
 
 Creates a workspace, loads every extract, links, draws the tracked and front-door samples,
 imports the demo judgements and findings, and renders the letter, the evidence pack and the
-self-assessment. Needs no network.
+self-assessment; then builds a second area and renders the overview of both. Needs no network.
 
-The demo folder is rebuilt from scratch on every run: in a folder holding the marker file
-``.jtai-demo`` written by an earlier demo, for the workspace still there, what the demo
-wrote is deleted first. A folder that also holds anything else (a file or folder the demo
-does not write, or a workspace anywhere below it) is refused with nothing deleted, and so
-is any other non-empty folder: the demo never deletes a real workspace or the user's files. The
-marker names its workspace by a digest of the workspace's key, which ``jtai init --force``
-replaces (and it removes the marker too): a workspace made over a demo is never taken for
-the demo's.
-
-Demo judgements and findings name cases by their place in the demo's samples ("tracked 3",
-"front_door 12"), never by pseudonym: pseudonyms depend on each workspace's own secret key.
-The demo writes copies with this workspace's pseudonyms, then imports them.
+This module is the pipeline, one step function per step. The demo folder's rules (what may
+be rebuilt) are in :mod:`jtai.workspace.demo_folder`; the sample data, its cases named by
+their place in the samples, and the second area are in :mod:`jtai.sample_area`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.resources
-import os
 import random
-import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jtai import workspace
-from jtai.audit_anchors import anchor
-from jtai.canonical import AGENCIES, DEMO_MARKER, KEY_NAME
-from jtai.errors import ConflictError, JtaiError
+from jtai.canonical import AGENCIES, DEMO_MARKER
+from jtai.errors import JtaiError
 from jtai.files import write_private
 from jtai.linkage import link
 from jtai.report.letter import write_letter
-from jtai.sampling import FRONT_DOOR, TRACKED, draw_front_door, draw_tracked, latest_sample
+from jtai.sample_area import (
+    SECOND_AREA,
+    SECOND_SEED,
+    fill_return,
+    load_synth_extracts,
+    positions,
+    read_yaml,
+    sample_data_dir,
+    second_area_root,
+    with_pseudonyms,
+    write_candidate_findings,
+    write_judgements,
+)
+from jtai.sampling import draw_front_door, draw_tracked
 from jtai.store.report import index_from_store
-from jtai.workspace import DEMO_OWN, is_workspace, workspace_framework
+from jtai.workspace import workspace_anchor, workspace_framework
+from jtai.workspace.demo_folder import check_rebuildable, clear_demo, write_marker
 
 if TYPE_CHECKING:
-    from jtai.frameworks import Framework
     from jtai.report.publish import Written
-    from jtai.scoring.findings import Candidate
     from jtai.workspace import Workspace
 
 MARKER = DEMO_MARKER
-_MARKER_TEXT = "Made by `jtai demo`: the next demo run deletes this folder.\n"
-_MARKER_ID = "workspace: "
 SEED = 2018  # the seed of both demo samples: the same cases on every run and machine
-_POSITION = re.compile(r"^(tracked|front_door)\s+(\d+)$")
 _AGENCY_OF_FILE = {"annex_a": "csc"}
-# The second fictional area, beside the demo folder, for `jtai overview`: a `jtai synth` area
-# of another seed, judged from the same demo judgements with some grades a step apart.
-SECOND_AREA = "Northmoor"
-SECOND_SEED = 2019
-SECOND_CHILDREN = 300
-_SECOND_SHIFT = 0.35  # the share of the demo's grades moved one step up or down in the second area
 
 
 @dataclass
@@ -84,29 +71,13 @@ class DemoResult:
     anchor: str = ""  # the audit log's head at the end (`jtai audit anchor`)
 
 
-def sample_data_dir() -> Path:
-    """The shipped sample data: installed package data, else the source tree's ``sample_data/``.
-
-    Raises:
-        JtaiError: neither place holds it (a broken installation).
-    """
-    packaged = Path(str(importlib.resources.files("jtai") / "_sample_data"))
-    for folder in (packaged, Path(__file__).resolve().parents[1] / "sample_data"):
-        if (folder / "inspection.yaml").is_file():
-            return folder.resolve()
-    raise JtaiError(
-        "The sample data is missing from this installation of jtai.",
-        hint="Reinstall jtai: pip install --force-reinstall jtai",
-    )
-
-
 def run_demo(
     target: Path, *, data: Path | None = None, on_step: Callable[[str], None] | None = None
 ) -> DemoResult:
     """Run the whole job on the sample data in ``target``.
 
     Args:
-        target: the demo folder (rebuilt; see the module's notes).
+        target: the demo folder (rebuilt; see :mod:`jtai.workspace.demo_folder`).
         data: a folder laid out like ``sample_data/`` (default: the shipped sample data).
         on_step: called with each step's name as it starts (for a progress display).
 
@@ -123,7 +94,7 @@ def run_demo(
         result.steps.append(DemoStep(name, action(), time.perf_counter() - started))
 
     # both folders are checked before either is touched
-    _check_rebuildable(second_area_root(result.root), data)
+    check_rebuildable(second_area_root(result.root), data / "inspection.yaml")
     ws_box: list[Workspace] = []
     step("Create the workspace", lambda: _create(result.root, data, ws_box))
     ws = ws_box[0]
@@ -143,47 +114,14 @@ def run_demo(
 
 def _anchor(ws: Workspace) -> str:
     """The demo workspace's audit anchor (`jtai audit anchor`)."""
-    conn = ws.connect()
-    try:
-        head = anchor(conn)
-    finally:
-        conn.close()
+    head = workspace_anchor(ws)
     return head.text if head is not None else ""
 
 
-def second_area_root(root: Path) -> Path:
-    """Where the demo builds its second area: beside the demo folder, named after the area."""
-    return root.with_name(f"{root.name}-{SECOND_AREA.lower()}")
-
-
-def _check_rebuildable(root: Path, data: Path) -> bool:
-    """Whether ``root`` holds an earlier demo to clear (False: it is new or empty).
-
-    Raises:
-        ConflictError: ``root`` holds anything the demo did not make (nothing is deleted).
-    """
-    if not (root.exists() and any(root.iterdir())):
-        return False
-    if not (root / MARKER).is_file():
-        raise ConflictError(
-            f"{root} is not empty and was not made by `jtai demo`, so the demo will not replace it.",
-            hint="Name an empty or new folder: jtai demo DIR",
-        )
-    if not _still_the_demo(root, data):
-        raise ConflictError(
-            f"{root} holds a {MARKER} marker, but the workspace there is not the one the demo made "
-            "(it was made again, e.g. by `jtai init --force`), so the demo will not replace it.",
-            hint="Name an empty or new folder: jtai demo DIR. If the folder holds nothing you "
-            "need, delete it yourself first.",
-        )
-    _refuse_strangers(root)
-    return True
-
-
 def _create(root: Path, data: Path, box: list[Workspace], *, area: str | None = None) -> str:
-    if _check_rebuildable(root, data):
-        _clear(root)
-    config = _read_yaml(data / "inspection.yaml")
+    if check_rebuildable(root, data / "inspection.yaml"):
+        clear_demo(root)
+    config = read_yaml(data / "inspection.yaml")
     text = (data / "inspection.yaml").read_text(encoding="utf-8")
     if area is not None:  # the second area: the demo's settings, with its own name
         text = text.replace(str(config["area"]), area)
@@ -194,79 +132,9 @@ def _create(root: Path, data: Path, box: list[Workspace], *, area: str | None = 
         fieldwork_start=config.get("fieldwork_start"),
     )
     write_private(ws.config_path, text, error=None)
-    write_private(root / MARKER, f"{_MARKER_TEXT}{_MARKER_ID}{_identity(root)}\n", error=None)
+    write_marker(root)
     box.append(workspace.Workspace(ws.root))
     return str(ws.root)
-
-
-def _refuse_strangers(root: Path) -> None:
-    """Refuse a demo folder holding anything the demo did not write, or a workspace below it.
-
-    Raises:
-        ConflictError: naming a few of the entries the demo would otherwise delete.
-    """
-    found: list[str] = []
-    for entry in sorted(root.iterdir()):
-        if entry.name not in DEMO_OWN:
-            found.append(_shown(entry, root))
-        elif entry.is_dir() and not entry.is_symlink():
-            places = [entry] + [Path(top) / sub for top, subs, _ in os.walk(entry) for sub in subs]
-            found += [_shown(place, root) for place in places if is_workspace(place)]
-    if not found:
-        return
-    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise ConflictError(
-        f"{root} holds what the demo did not write: {', '.join(found[:5])}{more}; "
-        "the demo will not rebuild the folder, and nothing was deleted.",
-        hint="Move them out of the folder, or name another folder: jtai demo DIR",
-    )
-
-
-def _shown(place: Path, root: Path) -> str:
-    name = str(place.relative_to(root))
-    if is_workspace(place):
-        return f"{name}/ (a jtai workspace)"
-    return f"{name}/" if place.is_dir() else name
-
-
-def _clear(root: Path) -> None:
-    """Delete what an earlier demo wrote in ``root`` (checked: nothing else is there)."""
-    for entry in root.iterdir():
-        if entry.name not in DEMO_OWN:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-
-
-def _identity(root: Path) -> str | None:
-    """A digest of the workspace's key (the key itself stays secret), or None without a key."""
-    try:
-        key = (root / KEY_NAME).read_bytes().strip()
-    except OSError:
-        return None
-    return hashlib.sha256(b"jtai demo workspace\0" + key).hexdigest()
-
-
-def _still_the_demo(root: Path, data: Path) -> bool:
-    """Whether the workspace in ``root`` is the one whose demo wrote the marker.
-
-    A marker written before markers named their workspace counts only while
-    ``inspection.yaml`` is still the demo's, byte for byte.
-    """
-    try:
-        lines = (root / MARKER).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return False
-    named = [line.removeprefix(_MARKER_ID).strip() for line in lines if line.startswith(_MARKER_ID)]
-    if named:
-        return named[0] == _identity(root)
-    try:
-        config = (root / "inspection.yaml").read_bytes()
-    except OSError:
-        return False
-    return config == (data / "inspection.yaml").read_bytes()
 
 
 def _load(ws: Workspace, data: Path) -> str:
@@ -310,50 +178,27 @@ def _sample(ws: Workspace) -> str:
     )
 
 
-def positions(ws: Workspace) -> dict[str, str]:
-    """``tracked 1`` -> its pseudonym, ``front_door 1`` -> ..., from the newest samples."""
-    found: dict[str, str] = {}
-    for kind in (TRACKED, FRONT_DOOR):
-        sample = latest_sample(ws, kind)
-        for n, member in enumerate(sample.picks if sample else [], start=1):
-            found[f"{kind} {n}"] = member.pseudonym
-    return found
-
-
 def _judgements(ws: Workspace, data: Path, result: DemoResult, *, shift: random.Random | None = None) -> str:
     from jtai.scoring.judgement_files.workspace_io import import_file
 
-    template = _read_yaml(data / "demo" / "judgements.yaml")
-    refs = positions(ws)
-    rows, slots, left_out = [], set(), 0
-    for row in template.get("judgements") or []:
-        case = refs.get(" ".join(str(row["case"]).split()))
-        slot = (case, row["criterion"], row["agency"], row.get("inspector"))
-        if case is None or slot in slots:
-            left_out += 1
-            continue
-        slots.add(slot)
-        rows.append({**{k: str(v) for k, v in row.items()}, "case": case})
-        if shift is not None and "grade" in row:
-            fw = workspace_framework(ws)
-            rows[-1]["grade"] = _shifted(fw, str(row["grade"]), shift)
-            if rows[-1]["grade"] in fw.scale.note_required and not rows[-1].get("note"):
-                rows[-1]["note"] = "Practice fell short of what the criterion describes in this case."
-    path = ws.root / "demo-judgements.yaml"
-    write_private(path, _dump_yaml({"judgements": rows}), error=None)
+    written = write_judgements(ws, data / "demo" / "judgements.yaml", shift=shift)
     conn = ws.connect()
     try:
         done = import_file(
-            conn, workspace_framework(ws), path, key=ws.key, team=ws.config.get("team") or [], root=ws.root
+            conn,
+            workspace_framework(ws),
+            written.path,
+            key=ws.key,
+            team=ws.config.get("team") or [],
+            root=ws.root,
         )
     finally:
         conn.close()
-    if left_out:
+    if written.left_out:
         result.skipped.append(
-            f"{left_out} demo judgements named a sample position or slot this sample does not have."
+            f"{written.left_out} demo judgements named a sample position or slot this sample does not have."
         )
-    cases = len({r["case"] for r in rows})
-    return f"{done.written} judgements of {cases} cases ({left_out} left out)"
+    return f"{done.written} judgements of {written.cases} cases ({written.left_out} left out)"
 
 
 def _area_audits(ws: Workspace, data: Path) -> str:
@@ -361,12 +206,10 @@ def _area_audits(ws: Workspace, data: Path) -> str:
     demo's rows, and import the returns, as an area and its inspectors would."""
     import tempfile
 
-    import yaml
-
     from jtai.scoring.local_audits.importing import import_files
     from jtai.scoring.local_audits.request import write_requests
 
-    rows = _read_yaml(data / "demo" / "area_audits.yaml").get("audits") or []
+    rows = read_yaml(data / "demo" / "area_audits.yaml").get("audits") or []
     refs = positions(ws)
     fw = workspace_framework(ws)
     agencies = sorted({str(r["agency"]) for r in rows}, key=fw.agencies.index)
@@ -377,20 +220,7 @@ def _area_audits(ws: Workspace, data: Path) -> str:
     try:
         area = str(ws.config["area"])
         written = write_requests(conn, fw, ws.key, area=area, out=Path(scratch.name), agencies=agencies)
-        returns = []
-        for form, paths in written:
-            filled = yaml.safe_load(paths[1].read_text(encoding="utf-8"))
-            mine = [r for r in rows if r["agency"] == form.agency]
-            for child in filled["children"]:
-                given = {str(r["criterion"]): r for r in mine if refs.get(str(r["case"])) == child["case"]}
-                for grade in child["grades"]:
-                    row = given.get(grade["criterion"])
-                    if row is not None:
-                        child["auditor"] = str(row["auditor"])
-                        grade["grade"], grade["note"] = str(row["grade"]), str(row.get("note", ""))
-            returned = paths[1].with_name(f"{paths[1].stem}-returned.yaml")
-            write_private(returned, yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), error=None)
-            returns.append(returned)
+        returns = [fill_return(paths[1], form.agency, rows, refs) for form, paths in written]
         results = import_files(conn, fw, ws.key, returns, root=ws.root)
     finally:
         conn.close()
@@ -405,13 +235,7 @@ def _area_audits(ws: Workspace, data: Path) -> str:
 def _findings(ws: Workspace, data: Path) -> str:
     from jtai.scoring.findings_file import findings_path
 
-    refs = positions(ws)
-    text = (data / "demo" / "findings.yaml").read_text(encoding="utf-8")
-
-    def swap(match: re.Match[str]) -> str:
-        return refs.get(f"{match[1]} {match[2]}", match[0])
-
-    text = re.sub(r"\b(tracked|front_door) (\d+)\b", swap, text)
+    text = with_pseudonyms((data / "demo" / "findings.yaml").read_text(encoding="utf-8"), positions(ws))
     write_private(findings_path(ws.root), text, error=None)
     # the partnership's action plan, for the self-assessment (it names no case)
     plan = (data / "demo" / "action-plan.yaml").read_text(encoding="utf-8")
@@ -438,88 +262,18 @@ def _reports(ws: Workspace, result: DemoResult) -> str:
     return f"{len(result.outputs)} files in {ws.reports_dir}"
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise JtaiError(f"{path}: the sample data file is damaged.", hint="Reinstall jtai.")
-    return data
-
-
 def _second_area(root: Path, data: Path, box: list[Workspace]) -> str:
     """Build, load, link, sample and judge the second area beside the demo folder."""
-    from jtai.ingest import load_files
-    from jtai.scoring.findings import aggregate, candidates
-    from jtai.scoring.findings_file import findings_path
-    from jtai.synth import AGENCY_FILES, WORKBOOK, SynthConfig, generate
-
-    second = second_area_root(root)
-    _create(second, data, box, area=SECOND_AREA)
+    _create(second_area_root(root), data, box, area=SECOND_AREA)
     ws = box[0]
-    with tempfile.TemporaryDirectory(prefix="jtai-demo-") as scratch:
-        generate(Path(scratch) / "synth", SynthConfig(children=SECOND_CHILDREN, seed=SECOND_SEED))
-        extracts = Path(scratch) / "synth" / "extracts"
-        for agency, name in [*AGENCY_FILES.items(), ("csc", WORKBOOK)]:
-            loaded = load_files(ws, [extracts / name], agency=agency)
-            for problem in loaded.errors + loaded.rejected:
-                raise JtaiError(
-                    f"{problem.name}: the second area's extract did not load ({problem.message})."
-                )
+    load_synth_extracts(ws)
     linked = _link(ws)
     draw_tracked(ws, seed=SECOND_SEED)
     draw_front_door(ws, seed=SECOND_SEED)
     # positions the second area's smaller samples do not reach are left out without a note
     judged = _judgements(ws, data, DemoResult(ws.root), shift=random.Random(SECOND_SEED))
-    fw = workspace_framework(ws)
-    conn = ws.connect()
-    try:
-        suggested = candidates(fw, aggregate(conn, fw))
-    finally:
-        conn.close()
-    write_private(findings_path(ws.root), _candidate_findings(fw, suggested), error=None)
+    write_candidate_findings(ws)
     return f"{ws.root}: {linked}; {judged}"
-
-
-def _shifted(fw: Framework, grade: str, rng: random.Random) -> str:
-    """``grade``, or one step better or worse for a share of the judgements (seeded)."""
-    order = fw.grade_ids
-    if grade not in order or rng.random() >= _SECOND_SHIFT:
-        return grade
-    return order[min(len(order) - 1, max(0, order.index(grade) + rng.choice((-1, 1))))]
-
-
-def _candidate_findings(fw: Framework, suggested: list[Candidate]) -> str:
-    """A findings.yaml for the second area: one finding per kind and criterion the grades suggest."""
-    import yaml
-
-    grouped: dict[tuple[str, str], list[Candidate]] = {}
-    for candidate in suggested:
-        grouped.setdefault((candidate.kind, candidate.criterion), []).append(candidate)
-    findings = []
-    for (kind, criterion), items in sorted(grouped.items()):
-        agencies = sorted({c.agency for c in items if c.agency in AGENCIES})
-        why = "; ".join(f"{c.agency}: {c.why}" for c in items)
-        findings.append(
-            {
-                "kind": kind,
-                "criteria": [criterion],
-                "agencies": agencies,
-                "text": f"Inspectors' grades for {criterion} show this ({why}).",
-            }
-        )
-    header = f"# The demo's second area, {SECOND_AREA}: findings from the candidates its grades suggest.\n"
-    return header + str(
-        yaml.safe_dump(
-            {
-                "headline": [f"A fictional second area for the demo's overview: {fw.title}."],
-                "findings": findings,
-            },
-            sort_keys=False,
-            allow_unicode=True,
-            width=100,
-        )
-    )
 
 
 def _overview(first: Workspace, second: list[Workspace], result: DemoResult) -> str:
@@ -531,12 +285,3 @@ def _overview(first: Workspace, second: list[Workspace], result: DemoResult) -> 
     for written in write_overview(ov, areas, pdf=pdf, html=html, force=True):
         result.outputs.append(("overview of both areas", written))
     return f"{len(ov.areas)} areas side by side: {pdf.name} and {html.name} in {first.reports_dir}"
-
-
-def _dump_yaml(data: dict[str, Any]) -> str:
-    import yaml
-
-    return (
-        "# Written by `jtai demo` from sample_data/demo/judgements.yaml, with this workspace's pseudonyms.\n"
-        + str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
-    )

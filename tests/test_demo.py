@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from jtai.demo import MARKER, DemoResult, run_demo, sample_data_dir
+from jtai.demo import MARKER, DemoResult, run_demo
 from jtai.errors import ConflictError
 from jtai.report.letter import SECTION_HEADINGS
+from jtai.sample_area import sample_data_dir
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def test_demo_letter(demo: DemoResult) -> None:
 
 def test_demo_judgements_use_this_workspaces_pseudonyms(demo: DemoResult) -> None:
     """The evidence pack names the sampled cases by this workspace's pseudonyms."""
-    from jtai.demo import positions
+    from jtai.sample_area import positions
     from jtai.workspace import Workspace
 
     refs = positions(Workspace(demo.root))
@@ -326,8 +327,8 @@ def test_demo_help_has_an_example(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_second_area_beside_the_demo_for_the_overview(demo: DemoResult) -> None:
     """A second fictional area is built beside the demo folder, and the overview puts both side by side."""
-    from jtai.demo import second_area_root
     from jtai.report.overview import read_areas
+    from jtai.sample_area import second_area_root
 
     second = second_area_root(demo.root)
     assert second.name == "jtai-demo-northmoor" and (second / MARKER).is_file()
@@ -443,7 +444,7 @@ def test_demo_reports_are_accessible(demo: DemoResult) -> None:
 
 def test_demo_pack_summarises_each_tracked_child(demo: DemoResult) -> None:
     """Six case summaries: agencies, records, gaps, grades and the case question; no one outside."""
-    from jtai.demo import positions
+    from jtai.sample_area import positions
     from jtai.workspace import Workspace
 
     refs = positions(Workspace(demo.root))

@@ -31,7 +31,8 @@ def demo(
 
     Example: jtai demo ./jtai-demo
     """
-    from jtai.demo import run_demo, second_area_root
+    from jtai.demo import run_demo
+    from jtai.sample_area import second_area_root
 
     target = directory or Path(os.environ.get("JTAI_DEMO_DIR") or "jtai-demo")
     if target.exists() and not target.is_dir():

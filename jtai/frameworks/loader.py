@@ -12,7 +12,8 @@ from pathlib import Path
 
 from jtai import yamlfile
 from jtai.errors import ConfigError, NotFoundError
-from jtai.frameworks.schema import Framework, problems
+from jtai.frameworks.consistency import problems
+from jtai.frameworks.schema import Framework
 
 _SUFFIX = ".yaml"
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jtai import audit_anchors
 from jtai.anonymity.guard import check_html
 from jtai.errors import ConflictError, UsageError
 from jtai.files import workspace_file_error
 from jtai.report import render
 from jtai.store.report import index_from_store
+from jtai.workspace import workspace_anchor
 
 if TYPE_CHECKING:
     from jtai.anonymity.guard import IdentifyingIndex
@@ -171,11 +171,7 @@ def audit_head(ws: Workspace | None) -> str:
     """
     if ws is None:
         return ""
-    conn = ws.connect()
-    try:
-        head = audit_anchors.anchor(conn)
-    finally:
-        conn.close()
+    head = workspace_anchor(ws)
     return head.text if head is not None else "none (the audit log is empty)"
 
 

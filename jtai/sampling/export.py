@@ -14,13 +14,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtai import audit_anchors
 from jtai.canonical import IDENTIFYING
 from jtai.errors import UsageError
 from jtai.files import WRITE_HINT, exists_error, write_private
 from jtai.sampling.stored_sample import FRONT_DOOR, Sample
 from jtai.spreadsheet import neutralise
 from jtai.store import sampling as store
+from jtai.workspace import workspace_anchor
 
 if TYPE_CHECKING:
     from jtai.workbook import Kind as WorkbookKind
@@ -152,11 +152,7 @@ def _when(value: Any) -> Any:
 
 def _audit_head(ws: Workspace) -> str:
     """The audit log's head this export was made from (``jtai audit anchor``'s form), or empty."""
-    conn = ws.connect()
-    try:
-        head = audit_anchors.anchor(conn)
-    finally:
-        conn.close()
+    head = workspace_anchor(ws)
     return head.text if head is not None else ""
 
 
