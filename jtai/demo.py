@@ -448,7 +448,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _second_area(root: Path, data: Path, box: list[Workspace]) -> str:
-    """Build, load, link, sample and judge the second area beside the demo folder."""
+    """Build, load, link, sample, judge and audit the second area beside the demo folder."""
     from jtai.ingest import load_files
     from jtai.scoring.findings import aggregate, candidates
     from jtai.scoring.findings_file import findings_path
@@ -471,6 +471,8 @@ def _second_area(root: Path, data: Path, box: list[Workspace]) -> str:
     draw_front_door(ws, seed=SECOND_SEED)
     # positions the second area's smaller samples do not reach are left out without a note
     judged = _judgements(ws, data, DemoResult(ws.root), shift=random.Random(SECOND_SEED))
+    # its own audits too, from the same demo rows, so the overview compares both areas' audits
+    audited = _area_audits(ws, data)
     fw = workspace_framework(ws)
     conn = ws.connect()
     try:
@@ -478,7 +480,7 @@ def _second_area(root: Path, data: Path, box: list[Workspace]) -> str:
     finally:
         conn.close()
     write_private(findings_path(ws.root), _candidate_findings(fw, suggested), error=None)
-    return f"{ws.root}: {linked}; {judged}"
+    return f"{ws.root}: {linked}; {judged}; {audited}"
 
 
 def _shifted(fw: Framework, grade: str, rng: random.Random) -> str:

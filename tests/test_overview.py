@@ -447,3 +447,12 @@ def test_json_carries_indicators_and_local_audits(run, three: list[Path]) -> Non
     )
     assert together["mean_steps"] == round(1 / 6, 6) and together["weighted_kappa"]["value"] is not None
     assert audits[("Avonmouth", "health")]["agency_label"] == "Health"
+
+
+def test_summary_counts_indicators_compared_and_areas_audited(run, three: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """Without --pdf or --html, the summary says how many indicators compare and how many areas audited."""
+    result = run("overview", *map(str, three))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    # only missing_3plus has a rate in two or more areas; Corfe imported no audits
+    assert "1 indicator(s) can be set against other areas; 2 of 3 areas have their own audits" in text

@@ -205,7 +205,7 @@ def _table(rows: list[IndicatorRow]) -> Table:
             median, difference = "No other area", ""
         else:
             median = f"{r.median_of_others:.0%} ({r.others} {'area' if r.others == 1 else 'areas'})"
-            difference = "" if r.difference is None else f"{r.difference * 100:+.0f} points"
+            difference = "" if r.difference is None else _points(r.difference)
         body.append((name, share, count, interval, median, difference))
     return Table.build(
         f"{shorten(rows[0].indicator.title, 70)}: each area against the median of the others",
@@ -213,3 +213,9 @@ def _table(rows: list[IndicatorRow]) -> Table:
         body,
         numeric=(1, 2, 5),
     )
+
+
+def _points(difference: float) -> str:
+    """A difference of rates in whole percentage points: ``+4 points``, ``-1 point``, ``0 points``."""
+    n = round(difference * 100)
+    return f"{n:+d} {'point' if abs(n) == 1 else 'points'}" if n else "0 points"
