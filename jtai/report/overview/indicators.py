@@ -76,8 +76,6 @@ def side_by_side(areas: list[Area]) -> list[IndicatorRow]:
             for name, found in results.items()
             if found is not None and indicator_id in found
         }
-        if not defined and indicator_id not in {i.id for i in builtin_indicators()}:
-            continue
         shared = _shared(indicator_id, list(defined.values()))
         rates: dict[str, Rate | None] = {}
         for name, found in results.items():
