@@ -263,7 +263,7 @@ def _reports(ws: Workspace, result: DemoResult) -> str:
 
 
 def _second_area(root: Path, data: Path, box: list[Workspace]) -> str:
-    """Build, load, link, sample and judge the second area beside the demo folder."""
+    """Build, load, link, sample, judge and audit the second area beside the demo folder."""
     _create(second_area_root(root), data, box, area=SECOND_AREA)
     ws = box[0]
     load_synth_extracts(ws)
@@ -272,8 +272,10 @@ def _second_area(root: Path, data: Path, box: list[Workspace]) -> str:
     draw_front_door(ws, seed=SECOND_SEED)
     # positions the second area's smaller samples do not reach are left out without a note
     judged = _judgements(ws, data, DemoResult(ws.root), shift=random.Random(SECOND_SEED))
+    # its own audits too, from the same demo rows, so the overview compares both areas' audits
+    audited = _area_audits(ws, data)
     write_candidate_findings(ws)
-    return f"{ws.root}: {linked}; {judged}"
+    return f"{ws.root}: {linked}; {judged}; {audited}"
 
 
 def _overview(first: Workspace, second: list[Workspace], result: DemoResult) -> str:

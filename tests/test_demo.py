@@ -335,6 +335,7 @@ def test_second_area_beside_the_demo_for_the_overview(demo: DemoResult) -> None:
     areas = read_areas([demo.root, second])
     assert [a.name for a in areas] == ["Seaborough", "Northmoor"]
     assert len(areas[1].graded) > 100 and areas[1].findings  # judged, with findings from its grades
+    assert areas[1].audits.pairs  # its own audits, compared with its inspectors' in the overview
     assert (demo.root / "reports" / "overview.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -6,16 +6,25 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from _score_helpers import hand_case, judge
+from _score_helpers import FW, hand_case, judge
 from pypdf import PdfReader
 
 from jtai import workspace
 from jtai.report.overview import read_areas, summarise
+from jtai.scoring import judgements
+from jtai.scoring.judgements import AREA_AUDIT, Rater
 
-GOOD, RI, INADEQUATE = "good", "requires_improvement", "inadequate"
+GOOD, RI, INADEQUATE, OUTSTANDING = "good", "requires_improvement", "inadequate", "outstanding"
+AUDITOR = Rater("Area auditor", "local")
+
+
+def _missing(child: str, *days: str) -> list[tuple[str, str, str, str]]:
+    """Police records of ``child`` reported missing on each day."""
+    return [("police", "missing_episode", day, child) for day in days]
 
 
 def _area(
@@ -25,21 +34,38 @@ def _area(
     answers: list[tuple[str, str]],
     findings: str = "",
     framework: str = "exploitation-2018",
+    records: Sequence[tuple[str, str, str, str]] = (),
+    audits: Sequence[tuple[str, str, str, str]] = (),
 ) -> Path:
-    """A workspace for ``name`` with the given (case, criterion, agency, grade) judgements."""
+    """A workspace for ``name`` with the given (case, criterion, agency, grade) judgements, records
+    (agency, event type, date, child id) and the area's own audits (case, criterion, agency, grade)."""
     ws = workspace.create(
         root / name.lower(), area=name, framework=framework, fieldwork_start=dt.date(2018, 3, 19)
     )
     conn = ws.connect()
     try:
-        for case in sorted({c for c, *_ in grades} | {c for c, _ in answers}):
+        for case in sorted({c for c, *_ in grades} | {c for c, _ in answers} | {c for c, *_ in audits}):
             hand_case(conn, case, root=ws.root)
         for case, criterion, agency, value in grades:
             judge(conn, case, criterion, agency, value, root=ws.root)
         for case, answer in answers:
             judge(conn, case, "case_question", "all", answer, root=ws.root)
+        for case, criterion, agency, value in audits:
+            judgements.record(
+                conn, FW, case_ref=case, criterion=criterion, agency=agency, value=value, note="audited",
+                rater=AUDITOR, source=AREA_AUDIT, root=ws.root,
+            )  # fmt: skip
     finally:
         conn.close()
+    # raw SQL with the few columns a record must have: ingest is not what these tests are about
+    raw = sqlite3.connect(ws.root / "jtai.db")
+    raw.executemany(
+        "INSERT INTO records (file_id, sheet, source_row, agency, event_type, event_date, child_id) "
+        "VALUES (0, '', ?, ?, ?, ?, ?)",
+        [(n + 2, *record) for n, record in enumerate(records)],
+    )
+    raw.commit()
+    raw.close()
     if findings:
         (ws.root / "findings.yaml").write_text(findings, encoding="utf-8")
     return ws.root
@@ -60,7 +86,8 @@ def _findings(*items: tuple[str, str]) -> str:
 
 @pytest.fixture
 def three(tmp_path: Path) -> list[Path]:
-    """Three small areas on one framework with grades counted by hand in the tests."""
+    """Three small areas on one framework with grades, indicator records and the areas' own
+    audits counted by hand in the tests (fieldwork starts 19 March 2018 in each)."""
     a = _area(
         tmp_path,
         "Avonmouth",
@@ -71,6 +98,19 @@ def three(tmp_path: Path) -> list[Path]:
         ],
         [("CASE-A1", "yes"), ("CASE-A2", "no")],
         _findings(("strength", "FD1"), ("improvement", "FD2")),
+        # missing on three days in the 12 months: a1 (a same-day second record counts once); a2 once
+        records=[
+            *_missing("a1", "2018-01-05", "2018-01-12", "2018-02-02"),
+            ("csc", "missing_episode", "2018-01-05", "a1"),
+            *_missing("a2", "2018-02-10"),
+        ],
+        # the area one step above the inspectors twice, level once; FD2 has no inspectors' grade
+        audits=[
+            ("CASE-A1", "FD1", "police", OUTSTANDING),
+            ("CASE-A2", "FD1", "police", GOOD),
+            ("CASE-A1", "FD1", "health", INADEQUATE),
+            ("CASE-A2", "FD2", "police", GOOD),
+        ],
     )
     b = _area(
         tmp_path,
@@ -78,10 +118,24 @@ def three(tmp_path: Path) -> list[Path]:
         [
             ("CASE-B1", "FD1", "police", GOOD),
             ("CASE-B2", "FD1", "police", GOOD),
-            ("CASE-B3", "FD1", "police", "outstanding"),
+            ("CASE-B3", "FD1", "police", OUTSTANDING),
         ],
         [("CASE-B1", "partly"), ("CASE-B2", "yes"), ("CASE-B3", "yes")],
         _findings(("strength", "FD1")),
+        # b1 three times (one of them before the 12 months, so twice), b2 three times, b3 and b4 once
+        records=[
+            *_missing("b1", "2017-03-18", "2017-06-01", "2017-07-01"),
+            *_missing("b2", "2017-04-01", "2017-05-01", "2018-03-18"),
+            *_missing("b3", "2017-09-09"),
+            *_missing("b4", "2018-03-19"),  # the first day of fieldwork: after the period
+            *_missing("b4", "2017-12-24"),
+        ],
+        # one step below the inspectors once, level twice
+        audits=[
+            ("CASE-B1", "FD1", "police", RI),
+            ("CASE-B2", "FD1", "police", GOOD),
+            ("CASE-B3", "FD1", "police", OUTSTANDING),
+        ],
     )
     c = _area(
         tmp_path,
@@ -89,6 +143,15 @@ def three(tmp_path: Path) -> list[Path]:
         [("CASE-C1", "FD1", "police", INADEQUATE)],
         [("CASE-C1", "no")],
         _findings(("improvement", "FD2")),
+        records=[
+            *_missing("c1", "2017-10-01", "2017-11-01", "2017-12-01"),
+            *_missing("c2", "2017-10-02", "2017-11-02", "2017-12-02", "2018-01-02"),
+            *_missing("c3", "2017-10-03"),
+            # Friday's contact decided on Monday (one working day), Wednesday's never
+            ("csc", "contact", "2018-03-02", "c1"),
+            ("csc", "mash_decision", "2018-03-05", "c1"),
+            ("csc", "contact", "2018-03-07", "c2"),
+        ],
     )
     return [a, b, c]
 
@@ -168,7 +231,13 @@ def test_report_renders_pdf_and_html(run, three: list[Path], tmp_path: Path) -> 
     result = run("overview", *map(str, three), "--pdf", str(pdf), "--html", str(html))
     assert result.exit_code == 0, result.output
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    for heading in ("Grades by criterion and agency", "Were children safer?", "Findings across areas"):
+    for heading in (
+        "Grades by criterion and agency",
+        "Were children safer?",
+        "Findings across areas",
+        "Indicators side by side",
+        "Quality of local audits",
+    ):
         assert heading in text
     assert "Avonmouth" in text and "Corfe" in text
     page = html.read_text(encoding="utf-8")
@@ -225,3 +294,165 @@ def test_guard_refuses_an_overview_naming_a_child_of_any_area(  # type: ignore[n
     result = run("overview", *map(str, three), "--html", str(out))
     assert result.exit_code == 10, result.output
     assert not out.exists()
+
+
+def _wilson_text(low: float, high: float) -> str:
+    return f"{low:.0%} to {high:.0%}"
+
+
+def test_indicators_side_by_side_match_hand_counts(three: list[Path]) -> None:
+    """Each area's rate and the median of the other areas' are as counted by hand; no data is no rate."""
+    ov = summarise(read_areas(three))
+    rows = {(r.indicator.id, r.area): r for r in ov.indicators}
+    # children missing on three or more days in the 12 months before 19 March 2018
+    a, b, c = (rows[("missing_3plus", name)] for name in ("Avonmouth", "Brigstock", "Corfe"))
+    assert [(r.rate.numerator, r.rate.denominator) for r in (a, b, c) if r.rate] == [(1, 2), (1, 4), (2, 3)]
+    # each median is of the two other areas: (1/4 + 2/3) / 2, (1/2 + 2/3) / 2, (1/2 + 1/4) / 2
+    assert a.median_of_others == pytest.approx(11 / 24)
+    assert b.median_of_others == pytest.approx(7 / 12)
+    assert c.median_of_others == pytest.approx(3 / 8)
+    assert a.difference == pytest.approx(1 / 2 - 11 / 24) and c.difference == pytest.approx(2 / 3 - 3 / 8)
+    assert (a.others, b.others, c.others) == (2, 2, 2)
+    # contacts are loaded in Corfe only: the others have no rate (not 0) and Corfe has no one to compare with
+    contacts = [rows[("contact_decision_1wd", name)] for name in ("Avonmouth", "Brigstock", "Corfe")]
+    assert [(r.rate.available, r.rate.value) for r in contacts if r.rate] == [
+        (False, None),
+        (False, None),
+        (True, 1 / 2),
+    ]
+    assert contacts[0].rate is not None and contacts[0].rate.reason == "No contacts are loaded."
+    assert contacts[0].median_of_others == pytest.approx(1 / 2) and contacts[0].difference is None
+    assert contacts[2].median_of_others is None and contacts[2].others == 0
+
+
+def test_indicators_part_shows_rates_intervals_and_reasons(three: list[Path]) -> None:
+    """The tables give each area's rate with its Wilson interval, the median of the others, and why not."""
+    from jtai.report.overview.document import overview_parts
+
+    areas = read_areas(three)
+    part = next(p for p in overview_parts(summarise(areas), areas) if p.id == "indicators")
+    tables = {sub.id: sub.tables[0] for sub in part.subparts}
+    # Wilson 95% intervals of 1 of 2, 1 of 4 and 2 of 3, worked out by hand: 9%-91%, 5%-70%, 21%-94%
+    assert tables["indicator-missing_3plus"].rows == (
+        ("Avonmouth", "50%", "1 of 2", "9% to 91%", "46% (2 areas)", "+4 points"),
+        ("Brigstock", "25%", "1 of 4", "5% to 70%", "58% (2 areas)", "-33 points"),
+        ("Corfe", "67%", "2 of 3", "21% to 94%", "38% (2 areas)", "+29 points"),
+    )
+    assert tables["indicator-contact_decision_1wd"].rows[0] == (
+        "Avonmouth",
+        "Not available",
+        "",
+        "No contacts are loaded.",
+        "50% (1 area)",
+        "",
+    )
+    assert tables["indicator-contact_decision_1wd"].rows[2][4:] == ("No other area", "")
+    # return home interviews are loaded nowhere: the indicator is left out, and said to be
+    assert "indicator-rhi_72h" not in tables
+    assert any("could be counted in no area" in text for text in part.paragraphs)
+
+
+def test_an_area_with_its_own_definition_is_shown_but_not_compared(three: list[Path]) -> None:
+    """An area redefining an indicator in indicators.yaml is shown but neither compared nor compared with."""
+    (three[1] / "indicators.yaml").write_text(
+        "indicators:\n"
+        "  - id: missing_3plus\n"
+        "    title: Children missing at all\n"
+        "    kind: repeat\n"
+        "    definition: Children reported missing once or more.\n"
+        "    start: {event_types: [missing_episode], label: missing episodes}\n"
+        "    at_least: 1\n"
+        "    period_months: 12\n",
+        encoding="utf-8",
+    )
+    rows = {(r.indicator.id, r.area): r for r in summarise(read_areas(three)).indicators}
+    mine = rows[("missing_3plus", "Brigstock")]
+    assert (
+        mine.own_definition
+        and mine.rate is not None
+        and (mine.rate.numerator, mine.rate.denominator) == (4, 4)
+    )
+    assert mine.median_of_others is None and mine.indicator.title.startswith("Children missing three")
+    assert rows[("missing_3plus", "Avonmouth")].median_of_others == pytest.approx(2 / 3)  # Corfe's alone
+    assert rows[("missing_3plus", "Corfe")].median_of_others == pytest.approx(1 / 2)  # Avonmouth's alone
+
+
+def test_local_audits_agreement_matches_hand_counts(three: list[Path]) -> None:
+    """Pairs, mean steps and the more generous and harsher counts per area and all areas together."""
+    ov = summarise(read_areas(three))
+    found = {e.area: e for e in ov.audits}
+    assert list(found) == ["Avonmouth", "Brigstock", "Corfe", "All areas"]
+    avon, brig, corfe, together = found.values()
+    assert (avon.audit_grades, avon.paired, avon.unpaired) == (4, 3, 1)
+    assert avon.overall is not None and avon.overall.mean_steps == pytest.approx((1 + 1 + 0) / 3)
+    assert (avon.overall.more_generous, avon.overall.harsher, avon.overall.same) == (2, 0, 1)
+    assert [(r.agency, r.items) for r in avon.agencies] == [("police", 2), ("health", 1)]
+    assert brig.overall is not None and brig.overall.mean_steps == pytest.approx(-1 / 3)
+    assert (corfe.audit_grades, corfe.paired, corfe.overall) == (0, 0, None)
+    # all areas: six pairs, steps +1 +1 0 -1 0 0
+    assert together.overall is not None and (together.paired, together.unpaired) == (6, 1)
+    assert together.overall.mean_steps == pytest.approx(1 / 6)
+    assert (together.overall.more_generous, together.overall.harsher) == (2, 1)
+    police = next(r for r in together.agencies if r.agency == "police")
+    assert (police.items, police.mean_steps) == (5, pytest.approx(1 / 5))
+    assert together.overall.kappa.n_pairs == 6 and together.overall.ac1.value is not None
+
+
+def test_local_audits_part_names_the_area_without_audits(three: list[Path]) -> None:
+    """The table gives each area's pairs and steps, all areas together, and says which area has none."""
+    from jtai.report.overview.document import overview_parts
+
+    areas = read_areas(three)
+    part = next(p for p in overview_parts(summarise(areas), areas) if p.id == "local-audits")
+    assert "No audit of the area's own has been imported for Corfe." in part.paragraphs
+    rows = [(r[0], r[1], r[2], r[3], r[6], r[7]) for r in part.tables[0].rows]
+    assert rows == [
+        ("Avonmouth", "All agencies", "3", "1", "+0.67", "More generous"),
+        ("", "Police", "2", "", "+1.00", "More generous"),
+        ("", "Health", "1", "", "+0.00", "Neither"),
+        ("Brigstock", "All agencies", "3", "0", "-0.33", "Harsher"),
+        ("", "Police", "3", "", "-0.33", "Harsher"),
+        ("All areas", "All agencies", "6", "1", "+0.17", "More generous"),
+        ("", "Police", "5", "", "+0.20", "More generous"),
+        ("", "Health", "1", "", "+0.00", "Neither"),
+    ]
+
+
+def test_json_carries_indicators_and_local_audits(run, three: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """`--json` gives each indicator by id and title per area, and each area's audit agreement, named."""
+    result = run("overview", *map(str, three), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    row = next(r for r in data["indicators"] if (r["indicator"], r["area"]) == ("missing_3plus", "Brigstock"))
+    assert row["title"] == "Children missing three or more times in 12 months"
+    assert (row["numerator"], row["denominator"], row["rate"]) == (1, 4, 0.25)
+    assert (row["median_of_others"], row["others"], row["difference"]) == (
+        round(7 / 12, 6),
+        2,
+        round(0.25 - 7 / 12, 6),
+    )
+    assert row["ci95"] == [round(0.0455872603, 6), round(0.6993581599, 6)]
+    none = next(
+        r for r in data["indicators"] if (r["indicator"], r["area"]) == ("contact_decision_1wd", "Brigstock")
+    )
+    assert (none["available"], none["rate"], none["reason"]) == (False, None, "No contacts are loaded.")
+    audits = {(r["area"], r["agency"]): r for r in data["local_audits"]}
+    corfe = audits[("Corfe", "all")]
+    assert (corfe["imported"], corfe["paired"], corfe["mean_steps"]) == (False, 0, None)
+    together = audits[("All areas", "all")]
+    assert (together["agency_label"], together["paired"], together["direction"]) == (
+        "All agencies",
+        6,
+        "more_generous",
+    )
+    assert together["mean_steps"] == round(1 / 6, 6) and together["weighted_kappa"]["value"] is not None
+    assert audits[("Avonmouth", "health")]["agency_label"] == "Health"
+
+
+def test_summary_counts_indicators_compared_and_areas_audited(run, three: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """Without --pdf or --html, the summary says how many indicators compare and how many areas audited."""
+    result = run("overview", *map(str, three))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    # only missing_3plus has a rate in two or more areas; Corfe imported no audits
+    assert "1 indicator(s) can be set against other areas; 2 of 3 areas have their own audits" in text

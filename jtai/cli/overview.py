@@ -26,7 +26,7 @@ def overview(
     force: Annotated[bool, typer.Option("--force", help="Replace a file named by --pdf or --html.")] = False,
     json: JsonOption = False,
 ) -> None:
-    """Grades, safer children and recurring findings across inspections on one framework.
+    """Grades, safer children, findings, indicators and local audits across inspections on one framework.
 
     Each workspace is read without changing anything in it. Areas are named and children
     never are: the overview passes the anonymity guard of every area before it is written
@@ -83,8 +83,11 @@ def _summary(ov: object) -> None:
         )
     cli().show(table)
     recurring = [r for r in ov.recurring if len(r.areas) > 1]
+    compared = {r.indicator.id for r in ov.indicators if r.difference is not None}
+    audited = sum(1 for a in ov.audits[:-1] if a.paired)
     cli().out.print(
-        f"{len(recurring)} finding(s) recur in two or more areas. "
+        f"{len(recurring)} finding(s) recur in two or more areas; {len(compared)} indicator(s) can be "
+        f"set against other areas; {audited} of {len(ov.areas)} areas have their own audits to compare. "
         "Write the report with --pdf FILE and/or --html FILE.",
         highlight=False,
     )

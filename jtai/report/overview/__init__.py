@@ -1,8 +1,10 @@
-"""The thematic overview: grades, safer children and recurring findings across inspections.
+"""The thematic overview: grades, safer children, findings, indicators and local audits across areas.
 
 After a round of inspections on one theme, the inspectorates publish what they found across
 the areas. :func:`read_areas` opens each workspace read-only (nothing in any of them
-changes), :func:`summarise` computes the cross-area figures and :func:`write_overview`
+changes), :func:`summarise` computes the cross-area figures (indicators side by side in
+:mod:`~jtai.report.overview.indicators`, the quality of local audits in
+:mod:`~jtai.report.overview.local_audits`) and :func:`write_overview`
 renders the anonymous report (areas are named, children never are) after the anonymity
 guard of every area has passed it.
 """

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from jtai.canonical import CONFIG_NAME, DB_NAME
 from jtai.errors import ConflictError, UsageError, WorkspaceError
 from jtai.frameworks import Framework, load_framework
+from jtai.indicators import Indicators, compute, indicators_for
 from jtai.report import area_results
 from jtai.scoring.findings_file import Finding, findings_path, load_findings
+from jtai.scoring.local_audits.compare import Comparison, compare
 from jtai.store.report import index_from_store
 from jtai.store.snapshot import read_only
 from jtai.workspace import is_workspace, read_config
@@ -33,6 +35,10 @@ class Area:
         findings: the findings in its findings.yaml (none when it has no such file).
         index: the anonymity guard's index of everyone loaded in it.
         fieldwork_end: the last day of its fieldwork, when inspection.yaml says.
+        indicators: its indicators for all children, as its own evidence pack counts them
+            (the built-in definitions and its own indicators.yaml); None without a
+            fieldwork_start date, which the indicators' period is counted back from.
+        audits: its own audits against its inspectors' grades (empty when none is imported).
     """
 
     root: Path
@@ -42,6 +48,8 @@ class Area:
     findings: tuple[Finding, ...]
     index: IdentifyingIndex
     fieldwork_end: dt.date | None
+    indicators: Indicators | None
+    audits: Comparison
 
 
 def read_areas(folders: Sequence[Path]) -> list[Area]:
@@ -50,7 +58,8 @@ def read_areas(folders: Sequence[Path]) -> list[Area]:
     Raises:
         UsageError: fewer than two folders, or the same workspace named twice.
         WorkspaceError: a folder is not a workspace, or its store cannot be read (named).
-        ConfigError: a workspace's settings, framework or findings.yaml is invalid (named).
+        ConfigError: a workspace's settings, framework, findings.yaml or indicators.yaml is
+            invalid (named).
         ConflictError: the workspaces were inspected against different frameworks.
     """
     if len(folders) < 2:
@@ -95,9 +104,14 @@ def _read(root: Path) -> Area:
     fw = load_framework(str(config["framework"]), base=root)
     path = findings_path(root)
     findings = tuple(load_findings(path).findings) if path.is_file() else ()
+    start = config.get("fieldwork_start")
+    definitions = indicators_for(root) if isinstance(start, dt.date) else []
     with read_only(root / DB_NAME) as conn:
         graded = tuple(area_results.final_judgements(conn, fw))
         index = index_from_store(conn)
-    end = config.get("fieldwork_end") or config.get("fieldwork_start")
+        # the same count as the area's evidence pack: every child's records, no comparators
+        indicators = compute(conn, fw, start, definitions) if isinstance(start, dt.date) else None
+        audits = compare(conn, fw)
+    end = config.get("fieldwork_end") or start
     day = end if isinstance(end, dt.date) else None
-    return Area(root, str(config["area"]), fw, graded, findings, index, day)
+    return Area(root, str(config["area"]), fw, graded, findings, index, day, indicators, audits)

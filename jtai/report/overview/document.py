@@ -7,6 +7,8 @@ from pathlib import Path
 
 from jtai.report.overview.areas import Area
 from jtai.report.overview.figures import ALL_AREAS, KIND_LABELS, Overview, share
+from jtai.report.overview.indicators import indicators_part
+from jtai.report.overview.local_audits import audits_part
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.publish import Written, output_targets, publish
 from jtai.report.render import DocInfo, render_html
@@ -17,7 +19,14 @@ STEM = "overview"
 
 def overview_parts(ov: Overview, areas: list[Area]) -> list[Part]:
     """The overview's sections, in order."""
-    return [_areas_part(ov, areas), _grades_part(ov), _answers_part(ov), _findings_part(ov)]
+    return [
+        _areas_part(ov, areas),
+        _grades_part(ov),
+        _answers_part(ov),
+        _findings_part(ov),
+        indicators_part(list(ov.indicators)),
+        audits_part(list(ov.audits)),
+    ]
 
 
 def _areas_part(ov: Overview, areas: list[Area]) -> Part:

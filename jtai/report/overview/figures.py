@@ -9,6 +9,8 @@ from typing import Any
 from jtai.frameworks import Framework
 from jtai.report import area_results
 from jtai.report.overview.areas import Area
+from jtai.report.overview.indicators import IndicatorRow, indicators_json, side_by_side
+from jtai.report.overview.local_audits import AuditAgreement, audit_agreement, audits_json
 
 ALL_AREAS = "All areas"
 KIND_LABELS = {
@@ -69,6 +71,8 @@ class Overview:
     grades: tuple[GradeRow, ...]
     answers: tuple[Answers, ...]
     recurring: tuple[Recurring, ...]
+    indicators: tuple[IndicatorRow, ...] = ()
+    audits: tuple[AuditAgreement, ...] = ()
 
 
 def summarise(areas: list[Area]) -> Overview:
@@ -80,6 +84,8 @@ def summarise(areas: list[Area]) -> Overview:
         tuple(_grades(fw, areas)),
         tuple(_answers(fw, areas)),
         tuple(_recurring(areas)),
+        tuple(side_by_side(areas)),
+        tuple(audit_agreement(fw, areas, ALL_AREAS)),
     )
 
 
@@ -192,4 +198,6 @@ def overview_json(ov: Overview) -> dict[str, Any]:
             }
             for r in ov.recurring
         ],
+        "indicators": indicators_json(list(ov.indicators)),
+        "local_audits": audits_json(list(ov.audits)),
     }

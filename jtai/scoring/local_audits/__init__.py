@@ -10,6 +10,7 @@ against their own grades of the same children. Modules (import the one you need)
 - :mod:`~jtai.scoring.local_audits.importing`: ``import_files(conn, fw, key, paths, root=)``,
   each file checked whole and written all or nothing.
 - :mod:`~jtai.scoring.local_audits.compare`: ``compare(conn, fw) -> Comparison``,
+  ``pooled(fw, pairs)`` (pairs of several agencies or areas together),
   ``generosity_candidates(fw, result)``, ``comparison_json(fw, result)``.
 
 The area's grades are judgements of the ``local`` inspectorate with source ``area_audit``

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,11 +89,10 @@ def pair_up(fw: Framework, area: dict[tuple[str, str, str], str], items: list[Fi
     return pairs
 
 
-def _row(fw: Framework, agency: str, criterion: str, pairs: list[Pair], *, by_criterion: bool) -> Row:
+def _row(fw: Framework, agency: str, criterion: str, pairs: list[Pair], units: Sequence[Hashable]) -> Row:
     ranks = [g.rank for g in fw.scale.grades]
     ratings: list[tuple[Any, str, int]] = []
-    for p in pairs:
-        unit = (p.case, p.criterion) if by_criterion else p.case
+    for unit, p in zip(units, pairs, strict=True):
         ratings.append((unit, AREA, fw.rank(p.area) or 0))
         ratings.append((unit, INSPECTORS, fw.rank(p.inspectors) or 0))
     good, worst = set(fw.good_or_better), fw.worst
@@ -123,18 +123,27 @@ def compare(conn: sqlite3.Connection, fw: Framework, *, items: list[Final] | Non
     agency_order = {a: i for i, a in enumerate(fw.agencies)}
     criterion_order = {c.id: i for i, (_, c) in enumerate(fw.criteria())}
     rows = [
-        _row(fw, agency, criterion, cell, by_criterion=False)
+        _row(fw, agency, criterion, cell, [p.case for p in cell])
         for (agency, criterion), cell in sorted(
             by_cell.items(),
             key=lambda kv: (agency_order.get(kv[0][0], 99), criterion_order.get(kv[0][1], 999)),
         )
     ]
     overall = [
-        _row(fw, agency, ALL, found, by_criterion=True)
+        _row(fw, agency, ALL, found, [(p.case, p.criterion) for p in found])
         for agency, found in sorted(by_agency.items(), key=lambda kv: agency_order.get(kv[0], 99))
     ]
     graded_area = sum(1 for (_, c, _), v in area.items() if c != CASE_QUESTION_ID and fw.rank(v) is not None)
     return Comparison(rows, overall, pairs, graded_area, graded_area - len(pairs))
+
+
+def pooled(fw: Framework, pairs: list[Pair], *, agency: str = ALL) -> Row:
+    """Every pair together, each its own item: an area's agencies at once, or several areas'.
+
+    Pairs of different areas may share a case reference, so items are told apart by their
+    place in ``pairs``, never by their case.
+    """
+    return _row(fw, agency, ALL, pairs, range(len(pairs)))
 
 
 def leadership_criterion(fw: Framework) -> str:
