@@ -13,6 +13,7 @@ from _score_helpers import hand_case, judge
 from pypdf import PdfReader
 
 from jtai import workspace
+from jtai.frameworks import load_framework
 from jtai.report.overview import read_areas, summarise
 
 GOOD, RI, INADEQUATE = "good", "requires_improvement", "inadequate"
@@ -134,14 +135,17 @@ def test_json_carries_counts_and_shares(run, three: list[Path]) -> None:  # type
     result = run("overview", *map(str, three), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["framework"]["id"] == "exploitation-2018"
+    assert (data["framework"], data["framework_label"]) == (
+        "exploitation-2018",
+        load_framework("exploitation-2018").title,
+    )
     assert data["areas"] == ["Avonmouth", "Brigstock", "Corfe"]
     row = next(
         r
         for r in data["grades"]
         if (r["criterion"], r["agency"], r["area"]) == ("FD1", "police", "All areas")
     )
-    assert (row["judged"], row["good_or_better"], row["share_good_or_better"]) == (6, 4, round(4 / 6, 4))
+    assert (row["graded"], row["good_or_better"], row["share_good_or_better"]) == (6, 4, round(4 / 6, 4))
     recurring = [(f["kind"], f["criterion"]) for f in data["findings"] if f["recurring"]]
     assert recurring == [("strength", "FD1"), ("improvement", "FD2")]
 

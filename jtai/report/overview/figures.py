@@ -9,14 +9,9 @@ from typing import Any
 from jtai.frameworks import Framework
 from jtai.report import area_results
 from jtai.report.overview.areas import Area
+from jtai.scoring.findings import KIND_LABELS
 
 ALL_AREAS = "All areas"
-KIND_LABELS = {
-    "strength": "Strength",
-    "improvement": "Area for improvement",
-    "priority_action": "Area for priority action",
-    "main": "Main finding",
-}
 
 
 @dataclass(frozen=True)
@@ -158,7 +153,8 @@ def overview_json(ov: Overview) -> dict[str, Any]:
     """The overview as JSON-ready data: ids and labels both, counts beside every share."""
     fw = ov.framework
     return {
-        "framework": {"id": fw.id, "title": fw.title},
+        "framework": fw.id,
+        "framework_label": fw.title,
         "areas": list(ov.areas),
         "grades": [
             {
@@ -166,7 +162,7 @@ def overview_json(ov: Overview) -> dict[str, Any]:
                 "agency": r.agency,
                 "area": r.area,
                 "counts": dict(r.counts),
-                "judged": r.total,
+                "graded": r.total,
                 "good_or_better": r.good,
                 "share_good_or_better": round(r.good / r.total, 4) if r.total else None,
             }
