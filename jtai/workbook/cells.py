@@ -76,12 +76,14 @@ class Column:
             numbers where they are numbers, ``text`` as text, ``auto`` (default) by the
             Python type (``date`` and ``datetime`` objects become date cells, text stays text).
         width: a fixed width in characters (default: fitted to the content).
+        wrap: wrap long text inside the cell (for a column of sentences).
     """
 
     key: str
     title: str | None = None
     kind: Kind = "auto"
     width: int | None = None
+    wrap: bool = False
 
     @property
     def header(self) -> str:
@@ -198,8 +200,8 @@ def column_letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def column_index(sheet: Any, name: str) -> int:
-    for cell in sheet[1]:
+def column_index(sheet: Any, name: str, header_row: int = 1) -> int:
+    for cell in sheet[header_row]:
         if cell.value in (name, label(name)):
             return int(cell.column)
     raise ValueError(f"no column {name!r} in sheet {sheet.title!r}")
