@@ -299,6 +299,26 @@ def test_json_follows_the_convention(command: str, demo: Demo, run, tmp_path: Pa
     assert _top_level_problems(data) + convention_problems(data, banned=banned) == []
 
 
+# Commands that need no workspace, so succeed where the others fail for the lack of one.
+NO_WORKSPACE = frozenset({"demo", "framework list", "framework show", "sample size", "synth"})
+
+
+@pytest.mark.parametrize("command", sorted(set(RUNS) - NO_WORKSPACE))
+def test_errors_are_json_on_stderr(command: str, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Run where there is no workspace, each command prints one JSON error on stderr, nothing on stdout."""
+    nowhere = tmp_path / "empty"
+    nowhere.mkdir()
+    stand_in = Demo(nowhere, nowhere, "C-0000-0000", ("R1", "R2"), Result(0, "", ""))
+    if command in ("score import", "audits import"):  # their files come from the workspace
+        args = [*command.split(), str(tmp_path / "returned.xlsx")]
+    else:
+        args = RUNS[command][0](stand_in, tmp_path, nowhere)
+    result = run("-w", str(nowhere), *args, "--json")
+    assert result.exit_code != 0 and result.stdout == ""
+    error = json.loads(result.stderr)
+    assert set(error) == {"error", "code", "kind", "hint"} and error["code"] == result.exit_code
+
+
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
