@@ -118,7 +118,7 @@ def test_table_below_lines_of_names_and_values(tmp_path: Path) -> None:
     rows = [["FD1", "=SUM(A1)", None, "2018-03-19"], ["007", "Plans are reviewed.", None, None]]
     sheet = book.table("C-7KQ3-XM9D", cols, rows, before=before)
     assert header_row(before) == 7 and header_row([]) == 1
-    book.dropdown(sheet, "grade", ["Good", "Poor"], first_row=8, rows=2, listed=True)
+    book.dropdown(sheet, 3, ["Good", "Poor"], first_row=8, rows=2, listed=True)
     book.protect(sheet, editable=["B4", "C8:C9"])
     path = tmp_path / "a.xlsx"
     book.save(path)

@@ -200,6 +200,9 @@ class Workbook:
     ) -> Any:
         """Give every body cell of ``column`` (header, key or 1-based number) a list to pick from.
 
+        A header or key names a column by the sheet's first row; below lines of names and
+        values (``table(..., before=...)``) give the column's number.
+
         Args:
             first_row: the first sheet row covered (default 2, below the header; for a table
                 with lines before it, the row below its header).
@@ -213,7 +216,7 @@ class Workbook:
             The openpyxl DataValidation added.
         """
 
-        index = column if isinstance(column, int) else column_index(sheet, column, first_row - 1)
+        index = column if isinstance(column, int) else column_index(sheet, column)
         inline = ",".join(choices)
         if not listed and len(inline) <= INLINE_LIST_MAX and not any("," in c or '"' in c for c in choices):
             formula = f'"{inline}"'

@@ -200,8 +200,8 @@ def column_letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def column_index(sheet: Any, name: str, header_row: int = 1) -> int:
-    for cell in sheet[header_row]:
+def column_index(sheet: Any, name: str) -> int:
+    for cell in sheet[1]:
         if cell.value in (name, label(name)):
             return int(cell.column)
     raise ValueError(f"no column {name!r} in sheet {sheet.title!r}")
