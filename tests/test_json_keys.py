@@ -218,6 +218,10 @@ def _value_problems(key: str, value: Any, where: str) -> list[str]:
         if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
             return []
         return [f"{where}: a moment, not ISO 8601 with its offset: {value!r}"]
+    if key in ("share", "rate") or key.startswith("share_"):
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+            return []
+        return [f"{where}: a share, not a number from 0 to 1: {value!r}"]
     if not isinstance(value, str) or key in AS_FOUND:
         return []
     problems = []
@@ -332,6 +336,8 @@ def test_errors_are_json_on_stderr(command: str, run, tmp_path: Path) -> None:  
         ({"agency": "Police"}, "not an agency id"),
         ({"field": "Date of birth"}, "a label where an id belongs"),
         ({"cases": ["Jo Smith"]}, "not a case's pseudonym"),
+        ({"share_lowest": "25%"}, "a share, not a number from 0 to 1"),
+        ({"rate": 51.2}, "a share, not a number from 0 to 1"),
         ([{"x": [1, {"title": "T"}]}], "a title with no id beside it"),
     ],
 )
