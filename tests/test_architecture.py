@@ -247,6 +247,39 @@ def lazy(edges: list[Edge], heavy: set[str]) -> list[str]:
     ]
 
 
+# Every .xlsx is written by jtai.workbook; elsewhere openpyxl may only open a workbook to read it.
+OPENPYXL_READS = frozenset({"load_workbook"})
+
+
+def xlsx_writers(package: Path = PACKAGE) -> list[str]:
+    """Uses of openpyxl outside jtai.workbook other than ``load_workbook`` (which only reads)."""
+    found = []
+    for name, (path, _) in module_names(package).items():
+        if unit(name) == "workbook":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "openpyxl":
+                found += [
+                    f"{name}:{node.lineno} imports {node.module}.{alias.name}"
+                    for alias in node.names
+                    if node.module != "openpyxl" or alias.name not in OPENPYXL_READS
+                ]
+            elif isinstance(node, ast.Import):
+                found += [
+                    f"{name}:{node.lineno} imports {alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("openpyxl.")
+                ]
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "openpyxl"
+                and node.attr not in OPENPYXL_READS
+            ):
+                found.append(f"{name}:{node.lineno} uses openpyxl.{node.attr}")
+    return found
+
+
 @pytest.fixture(scope="module")
 def edges() -> list[Edge]:
     """The package's import graph."""
@@ -275,6 +308,11 @@ def test_own_modules_are_imported_at_the_top(edges: list[Edge]) -> None:
     assert lazy(edges, heavy_at_top()) == []
 
 
+def test_only_the_workbook_module_writes_xlsx() -> None:
+    """No module but jtai.workbook uses openpyxl to write; others only read with load_workbook."""
+    assert xlsx_writers() == []
+
+
 def test_checks_find_what_they_are_for(tmp_path: Path) -> None:
     """On a made-up package, each check reports the upward import (typing too), the cycle, the lazy one."""
     package = tmp_path / "jtai"
@@ -300,6 +338,15 @@ def test_checks_find_what_they_are_for(tmp_path: Path) -> None:
     assert cycles(found) == [["jtai.store.core", "jtai.store.schema"]]
     assert lazy(found, heavy_at_top(package)) == [
         "jtai.store.schema:2 imports jtai.store.core inside a function"
+    ]
+    (package / "ingest" / "read.py").write_text("def f(p):\n    from openpyxl import load_workbook\n")
+    (package / "ingest" / "write.py").write_text(
+        "import openpyxl\nfrom openpyxl.styles import Font\nbook = openpyxl.Workbook()\n"
+        "rows = openpyxl.load_workbook('x.xlsx')\n"
+    )
+    assert xlsx_writers(package) == [
+        "jtai.ingest.write:2 imports openpyxl.styles.Font",
+        "jtai.ingest.write:3 uses openpyxl.Workbook",
     ]
     (package / "linkage" / "run.py").write_text("import pandas\ngo = 1\n")
     (package / "ingest" / "load.py").write_text("def f():\n    from jtai.linkage.run import go\n")

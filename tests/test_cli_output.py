@@ -176,7 +176,7 @@ def test_only_the_command_layer_prints() -> None:
     root = Path(__file__).resolve().parents[1] / "jtai"
     offenders = []
     for path in root.rglob("*.py"):
-        if path.parent.name == "cli":
+        if path.relative_to(root).parts[0] == "cli":  # the command layer, its subpackages too
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

@@ -92,12 +92,12 @@ def test_explain_shows_weights(ws_loaded, run) -> None:
     result = run("-w", str(ws_loaded.root), "link", "explain", f"R{left}", f"R{right}", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [f["name"] for f in data["fields"]] == [
-        "First name",
-        "Last name",
-        "Date of birth",
-        "Postcode",
-        "Sex",
+    assert [(f["field"], f["field_label"]) for f in data["fields"]] == [
+        ("first_name", "First name"),
+        ("last_name", "Last name"),
+        ("dob", "Date of birth"),
+        ("postcode", "Postcode"),
+        ("sex", "Sex"),
     ]
     total = data["prior_weight"] + sum(f["weight"] for f in data["fields"])
     assert abs(total - data["match_weight"]) < 0.05

@@ -23,7 +23,7 @@ def tracked(run, ws) -> list[str]:
     """A workspace with 40 children and a tracked sample; the picks' pseudonyms in order."""
     add_children(ws, 40)
     data = sample_json(run, ws, "tracked", "--seed", "2018")
-    return [m["pseudonym"] for m in data["members"] if m["role"] == "pick"]
+    return [m["case"] for m in data["members"] if m["role"] == "pick"]
 
 
 def request(run, ws, tmp_path: Path, *agencies: str) -> Path:

@@ -14,6 +14,7 @@ from _score_helpers import FW, hand_case, judge
 from pypdf import PdfReader
 
 from jtai import workspace
+from jtai.frameworks import load_framework
 from jtai.report.overview import read_areas, summarise
 from jtai.scoring import judgements
 from jtai.scoring.judgements import AREA_AUDIT, Rater
@@ -197,14 +198,17 @@ def test_json_carries_counts_and_shares(run, three: list[Path]) -> None:  # type
     result = run("overview", *map(str, three), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["framework"]["id"] == "exploitation-2018"
+    assert (data["framework"], data["framework_label"]) == (
+        "exploitation-2018",
+        load_framework("exploitation-2018").title,
+    )
     assert data["areas"] == ["Avonmouth", "Brigstock", "Corfe"]
     row = next(
         r
         for r in data["grades"]
         if (r["criterion"], r["agency"], r["area"]) == ("FD1", "police", "All areas")
     )
-    assert (row["judged"], row["good_or_better"], row["share_good_or_better"]) == (6, 4, round(4 / 6, 4))
+    assert (row["graded"], row["good_or_better"], row["share_good_or_better"]) == (6, 4, round(4 / 6, 4))
     recurring = [(f["kind"], f["criterion"]) for f in data["findings"] if f["recurring"]]
     assert recurring == [("strength", "FD1"), ("improvement", "FD2")]
 
@@ -424,7 +428,7 @@ def test_json_carries_indicators_and_local_audits(run, three: list[Path]) -> Non
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     row = next(r for r in data["indicators"] if (r["indicator"], r["area"]) == ("missing_3plus", "Brigstock"))
-    assert row["title"] == "Children missing three or more times in 12 months"
+    assert row["indicator_label"] == "Children missing three or more times in 12 months"
     assert (row["numerator"], row["denominator"], row["rate"]) == (1, 4, 0.25)
     assert (row["median_of_others"], row["others"], row["difference"]) == (
         round(7 / 12, 6),

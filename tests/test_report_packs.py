@@ -268,9 +268,8 @@ def test_action_plan_file_and_json(run, ws: workspace.Workspace, tmp_path: Path)
         assert data["written"][0]["path"] == str(out)
         dd2 = next(c for c in data["criteria"] if c["id"] == "DD2")
         assert (dd2["judgements"], dd2["good_or_better"], dd2["inadequate"]) == (4, 3, 1)
-        assert (
-            dd2["position"] == "Priority for action" and dd2["rule"] == "1 of 4 inadequate (25%; 25% or more)"
-        )
+        assert (dd2["position"], dd2["position_label"]) == ("priority_action", "Priority for action")
+        assert dd2["rule"] == "1 of 4 inadequate (25%; 25% or more)"
         assert {i["id"] for i in data["indicators"]} >= {"rhi_72h", "assessment_45wd"}
         (action,) = data["actions"]  # the finding on DD2 is answered by the action
         assert action["lead"] == "Head of Service, Children in Care" and action["by"] == "2018-09-30"

@@ -21,9 +21,9 @@ def test_tracked_sample_is_reproducible_and_explained(run, ws: Workspace) -> Non
     first = sample_json(run, ws, "tracked", "--seed", "2018")
     again = sample_json(run, ws, "tracked", "--seed", "2018")
     other = sample_json(run, ws, "tracked", "--seed", "2019")
-    picks = [m["pseudonym"] for m in first["members"] if m["role"] == "pick"]
-    assert picks == [m["pseudonym"] for m in again["members"] if m["role"] == "pick"]
-    assert picks != [m["pseudonym"] for m in other["members"] if m["role"] == "pick"]
+    picks = [m["case"] for m in first["members"] if m["role"] == "pick"]
+    assert picks == [m["case"] for m in again["members"] if m["role"] == "pick"]
+    assert picks != [m["case"] for m in other["members"] if m["role"] == "pick"]
     assert first["frame_hash"] == again["frame_hash"] and (first["id"], again["id"]) == (1, 2)
     assert (first["seed"], first["frame_size"], first["linked"]) == (2018, 30, True)
     assert len(picks) == 6 and len(first["members"]) == 12
@@ -106,7 +106,7 @@ def test_replace_swaps_for_a_reserve_of_the_same_stratum(run, ws: Workspace) -> 
         str(ws.root),
         "sample",
         "replace",
-        target["pseudonym"].lower(),
+        target["case"].lower(),
         "--reason",
         "family declined",
         "--json",
@@ -115,13 +115,13 @@ def test_replace_swaps_for_a_reserve_of_the_same_stratum(run, ws: Workspace) -> 
     swap = json.loads(result.stdout)
     assert swap["promoted"]["group"] == target["group"]
     after = sample_json(run, ws, "show")
-    roles = {m["pseudonym"]: m["role"] for m in after["members"]}
-    assert roles[target["pseudonym"]] == "withdrawn"
-    assert roles[swap["promoted"]["pseudonym"]] == "pick"
-    unchanged = [m["pseudonym"] for m in before["members"][1:6]]
+    roles = {m["case"]: m["role"] for m in after["members"]}
+    assert roles[target["case"]] == "withdrawn"
+    assert roles[swap["promoted"]["case"]] == "pick"
+    unchanged = [m["case"] for m in before["members"][1:6]]
     assert all(roles[p] == "pick" for p in unchanged)
     assert after["replacements"][0]["reason"] == "family declined"
-    again = run("--workspace", str(ws.root), "sample", "replace", target["pseudonym"], "--reason", "x")
+    again = run("--workspace", str(ws.root), "sample", "replace", target["case"], "--reason", "x")
     assert again.exit_code == ExitCode.CONFLICT and "already replaced" in again.stderr
     missing = run("--workspace", str(ws.root), "sample", "replace", "C-0000-0000", "--reason", "x")
     assert missing.exit_code == ExitCode.NOT_FOUND
@@ -133,7 +133,7 @@ def test_replace_without_reserves_is_a_conflict(run, ws: Workspace) -> None:
     add_children(ws)
     data = sample_json(run, ws, "tracked", "--seed", "3", "--reserves", "0")
     result = run(
-        "--workspace", str(ws.root), "sample", "replace", data["members"][0]["pseudonym"], "--reason", "x"
+        "--workspace", str(ws.root), "sample", "replace", data["members"][0]["case"], "--reason", "x"
     )
     assert result.exit_code == ExitCode.CONFLICT
     assert "No reserve is left in stratum" in result.stderr and "--reserves" in result.stderr
@@ -148,10 +148,10 @@ def test_front_door_sample(run, ws: Workspace) -> None:
     assert sum(a["picked"] for a in allocation) == 20
     assert allocation[0]["stratum"] == "police | no further action"
     pick = data["members"][0]
-    assert pick["record_ref"].startswith("R") and pick["reason"].startswith("contact from ")
-    swap = run("--workspace", str(ws.root), "sample", "replace", pick["record_ref"], "--reason", "duplicate")
+    assert pick["record"].startswith("R") and pick["reason"].startswith("contact from ")
+    swap = run("--workspace", str(ws.root), "sample", "replace", pick["record"], "--reason", "duplicate")
     assert swap.exit_code == 0, swap.output
-    assert swap.stdout.startswith(f"Replaced {pick['record_ref']} (")
+    assert swap.stdout.startswith(f"Replaced {pick['record']} (")
 
 
 def test_export_csv_pseudonymous_and_with_identifiers(run, ws: Workspace, tmp_path: Path) -> None:
@@ -232,11 +232,11 @@ def test_exclude_file(run, ws: Workspace, tmp_path: Path) -> None:
     """Children named in --exclude are left out; lines that match nobody are reported, not ignored."""
     add_children(ws)
     first = sample_json(run, ws, "tracked", "--seed", "9")
-    names = [m["pseudonym"] for m in first["members"][:2]]
+    names = [m["case"] for m in first["members"][:2]]
     listing = tmp_path / "exclude.csv"
     listing.write_text("pseudonym\n" + "\n".join(names) + "\nC-NOPE-NOPE\n", encoding="utf-8")
     data = sample_json(run, ws, "tracked", "--seed", "9", "--exclude", str(listing))
-    assert not set(names) & {m["pseudonym"] for m in data["members"]}
+    assert not set(names) & {m["case"] for m in data["members"]}
     assert data["summary"]["cohort"]["excluded"] == 2
     assert f"1 entry of {listing} match no child: lines 4." in data["summary"]["notes"]
 
@@ -324,11 +324,9 @@ def test_verify_reproduces_then_detects_changed_records(run, ws: Workspace, tmp_
     add_children(ws)
     listing = tmp_path / "exclude.txt"
     first = sample_json(run, ws, "tracked", "--seed", "4")
-    listing.write_text(first["members"][0]["pseudonym"] + "\n", encoding="utf-8")
+    listing.write_text(first["members"][0]["case"] + "\n", encoding="utf-8")
     data = sample_json(run, ws, "tracked", "--seed", "4", "--exclude", str(listing))
-    run(
-        "--workspace", str(ws.root), "sample", "replace", data["members"][1]["pseudonym"], "--reason", "moved"
-    )
+    run("--workspace", str(ws.root), "sample", "replace", data["members"][1]["case"], "--reason", "moved")
     ok = run("--workspace", str(ws.root), "sample", "verify")
     assert ok.exit_code == 0, ok.output
     assert ok.stdout.replace("\n", " ").startswith(

@@ -73,7 +73,7 @@ def test_size_command(run) -> None:
     import json
 
     data = json.loads(as_json.stdout)
-    assert (data["n"], data["method"], data["population"]) == (28, "hypergeometric", 500)
+    assert (data["size"], data["method"], data["population"]) == (28, "hypergeometric", 500)
     bad = run("sample", "size", "--tolerable-rate", "0.01", "--expected-rate", "0.02")
     assert bad.exit_code == 2
     assert "must be below --tolerable-rate" in bad.stderr

@@ -17,7 +17,7 @@ def _replaced(run, ws: Workspace) -> dict[str, Any]:  # type: ignore[no-untyped-
     """A tracked sample (seed 6) whose first pick was replaced; the sample as shown after."""
     add_children(ws)
     data = sample_json(run, ws, "tracked", "--seed", "6")
-    target = data["members"][0]["pseudonym"]
+    target = data["members"][0]["case"]
     result = run("--workspace", str(ws.root), "sample", "replace", target, "--reason", "in court")
     assert result.exit_code == 0, result.output
     return sample_json(run, ws, "show")

@@ -13,7 +13,7 @@ import pytest
 from _sample_helpers import add_children
 
 from jtai.errors import ConflictError, ExitCode, UsageError
-from jtai.workbook import Column, Workbook, label, require_suffix
+from jtai.workbook import Column, Workbook, header_row, label, require_suffix
 
 
 def assert_table(sheet: Any, headers: list[str] | None = None) -> None:
@@ -98,10 +98,54 @@ def test_dropdown_instructions_and_protected_header(tmp_path: Path) -> None:
     grades = loaded["Grades"]
     inline, listed = grades.data_validations.dataValidation
     assert (inline.type, inline.formula1, str(inline.sqref)) == ("list", '"Good,Poor"', "B2:B3")
-    assert listed.formula1 == "'Lists'!$A$1:$A$40" and listed.errorStyle == "warning"
+    assert listed.formula1 == "Lists!$A$1:$A$40" and listed.errorStyle == "warning"
     assert grades.protection.sheet
     assert grades["A1"].protection.locked and grades["A2"].protection.locked
     assert not grades["B2"].protection.locked and not grades["C3"].protection.locked
+
+
+def test_table_below_lines_of_names_and_values(tmp_path: Path) -> None:
+    """Lines before a table: names bold, values typed and safe; the table starts below, as any other."""
+    book = Workbook(lists_title="Grades")
+    facts = [("Framework", "exploitation-2018"), ("Tracked sample", 3)]
+    guide = book.instructions("Guide", ["Audit of the children", "Grade each row."], facts=facts)
+    book.protect(guide)
+    assert book.pick_list(["Good", "Poor"]) == book.pick_list(["Good", "Poor"]) == "Grades!$A$1:$A$2"
+    before = [("Case", "C-7KQ3-XM9D"), ("NHS number", "0123"), ("dob", "2002-06-16"), ("Auditor", None),
+              ("Note", "=cmd()")]  # fmt: skip
+    cols = [Column("criterion", kind="id"), Column("text", "What is judged", wrap=True), Column("grade"),
+            Column("when", kind="date")]  # fmt: skip
+    rows = [["FD1", "=SUM(A1)", None, "2018-03-19"], ["007", "Plans are reviewed.", None, None]]
+    sheet = book.table("C-7KQ3-XM9D", cols, rows, before=before)
+    assert header_row(before) == 7 and header_row([]) == 1
+    book.dropdown(sheet, 3, ["Good", "Poor"], first_row=8, rows=2, listed=True)
+    book.protect(sheet, editable=["B4", "C8:C9"])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    loaded = openpyxl.load_workbook(path)
+    assert loaded.sheetnames == ["Guide", "Grades", "C-7KQ3-XM9D"]
+    guide = loaded["Guide"]
+    shown = [guide.cell(r, 1).value for r in (1, 3, 4, 6)]
+    assert shown == ["Audit of the children", "Framework", "Tracked sample", "Grade each row."]
+    assert guide["B3"].value == "exploitation-2018" and guide["B4"].value == 3 and guide["A3"].font.b
+    sheet = loaded["C-7KQ3-XM9D"]
+    assert [sheet.cell(r, 1).value for r in range(1, 6)] == ["Case", "NHS number", "Date of birth",
+                                                             "Auditor", "Note"]  # fmt: skip
+    assert all(sheet.cell(r, 1).font.b for r in range(1, 6)) and sheet["A6"].value is None
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value == "0123"
+    assert sheet["B5"].data_type == "s" and sheet["B5"].value == "'=cmd()"
+    assert [c.value for c in sheet[7]] == ["Criterion", "What is judged", "Grade", "When"]
+    assert all(c.font.b for c in sheet[7])
+    assert sheet.freeze_panes == "A8" and sheet.auto_filter.ref == "A7:D9"
+    assert sheet["A9"].data_type == "s" and sheet["A9"].value == "007"
+    assert sheet["B8"].value == "'=SUM(A1)" and sheet["B8"].alignment.wrap_text
+    assert sheet["D8"].is_date and sheet["D8"].number_format == "yyyy-mm-dd"
+    assert sheet.column_dimensions["A"].width >= len("NHS number")
+    (dropdown,) = sheet.data_validations.dataValidation
+    assert dropdown.formula1 == "Grades!$A$1:$A$2" and str(dropdown.sqref) == "C8:C9"
+    assert sheet.protection.sheet and loaded["Guide"].protection.sheet and loaded["Grades"].protection.sheet
+    assert not sheet["B4"].protection.locked and not sheet["C9"].protection.locked
+    assert sheet["B1"].protection.locked and sheet["C7"].protection.locked and sheet["B8"].protection.locked
 
 
 def test_suffixes_it_cannot_write_are_refused(tmp_path: Path) -> None:

@@ -32,7 +32,8 @@ def log_command(
     ws = cli().open_workspace()
     entries = audit.entries(ws.connect(), case_ref=normalise_ref(case) if case else None)
     if as_json:
-        cli().print_json(entries)
+        # the case is ``case`` as in every command's JSON; ``detail`` is the entry as logged
+        cli().print_json([{("case" if k == "case_ref" else k): v for k, v in e.items()} for e in entries])
         return
     table = Table("#", "When (UTC)", "Who", "Action", "Case", "What")
     for e in entries:

@@ -49,9 +49,11 @@ def identifiers(out: Any, left: int, right: int) -> Table:
     """`link explain`: each strong identifier of the two records, and what it said."""
     from rich.table import Table
 
+    from jtai.linkage.explain import field_label
+
     ids = Table("Identifier", f"R{left}", f"R{right}", "Result", title="Identifiers", title_justify="left")
     for name, a, b, result in out.identifiers:
-        ids.add_row(name, a or "", b or "", result)
+        ids.add_row(field_label(name), a or "", b or "", result)
     return ids
 
 
@@ -64,7 +66,7 @@ def model(out: Any, left: int, right: int) -> Table:
     )
     table.add_row("(prior)", "", "", "two records chosen at random", f"{out.prior_weight:+.2f}")
     for f in out.fields:
-        table.add_row(f.name, f.left or "", f.right or "", f.level, f"{f.weight:+.2f}")
+        table.add_row(f.label, f.left or "", f.right or "", f.level, f"{f.weight:+.2f}")
     table.add_row(
         "Total", "", "", f"match probability {out.match_probability:.4f}", f"{out.match_weight:+.2f}"
     )

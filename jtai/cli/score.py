@@ -145,7 +145,7 @@ def history_command(
     s = Session()
     rows = judgements.history(s.conn, case_ref=cases.normalise_ref(case))
     if as_json:
-        cli().print_json([j.as_dict() for j in rows])
+        cli().print_json([j.as_json(s.fw) for j in rows])
         return
     cli().show(score_tables.history(s.fw, rows))
 

@@ -80,12 +80,19 @@ class Chronology:
     def as_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
         return {
-            "child": self.pseudonym,
+            "case": self.pseudonym,
             "agencies": self.agencies,
             "identifiers": self.identifiers,
-            "events": self.rows(),
+            # in JSON the event type's label is named as every label is (docs/cli.md)
+            "events": [_event_json(e) for e in self.rows()],
             "gaps": [g.__dict__ | {"records": list(g.records)} for g in self.gaps],
         }
+
+
+def _event_json(row: dict[str, Any]) -> dict[str, Any]:
+    """An event for ``--json``: ``event_type`` and its label ``event_type_label``, as every id and label."""
+    label = row.pop("event")
+    return {**row, "event_type_label": label}
 
 
 def chronology(

@@ -29,18 +29,29 @@ _LABELS = {
     "town": "Town",
     "email": "Email",
     "phone": "Phone",
+    "agency_person_id": "Agency person id",
 }
+
+
+def field_label(name: str) -> str:
+    """How a field is named to people: ``nhs_number`` is "NHS number"."""
+    return _LABELS.get(name, name)
 
 
 @dataclass(frozen=True)
 class FieldWeight:
-    """One comparison of the model: the two values, the level they fall in, its weight."""
+    """One comparison of the model: the field (its id), the two values, their level, its weight."""
 
     name: str
     left: str | None
     right: str | None
     level: str
     weight: float
+
+    @property
+    def label(self) -> str:
+        """The field as people name it."""
+        return field_label(self.name)
 
 
 @dataclass
@@ -50,6 +61,7 @@ class Explanation:
     left: dict[str, Any]
     right: dict[str, Any]
     same_child: bool
+    # (field id, left value, right value, "same" / "different" / "missing")
     identifiers: list[tuple[str, str | None, str | None, str]] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     pair: dict[str, Any] | None = None
@@ -67,12 +79,23 @@ class Explanation:
             "right": f"R{self.right['id']}",
             "same_child": self.same_child,
             "identifiers": [
-                {"field": f, "left": a, "right": b, "result": r} for f, a, b, r in self.identifiers
+                {"field": f, "field_label": field_label(f), "left": a, "right": b, "result": r}
+                for f, a, b, r in self.identifiers
             ],
             "must_not_link": self.rules,
             "pair_status": self.pair["status"] if self.pair else None,
             "decision": self.decision,
-            "fields": [w.__dict__ for w in self.fields],
+            "fields": [
+                {
+                    "field": w.name,
+                    "field_label": w.label,
+                    "left": w.left,
+                    "right": w.right,
+                    "level": w.level,
+                    "weight": w.weight,
+                }
+                for w in self.fields
+            ],
             "prior_weight": self.prior_weight,
             "match_weight": self.match_weight,
             "match_probability": self.match_probability,
@@ -110,7 +133,7 @@ def explain(conn: sqlite3.Connection, left_id: int, right_id: int) -> Explanatio
         if name == "agency_person_id" and left["agency"] != right["agency"]:
             continue
         verdict = "missing" if va is None or vb is None else ("same" if va == vb else "different")
-        out.identifiers.append((_LABELS.get(name, "Agency person id"), va, vb, verdict))
+        out.identifiers.append((name, va, vb, verdict))
     if a["nhs_number"] and b["nhs_number"] and a["nhs_number"] != b["nhs_number"]:
         out.rules.append(NHS_CONFLICT)
     if a["upn"] and b["upn"] and a["upn"] != b["upn"]:
@@ -152,7 +175,7 @@ def _score(out: Explanation, saved: str, a: dict[str, Any], b: dict[str, Any]) -
         weight = float(scored.get(f"mw_{name}") or 0.0) + float(scored.get(f"mw_tf_adj_{name}") or 0.0)
         out.fields.append(
             FieldWeight(
-                name=_LABELS.get(name, name),
+                name=name,
                 left=a.get(name),
                 right=b.get(name),
                 level=_level(comparison, float(scored.get(f"mw_{name}") or 0.0), a.get(name), b.get(name)),
@@ -182,7 +205,7 @@ def _level(comparison: dict[str, Any], weight: float, left: Any, right: Any) -> 
 
 def _verdict(out: Explanation) -> str:
     """One sentence: what happened to this pair and why."""
-    same = [f for f, _, _, r in out.identifiers if r == "same"]
+    same = [field_label(f) for f, _, _, r in out.identifiers if r == "same"]
     if out.same_child:
         if out.decision and out.decision["decision"] == "same":
             return "Linked: a reviewer decided they are the same child."

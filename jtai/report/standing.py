@@ -12,6 +12,17 @@ if TYPE_CHECKING:
     from jtai.frameworks import Framework
 
 
+# Each position's id, given in JSON beside the words the self-assessment prints.
+POSITION_IDS = {
+    "Priority for action": "priority_action",
+    "Area for improvement": "improvement",
+    "Strength": "strength",
+    "Mixed": "mixed",
+    "Too few judgements": "too_few",
+    "Not audited yet": "not_audited",
+}
+
+
 @dataclass(frozen=True)
 class Standing:
     """One criterion's audited judgements: counts, the position and the rule behind it."""
@@ -39,7 +50,8 @@ class Standing:
             "requires_improvement_or_worse": self.poor,
             "inadequate": self.inadequate,
             "share_good_or_better": round(self.share(self.good), 4) if self.n else None,
-            "position": self.position,
+            "position": POSITION_IDS[self.position],
+            "position_label": self.position,
             "rule": self.rule,
         }
 

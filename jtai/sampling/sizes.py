@@ -46,8 +46,9 @@ class SampleSize:
     achieved_risk: float
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as a plain dict (for --json)."""
-        return asdict(self)
+        """The result as a plain dict (for --json): the sample size is ``size``, as sizes are named."""
+        data = asdict(self)
+        return {"size": data.pop("n"), **data}
 
 
 def sample_size(

@@ -44,14 +44,17 @@ class Member:
         return f"R{self.record_id}" if self.record_id is not None else None
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain dict (for --json): ``record_ref`` added, ``child_key`` left out.
+        """A plain dict (for --json), named as every command's JSON names things (docs/cli.md).
 
-        An unlinked child key holds an agency's identifier (``la:<LA child id>``), which must
-        not leave the workspace outside the area's own export.
+        The pseudonym is ``case`` and the contact or referral ``record`` (``R1042``), beside
+        ``record_id``; ``child_key`` is left out: an unlinked child key holds an agency's
+        identifier (``la:<LA child id>``), which must not leave the workspace outside the
+        area's own export.
         """
         data = asdict(self)
         del data["child_key"]
-        return {**data, "record_ref": self.record_ref}
+        data["case"] = data.pop("pseudonym")
+        return {**data, "record": self.record_ref}
 
 
 @dataclass(frozen=True)

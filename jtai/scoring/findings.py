@@ -131,6 +131,15 @@ def aggregate(conn: sqlite3.Connection, fw: Framework, *, items: list[Final] | N
     return sorted(cells.values(), key=lambda c: (order.get(c.criterion, 999), agencies.get(c.agency, 99)))
 
 
+# What each kind of finding is called in the letter, and beside its id in JSON (``kind_label``).
+KIND_LABELS = {
+    "strength": "Strength",
+    "improvement": "Area for improvement",
+    "priority_action": "Area for priority action",
+    "main": "Main finding",
+}
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A finding the grades suggest; report writers decide what goes in the letter."""
@@ -215,6 +224,7 @@ def findings_json(
         "candidates": [
             {
                 "kind": k.kind,
+                "kind_label": KIND_LABELS[k.kind],
                 "criterion": k.criterion,
                 "agency": k.agency,
                 "share": k.share,

@@ -61,6 +61,12 @@ class Judgement:
         """Plain dict of the fields (in table column order)."""
         return {name: getattr(self, name) for name in sql.JUDGEMENT_COLUMNS}
 
+    def as_json(self, fw: Framework) -> dict[str, Any]:
+        """The judgement for ``--json``: the case as ``case``, the grade as ``value`` and ``value_label``."""
+        data = self.as_dict()
+        data = {"case": data.pop("case_ref"), **data}
+        return {**data, "value_label": fw.label(self.value)}
+
 
 def rater_for(fw: Framework, name: str | None, inspectorate: str | None, team: list[Any]) -> Rater:
     """The rater named by options, filling the inspectorate from the workspace's team list.

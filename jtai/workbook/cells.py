@@ -76,12 +76,14 @@ class Column:
             numbers where they are numbers, ``text`` as text, ``auto`` (default) by the
             Python type (``date`` and ``datetime`` objects become date cells, text stays text).
         width: a fixed width in characters (default: fitted to the content).
+        wrap: wrap long text inside the cell (for a column of sentences).
     """
 
     key: str
     title: str | None = None
     kind: Kind = "auto"
     width: int | None = None
+    wrap: bool = False
 
     @property
     def header(self) -> str:

@@ -6,13 +6,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from jtai.report.overview.areas import Area
-from jtai.report.overview.figures import ALL_AREAS, KIND_LABELS, Overview, share
+from jtai.report.overview.figures import ALL_AREAS, Overview, share
 from jtai.report.overview.indicators import indicators_part
 from jtai.report.overview.local_audits import audits_part
 from jtai.report.pack_blocks import Part, Table
 from jtai.report.publish import Written, output_targets, publish
 from jtai.report.render import DocInfo, render_html
 from jtai.report.text import agency_heading, format_date, format_list, shorten
+from jtai.scoring.findings import KIND_LABELS
 
 STEM = "overview"
 

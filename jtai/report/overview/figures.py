@@ -11,14 +11,9 @@ from jtai.report import area_results
 from jtai.report.overview.areas import Area
 from jtai.report.overview.indicators import IndicatorRow, indicators_json, side_by_side
 from jtai.report.overview.local_audits import AuditAgreement, audit_agreement, audits_json
+from jtai.scoring.findings import KIND_LABELS
 
 ALL_AREAS = "All areas"
-KIND_LABELS = {
-    "strength": "Strength",
-    "improvement": "Area for improvement",
-    "priority_action": "Area for priority action",
-    "main": "Main finding",
-}
 
 
 @dataclass(frozen=True)
@@ -164,7 +159,8 @@ def overview_json(ov: Overview) -> dict[str, Any]:
     """The overview as JSON-ready data: ids and labels both, counts beside every share."""
     fw = ov.framework
     return {
-        "framework": {"id": fw.id, "title": fw.title},
+        "framework": fw.id,
+        "framework_label": fw.title,
         "areas": list(ov.areas),
         "grades": [
             {
@@ -172,7 +168,7 @@ def overview_json(ov: Overview) -> dict[str, Any]:
                 "agency": r.agency,
                 "area": r.area,
                 "counts": dict(r.counts),
-                "judged": r.total,
+                "graded": r.total,
                 "good_or_better": r.good,
                 "share_good_or_better": round(r.good / r.total, 4) if r.total else None,
             }

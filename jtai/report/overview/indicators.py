@@ -127,7 +127,7 @@ def indicators_json(rows: list[IndicatorRow]) -> list[dict[str, Any]]:
         out.append(
             {
                 "indicator": r.indicator.id,
-                "title": r.indicator.title,
+                "indicator_label": r.indicator.title,
                 "higher_is_better": r.indicator.higher_is_better,
                 "area": r.area,
                 "defined": r.rate is not None,

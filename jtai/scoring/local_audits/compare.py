@@ -19,7 +19,7 @@ from typing import Any
 from jtai.frameworks import CASE_QUESTION_ID, Framework
 from jtai.scoring import judgements
 from jtai.scoring.agreement import Statistic, cohen_kappa, gwet_ac
-from jtai.scoring.findings import Candidate, Final, finals
+from jtai.scoring.findings import KIND_LABELS, Candidate, Final, finals
 
 AREA = "area"
 INSPECTORS = "inspectors"
@@ -219,7 +219,14 @@ def comparison_json(fw: Framework, result: Comparison) -> dict[str, Any]:
         "agencies": [row_json(r) for r in result.agencies],
         "criteria": [row_json(r) for r in result.rows],
         "candidates": [
-            {"kind": c.kind, "criterion": c.criterion, "agency": c.agency, "cases": c.cases, "why": c.why}
+            {
+                "kind": c.kind,
+                "kind_label": KIND_LABELS[c.kind],
+                "criterion": c.criterion,
+                "agency": c.agency,
+                "cases": c.cases,
+                "why": c.why,
+            }
             for c in generosity_candidates(fw, result)
         ],
     }

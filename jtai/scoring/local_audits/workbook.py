@@ -10,13 +10,11 @@ grade and note cells can be edited.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from jtai.scoring.local_audits.forms import AuditForm
 from jtai.scoring.local_audits.returned import Problem, Returned, ReturnedChild, ReturnedGrade
-from jtai.spreadsheet import neutralise
 
 INSTRUCTIONS = "Instructions"
 GRADES = "Grades"
@@ -44,73 +42,35 @@ def instructions(form: AuditForm) -> list[str]:
 
 
 def workbook_bytes(form: AuditForm) -> bytes:
-    """The audit workbook for ``form``, as the bytes of an .xlsx file."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
+    """The audit workbook for ``form``, as the bytes of an .xlsx file (made by :mod:`jtai.workbook`)."""
+    from jtai.workbook import Column, Workbook, header_row
 
-    bold = Font(bold=True)
-    editable = PatternFill("solid", fgColor="FFF2CC")
-    unlocked = Protection(locked=False)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    book = Workbook()
-    guide = book.active
-    guide.title = INSTRUCTIONS
-    guide["A1"] = f"Audit of the tracked children: {form.agency}"
-    guide["A1"].font = Font(bold=True, size=14)
+    book = Workbook(lists_title=GRADES)
     about = {"Framework": form.framework, "Agency": form.agency, "Tracked sample": form.sample_id}
     about["Area"] = form.area
-    for label, row in ABOUT_ROWS.items():
-        guide.cell(row, 1, label).font = bold
-        guide.cell(row, 2, neutralise(about[label]))
-    for offset, text in enumerate(instructions(form)):
-        guide.cell(8 + offset, 1, text)
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["B"].width = 40
-    guide.protection.sheet = True
-    lists = book.create_sheet(GRADES)
-    for n, label in enumerate(form.labels(), start=1):
-        lists.cell(n, 1, label)
-    lists.sheet_state = "hidden"
-    lists.protection.sheet = True
-    choices = f"{GRADES}!$A$1:$A${len(form.grades)}"
+    guide = book.instructions(
+        INSTRUCTIONS,
+        [f"Audit of the tracked children: {form.agency}", *instructions(form)],
+        facts=[(label, about[label]) for label in ABOUT_ROWS],
+    )
+    book.protect(guide)
+    labels = form.labels()
+    book.pick_list(labels)  # the sheet of grades comes second, before the children's
+    columns = [
+        Column("criterion", HEADER[0], "id", 12),
+        Column("section", HEADER[1], width=24, wrap=True),
+        Column("text", HEADER[2], width=60, wrap=True),
+        Column("grade", HEADER[3], width=22, wrap=True),
+        Column("note", HEADER[4], width=60, wrap=True),
+    ]
+    rows = [{"criterion": c.id, "section": c.section, "text": c.text} for c in form.criteria]
     for child in form.children:
-        sheet = book.create_sheet(child.case)
-        top = [("Case", child.case), ("Agency", form.agency), *child.identifiers]
-        for row, (label, value) in enumerate(top, start=1):
-            sheet.cell(row, 1, label).font = bold
-            sheet.cell(row, 2, neutralise(value))
-        auditor_row = len(top) + 1
-        sheet.cell(auditor_row, 1, AUDITOR).font = bold
-        cell = sheet.cell(auditor_row, 2)
-        cell.protection, cell.fill = unlocked, editable
-        header_row = auditor_row + 2
-        for column, text in enumerate(HEADER, start=1):
-            sheet.cell(header_row, column, text).font = bold
-        dropdown = DataValidation(
-            type="list",
-            formula1=choices,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Grade",
-            error="Choose a grade from the list.",
-        )
-        sheet.add_data_validation(dropdown)
-        for row, criterion in enumerate(form.criteria, start=header_row + 1):
-            sheet.cell(row, 1, criterion.id)
-            sheet.cell(row, 2, criterion.section).alignment = wrap
-            sheet.cell(row, 3, criterion.text).alignment = wrap
-            for column in (4, 5):
-                target = sheet.cell(row, column)
-                target.protection, target.fill, target.alignment = unlocked, editable, wrap
-            dropdown.add(f"{GRADE_COLUMN}{row}")
-        for letter, width in zip("ABCDE", (12, 24, 60, 22, 60), strict=True):
-            sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = f"A{header_row + 1}"
-        sheet.protection.sheet = True
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        before = [("Case", child.case), ("Agency", form.agency), *child.identifiers, (AUDITOR, None)]
+        sheet = book.table(child.case, columns, rows, before=before)
+        first, last = header_row(before) + 1, header_row(before) + len(rows)
+        book.dropdown(sheet, 4, labels, first_row=first, rows=len(rows), listed=True)
+        book.protect(sheet, editable=[f"B{len(before)}", f"{GRADE_COLUMN}{first}:{NOTE_COLUMN}{last}"])
+    return book.to_bytes()
 
 
 def _text(value: Any) -> str:
