@@ -99,6 +99,9 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         ("last_sdx", "first_sdx", "dob_year"),
     ),
     BlockingRule("names swapped, date of birth", ("first_name", "dob"), ("last_name", "dob")),
+    BlockingRule(
+        "names swapped (any date of birth)", ("first_name", "last_name"), ("last_name", "first_name")
+    ),
     BlockingRule("date of birth and postcode", ("dob", "postcode")),
     BlockingRule("postcode and first name group", ("postcode", "first_group")),
     BlockingRule("postcode, surname Soundex, year of birth", ("postcode", "last_sdx", "dob_year")),
