@@ -9,6 +9,8 @@ Candidate pairs come from several cheap blocking rules; a true pair needs only o
 to be scored. Their union covers the errors real extracts hold: a changed or misspelt
 surname, a misspelt first name, names written the wrong way round, a date of birth that is
 mistyped, a few days or months out or wholly wrong, typos in both names, and a house move.
+A record can carry a typo in nearly every field at once; the first three letters of a town
+or of an address line survive a typo further on, so some rules block on them.
 """
 
 from __future__ import annotations
@@ -48,7 +50,10 @@ MIN_FILLED = 0.02
 
 @dataclass(frozen=True)
 class BlockingRule:
-    """Pairs whose left ``columns`` equal the right ``against`` (the same, unless names swap)."""
+    """Pairs whose left ``columns`` equal the right ``against`` (the same, unless names swap).
+
+    A column may also be the start of a column (``town_start``: see :func:`_key`).
+    """
 
     name: str
     columns: tuple[str, ...]
@@ -62,8 +67,21 @@ class BlockingRule:
     def sql(self) -> str:
         """The rule as splink SQL (``l.`` and ``r.`` columns); the same subject always."""
         terms = ["l.subject = r.subject"]
-        terms += [f"l.{a} = r.{b}" for a, b in zip(self.columns, self.right, strict=True)]
+        terms += [f"{_key(a, 'l.')} = {_key(b, 'r.')}" for a, b in zip(self.columns, self.right, strict=True)]
         return " AND ".join(terms)
+
+
+# Blocking keys that are the start of a column (the column they read): a typo past the
+# third letter of a town or an address line leaves them equal.
+_STARTS = {"town_start": "town", "address_start": "address_line_1"}
+START_LENGTH = 3
+
+
+def _key(column: str, table: str = "") -> str:
+    """SQL for one blocking key: ``table`` + the column, or the start of the column it reads."""
+    if column in _STARTS:
+        return f"substr({table}{_STARTS[column]}, 1, {START_LENGTH})"
+    return f"{table}{column}"
 
 
 BLOCKING_RULES: tuple[BlockingRule, ...] = (
@@ -81,6 +99,9 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         ("last_sdx", "first_sdx", "dob_year"),
     ),
     BlockingRule("names swapped, date of birth", ("first_name", "dob"), ("last_name", "dob")),
+    BlockingRule(
+        "names swapped (any date of birth)", ("first_name", "last_name"), ("last_name", "first_name")
+    ),
     BlockingRule("date of birth and postcode", ("dob", "postcode")),
     BlockingRule("postcode and first name group", ("postcode", "first_group")),
     BlockingRule("postcode, surname Soundex, year of birth", ("postcode", "last_sdx", "dob_year")),
@@ -93,6 +114,16 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("town and date of birth", ("town", "dob")),
     BlockingRule("town and surname", ("town", "last_name")),
     BlockingRule("address, town and first name Soundex", ("address_line_1", "town", "first_sdx")),
+    # For records with a typo in nearly every field. In one town (most areas) a rule on the
+    # start of the town pairs on its other key alone, and the pair budget leaves it out when
+    # that is too many pairs.
+    BlockingRule("date of birth and postcode district", ("dob", "postcode_district")),
+    BlockingRule("date of birth and the start of the town", ("dob", "town_start")),
+    BlockingRule("surname and address", ("last_name", "address_line_1")),
+    BlockingRule("the starts of the address and the town", ("address_start", "town_start")),
+    BlockingRule("postcode sector and the start of the town", ("postcode_sector", "town_start")),
+    BlockingRule("postcode sector and the start of the address", ("postcode_sector", "address_start")),
+    BlockingRule("first name Soundex and the start of the town", ("first_sdx", "town_start")),
     BlockingRule("email", ("email",)),
     BlockingRule("phone", ("phone",)),
 )
@@ -131,9 +162,9 @@ def pairs_proposed(nodes: pd.DataFrame, rules: Sequence[BlockingRule]) -> list[i
 
 def _key_counts(columns: Sequence[str]) -> str:
     """SQL: each combination of ``subject`` and ``columns`` (all filled in), and how many nodes hold it."""
-    keys = ["subject", *columns]
-    named = ", ".join(f'"{c}" AS k{i}' for i, c in enumerate(keys))
-    filled = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+    keys = [_key(c) for c in ("subject", *columns)]
+    named = ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys))
+    filled = " AND ".join(f"{k} IS NOT NULL" for k in keys[1:])
     return f"SELECT {named}, COUNT(*) AS n FROM nodes WHERE {filled} GROUP BY ALL"
 
 
@@ -163,7 +194,7 @@ def model_columns(fields: Sequence[str]) -> tuple[str, ...]:
 def blocking_rules(fields: Sequence[str]) -> list[BlockingRule]:
     """The blocking rules whose columns are all in use (names and dates always are)."""
     used = (set(BASE_COLUMNS) - set(OPTIONAL_FIELDS)) | set(fields)
-    used |= {derived for derived, source in _DERIVED.items() if source in used}
+    used |= {derived for derived, source in (_DERIVED | _STARTS).items() if source in used}
     return [r for r in BLOCKING_RULES if set(r.columns) | set(r.right) <= used]
 
 
