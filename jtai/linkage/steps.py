@@ -256,7 +256,10 @@ def classify_pairs(
 
 
 def assign_child_ids(conn: sqlite3.Connection, data: Identities, uf: ConstrainedUnionFind) -> pd.DataFrame:
-    """Every record's child id (``id``, ``child_id``), carried over from the previous run."""
+    """Every record's child id (``id``, ``child_id``), carried over from the previous run.
+
+    ``changed`` says whether the record's child id differs from the one it held (what to write).
+    """
     import numpy as np
     import pandas as pd
 
@@ -265,4 +268,5 @@ def assign_child_ids(conn: sqlite3.Connection, data: Identities, uf: Constrained
     frame = pd.DataFrame({"id": data.record_ids, "cluster": roots[data.record_atom]})
     frame["previous"] = frame["id"].map(previous) if previous else None
     frame["child_id"] = stable_child_ids(frame)
-    return frame[["id", "child_id"]]
+    frame["changed"] = frame["child_id"].ne(frame["previous"]).to_numpy(dtype=bool)
+    return frame[["id", "child_id", "changed"]]

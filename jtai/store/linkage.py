@@ -153,6 +153,7 @@ def save_run(
     assignments: Iterable[tuple[str, int]],
     model_settings: str | None,
     progress: Callable[[str], None] | None = None,
+    only_changes: bool = False,
 ) -> int:
     """Write one linking run in a single transaction: its summary, pairs and child ids.
 
@@ -160,19 +161,23 @@ def save_run(
         run: the ``link_runs`` columns except ``id``.
         pairs: ``(left_id, right_id, probability, weight, status, reason)``; they replace
             the pairs of the previous run.
-        assignments: ``(child_id, record_id)`` for every record.
+        assignments: ``(child_id, record_id)`` for every record whose child id changes
+            (any other record keeps its id).
         model_settings: the trained splink model as JSON, or None to keep the previous one.
         progress: called with the name of each part as it starts (after the run's pairs
             are cleared, before the child ids): an interrupt there undoes the whole save.
+        only_changes: ``pairs`` are only the new and changed ones (an incremental run,
+            which removes no pair); the previous run's other pairs stay as they are.
 
     Returns:
         The id of the run.
     """
     with transaction(conn):
-        conn.execute("DELETE FROM link_pairs")
+        if not only_changes:
+            conn.execute("DELETE FROM link_pairs")
         if progress is not None:
             progress("Writing scored pairs")
-        conn.executemany("INSERT INTO link_pairs VALUES (?, ?, ?, ?, ?, ?)", pairs)
+        conn.executemany("INSERT OR REPLACE INTO link_pairs VALUES (?, ?, ?, ?, ?, ?)", pairs)
         if progress is not None:
             progress("Writing child ids")
         # through a temporary table, changing only the records whose id changes: a re-run on

@@ -1,0 +1,79 @@
+"""SQL for incremental linking: what a run read (its basis) and the pairs it scored.
+
+A linking run stores its *basis* beside its summary: the files loaded, how many records
+there were and the highest record id. The next run compares it with the store to tell
+whether records were only added since (a new extract loaded, nothing unloaded), in which
+case only the new records need scoring.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Schema 7: each run's basis (JSON), so the next run can tell what was added since.
+RUN_BASIS = """
+ALTER TABLE link_runs ADD COLUMN basis TEXT;
+"""
+
+
+@dataclass(frozen=True)
+class Records:
+    """The records in the store: the files loaded (id, content hash), how many, the highest id."""
+
+    files: tuple[tuple[int, str], ...]
+    count: int
+    max_id: int
+
+    def as_dict(self) -> dict[str, object]:
+        """As plain data (for the run's basis)."""
+        return {"files": [list(f) for f in self.files], "records": self.count, "max_id": self.max_id}
+
+
+def records_now(conn: sqlite3.Connection) -> Records:
+    """The files and records in the store now."""
+    count, top = conn.execute("SELECT COUNT(*), coalesce(MAX(id), 0) FROM records").fetchone()
+    files = tuple((int(i), str(s)) for i, s in conn.execute("SELECT id, sha256 FROM files ORDER BY id"))
+    return Records(files, int(count), int(top))
+
+
+def only_added(conn: sqlite3.Connection, before: Records) -> bool:
+    """Whether the store holds every file and record of ``before`` (records only added since).
+
+    Record ids are never given twice (see :mod:`jtai.store.unload`), so the records of
+    ``before`` are those with an id up to its highest, and the new ones are above it.
+    """
+    now = set(records_now(conn).files)
+    if not set(before.files) <= now:
+        return False
+    (count,) = conn.execute("SELECT COUNT(*) FROM records WHERE id <= ?", (before.max_id,)).fetchone()
+    return int(count) == before.count
+
+
+def scored_pairs(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every pair the last run kept, in key order.
+
+    Returns:
+        ``left_id, right_id, match_probability, match_weight, status, reason``.
+    """
+    import pandas as pd
+
+    cur = conn.cursor()
+    cur.row_factory = None
+    rows = cur.execute("SELECT * FROM link_pairs ORDER BY left_id, right_id").fetchall()
+    columns = 6
+    values = list(zip(*rows, strict=True)) if rows else [()] * columns
+    return pd.DataFrame(
+        {
+            "left_id": pd.Series(values[0], dtype="int64"),
+            "right_id": pd.Series(values[1], dtype="int64"),
+            "match_probability": pd.Series(values[2], dtype="float64"),
+            "match_weight": pd.Series(values[3], dtype="float64"),
+            "status": pd.Series(values[4], dtype=object),
+            "reason": pd.Series(values[5], dtype=object),
+        }
+    )
