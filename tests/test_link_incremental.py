@@ -13,12 +13,14 @@ import shutil
 import signal
 from collections import defaultdict
 
+import pandas as pd
 import pytest
 
 from jtai import workspace
 from jtai.ingest import load_files
 from jtai.ingest.unload import unload_files
 from jtai.linkage import link
+from jtai.linkage.kept_identities import read_since
 from jtai.linkage.probabilistic import predict_new
 from jtai.linkage.steps import NODE_COLUMNS, read_identities
 from jtai.store import linkage as store
@@ -132,6 +134,29 @@ def test_only_pairs_with_new_records_are_scored_as_the_saved_model_scores_them(a
         if rep[right] > newer_than
     }
     assert added == expected
+
+
+def test_kept_identities_and_new_records_read_as_every_record_does(area) -> None:
+    """The kept atoms plus the new records give exactly the atoms of reading every record afresh."""
+    ws, conn, extract = area
+    newer_than = max(_ids(conn))
+    _load(ws, extract)
+    since = read_since(conn, newer_than)
+    assert since is not None and since.first_new_atom < len(since.data.atoms)
+    afresh = read_identities(conn)
+    pd.testing.assert_frame_equal(since.data.atoms, afresh.atoms)
+    for data in (since.data, afresh):
+        assert len(data.record_ids) == len(set(data.record_ids.tolist()))
+    by_record = [
+        dict(
+            zip(
+                d.record_ids.tolist(), zip(d.record_atom.tolist(), d.adult.tolist(), strict=True), strict=True
+            )
+        )
+        for d in (since.data, afresh)
+    ]
+    assert by_record[0] == by_record[1]
+    assert read_since(conn, newer_than - 1) is None  # kept identities that do not end there are not used
 
 
 def test_a_decision_needs_no_full_run(area) -> None:

@@ -24,6 +24,7 @@ from jtai.errors import ConfigError
 from jtai.linkage.clusters import ConstrainedUnionFind
 from jtai.linkage.incremental import Basis, Increment, score_increment, since
 from jtai.linkage.interrupts import catch_interrupts
+from jtai.linkage.kept_identities import Read, chunk, read_since
 from jtai.linkage.probabilistic import Step
 from jtai.linkage.spark import ENGINES, check_available
 from jtai.linkage.steps import (
@@ -199,7 +200,8 @@ def _link(
         return kept
     basis = Basis(LINKAGE_VERSION, upper, lower, run_on[0], link_basis.records_now(conn))
     newer_than = None if full else since(conn, basis, store.last_run(conn))
-    data = read_identities(conn)
+    read = _read(conn, newer_than)
+    data = read.data
     uf = ConstrainedUnionFind(
         data.atoms["nhs_number"].tolist(), data.atoms["sex"].tolist(), upn=data.atoms["upn"].tolist()
     )
@@ -249,8 +251,14 @@ def _link(
         model_settings=model.model_json,
         progress=report,
         only_changes=increment is not None,
+        identities=chunk(read, basis.records.max_id),
     )
     return summary
+
+
+def _read(conn: sqlite3.Connection, newer_than: int | None) -> Read:
+    """Every identity: only the records above ``newer_than`` read afresh, when the kept ones allow."""
+    return (read_since(conn, newer_than) if newer_than is not None else None) or Read(read_identities(conn))
 
 
 def _score_increment(

@@ -118,12 +118,17 @@ def read_identities(conn: sqlite3.Connection) -> Identities:
             "No records are loaded, so there is nothing to link.", hint="Run `jtai load` first."
         )
     ident = identity_frame(groups)
-    keys = [f for f in _ATOM_FIELDS if f not in OPTIONAL_FIELDS or ident[f].notna().any()]
+    keys = atom_keys(ident)
     ident["atom"] = ident.groupby(keys, dropna=False, sort=False).ngroup()
     atoms = ident.groupby("atom", sort=True).first()  # rows in id order: id = smallest record id
     record_atom = ident["atom"].to_numpy()[record_group]
     adult = (ident["subject"].to_numpy() == "adult")[record_group]
     return Identities(atoms, record_ids, record_atom, adult)
+
+
+def atom_keys(*frames: pd.DataFrame) -> list[str]:
+    """The fields that make an atom; an optional field only where some identity of ``frames`` fills it."""
+    return [f for f in _ATOM_FIELDS if f not in OPTIONAL_FIELDS or any(x[f].notna().any() for x in frames)]
 
 
 def apply_decisions(conn: sqlite3.Connection, data: Identities, uf: ConstrainedUnionFind) -> Decided:

@@ -15,10 +15,33 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-# Schema 7: each run's basis (JSON), so the next run can tell what was added since.
+# Schema 7: each run's basis (JSON), so the next run can tell what was added since, and the
+# identities it read, normalised, in chunks: a full run writes one, each incremental run adds
+# one for the records it added (``upto``: the highest record id a chunk covers).
 RUN_BASIS = """
 ALTER TABLE link_runs ADD COLUMN basis TEXT;
+CREATE TABLE IF NOT EXISTS link_identities (
+    upto INTEGER PRIMARY KEY,
+    atoms BLOB NOT NULL,
+    records BLOB NOT NULL
+);
 """
+
+
+@dataclass(frozen=True)
+class IdentityChunk:
+    """Normalised identities a run read (Arrow IPC bytes), for the next incremental run.
+
+    Attributes:
+        upto: the highest record id covered.
+        atoms: the new atoms; records: the new records and their atoms.
+        replace: the chunk covers every record (a full run): earlier chunks are dropped.
+    """
+
+    upto: int
+    atoms: bytes
+    records: bytes
+    replace: bool
 
 
 @dataclass(frozen=True)
@@ -77,3 +100,18 @@ def scored_pairs(conn: sqlite3.Connection) -> pd.DataFrame:
             "reason": pd.Series(values[5], dtype=object),
         }
     )
+
+
+def save_identities(conn: sqlite3.Connection, chunk: IdentityChunk) -> None:
+    """Keep a run's identities (call inside the run's transaction)."""
+    if chunk.replace:
+        conn.execute("DELETE FROM link_identities")
+    conn.execute(
+        "INSERT OR REPLACE INTO link_identities VALUES (?, ?, ?)", (chunk.upto, chunk.atoms, chunk.records)
+    )
+
+
+def identity_chunks(conn: sqlite3.Connection) -> list[tuple[int, bytes, bytes]]:
+    """Every kept chunk of identities (``upto, atoms, records``), oldest first."""
+    rows = conn.execute("SELECT upto, atoms, records FROM link_identities ORDER BY upto").fetchall()
+    return [(int(r[0]), bytes(r[1]), bytes(r[2])) for r in rows]

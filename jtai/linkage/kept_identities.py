@@ -1,0 +1,129 @@
+"""The normalised identities a run read, kept in the store so that the next run reads only new records.
+
+Reading and normalising every record is most of what a run does outside the model at a
+million records. A run keeps its atoms and which atom each record belongs to (as Arrow
+bytes, in the same transaction as its child ids); an incremental run reads those, then
+reads and normalises only the records added since and places each in its atom: an existing
+one when its identity is one already seen, else a new one numbered after the others. The
+atoms come out exactly as :func:`jtai.linkage.steps.read_identities` would give them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from jtai.linkage.normalise import identity_frame
+from jtai.linkage.steps import Identities, atom_keys
+from jtai.store import link_basis
+from jtai.store import linkage as store
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Read:
+    """A run's identities, and what it read afresh: atoms from ``first_new_atom`` on, and the
+    records with ids above ``newer_than`` (both 0 when it read every record)."""
+
+    data: Identities
+    first_new_atom: int = 0
+    newer_than: int = 0
+
+
+def read_since(conn: sqlite3.Connection, newer_than: int) -> Read | None:
+    """The identities of every record, reading only records with ids above ``newer_than``.
+
+    Returns:
+        None when the kept identities do not cover exactly the records up to ``newer_than``
+        (read them all instead).
+    """
+    import numpy as np
+    import pandas as pd
+
+    chunks = link_basis.identity_chunks(conn)
+    if not chunks or chunks[-1][0] != newer_than:
+        return None
+    atoms = pd.concat([_frame(a) for _, a, _ in chunks], ignore_index=True)
+    atoms.index.name = "atom"
+    records = pd.concat([_frame(r) for _, _, r in chunks], ignore_index=True)
+    groups, record_ids, record_group = store.identity_groups(conn, newer_than)
+    kept = len(atoms)
+    if len(record_ids):
+        ident = identity_frame(groups)
+        keys = atom_keys(atoms, ident)
+        known = atoms[keys].assign(atom=np.arange(kept, dtype=np.int64))
+        found = ident[keys].merge(known, on=keys, how="left")["atom"].to_numpy(dtype=float, copy=True)
+        unseen = np.isnan(found)
+        fresh = ident[unseen]
+        numbers = fresh.groupby(keys, dropna=False, sort=False).ngroup().to_numpy() + kept
+        found[unseen] = numbers
+        ident["atom"] = found.astype(np.int64)
+        added = ident[unseen].assign(atom=numbers).groupby("atom", sort=True).first()
+        atoms = pd.concat([atoms, added])
+        adult = (ident["subject"].to_numpy() == "adult")[record_group]
+        records = pd.concat(
+            [
+                records,
+                pd.DataFrame(
+                    {"id": record_ids, "atom": ident["atom"].to_numpy()[record_group], "adult": adult}
+                ),
+            ],
+            ignore_index=True,
+        )
+    data = Identities(
+        atoms,
+        records["id"].to_numpy(dtype=np.int64),
+        records["atom"].to_numpy(dtype=np.int64),
+        records["adult"].to_numpy(dtype=bool),
+    )
+    return Read(data, kept, newer_than)
+
+
+def chunk(read: Read, upto: int) -> link_basis.IdentityChunk:
+    """What to keep of a run's identities (records up to ``upto``): all, or what it read afresh."""
+    import pandas as pd
+
+    data = read.data
+    new = data.record_ids > read.newer_than
+    records = pd.DataFrame(
+        {"id": data.record_ids[new], "atom": data.record_atom[new], "adult": data.adult[new]}
+    )
+    return link_basis.IdentityChunk(
+        upto,
+        _bytes(data.atoms.iloc[read.first_new_atom :].reset_index(drop=True)),
+        _bytes(records),
+        replace=read.newer_than == 0,
+    )
+
+
+def _bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as Arrow IPC bytes."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _frame(data: bytes) -> pd.DataFrame:
+    """The frame :func:`_bytes` wrote, text and date-number columns as objects with None for missing."""
+    import pandas as pd
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(data).read_all()
+    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    for name in frame.columns:
+        if name in ("id", "atom"):
+            frame[name] = frame[name].astype("int64")
+        elif name == "adult":
+            frame[name] = frame[name].astype(bool)
+        else:
+            values = frame[name].astype(object)
+            frame[name] = values.where(values.notna(), None)
+    return frame
