@@ -136,11 +136,24 @@ def test_only_pairs_with_new_records_are_scored_as_the_saved_model_scores_them(a
     assert added == expected
 
 
-def test_kept_identities_and_new_records_read_as_every_record_does(area) -> None:
+def _later_extract(extract, out):
+    """A later council extract: 30 rows as before (identities already seen), 30 with a new spelling."""
+    lines = (extract.parent / AGENCY_FILES["csc"]).read_text(encoding="utf-8").splitlines()
+    rows = [line.split(",") for line in lines[1:61]]
+    for row in rows:
+        row[-1] = "from the later extract"  # details: a new row, not a duplicate one
+    for row in rows[30:]:
+        row[5] += "E"  # first_name
+    out.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    return out
+
+
+def test_kept_identities_and_new_records_read_as_every_record_does(area, tmp_path) -> None:
     """The kept atoms plus the new records give exactly the atoms of reading every record afresh."""
     ws, conn, extract = area
     newer_than = max(_ids(conn))
     _load(ws, extract)
+    load_files(ws, [_later_extract(extract, tmp_path / "csc_later.csv")], agency="csc", today=TODAY)
     since = read_since(conn, newer_than)
     assert since is not None and since.first_new_atom < len(since.data.atoms)
     afresh = read_identities(conn)
