@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jtai.linkage.comparisons import fields_in_use, model_columns, usable_rules
+from jtai.linkage.comparisons import fields_in_use, model_columns
 from jtai.linkage.probabilistic import predict_new
 from jtai.linkage.steps import NODE_COLUMNS, ModelResult
 from jtai.store import link_basis
@@ -93,9 +93,12 @@ def score_increment(
     An atom is new when its smallest record id is above ``newer_than``: an old atom that
     gained records holds the same identity, so its pairs score as before.
 
+    The saved model's blocking rules are used as they are: a full run would check each
+    rule's pair budget again on the larger data set.
+
     Returns:
         None when the saved model does not fit the data now (the fields filled in enough
-        to be compared, or the blocking rules within budget, changed): link in full.
+        to be compared changed): link in full.
     """
     import numpy as np
     import pandas as pd
@@ -107,9 +110,6 @@ def score_increment(
     nodes = atoms[list(NODE_COLUMNS)].reset_index(drop=True)
     fields = fields_in_use(nodes)
     if list(model_columns(fields)) != saved["columns"]:
-        return None
-    rules = [{"blocking_rule": r.sql(), "sql_dialect": "duckdb"} for r in usable_rules(nodes, fields)]
-    if rules != saved["model"]["blocking_rules_to_generate_predictions"]:
         return None
     kept = link_basis.scored_pairs(conn)
     rep = atoms["id"].to_numpy()

@@ -55,7 +55,12 @@ def read_since(conn: sqlite3.Connection, newer_than: int) -> Read | None:
     if len(record_ids):
         ident = identity_frame(groups)
         keys = atom_keys(atoms, ident)
-        known = atoms[keys].assign(atom=np.arange(kept, dtype=np.int64))
+        # only atoms of these agencies and person ids can be an identity seen before
+        held = atoms["agency_person_id"]
+        near = atoms["agency"].isin(ident["agency"].unique()) & (
+            held.isna() | held.isin(ident["agency_person_id"].dropna())
+        )
+        known = atoms.loc[near, keys].assign(atom=np.flatnonzero(near.to_numpy()))
         found = ident[keys].merge(known, on=keys, how="left")["atom"].to_numpy(dtype=float, copy=True)
         unseen = np.isnan(found)
         fresh = ident[unseen]
@@ -112,18 +117,21 @@ def _bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _frame(data: bytes) -> pd.DataFrame:
-    """The frame :func:`_bytes` wrote, text and date-number columns as objects with None for missing."""
+    """The frame :func:`_bytes` wrote: ids and flags as numbers, every other column as objects
+    with None for missing (as :func:`jtai.linkage.normalise.identity_frame` gives them)."""
     import pandas as pd
     import pyarrow as pa
 
     table = pa.ipc.open_stream(data).read_all()
-    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    for name in frame.columns:
+    columns = {}
+    for name in table.column_names:
+        column = table.column(name)
         if name in ("id", "atom"):
-            frame[name] = frame[name].astype("int64")
+            columns[name] = pd.Series(column.to_numpy(), dtype="int64")
         elif name == "adult":
-            frame[name] = frame[name].astype(bool)
-        else:
-            values = frame[name].astype(object)
-            frame[name] = values.where(values.notna(), None)
-    return frame
+            columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=bool)
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
+        else:  # numbers with gaps (days since 1900) or a column with no value at all
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+    return pd.DataFrame(columns)

@@ -192,13 +192,15 @@ def train_and_predict(
 def predict_new(nodes: pd.DataFrame, lower: float, model_json: str) -> pd.DataFrame:
     """Score, with a saved model and no training, the candidate pairs that involve a new node.
 
-    The model's own blocking rules each gain ``AND (l.is_new OR r.is_new)``, so a pair of
-    two old nodes (scored by the run that saved the model) is not scored again, and every
-    other pair a full run would propose is.
+    Every new node comes after every old one, and splink pairs a node only with nodes after
+    it, so a pair involves a new node exactly when its right side is new. The model's own
+    blocking rules each gain ``AND r.is_new``, which DuckDB applies before the join: a pair
+    of two old nodes (scored by the run that saved the model) is not even formed, and every
+    other pair a full run would propose is scored.
 
     Args:
-        nodes: ``node_id``, ``is_new`` (bool) and the columns the model reads (its
-            ``columns``).
+        nodes: ``node_id``, ``is_new`` (bool, new nodes last) and the columns the model reads
+            (its ``columns``).
         lower: pairs scoring below this match probability are not returned.
         model_json: what :func:`train_and_predict` saved.
 
@@ -207,10 +209,12 @@ def predict_new(nodes: pd.DataFrame, lower: float, model_json: str) -> pd.DataFr
     """
     from splink import DuckDBAPI, Linker
 
+    if not nodes["is_new"].is_monotonic_increasing:
+        raise ValueError("new nodes must come after every old one")
     saved = json.loads(model_json)
     model = saved["model"]
     for rule in model["blocking_rules_to_generate_predictions"]:
-        rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"
+        rule["blocking_rule"] = f"({rule['blocking_rule']}) AND r.is_new"
     with quiet_splink():
         db_api = DuckDBAPI()
         table = db_api.register(
