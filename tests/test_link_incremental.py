@@ -174,7 +174,7 @@ def test_kept_identities_and_new_records_read_as_every_record_does(area, tmp_pat
 
 def test_a_decision_needs_no_full_run(area) -> None:
     """A reviewer's decision alone: an incremental run with no new records applies it."""
-    ws, conn, _extract = area
+    ws, conn, extract = area
     left, right = conn.execute(
         "SELECT left_id, right_id FROM link_pairs WHERE status = 'linked' LIMIT 1"
     ).fetchone()
@@ -186,6 +186,9 @@ def test_a_decision_needs_no_full_run(area) -> None:
     ids = _ids(conn)
     assert ids[left] != ids[right]
     assert store.pair(conn, left, right)["status"] == "decided"
+    _load(ws, extract)  # and the run after it reads every record, kept and new
+    after = link(ws, conn)
+    assert (after.mode, after.records) == ("incremental", len(_ids(conn)))
 
 
 def test_an_unload_links_in_full(area) -> None:

@@ -50,6 +50,8 @@ def read_since(conn: sqlite3.Connection, newer_than: int) -> Read | None:
     atoms = pd.concat([_frame(a) for _, a, _ in chunks], ignore_index=True)
     atoms.index.name = "atom"
     records = pd.concat([_frame(r) for _, _, r in chunks], ignore_index=True)
+    if len(records) != link_basis.records_upto(conn, newer_than):
+        return None
     groups, record_ids, record_group = store.identity_groups(conn, newer_than)
     kept = len(atoms)
     if len(record_ids):
@@ -88,10 +90,13 @@ def read_since(conn: sqlite3.Connection, newer_than: int) -> Read | None:
     return Read(data, kept, newer_than)
 
 
-def chunk(read: Read, upto: int) -> link_basis.IdentityChunk:
-    """What to keep of a run's identities (records up to ``upto``): all, or what it read afresh."""
+def chunk(read: Read, upto: int) -> link_basis.IdentityChunk | None:
+    """What to keep of a run's identities (records up to ``upto``): all, what it read afresh,
+    or None when it read no record afresh (the kept chunks already cover them all)."""
     import pandas as pd
 
+    if read.newer_than and read.newer_than >= upto:
+        return None
     data = read.data
     new = data.record_ids > read.newer_than
     records = pd.DataFrame(

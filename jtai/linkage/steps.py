@@ -228,7 +228,7 @@ def classify_pairs(
     left = scored["node_id_l"].to_numpy()
     right = scored["node_id_r"].to_numpy()
     twins = twin_pairs(data.atoms.reset_index(drop=True), left, right)
-    rep = data.atoms["id"].to_numpy()
+    rep = data.atoms["id"].tolist()  # Python ints: indexed once per pair
     out: list[PairStatus] = []
     pending: list[tuple[int, int, float, float, str | None]] = []
     model_links = 0
@@ -240,7 +240,7 @@ def classify_pairs(
         twins.tolist(),
         strict=True,
     ):
-        low, high = sorted((int(rep[la]), int(rep[ra])))
+        low, high = (rep[la], rep[ra]) if rep[la] < rep[ra] else (rep[ra], rep[la])
         if (low, high) in decided:
             out.append(PairStatus(low, high, p, w, "decided"))
         elif p >= upper and not twin:
@@ -250,7 +250,7 @@ def classify_pairs(
         else:
             pending.append((la, ra, p, w, TWIN_REASON if twin else None))
     for la, ra, p, w, why in pending:
-        low, high = sorted((int(rep[la]), int(rep[ra])))
+        low, high = (rep[la], rep[ra]) if rep[la] < rep[ra] else (rep[ra], rep[la])
         if uf.find(la) == uf.find(ra):
             out.append(PairStatus(low, high, p, w, "linked", "joined through other records"))
         elif (reason := uf.conflict(la, ra)) is not None:

@@ -71,10 +71,13 @@ def only_added(conn: sqlite3.Connection, before: Records) -> bool:
     ``before`` are those with an id up to its highest, and the new ones are above it.
     """
     now = set(records_now(conn).files)
-    if not set(before.files) <= now:
-        return False
-    (count,) = conn.execute("SELECT COUNT(*) FROM records WHERE id <= ?", (before.max_id,)).fetchone()
-    return int(count) == before.count
+    return set(before.files) <= now and records_upto(conn, before.max_id) == before.count
+
+
+def records_upto(conn: sqlite3.Connection, max_id: int) -> int:
+    """How many records have ids up to ``max_id``."""
+    (count,) = conn.execute("SELECT COUNT(*) FROM records WHERE id <= ?", (max_id,)).fetchone()
+    return int(count)
 
 
 def scored_pairs(conn: sqlite3.Connection) -> pd.DataFrame:
