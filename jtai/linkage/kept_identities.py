@@ -1,4 +1,4 @@
-"""The normalised identities a run read, kept in the store so that the next run reads only new records.
+"""The normalised identities a run read, kept in the store for the next run to read only new records.
 
 Reading and normalising every record is most of what a run does outside the model at a
 million records. A run keeps its atoms and which atom each record belongs to (as Arrow
@@ -26,8 +26,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Read:
-    """A run's identities, and what it read afresh: atoms from ``first_new_atom`` on, and the
-    records with ids above ``newer_than`` (both 0 when it read every record)."""
+    """A run's identities, and what it read afresh.
+
+    Attributes:
+        data: every record's identity.
+        first_new_atom: the first atom it found afresh (0 when it read every record).
+        newer_than: it read the records with ids above this afresh (0: every record).
+    """
 
     data: Identities
     first_new_atom: int = 0
@@ -91,8 +96,12 @@ def read_since(conn: sqlite3.Connection, newer_than: int) -> Read | None:
 
 
 def chunk(read: Read, upto: int) -> link_basis.IdentityChunk | None:
-    """What to keep of a run's identities (records up to ``upto``): all, what it read afresh,
-    or None when it read no record afresh (the kept chunks already cover them all)."""
+    """What to keep of a run's identities (records up to ``upto``).
+
+    Returns:
+        All of them after a full read, what it read afresh after an incremental one, or None
+        when it read no record afresh (the kept chunks already cover them all).
+    """
     import pandas as pd
 
     if read.newer_than and read.newer_than >= upto:
@@ -122,8 +131,10 @@ def _bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _frame(data: bytes) -> pd.DataFrame:
-    """The frame :func:`_bytes` wrote: ids and flags as numbers, every other column as objects
-    with None for missing (as :func:`jtai.linkage.normalise.identity_frame` gives them)."""
+    """The frame :func:`_bytes` wrote, with the types :func:`.normalise.identity_frame` gives.
+
+    Ids and flags come back as numbers, every other column as objects with None for missing.
+    """
     import pandas as pd
     import pyarrow as pa
 

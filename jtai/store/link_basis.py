@@ -1,4 +1,4 @@
-"""SQL for incremental linking: what a run read (its basis) and the pairs it scored.
+"""SQL for incremental linking: what a run read (its basis), the identities it kept, the pairs it scored.
 
 A linking run stores its *basis* beside its summary: the files loaded, how many records
 there were and the highest record id. The next run compares it with the store to tell
