@@ -20,9 +20,12 @@ from jtai import workspace
 from jtai.ingest import load_files
 from jtai.ingest.unload import unload_files
 from jtai.linkage import link
+from jtai.linkage.incremental import Basis, since
 from jtai.linkage.kept_identities import read_since
 from jtai.linkage.probabilistic import predict_new
+from jtai.linkage.run import LINKAGE_VERSION
 from jtai.linkage.steps import NODE_COLUMNS, read_identities
+from jtai.store import link_basis
 from jtai.store import linkage as store
 from jtai.synth import AGENCY_FILES, WORKBOOK, SynthConfig, generate
 
@@ -197,6 +200,35 @@ def test_an_unload_links_in_full(area) -> None:
     _load(ws, extract)
     unload_files(ws, [AGENCY_FILES["yos"]], force=True)
     assert link(ws, conn).mode == "full"
+
+
+def test_a_field_newly_filled_in_links_in_full(area) -> None:
+    """New records fill in a field the model did not compare (email): the run retrains on it."""
+    from jtai.store import records
+
+    ws, conn, _extract = area
+    fields = ("agency_person_id", "first_name", "last_name", "dob", "sex", "postcode")
+    rows = conn.execute(f"SELECT {', '.join(fields)} FROM records WHERE agency = 'csc' LIMIT 200").fetchall()
+    later = [
+        {**dict(zip(fields, row, strict=True)), "email": f"child{i}@example.org"}
+        for i, row in enumerate(rows)
+    ]
+    records.insert_records(conn, later, agency="csc", file_name="csc_later.csv")
+    summary = link(ws, conn)
+    assert summary.mode == "full"
+    assert "email" in json.loads(store.model_settings(conn))["columns"]
+
+
+def test_basis_another_engine_or_method_links_in_full(area) -> None:
+    """The last run's basis must match: the Spark engine, another method or no model links in full."""
+    _ws, conn, _extract = area
+    last = store.last_run(conn)
+    records = link_basis.records_now(conn)
+    assert since(conn, Basis(LINKAGE_VERSION, 0.95, 0.5, "duckdb", records), last) == records.max_id
+    assert since(conn, Basis(LINKAGE_VERSION, 0.95, 0.5, "spark", records), last) is None
+    assert since(conn, Basis("another", 0.95, 0.5, "duckdb", records), last) is None
+    no_model = {**last, "basis": last["basis"].replace('"model": true', '"model": false')}
+    assert since(conn, Basis(LINKAGE_VERSION, 0.95, 0.5, "duckdb", records), no_model) is None
 
 
 @pytest.mark.parametrize("threshold", ["upper: 0.95", "lower: 0.5"])
