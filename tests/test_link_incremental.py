@@ -226,6 +226,11 @@ def test_basis_another_engine_or_method_links_in_full(area) -> None:
     records = link_basis.records_now(conn)
     assert since(conn, Basis(LINKAGE_VERSION, 0.95, 0.5, "duckdb", records), last) == records.max_id
     assert since(conn, Basis(LINKAGE_VERSION, 0.95, 0.5, "spark", records), last) is None
+    spark = {**last, "basis": last["basis"].replace('"engine": "duckdb"', '"engine": "spark"')}
+    assert spark != last
+    assert (
+        since(conn, Basis(LINKAGE_VERSION, 0.95, 0.5, "spark", records), spark) is None
+    )  # Spark: always full
     assert since(conn, Basis("another", 0.95, 0.5, "duckdb", records), last) is None
     no_model = {**last, "basis": last["basis"].replace('"model": true', '"model": false')}
     assert since(conn, Basis(LINKAGE_VERSION, 0.95, 0.5, "duckdb", records), no_model) is None
