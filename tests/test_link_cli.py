@@ -42,7 +42,7 @@ def test_link_prints_counts_and_json(ws_loaded, run) -> None:
     s = json.loads(result.stdout)
     assert s["records"] == 1540
     assert s["automatic_links"] == s["deterministic_links"] + s["model_links"]
-    # a decision is a new input, so the next run links again (an unsure one changes nothing)
+    # a decision is a new input, so the next run links again, incrementally (an unsure one changes nothing)
     conn = ws_loaded.connect()
     store.add_decision(conn, *store.review_queue(conn)[0], "unsure", "tester")
     result = run("-w", str(ws_loaded.root), "link")
@@ -54,10 +54,10 @@ def test_link_prints_counts_and_json(ws_loaded, run) -> None:
     )  # 18 less the one a reviewer answered
     assert " ".join(result.stdout.split()).startswith(expected)
     assert "Review the waiting pairs with: jtai link review" in result.stdout
-    assert "Scoring candidate pairs" in result.stderr  # progress
+    assert "Scoring pairs with new records (saved model)" in result.stderr  # progress
     again = run("-w", str(ws_loaded.root), "link")
     assert "Nothing changed since the last run" in again.stdout
-    assert "Scoring candidate pairs" not in again.stderr
+    assert "Scoring" not in again.stderr
 
 
 def test_review_is_blind_and_resumable(ws_loaded, run) -> None:

@@ -69,7 +69,7 @@ def test_sigint_at_each_stage_leaves_the_previous_linkage(ws_linked, stage: str)
             os.kill(os.getpid(), signal.SIGINT)
 
     with pytest.raises(KeyboardInterrupt):
-        link(ws, conn, step=step)
+        link(ws, conn, step=step, full=True)  # full: the model trains (records were only added)
     assert seen[-1] == stage
     assert _state(conn) == before
     assert before["records"] != [] and any(child is None for _, child in before["records"])
@@ -92,7 +92,7 @@ def test_an_interrupt_a_library_swallows_still_stops_the_run(ws_linked, monkeypa
 
     monkeypatch.setattr(steps, "train_and_predict", swallowing)
     with pytest.raises(KeyboardInterrupt):
-        link(ws, conn)
+        link(ws, conn, full=True)
     assert _state(conn) == before
 
 

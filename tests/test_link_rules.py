@@ -146,3 +146,11 @@ def test_new_id_never_reuses_an_old_one() -> None:
         {"id": [1, 2, 3], "cluster": [0, 1, 1], "previous": ["CH0000002", "CH0000002", "CH0000002"]}
     )
     assert stable_child_ids(frame).tolist() == ["CH0000001", "CH0000002", "CH0000002"]
+
+
+def test_a_tie_for_an_old_id_does_not_depend_on_the_order_of_the_records() -> None:
+    """Two clusters holding an old id equally: the smaller label keeps it, in any row order."""
+    frame = pd.DataFrame({"id": [1, 2, 3, 4], "cluster": [7, 7, 3, 3], "previous": ["CH0000001"] * 4})
+    expected = ["CH0000001-2", "CH0000001-2", "CH0000001", "CH0000001"]
+    assert stable_child_ids(frame).tolist() == expected
+    assert stable_child_ids(frame.iloc[::-1]).tolist() == expected[::-1]

@@ -43,12 +43,19 @@ def link_command(
             show_default=False,
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Retrain the model and score every pair, even when records were only added."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Link every record: strong identifiers first, then a splink model, under must-not-link rules.
 
     Pairs scoring above linkage.upper in inspection.yaml link; those between linkage.lower and
-    linkage.upper wait for `jtai link review`. Re-running on unchanged data keeps every child id.
+    linkage.upper wait for `jtai link review`. Re-running on unchanged data keeps every child id;
+    after new extracts are loaded, only pairs involving their records are scored (--full: all).
 
     Example: jtai link            (or: jtai link --engine spark)
     """
@@ -59,7 +66,7 @@ def link_command(
     ws = cli().open_workspace()
     conn = ws.connect()
     with _progress() as step:
-        summary = link(ws, conn, step=step, engine=engine)
+        summary = link(ws, conn, step=step, engine=engine, full=full)
     if as_json:
         cli().print_json(summary.as_dict())
     else:
@@ -73,6 +80,13 @@ def link_command(
             f"({summary.seconds:.1f} s)",
             highlight=False,
         )
+        if summary.mode == "incremental":
+            cli().out.print(
+                f"Incremental run: {_count(summary.new_records, 'new record')}, "
+                f"{_count(summary.scored_pairs, 'new pair')} scored with the saved model "
+                "(jtai link --full retrains it).",
+                highlight=False,
+            )
         if summary.note:
             cli().out.print(summary.note, highlight=False)
         if summary.review_pairs and not review:

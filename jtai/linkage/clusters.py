@@ -110,12 +110,13 @@ def stable_child_ids(frame: pd.DataFrame) -> pd.Series:
     """Child ids for clusters, carried over from the previous run where the data allow.
 
     Each new cluster takes the previous child id held by most of its records, biggest
-    overlaps first, each previous id going to one cluster only. A cluster with no previous
+    overlaps first (in a tie, the smaller cluster label), each previous id going to one
+    cluster only, whatever the order of the rows. A cluster with no previous
     id free gets ``CH`` + its smallest record id (zero-padded), which never reuses an id
     seen before; on unchanged data every child keeps its id.
 
     Args:
-        frame: one row per record: ``id`` (record id), ``cluster`` (any label),
+        frame: one row per record: ``id`` (record id), ``cluster`` (a sortable label),
             ``previous`` (the child id before this run, or missing).
 
     Returns:
@@ -131,7 +132,7 @@ def stable_child_ids(frame: pd.DataFrame) -> pd.Series:
         .groupby(["cluster", "previous"], sort=False)
         .size()
         .reset_index(name="n")
-        .sort_values(["n", "previous"], ascending=[False, True], kind="stable")
+        .sort_values(["n", "previous", "cluster"], ascending=[False, True, True], kind="stable")
     )
     chosen: dict[object, str] = {}
     taken: set[str] = set()

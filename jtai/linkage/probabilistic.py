@@ -189,6 +189,45 @@ def train_and_predict(
     return scored, model
 
 
+def predict_new(nodes: pd.DataFrame, lower: float, model_json: str) -> pd.DataFrame:
+    """Score, with a saved model and no training, the candidate pairs that involve a new node.
+
+    Every new node comes after every old one, and splink pairs a node only with nodes after
+    it, so a pair involves a new node exactly when its right side is new. The model's own
+    blocking rules each gain ``AND r.is_new``, which DuckDB applies before the join: a pair
+    of two old nodes (scored by the run that saved the model) is not even formed, and every
+    other pair a full run would propose is scored.
+
+    Args:
+        nodes: ``node_id``, ``is_new`` (bool, new nodes last) and the columns the model reads
+            (its ``columns``).
+        lower: pairs scoring below this match probability are not returned.
+        model_json: what :func:`train_and_predict` saved.
+
+    Returns:
+        The scored pairs, as :func:`train_and_predict` returns them.
+    """
+    from splink import DuckDBAPI, Linker
+
+    if not nodes["is_new"].is_monotonic_increasing:
+        raise ValueError("new nodes must come after every old one")
+    saved = json.loads(model_json)
+    model = saved["model"]
+    for rule in model["blocking_rules_to_generate_predictions"]:
+        rule["blocking_rule"] = f"({rule['blocking_rule']}) AND r.is_new"
+    with quiet_splink():
+        db_api = DuckDBAPI()
+        table = db_api.register(
+            nodes[["node_id", *saved["columns"], "is_new"]], dataset_display_name="identities"
+        )
+        linker = Linker(table, model, log_level=None)
+        predictions = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
+        scored: pd.DataFrame = predictions.as_pandas_dataframe()[  # type: ignore[no-untyped-call]
+            ["node_id_l", "node_id_r", "match_probability", "match_weight"]
+        ].sort_values(["node_id_l", "node_id_r"], kind="stable", ignore_index=True)
+    return scored
+
+
 # What EM cannot learn from one workspace about dates of birth. A date near the other (a
 # keystroke, day and month swapped, days or months out, another year) is an entry error
 # that EM may never see in a clean extract: its m is at least NEAR_DOB_M, not "never". A

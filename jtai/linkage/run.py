@@ -22,11 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConfigError
 from jtai.linkage.clusters import ConstrainedUnionFind
+from jtai.linkage.incremental import Basis, Increment, score_increment, since
 from jtai.linkage.interrupts import catch_interrupts
+from jtai.linkage.kept_identities import Read, chunk, read_since
 from jtai.linkage.probabilistic import Step
 from jtai.linkage.spark import ENGINES, check_available
 from jtai.linkage.steps import (
     NO_MODEL,
+    Identities,
     apply_decisions,
     assign_child_ids,
     classify_pairs,
@@ -34,6 +37,7 @@ from jtai.linkage.steps import (
     read_identities,
     score_identities,
 )
+from jtai.store import link_basis
 from jtai.store import linkage as store
 
 if TYPE_CHECKING:
@@ -56,7 +60,13 @@ DEFAULT_LOWER = 0.50
 
 @dataclass(frozen=True)
 class LinkSummary:
-    """What one run of ``jtai link`` did (``model_seconds``: the part spent in splink)."""
+    """What one run of ``jtai link`` did (``model_seconds``: the part spent in splink).
+
+    ``mode`` is ``full`` (the model trained and every candidate pair scored),
+    ``incremental`` (only pairs involving ``new_records`` scored, with the saved model) or
+    ``unchanged`` (the last run's outcome kept); ``scored_pairs`` is how many pairs the model
+    scored at or above ``lower`` in this run.
+    """
 
     records: int
     children: int
@@ -71,6 +81,9 @@ class LinkSummary:
     seconds: float
     model_seconds: float
     note: str | None = None
+    mode: str = "full"
+    new_records: int = 0
+    scored_pairs: int = 0
 
     @property
     def automatic_links(self) -> int:
@@ -131,7 +144,12 @@ def thresholds(ws: Workspace) -> tuple[float, float]:
 
 
 def link(
-    ws: Workspace, conn: sqlite3.Connection, *, step: Step | None = None, engine: str | None = None
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    *,
+    step: Step | None = None,
+    engine: str | None = None,
+    full: bool = False,
 ) -> LinkSummary:
     """Link every record of the workspace and store the child ids.
 
@@ -145,6 +163,8 @@ def link(
         step: called with the name of each step as it starts (for progress display).
         engine: "duckdb" or "spark" (see :mod:`jtai.linkage.spark`); by default
             ``linkage.engine`` in inspection.yaml, else "duckdb".
+        full: link in full and retrain the model even when only records were added since
+            the last run (see :mod:`.incremental`) or nothing changed.
 
     Raises:
         NotFoundError: no records are loaded.
@@ -154,7 +174,7 @@ def link(
     report = step or (lambda _name: None)
     with catch_interrupts() as interrupted:
         try:
-            summary = _link(ws, conn, report, interrupted, engine)
+            summary = _link(ws, conn, report, interrupted, engine, full)
         except BaseException:
             if interrupted():
                 raise KeyboardInterrupt from None
@@ -168,6 +188,7 @@ def _link(
     report: Step,
     interrupted: Callable[[], bool],
     engine: str | None,
+    full: bool,
 ) -> LinkSummary:
     """The steps of :func:`link`, each a function of its own."""
     started, clock = store.now(), time.perf_counter()
@@ -175,9 +196,12 @@ def _link(
     run_on = engine_options(ws, engine)
     report("Reading records")
     inputs = _inputs(conn, upper, lower)
-    if (kept := _unchanged(conn, inputs, clock)) is not None:
+    if not full and (kept := _unchanged(conn, inputs, clock)) is not None:
         return kept
-    data = read_identities(conn)
+    basis = Basis(LINKAGE_VERSION, upper, lower, run_on[0], link_basis.records_now(conn))
+    newer_than = None if full else since(conn, basis, store.last_run(conn))
+    read = _read(conn, newer_than)
+    data = read.data
     uf = ConstrainedUnionFind(
         data.atoms["nhs_number"].tolist(), data.atoms["sex"].tolist(), upn=data.atoms["upn"].tolist()
     )
@@ -185,7 +209,8 @@ def _link(
     report("Linking on NHS number, council child id, UPN and PNC id")
     deterministic = link_identifiers(data.atoms, uf)
     model_clock = time.perf_counter()
-    model = score_identities(data.atoms, lower, report, run_on)
+    increment = _score_increment(conn, data, lower, newer_than, report)
+    model = increment.model if increment else score_identities(data.atoms, lower, report, run_on)
     model_seconds = round(time.perf_counter() - model_clock, 2)
     _check(interrupted)
     report("Forming clusters")
@@ -193,6 +218,9 @@ def _link(
     assigned = assign_child_ids(conn, data, uf)
     _check(interrupted)
     report("Saving child ids")
+    new_records = (
+        len(data.record_ids) if increment is None else int((data.record_ids > (newer_than or 0)).sum())
+    )
     summary = LinkSummary(
         records=len(assigned),
         children=int(assigned.loc[~data.adult, "child_id"].nunique()),
@@ -207,16 +235,40 @@ def _link(
         seconds=round(time.perf_counter() - clock, 2),
         model_seconds=model_seconds,
         note=model.note,
+        mode="incremental" if increment else "full",
+        new_records=new_records,
+        scored_pairs=increment.new_pairs if increment else len(model.scored),
     )
+    rows = [p.row() for p in pairs.pairs]
+    changed = assigned[assigned["changed"]]
     store.save_run(
         conn,
-        run=_run_row(summary, started, inputs),
-        pairs=[p.row() for p in pairs.pairs],
-        assignments=zip(assigned["child_id"].tolist(), assigned["id"].tolist(), strict=True),
+        run=_run_row(
+            summary, started, inputs, basis.as_json(increment is not None or model.model_json is not None)
+        ),
+        pairs=increment.changed(rows) if increment else rows,
+        assignments=zip(changed["child_id"].tolist(), changed["id"].tolist(), strict=True),
         model_settings=model.model_json,
         progress=report,
+        only_changes=increment is not None,
+        identities=chunk(read, basis.records.max_id),
     )
     return summary
+
+
+def _read(conn: sqlite3.Connection, newer_than: int | None) -> Read:
+    """Every identity: only the records above ``newer_than`` read afresh, when the kept ones allow."""
+    return (read_since(conn, newer_than) if newer_than is not None else None) or Read(read_identities(conn))
+
+
+def _score_increment(
+    conn: sqlite3.Connection, data: Identities, lower: float, newer_than: int | None, report: Step
+) -> Increment | None:
+    """The pairs of an incremental run, or None when this run links in full."""
+    if newer_than is None:
+        return None
+    report("Scoring pairs with new records (saved model)")
+    return score_increment(conn, data.atoms, lower, newer_than)
 
 
 def _check(interrupted: Callable[[], bool]) -> None:
@@ -242,13 +294,15 @@ def _unchanged(conn: sqlite3.Connection, inputs: tuple[str, bool], clock: float)
     before["seconds"] = round(time.perf_counter() - clock, 2)
     before["model_seconds"] = 0.0
     before["note"] = UNCHANGED
+    before.update(mode="unchanged", new_records=0, scored_pairs=0)
     return LinkSummary(**before)
 
 
-def _run_row(summary: LinkSummary, started: str, inputs: tuple[str, bool]) -> dict[str, Any]:
+def _run_row(summary: LinkSummary, started: str, inputs: tuple[str, bool], basis: str) -> dict[str, Any]:
     """The ``link_runs`` row of a run."""
     return {
         "inputs": inputs[0],
+        "basis": basis,
         "summary": json.dumps(summary.as_dict()),
         "started_at": started,
         "finished_at": store.now(),

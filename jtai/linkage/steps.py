@@ -118,12 +118,17 @@ def read_identities(conn: sqlite3.Connection) -> Identities:
             "No records are loaded, so there is nothing to link.", hint="Run `jtai load` first."
         )
     ident = identity_frame(groups)
-    keys = [f for f in _ATOM_FIELDS if f not in OPTIONAL_FIELDS or ident[f].notna().any()]
+    keys = atom_keys(ident)
     ident["atom"] = ident.groupby(keys, dropna=False, sort=False).ngroup()
     atoms = ident.groupby("atom", sort=True).first()  # rows in id order: id = smallest record id
     record_atom = ident["atom"].to_numpy()[record_group]
     adult = (ident["subject"].to_numpy() == "adult")[record_group]
     return Identities(atoms, record_ids, record_atom, adult)
+
+
+def atom_keys(*frames: pd.DataFrame) -> list[str]:
+    """The fields that make an atom; an optional field only where some identity of ``frames`` fills it."""
+    return [f for f in _ATOM_FIELDS if f not in OPTIONAL_FIELDS or any(x[f].notna().any() for x in frames)]
 
 
 def apply_decisions(conn: sqlite3.Connection, data: Identities, uf: ConstrainedUnionFind) -> Decided:
@@ -223,7 +228,7 @@ def classify_pairs(
     left = scored["node_id_l"].to_numpy()
     right = scored["node_id_r"].to_numpy()
     twins = twin_pairs(data.atoms.reset_index(drop=True), left, right)
-    rep = data.atoms["id"].to_numpy()
+    rep = data.atoms["id"].tolist()  # Python ints: indexed once per pair
     out: list[PairStatus] = []
     pending: list[tuple[int, int, float, float, str | None]] = []
     model_links = 0
@@ -235,7 +240,7 @@ def classify_pairs(
         twins.tolist(),
         strict=True,
     ):
-        low, high = sorted((int(rep[la]), int(rep[ra])))
+        low, high = (rep[la], rep[ra]) if rep[la] < rep[ra] else (rep[ra], rep[la])
         if (low, high) in decided:
             out.append(PairStatus(low, high, p, w, "decided"))
         elif p >= upper and not twin:
@@ -245,7 +250,7 @@ def classify_pairs(
         else:
             pending.append((la, ra, p, w, TWIN_REASON if twin else None))
     for la, ra, p, w, why in pending:
-        low, high = sorted((int(rep[la]), int(rep[ra])))
+        low, high = (rep[la], rep[ra]) if rep[la] < rep[ra] else (rep[ra], rep[la])
         if uf.find(la) == uf.find(ra):
             out.append(PairStatus(low, high, p, w, "linked", "joined through other records"))
         elif (reason := uf.conflict(la, ra)) is not None:
@@ -256,7 +261,10 @@ def classify_pairs(
 
 
 def assign_child_ids(conn: sqlite3.Connection, data: Identities, uf: ConstrainedUnionFind) -> pd.DataFrame:
-    """Every record's child id (``id``, ``child_id``), carried over from the previous run."""
+    """Every record's child id (``id``, ``child_id``), carried over from the previous run.
+
+    ``changed`` says whether the record's child id differs from the one it held (what to write).
+    """
     import numpy as np
     import pandas as pd
 
@@ -265,4 +273,5 @@ def assign_child_ids(conn: sqlite3.Connection, data: Identities, uf: Constrained
     frame = pd.DataFrame({"id": data.record_ids, "cluster": roots[data.record_atom]})
     frame["previous"] = frame["id"].map(previous) if previous else None
     frame["child_id"] = stable_child_ids(frame)
-    return frame[["id", "child_id"]]
+    frame["changed"] = frame["child_id"].ne(frame["previous"]).to_numpy(dtype=bool)
+    return frame[["id", "child_id", "changed"]]

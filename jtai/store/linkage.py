@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.canonical import CONTACT_FIELDS, FIELDS, IDENTITY_FIELDS
 from jtai.store.core import transaction
+from jtai.store.link_basis import IdentityChunk, save_identities
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,8 +92,8 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def identity_groups(conn: sqlite3.Connection) -> tuple[pd.DataFrame, Any, Any]:
-    """Distinct identities as recorded, and which records hold each.
+def identity_groups(conn: sqlite3.Connection, newer_than: int = 0) -> tuple[pd.DataFrame, Any, Any]:
+    """Distinct identities as recorded, and which records hold each (records with ids above ``newer_than``).
 
     A child's events repeat one identity, so linkage reads each distinct combination of
     the identity fields once (about a third of the rows of a typical store).
@@ -110,11 +111,11 @@ def identity_groups(conn: sqlite3.Connection) -> tuple[pd.DataFrame, Any, Any]:
     cur.row_factory = None
     # the contact fields most extracts lack: grouping on columns that are empty everywhere
     # costs time at a million records, so only those holding a value are read
-    filled = "SELECT 1 FROM records WHERE {} IS NOT NULL LIMIT 1"
+    filled = "SELECT 1 FROM records WHERE {} IS NOT NULL AND id > ? LIMIT 1"
     present = [
         c
         for c in IDENTITY_COLUMNS[1:]
-        if c not in CONTACT_COLUMNS or cur.execute(filled.format(c)).fetchone()
+        if c not in CONTACT_COLUMNS or cur.execute(filled.format(c), (newer_than,)).fetchone()
     ]
     fields = ", ".join(present)
     old_cache = cur.execute("PRAGMA cache_size").fetchone()[0]
@@ -122,7 +123,8 @@ def identity_groups(conn: sqlite3.Connection) -> tuple[pd.DataFrame, Any, Any]:
     try:
         cur.execute(
             f"SELECT MIN(id) AS first_id, GROUP_CONCAT(id), {fields} FROM records "
-            f"GROUP BY {fields} ORDER BY first_id"
+            f"WHERE id > ? GROUP BY {fields} ORDER BY first_id",
+            (newer_than,),
         )
         rows = cur.fetchall()
     finally:
@@ -153,6 +155,8 @@ def save_run(
     assignments: Iterable[tuple[str, int]],
     model_settings: str | None,
     progress: Callable[[str], None] | None = None,
+    only_changes: bool = False,
+    identities: IdentityChunk | None = None,
 ) -> int:
     """Write one linking run in a single transaction: its summary, pairs and child ids.
 
@@ -160,19 +164,24 @@ def save_run(
         run: the ``link_runs`` columns except ``id``.
         pairs: ``(left_id, right_id, probability, weight, status, reason)``; they replace
             the pairs of the previous run.
-        assignments: ``(child_id, record_id)`` for every record.
+        assignments: ``(child_id, record_id)`` for every record whose child id changes
+            (any other record keeps its id).
         model_settings: the trained splink model as JSON, or None to keep the previous one.
         progress: called with the name of each part as it starts (after the run's pairs
             are cleared, before the child ids): an interrupt there undoes the whole save.
+        only_changes: ``pairs`` are only the new and changed ones (an incremental run,
+            which removes no pair); the previous run's other pairs stay as they are.
+        identities: the identities the run read, kept for the next incremental run.
 
     Returns:
         The id of the run.
     """
     with transaction(conn):
-        conn.execute("DELETE FROM link_pairs")
+        if not only_changes:
+            conn.execute("DELETE FROM link_pairs")
         if progress is not None:
             progress("Writing scored pairs")
-        conn.executemany("INSERT INTO link_pairs VALUES (?, ?, ?, ?, ?, ?)", pairs)
+        conn.executemany("INSERT OR REPLACE INTO link_pairs VALUES (?, ?, ?, ?, ?, ?)", pairs)
         if progress is not None:
             progress("Writing child ids")
         # through a temporary table, changing only the records whose id changes: a re-run on
@@ -185,6 +194,8 @@ def save_run(
             "WHERE n.id = records.id AND records.child_id IS NOT n.child_id"
         )
         conn.execute("DROP TABLE temp.link_new_ids")
+        if identities is not None:
+            save_identities(conn, identities)
         if model_settings is not None:
             conn.execute(
                 "INSERT OR REPLACE INTO link_model (id, trained_at, settings) VALUES (1, ?, ?)",

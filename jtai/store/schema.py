@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from jtai.errors import WorkspaceError
-from jtai.store import field_issues, linkage, records, sampling, scoring
+from jtai.store import field_issues, link_basis, linkage, records, sampling, scoring
 
 _META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -22,6 +22,7 @@ MIGRATIONS: list[str] = [
     scoring.AUDIT_KEY_ID,
     records.CONTACT_COLUMNS,
     linkage.RUN_INPUTS,
+    link_basis.RUN_BASIS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
