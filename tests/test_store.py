@@ -9,6 +9,7 @@ import pytest
 from jtai import store
 from jtai.errors import WorkspaceError
 from jtai.store import profile, records
+from jtai.store.connection import PAGE_SIZE
 
 
 def test_new_store_is_at_current_schema(ws) -> None:
@@ -16,6 +17,13 @@ def test_new_store_is_at_current_schema(ws) -> None:
     conn = ws.connect()
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_new_store_has_large_pages(ws) -> None:
+    """A new store is created with 16 KiB pages, which bulk loads write and commit faster."""
+    conn = ws.connect()
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16_384
     conn.close()
 
 
