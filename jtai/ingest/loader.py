@@ -1,7 +1,8 @@
 """Load extract files into the workspace: the library behind ``jtai load``.
 
 Each file is read, mapped and checked whole before anything is written; then its copy,
-its records, its quarantined rows and its reconciliation are written in one transaction.
+its records, its quarantined rows and its reconciliation are written in one transaction
+(the copy on a second thread, while the rows are inserted).
 A file whose content was loaded before (same SHA-256) adds nothing. A file that cannot be
 read is reported as an error and the other files still load.
 """
@@ -176,7 +177,8 @@ def _load_one(
                 loaded_by=_user(),
             )
             done = 0
-            with new_record_ids(conn, fr.file_id):  # none of a removed file's ids
+            # the copy is written as the rows are inserted, inside the transaction
+            with copy.written_during(data), new_record_ids(conn, fr.file_id):  # no removed file's ids
                 for table, outcome in outcomes:
                     done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
                     store.add_sheet(
@@ -187,7 +189,6 @@ def _load_one(
                         outcome.accepted,
                         len(outcome.quarantine),
                     )
-            copy.write(data)  # last, so that it is written only by a load about to commit
     except sqlite3.IntegrityError:
         copy.discard()
         previous = store.file_by_hash(conn, sha)
