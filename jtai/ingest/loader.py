@@ -383,7 +383,7 @@ def _pylist(codes: Any, uniques: Any) -> list[Any] | None:
     table[-1] = ""
     if all(v == "" for v in table):
         return None
-    return table[codes].tolist()  # type: ignore[no-any-return]
+    return table.take(codes).tolist()  # type: ignore[no-any-return]
 
 
 def _now() -> str:
