@@ -130,8 +130,9 @@ print(json.dumps({"files": AGENCY_FILES, "workbook": WORKBOOK, "rows": result.ro
 
 
 # The floor of writing to the store: the same rows (read with pandas beforehand, no checks,
-# empty columns left out) inserted into the records table, one transaction per file, with
-# the store's indexes; only the writing is timed.
+# empty columns left out, empty cells as "", which the store writes as NULL) inserted into
+# the records table, one transaction per file, with the store's indexes; only the writing
+# is timed.
 _FLOOR = (
     _PEAK
     + """
@@ -146,7 +147,7 @@ for agency, path in files:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     names = ["source_row"] + [c for c in frame.columns if (frame[c] != "").any()]
     columns = [list(range(2, len(frame) + 2))]
-    columns += [[v or None for v in frame[c].tolist()] for c in names[1:]]
+    columns += [frame[c].tolist() for c in names[1:]]
     tables.append((agency, path, len(frame), names, columns))
     del frame
 start = time.perf_counter()

@@ -484,6 +484,34 @@ def test_record_constants_written_as_given(ws) -> None:
     conn.close()
 
 
+def test_record_empty_optional_fields_are_null(ws) -> None:
+    """An empty string in an optional field is written as NULL, as None is; other text is kept."""
+    from jtai.store import records, transaction
+
+    conn = ws.connect()
+    with transaction(conn):
+        file_id = records.add_file(
+            conn,
+            sha256="1" * 64,
+            name="y.csv",
+            agency="police",
+            mapping="police",
+            stored_as="extracts/y.csv",
+            size=1,
+            loaded_at="2026-01-01T00:00:00+00:00",
+            loaded_by="tester",
+        )
+        records.add_records(
+            conn,
+            ["source_row", "event_type", "first_name", "last_name", "details", "extra"],
+            [(2, "arrest", "", None, " ", ""), (3, "arrest", "Sam", "", "", '{"a": "b"}')],
+            constants={"file_id": file_id, "sheet": "", "agency": "police", "subject": "child"},
+        )
+    rows = conn.execute("SELECT sheet, first_name, last_name, details, extra FROM records ORDER BY id")
+    assert [tuple(r) for r in rows] == [("", None, None, " ", None), ("", "Sam", None, None, '{"a": "b"}')]
+    conn.close()
+
+
 def test_mapping_with_a_misspelt_key_names_it(tmp_path) -> None:
     """A misspelt top-level key is named with its line, not reported as a missing 'sheets'."""
     mapping = tmp_path / "typo.yaml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,24 @@ def test_a_failed_commit_removes_the_copy_it_wrote(ws, tmp_path, monkeypatch) ->
         load_files(ws, [path], agency="police", today=TODAY)
     assert written and not written[0].exists()
     assert [p.name for p in ws.extracts_dir.glob("*")] == []
+
+
+def test_the_copy_is_written_on_a_second_thread_before_the_commit(ws, tmp_path, monkeypatch) -> None:
+    """The copy is written while the rows are inserted: on another thread, inside the transaction."""
+    path = _csv(tmp_path / "p.csv", "P1,arrest,2018-01-01")
+    real = loader.ExtractCopy.write
+    seen: list[tuple[bool, int]] = []
+
+    def write_and_look(self, data):  # type: ignore[no-untyped-def]
+        real(self, data)
+        seen.append((threading.current_thread() is threading.main_thread(), _count(ws, "files")))
+
+    monkeypatch.setattr(loader.ExtractCopy, "write", write_and_look)
+    result = load_files(ws, [path], agency="police", today=TODAY)
+    assert result.accepted == 1
+    assert seen == [(False, 0)]  # not the main thread; the load not yet committed
+    assert _count(ws, "files") == 1
+    assert len(list(ws.extracts_dir.glob("*"))) == 1
 
 
 def test_a_mapping_for_another_agency_is_refused(ws, tmp_path) -> None:

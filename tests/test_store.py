@@ -9,6 +9,7 @@ import pytest
 from jtai import store
 from jtai.errors import WorkspaceError
 from jtai.store import profile, records
+from jtai.store.connection import PAGE_SIZE
 
 
 def test_new_store_is_at_current_schema(ws) -> None:
@@ -16,6 +17,13 @@ def test_new_store_is_at_current_schema(ws) -> None:
     conn = ws.connect()
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_new_store_has_large_pages(ws) -> None:
+    """A new store is created with 16 KiB pages, which bulk loads write and commit faster."""
+    conn = ws.connect()
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16_384
     conn.close()
 
 
@@ -102,6 +110,47 @@ def test_insert_records_refuses_unknown_columns(ws) -> None:
     with pytest.raises(ValueError, match="not columns of records: truth"):
         records.insert_records(conn, [{"truth": "T1"}], agency="csc")
     assert conn.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 0
+    conn.close()
+
+
+def _bulk_file(conn: sqlite3.Connection) -> int:
+    return records.add_file(
+        conn,
+        sha256="2" * 64,
+        name="bulk.csv",
+        agency="police",
+        mapping="police",
+        stored_as="extracts/bulk.csv",
+        size=1,
+        loaded_at="2026-01-01T00:00:00+00:00",
+        loaded_by="tester",
+    )
+
+
+def test_add_records_writes_many_rows_per_statement_in_order(ws) -> None:
+    """Rows written several hundred to a statement, and the few left over, keep their order."""
+    conn = ws.connect()
+    n = 1000  # with 3 columns: 333 rows to a statement, 3 statements and 1 row left over
+    rows = [(i + 2, "arrest", f"name {i}" if i % 3 else "") for i in range(n)]
+    with store.transaction(conn):
+        file_id = _bulk_file(conn)
+        constants = {"file_id": file_id, "sheet": "", "agency": "police", "subject": "child"}
+        records.add_records(conn, ["source_row", "event_type", "first_name"], iter(rows), constants=constants)
+    got = conn.execute("SELECT source_row, event_type, first_name FROM records ORDER BY id").fetchall()
+    assert [tuple(r) for r in got] == [(r, e, f or None) for r, e, f in rows]
+    conn.close()
+
+
+def test_add_records_refuses_a_row_of_the_wrong_length(ws) -> None:
+    """A row short of a value is refused, even when a long row beside it makes up the count."""
+    conn = ws.connect()
+    rows: list[tuple[object, ...]] = [(i + 2, "arrest", "") for i in range(400)]
+    rows[0], rows[1] = (2, "arrest"), (3, "arrest", "", "extra value")
+    refused = pytest.raises(sqlite3.ProgrammingError, match="each row must hold 3 values")
+    with refused, store.transaction(conn):
+        constants = {"file_id": _bulk_file(conn), "sheet": "", "agency": "police", "subject": "child"}
+        records.add_records(conn, ["source_row", "event_type", "first_name"], rows, constants=constants)
+    assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
     conn.close()
 
 

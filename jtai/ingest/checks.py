@@ -175,10 +175,13 @@ def duplicates(codes_by_column: list[np.ndarray], ok: np.ndarray) -> tuple[np.nd
     import pandas as pd
 
     n = len(ok)
+    # a column with one code in every row (often an empty one) tells no two rows apart
+    varying = [codes for codes in codes_by_column if len(codes) and codes.min() != codes.max()]
     key = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for codes in codes_by_column:
-            key = key * np.uint64(1_000_003) + (codes.astype(np.int64) + 1).astype(np.uint64)
+        for codes in varying:
+            key *= np.uint64(1_000_003)
+            key += codes.astype(np.uint64)  # in place: no new column per column mixed in
     key = np.where(ok, key, np.uint64(0))
     candidates = pd.Series(key).duplicated(keep=False).to_numpy() & ok
     dup = np.zeros(n, dtype=bool)
@@ -186,7 +189,7 @@ def duplicates(codes_by_column: list[np.ndarray], ok: np.ndarray) -> tuple[np.nd
     if not candidates.any():
         return dup, first
     idx = np.flatnonzero(candidates)
-    values = np.column_stack([codes[idx] for codes in codes_by_column]).tolist()
+    values = np.column_stack([codes[idx] for codes in varying] or [np.zeros(len(idx))]).tolist()
     seen: dict[tuple[Any, ...], int] = {}
     for i, codes_of_row in zip(idx.tolist(), values, strict=True):
         row = tuple(codes_of_row)
@@ -310,14 +313,31 @@ def row_hashes(factors: list[tuple[np.ndarray, Any]], optional: int = 0) -> np.n
     if not factors:
         return np.zeros(0, dtype=np.int64)
     key = np.full(len(factors[0][0]), 14695981039346656037, dtype=np.uint64)
+    prime = np.uint64(1099511628211)
     with np.errstate(over="ignore"):
         for i, (codes, uniques) in enumerate(factors):
             # distinct values only: already unique, so no need for pandas to factorize again
             hashed = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False)
             hashed = np.append(hashed, np.uint64(0x9E3779B97F4A7C15))  # code -1: missing
-            mixed = (key ^ hashed[codes]) * np.uint64(1099511628211)
-            key = np.where(codes >= 0, mixed, key) if i >= len(factors) - optional else mixed
+            optional_column = i >= len(factors) - optional
+            same = _same_code(codes, len(uniques))
+            if same is not None:  # one value (or none) in every row: the same mixing, in place
+                if not (optional_column and same < 0):
+                    key ^= hashed[same]
+                    key *= prime
+                continue
+            mixed = (key ^ hashed[codes]) * prime
+            key = np.where(codes >= 0, mixed, key) if optional_column else mixed
     return key.view(np.int64)
+
+
+def _same_code(codes: np.ndarray, distinct: int) -> int | None:
+    """The code of every row when a factorized column holds one value throughout, or none."""
+    if not len(codes) or distinct > 1:
+        return None
+    if distinct == 0:
+        return -1  # every row missing
+    return 0 if codes.min() == 0 else None  # codes are 0 or -1
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -1,13 +1,15 @@
 """The private copy of each loaded file in the workspace's ``extracts/`` folder.
 
-The copy is part of the load: it is written inside the load's transaction, just before
-the commit, and removed again if the load fails or is interrupted, so a file that was not
+The copy is part of the load: it is written inside the load's transaction, while the rows
+are inserted, and removed again if the load fails or is interrupted, so a file that was not
 loaded leaves no child's data behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +40,20 @@ class ExtractCopy:
             return  # left by an earlier load of the same bytes whose record was removed
         write_private(self.target, data, atomic=True, error=None)
         self._created = True
+
+    @contextlib.contextmanager
+    def written_during(self, data: bytes) -> Iterator[None]:
+        """Write the copy on a second thread while the block runs (a load inserting its rows).
+
+        Writing and syncing the copy waits on the disk, not the processor, so it costs the
+        load no time of its own. The block's end waits for the copy, and raises what
+        :meth:`write` raised; a block that fails still waits for it, so that
+        :meth:`discard` then removes it.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-copy") as pool:
+            written = pool.submit(self.write, data)
+            yield  # leaving the pool waits for its thread, also when the block fails
+        written.result()
 
     def discard(self) -> None:
         """Remove the copy if this load wrote it (the load did not commit)."""

@@ -15,7 +15,7 @@ from jtai.errors import InputError, UsageError
 from jtai.ingest import readers
 from jtai.ingest.encoding import kind_of
 from jtai.ingest.mapping import Mapping, SheetMapping, header_key, load_builtin
-from jtai.ingest.validate import Validated, scorer_for
+from jtai.ingest.validate import Validated, known_keys, scorer_for
 
 Tables = list[readers.RawSheet | readers.SkippedSheet]
 
@@ -154,26 +154,28 @@ def _by_header(data: bytes, mapping: Mapping, against: Mapping | None = None) ->
     """
     from jtai.ingest.encoding import decode
     from jtai.ingest.readers import DELIMITERS, first_records
-    from jtai.ingest.validate import scorer_for
 
     try:
         _, head = decode(data)
     except InputError:
         return None
     rows = [r for d in DELIMITERS for r in first_records(head, d, mapping.header_search_rows)]
+    # each cell's key once, not once per sheet: (the keys of all cells, of non-empty ones) per row
+    cells = [[(c, header_key(c)) for c in row] for row in rows]
+    keyed = [({k for _, k in row}, {k for c, k in row if c}) for row in cells]
     floor = 2
     if against is not None:
-        score = scorer_for(against.sheets[0])
-        floor = max(floor, max((score(r) for r in rows), default=0))
+        known = known_keys(against.sheets[0])
+        floor = max(floor, max((len(filled & known) for _, filled in keyed), default=0))
     best, chosen = floor, None
     for sheet in mapping.sheets:
-        score = scorer_for(sheet)
-        for row in rows:
-            keys = {header_key(c) for c in row}
-            if not all(any(header_key(a) in keys for a in sheet.fields.get(f, [])) for f in sheet.required):
+        known = known_keys(sheet)
+        required = [{header_key(a) for a in sheet.fields.get(f, [])} for f in sheet.required]
+        for keys, filled in keyed:
+            if not all(aliases & keys for aliases in required):
                 continue
-            if score(row) > best:  # the first sheet wins a tie
-                best, chosen = score(row), sheet
+            if len(filled & known) > best:  # the first sheet wins a tie
+                best, chosen = len(filled & known), sheet
     if chosen is None:
         return None
     return mapping.model_copy(update={"sheets": [chosen]})

@@ -1,7 +1,8 @@
 """Load extract files into the workspace: the library behind ``jtai load``.
 
 Each file is read, mapped and checked whole before anything is written; then its copy,
-its records, its quarantined rows and its reconciliation are written in one transaction.
+its records, its quarantined rows and its reconciliation are written in one transaction
+(the copy on a second thread, while the rows are inserted).
 A file whose content was loaded before (same SHA-256) adds nothing. A file that cannot be
 read is reported as an error and the other files still load.
 """
@@ -176,7 +177,8 @@ def _load_one(
                 loaded_by=_user(),
             )
             done = 0
-            with new_record_ids(conn, fr.file_id):  # none of a removed file's ids
+            # the copy is written as the rows are inserted, inside the transaction
+            with copy.written_during(data), new_record_ids(conn, fr.file_id):  # no removed file's ids
                 for table, outcome in outcomes:
                     done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
                     store.add_sheet(
@@ -187,7 +189,6 @@ def _load_one(
                         outcome.accepted,
                         len(outcome.quarantine),
                     )
-            copy.write(data)  # last, so that it is written only by a load about to commit
     except sqlite3.IntegrityError:
         copy.discard()
         previous = store.file_by_hash(conn, sha)
@@ -368,20 +369,21 @@ def _write(
 
 
 def _pylist(codes: Any, uniques: Any) -> list[Any] | None:
-    """A factorized column as Python values, ``""`` as None; None when the column is all empty.
+    """A factorized column as Python values, empty as ``""``; None when the column is all empty.
 
     Each distinct value is one Python string shared by its rows, far cheaper than a string
-    per cell for columns such as sex or event type.
+    per cell for columns such as sex or event type. Empty cells stay ``""``, which the store
+    writes as NULL and binds far faster than None (see :func:`jtai.store.records.add_records`).
     """
     import numpy as np
 
-    # code -1 (a missing value) takes the extra last slot, None
+    # code -1 (a missing value) takes the extra last slot, empty
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:-1] = np.asarray(uniques, dtype=object)
-    table[table == ""] = None
-    if all(v is None for v in table):
+    table[-1] = ""
+    if all(v == "" for v in table):
         return None
-    return table[codes].tolist()  # type: ignore[no-any-return]
+    return table.take(codes).tolist()  # type: ignore[no-any-return]
 
 
 def _now() -> str:

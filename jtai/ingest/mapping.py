@@ -35,9 +35,12 @@ _CODED_FIELDS: dict[str, Collection[str]] = {"event_type": EVENT_TYPES, "sex": S
 _SAMPLE_DAY = dt.date(2018, 11, 23)
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def header_key(name: object) -> str:
     """Compare column and sheet names ignoring case, spacing, punctuation and quotes."""
-    return re.sub(r"[^0-9a-z]+", " ", str(name).casefold()).strip()
+    return _NOT_ALNUM.sub(" ", str(name).casefold()).strip()
 
 
 def _as_list(value: Any) -> Any:

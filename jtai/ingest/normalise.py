@@ -222,11 +222,21 @@ def _by_distinct(
         return normalise(values)
     distinct = pd.Series(uniques)
     out, bad = normalise(distinct)
-    if out is distinct:
+    if out is distinct or _same_text(out, distinct):  # already normal (ISO dates): as they came
         return values, bad[codes]
     result = _pandas(_arrow(out).take(pa.array(codes)), values.index)
     _seed(result, codes, out)
     return result, bad[codes]
+
+
+def _same_text(left: pd.Series, right: pd.Series) -> bool:
+    """Whether two text Series hold the same values, in order (a missing value equals none)."""
+    import pyarrow.compute as pc
+
+    if len(left) != len(right):
+        return False
+    equal = pc.fill_null(pc.equal(_arrow(left), _arrow(right)), False)
+    return bool(pc.all(equal).as_py())
 
 
 def _seed(result: pd.Series, codes: np.ndarray, distinct: pd.Series) -> None:
@@ -370,8 +380,11 @@ def coded(values: pd.Series, codes: CodeList, *, strict: bool) -> tuple[pd.Serie
         # an unlisted value: left empty when strict (it is kept as a field issue), else kept
         canonical.append(("" if strict else value) if found is None else found)
         unknown.append(found is None)
-    out = _pandas(pa.array(canonical, type=pa.large_string()).take(pa.array(codes_of_rows)), values.index)
-    _seed(out, codes_of_rows, pd.Series(canonical, dtype="str"))
+    if canonical == uniques.tolist():  # every value already a code (or empty): kept as it came
+        out = values
+    else:
+        out = _pandas(pa.array(canonical, type=pa.large_string()).take(pa.array(codes_of_rows)), values.index)
+        _seed(out, codes_of_rows, pd.Series(canonical, dtype="str"))
     bad = (
         np.array(unknown, dtype=bool)[codes_of_rows]
         if strict and any(unknown)

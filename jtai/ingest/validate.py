@@ -133,10 +133,16 @@ class Validated:
         self.raw_rows = lambda m: previous(_expand(positions, m, len(keep)))
 
 
-def scorer_for(sheet: SheetMapping) -> Any:
-    """A header scorer: how many cells of a row name a column this sheet knows."""
+def known_keys(sheet: SheetMapping) -> frozenset[str]:
+    """The header keys (see :func:`header_key`) of every column this sheet knows."""
     known = {header_key(a) for aliases in sheet.fields.values() for a in aliases}
     known |= {header_key(a) for spec in sheet.extra.values() for a in spec.columns}
+    return frozenset(known)
+
+
+def scorer_for(sheet: SheetMapping) -> Any:
+    """A header scorer: how many cells of a row name a column this sheet knows."""
+    known = known_keys(sheet)
 
     def score(cells: Any) -> int:
         return len({header_key(c) for c in cells if c and header_key(c) in known})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import chain, islice
 from typing import Any
 
 from jtai.canonical import FIELDS
@@ -110,6 +111,12 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "extra",
     "row_hash",
 )
+# Values bound per insert statement: one statement inserts as many rows as fit (fewer runs
+# of SQLite's statement, each of which also releases and takes Python's lock), within the
+# 999 parameters every SQLite build accepts.
+_MAX_PARAMETERS = 999
+# The columns that may be NULL and hold text: an empty string bound for one is written as NULL.
+_OPTIONAL_COLUMNS = frozenset(FIELDS) - {"event_type"} | {"extra"}
 QUARANTINE_COLUMNS: tuple[str, ...] = (
     "file_id",
     "sheet",
@@ -191,7 +198,12 @@ def add_records(
 
     Columns left out are NULL, which makes bulk loads of sparse extracts faster. Values the
     same in every row (``constants``: file, sheet, agency...) are written into the statement
-    once instead of being bound for each row (binding is most of the cost of an insert).
+    once instead of being bound for each row (binding is most of the cost of an insert);
+    each statement inserts many rows (see :data:`_MAX_PARAMETERS`).
+    An empty string in an optional field (every field but ``event_type``, and ``extra``) is
+    written as NULL, as None is: pass empty cells as ``""``, which binds at the cost of any
+    other text, while Python's sqlite3 looks for an adapter for each None it binds (about
+    three times the cost of a value).
     """
     constants = dict(constants or {})
     unknown = (set(columns) | set(constants)) - set(RECORD_COLUMNS)
@@ -202,9 +214,28 @@ def add_records(
         values = tuple(constants.values())
         rows = (values + tuple(row) for row in rows)
         columns, literals = [*constants, *columns], {}
-    names = [*literals, *columns]
-    marks = ", ".join([*(str(v) for v in literals.values()), *("?" * len(columns))])
-    conn.executemany(f"INSERT INTO records ({', '.join(names)}) VALUES ({marks})", rows)
+    row = ", ".join([*(str(v) for v in literals.values()), *(_marker(c) for c in columns)])
+    insert = f"INSERT INTO records ({', '.join([*literals, *columns])}) VALUES "
+    per = max(1, _MAX_PARAMETERS // max(1, len(columns)))
+    rest: list[Sequence[Any]] = []
+    conn.executemany(insert + ", ".join([f"({row})"] * per), _batches(rows, per, len(columns), rest))
+    conn.executemany(insert + f"({row})", rest)
+
+
+def _batches(rows: Iterable[Sequence[Any]], per: int, width: int, rest: list[Sequence[Any]]) -> Iterator[Any]:
+    """The values of ``per`` rows at a time, in one list; the rows left over go to ``rest``."""
+    batch: list[Sequence[Any]] = []
+    it = iter(rows)
+    while len(batch := list(islice(it, per))) == per:
+        if set(map(len, batch)) != {width}:  # a row too short would take values of the next
+            raise sqlite3.ProgrammingError(f"each row must hold {width} values, one per column.")
+        yield list(chain.from_iterable(batch))
+    rest.extend(batch)
+
+
+def _marker(column: str) -> str:
+    """The parameter of a column in the insert: an optional field's empty string is NULL."""
+    return "NULLIF(?, '')" if column in _OPTIONAL_COLUMNS else "?"
 
 
 def _literal(value: int | str) -> str | None:
