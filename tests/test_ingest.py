@@ -450,23 +450,30 @@ def test_blank_and_delimiter_only_lines_are_not_rows(ws, tmp_path) -> None:
         ]
 
 
+def _police_file(conn: sqlite3.Connection, digit: str, name: str) -> int:
+    """A loaded police file's row, for writing records straight to the store."""
+    from jtai.store import records
+
+    return records.add_file(
+        conn,
+        sha256=digit * 64,
+        name=name,
+        agency="police",
+        mapping="police",
+        stored_as=f"extracts/{name}",
+        size=1,
+        loaded_at="2026-01-01T00:00:00+00:00",
+        loaded_by="tester",
+    )
+
+
 def test_record_constants_written_as_given(ws) -> None:
     """Constants of a bulk insert keep quotes and NUL characters exactly as given."""
     from jtai.store import records, transaction
 
     conn = ws.connect()
     with transaction(conn):
-        file_id = records.add_file(
-            conn,
-            sha256="0" * 64,
-            name="x.csv",
-            agency="police",
-            mapping="police",
-            stored_as="extracts/x.csv",
-            size=1,
-            loaded_at="2026-01-01T00:00:00+00:00",
-            loaded_by="tester",
-        )
+        file_id = _police_file(conn, "0", "x.csv")
         for sheet in ("O'Brien's list", "a\x00b"):
             records.add_records(
                 conn,
@@ -490,17 +497,7 @@ def test_record_empty_optional_fields_are_null(ws) -> None:
 
     conn = ws.connect()
     with transaction(conn):
-        file_id = records.add_file(
-            conn,
-            sha256="1" * 64,
-            name="y.csv",
-            agency="police",
-            mapping="police",
-            stored_as="extracts/y.csv",
-            size=1,
-            loaded_at="2026-01-01T00:00:00+00:00",
-            loaded_by="tester",
-        )
+        file_id = _police_file(conn, "1", "y.csv")
         records.add_records(
             conn,
             ["source_row", "event_type", "first_name", "last_name", "details", "extra"],
