@@ -118,3 +118,21 @@ def test_unknown_engine_is_refused(run, ws) -> None:  # type: ignore[no-untyped-
     result = run("--workspace", str(ws.root), "link", "--engine", "sqlite")
     assert result.exit_code == 6, result.output
     assert "duckdb, spark" in result.stderr
+
+
+def test_local_mode_gets_half_the_memory_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spark's own 1 GB heap runs out at about 100,000 records in local mode, where the
+    executors share the driver's JVM: the engine asks for half the machine unless told."""
+    from jtai.linkage import spark
+
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 24 * 2**30 // 4096}
+    monkeypatch.setattr(spark.os, "sysconf", lambda name: pages[name])
+    assert spark.session_settings("local[*]", {}) == {"spark.driver.memory": "12g"}
+    assert spark.session_settings("local[2]", {"spark.driver.memory": "3g", "a": 1}) == {
+        "spark.driver.memory": "3g",
+        "a": "1",
+    }
+    # on a cluster the driver's heap is the cluster's business
+    assert spark.session_settings("spark://host:7077", {}) == {}
+    pages["SC_PHYS_PAGES"] = 2**30 // 4096  # a 1 GB machine still gets a heap
+    assert spark.session_settings("local", {}) == {"spark.driver.memory": "1g"}

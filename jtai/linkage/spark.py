@@ -81,6 +81,28 @@ def spark_api(options: Mapping[str, Any]) -> Iterator[Any]:
         yield from _session_api(options)
 
 
+def local_driver_memory() -> str:
+    """The heap Spark's local mode gets unless ``spark.driver.memory`` is set: half of memory.
+
+    In local mode the executors run inside the driver's JVM, so every step the engine keeps in
+    memory shares its heap; Spark's own default of 1 GB runs out at about 100,000 records, and a
+    task that runs out of heap leaves the collect of its results waiting for ever.
+    """
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return "4g"
+    return f"{max(1, total // 2 // 2**30)}g"
+
+
+def session_settings(master: str, config: Mapping[str, Any]) -> dict[str, str]:
+    """The user's Spark settings, with the local mode's heap added where they leave it out."""
+    settings = {str(key): str(value) for key, value in dict(config).items()}
+    if master.startswith("local"):
+        settings.setdefault("spark.driver.memory", local_driver_memory())
+    return settings
+
+
 def _session_api(options: Mapping[str, Any]) -> Iterator[Any]:
     from pyspark.sql import SparkSession
     from splink import SparkAPI
@@ -98,8 +120,8 @@ def _session_api(options: Mapping[str, Any]) -> Iterator[Any]:
             .config("spark.sql.shuffle.partitions", "4" if master.startswith("local") else "200")
             .config("spark.local.dir", scratch)
         )
-        for key, value in dict(config).items():
-            builder = builder.config(str(key), str(value))
+        for key, value in session_settings(master, config).items():
+            builder = builder.config(key, value)
         session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
         session.sparkContext.setCheckpointDir(str(Path(scratch) / "checkpoints"))
