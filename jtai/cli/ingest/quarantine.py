@@ -83,8 +83,7 @@ def quarantine(
     if json_out:
         cli().print_json(rows)
         return
-    filters = {"--file": file, "--rule": rule, "--agency": agency}
-    shown = " ".join(f"{k} {v}" for k, v in filters.items() if v is not None)
+    shown = _filters_shown(file, rule, agency)
     if not rows and shown:
         held = lib.quarantine_count(ws)
         cli().out.print(
@@ -113,8 +112,7 @@ def _show_issues(
     if json_out:
         cli().print_json(rows)
         return
-    filters = {"--file": file, "--rule": rule, "--agency": agency}
-    shown = " ".join(f"{k} {v}" for k, v in filters.items() if v is not None)
+    shown = _filters_shown(file, rule, agency)
     if not rows:
         if shown:
             held = lib.field_issue_count(ws)
@@ -159,3 +157,9 @@ def _print_quarantine(rows: list[dict[str, Any]], limit: int, matching: int) -> 
             f"Showing the first {limit:,} of {matching:,}; "
             "export them all with `jtai quarantine -o FILE.xlsx`."
         )
+
+
+def _filters_shown(file: str | None, rule: str | None, agency: str | None) -> str:
+    """The filters given, as typed (``--rule dob --agency police``), or "" when none was."""
+    filters = {"--file": file, "--rule": rule, "--agency": agency}
+    return " ".join(f"{k} {v}" for k, v in filters.items() if v is not None)
