@@ -33,6 +33,7 @@ TODAY = dt.date(2018, 3, 19)
 HELD_BACK = "police"
 SCORING_NEW = "Scoring pairs with new records (saved model)"
 TABLES = ("link_pairs", "link_runs", "link_model", "link_decisions")
+REVIEW_PAIR = "SELECT left_id, right_id FROM link_pairs WHERE status = 'review' LIMIT 1"
 
 
 @pytest.fixture(scope="module")
@@ -287,3 +288,60 @@ def test_an_interrupt_during_an_incremental_run_saves_nothing(area, stage: str) 
     assert _state(conn) == before
     assert link(ws, conn).mode == "incremental"  # and the run after it still may be incremental
     assert _state(conn) != before
+
+
+def _everything_clustered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make incremental runs cluster every component, not only those new records touch."""
+    monkeypatch.setattr("jtai.linkage.run.recluster", lambda *_args, **_kwargs: None)
+
+
+def test_clustering_only_what_new_records_touch_gives_what_clustering_everything_gives(
+    area, tmp_path, monkeypatch
+) -> None:
+    """Child ids, pair statuses and every count are those of clustering every component again."""
+    ws, conn, extract = area
+    left, right = conn.execute(
+        "SELECT left_id, right_id FROM link_pairs WHERE status = 'review' LIMIT 1"
+    ).fetchone()
+    store.add_decision(conn, left, right, "same", "tester")  # decided before the last run
+    link(ws, conn)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copytree(ws.root, tmp_path / "everything")
+    other = workspace.Workspace(tmp_path / "everything")
+    other_conn = other.connect()
+
+    _load(ws, extract)
+    steps: list[str] = []
+    touched = link(ws, conn, step=steps.append)
+    assert touched.mode == "incremental"
+    assert not any(s.startswith("Linking on NHS number") for s in steps)  # only the touched part
+    _everything_clustered(monkeypatch)
+    _load(other, extract)
+    steps = []
+    everything = link(other, other_conn, step=steps.append)
+    assert any(s.startswith("Linking on NHS number") for s in steps)
+
+    timing = ("seconds", "model_seconds")
+    assert {k: v for k, v in touched.as_dict().items() if k not in timing} == {
+        k: v for k, v in everything.as_dict().items() if k not in timing
+    }
+    assert _ids(conn) == _ids(other_conn)
+    assert _pairs(conn) == _pairs(other_conn)
+    assert touched.reviewer_links == 1 and touched.model_links > 0 and touched.review_pairs > 0
+
+
+def test_a_decision_undone_and_made_again_is_a_change(area) -> None:
+    """Undoing a decision and deciding the pair otherwise (the same decision id) links again."""
+    ws, conn, _extract = area
+    left, right = conn.execute(
+        "SELECT left_id, right_id FROM link_pairs WHERE status = 'review' LIMIT 1"
+    ).fetchone()
+    store.add_decision(conn, left, right, "same", "tester")
+    link(ws, conn)
+    assert _ids(conn)[left] == _ids(conn)[right]
+    (first,) = conn.execute("SELECT MAX(id) FROM link_decisions").fetchone()
+    store.undo_decision(conn, "tester")
+    store.add_decision(conn, left, right, "different", "tester")
+    assert conn.execute("SELECT MAX(id) FROM link_decisions").fetchone()[0] == first
+    assert link(ws, conn).mode != "unchanged"
+    assert _ids(conn)[left] != _ids(conn)[right]

@@ -123,7 +123,7 @@ def test_a_run_that_completes_saves(ws_linked) -> None:
 
 def test_jtai_link_exits_130_on_interrupt(ws_linked, run, monkeypatch) -> None:
     """`jtai link` interrupted exits 130 and leaves the previous child ids."""
-    from jtai.linkage import run as linkage_run
+    from jtai.linkage import steps as linkage_steps
 
     ws, conn = ws_linked
     before = _state(conn)
@@ -131,7 +131,7 @@ def test_jtai_link_exits_130_on_interrupt(ws_linked, run, monkeypatch) -> None:
     def interrupted(*_args: object, **_kwargs: object) -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(linkage_run, "link_identifiers", interrupted)
+    monkeypatch.setattr(linkage_steps, "link_identifiers", interrupted)
     result = run("-w", str(ws.root), "link")
     assert result.exit_code == 130
     assert "Interrupted" in result.stderr

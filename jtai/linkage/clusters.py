@@ -106,7 +106,7 @@ class ConstrainedUnionFind:
         return [self.find(i) for i in range(len(self.parent))]
 
 
-def stable_child_ids(frame: pd.DataFrame) -> pd.Series:
+def stable_child_ids(frame: pd.DataFrame, seen: set[str] | None = None) -> pd.Series:
     """Child ids for clusters, carried over from the previous run where the data allow.
 
     Each new cluster takes the previous child id held by most of its records, biggest
@@ -118,6 +118,8 @@ def stable_child_ids(frame: pd.DataFrame) -> pd.Series:
     Args:
         frame: one row per record: ``id`` (record id), ``cluster`` (a sortable label),
             ``previous`` (the child id before this run, or missing).
+        seen: every child id held before this run, when ``frame`` is only some of the
+            records (by default the ids in ``previous``).
 
     Returns:
         The child id of each row, aligned with ``frame``.
@@ -125,7 +127,8 @@ def stable_child_ids(frame: pd.DataFrame) -> pd.Series:
     import pandas as pd
 
     previous = frame["previous"].astype(object)
-    seen = set(previous.dropna().unique())
+    if seen is None:
+        seen = set(previous.dropna().unique())
     overlap = (
         frame.assign(previous=previous)
         .dropna(subset=["previous"])

@@ -40,11 +40,13 @@ class Basis:
     lower: float
     engine: str
     records: link_basis.Records
+    decisions: str = ""
 
     def as_json(self, model: bool) -> str:
         """The run's ``basis`` column (``model``: whether the run left a model to score with)."""
         method = {"version": self.version, "upper": self.upper, "lower": self.lower, "engine": self.engine}
-        return json.dumps({**method, "model": model, **self.records.as_dict()})
+        decided = {"decisions": self.decisions}
+        return json.dumps({**method, "model": model, **self.records.as_dict(), **decided})
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,14 @@ class Increment:
         previous: the last run's pairs, by their two record ids: (probability, weight,
             status, reason).
         new_pairs: how many pairs involving a new atom scored at or above ``lower``.
+        kept: the last run's pairs by atom number: ``node_id_l``, ``node_id_r``,
+            ``status``, ``reason``.
     """
 
     model: ModelResult
     previous: dict[tuple[int, int], tuple[Any, ...]]
     new_pairs: int
+    kept: pd.DataFrame
 
     def changed(self, rows: list[tuple[int, int, float, float, str, str | None]]) -> list[tuple[Any, ...]]:
         """The rows of ``rows`` that are new or differ from the last run's (what to write)."""
@@ -146,4 +151,7 @@ def score_increment(
             strict=True,
         )
     )
-    return Increment(ModelResult(scored, None, None), previous, len(new))
+    statuses = pd.DataFrame(
+        {"node_id_l": sides[0], "node_id_r": sides[1], "status": kept["status"], "reason": kept["reason"]}
+    )
+    return Increment(ModelResult(scored, None, None), previous, len(new), statuses)

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ConfigError
-from jtai.linkage.clusters import ConstrainedUnionFind
+from jtai.linkage.components import Change, recluster
 from jtai.linkage.incremental import Basis, Increment, score_increment, since
 from jtai.linkage.interrupts import catch_interrupts
 from jtai.linkage.kept_identities import Read, chunk, read_since
@@ -30,10 +30,8 @@ from jtai.linkage.spark import ENGINES, check_available
 from jtai.linkage.steps import (
     NO_MODEL,
     Identities,
-    apply_decisions,
-    assign_child_ids,
-    classify_pairs,
-    link_identifiers,
+    ModelResult,
+    cluster,
     read_identities,
     score_identities,
 )
@@ -50,7 +48,7 @@ __all__ = ["NO_MODEL", "LinkSummary", "link", "thresholds"]
 
 # Bumped whenever linking would give another outcome on the same data, so that a re-run
 # after an upgrade links again instead of keeping the last run's outcome.
-LINKAGE_VERSION = "2"
+LINKAGE_VERSION = "3"
 UNCHANGED = (
     "Nothing changed since the last run (same records, decisions and thresholds): its child ids are kept."
 )
@@ -198,57 +196,64 @@ def _link(
     inputs = _inputs(conn, upper, lower)
     if not full and (kept := _unchanged(conn, inputs, clock)) is not None:
         return kept
-    basis = Basis(LINKAGE_VERSION, upper, lower, run_on[0], link_basis.records_now(conn))
-    newer_than = None if full else since(conn, basis, store.last_run(conn))
+    basis = Basis(
+        LINKAGE_VERSION, upper, lower, run_on[0], link_basis.records_now(conn), link_basis.decisions_now(conn)
+    )
+    last = store.last_run(conn)
+    newer_than = None if full else since(conn, basis, last)
     read = _read(conn, newer_than)
     data = read.data
-    uf = ConstrainedUnionFind(
-        data.atoms["nhs_number"].tolist(), data.atoms["sex"].tolist(), upn=data.atoms["upn"].tolist()
-    )
-    decided = apply_decisions(conn, data, uf)
-    report("Linking on NHS number, council child id, UPN and PNC id")
-    deterministic = link_identifiers(data.atoms, uf)
     model_clock = time.perf_counter()
     increment = _score_increment(conn, data, lower, newer_than, report)
-    model = increment.model if increment else score_identities(data.atoms, lower, report, run_on)
     model_seconds = round(time.perf_counter() - model_clock, 2)
-    _check(interrupted)
-    report("Forming clusters")
-    pairs = classify_pairs(data, model, uf, decided.pairs, upper)
-    assigned = assign_child_ids(conn, data, uf)
+    outcome = None
+    if increment is not None and newer_than is not None:
+        report("Forming clusters")
+        outcome = recluster(conn, Change(data, increment, newer_than, last), upper)
+    if outcome is None:
+
+        def score() -> ModelResult:
+            nonlocal model_seconds
+            model_clock = time.perf_counter()
+            model = increment.model if increment else score_identities(data.atoms, lower, report, run_on)
+            model_seconds = round(time.perf_counter() - model_clock, 2)
+            _check(interrupted)
+            return model
+
+        outcome, model = cluster(conn, data, upper, score, report)
+        note, model_json, scored = model.note, model.model_json, len(model.scored)
+    else:
+        note, model_json, scored = None, None, 0
     _check(interrupted)
     report("Saving child ids")
     new_records = (
         len(data.record_ids) if increment is None else int((data.record_ids > (newer_than or 0)).sum())
     )
     summary = LinkSummary(
-        records=len(assigned),
-        children=int(assigned.loc[~data.adult, "child_id"].nunique()),
-        adults=int(assigned.loc[data.adult, "child_id"].nunique()),
-        deterministic_links=deterministic,
-        model_links=pairs.model_links,
-        reviewer_links=decided.links,
-        review_pairs=pairs.count("review"),
-        blocked_pairs=pairs.count("blocked"),
+        records=outcome.records,
+        children=outcome.children,
+        adults=outcome.adults,
+        deterministic_links=outcome.deterministic_links,
+        model_links=outcome.model_links,
+        reviewer_links=outcome.reviewer_links,
+        review_pairs=outcome.review_pairs,
+        blocked_pairs=outcome.blocked_pairs,
         upper=upper,
         lower=lower,
         seconds=round(time.perf_counter() - clock, 2),
         model_seconds=model_seconds,
-        note=model.note,
+        note=note,
         mode="incremental" if increment else "full",
         new_records=new_records,
-        scored_pairs=increment.new_pairs if increment else len(model.scored),
+        scored_pairs=increment.new_pairs if increment else scored,
     )
-    rows = [p.row() for p in pairs.pairs]
-    changed = assigned[assigned["changed"]]
+    changed = outcome.assigned[outcome.assigned["changed"]]
     store.save_run(
         conn,
-        run=_run_row(
-            summary, started, inputs, basis.as_json(increment is not None or model.model_json is not None)
-        ),
-        pairs=increment.changed(rows) if increment else rows,
+        run=_run_row(summary, started, inputs, basis.as_json(bool(increment) or model_json is not None)),
+        pairs=increment.changed(outcome.rows) if increment else outcome.rows,
         assignments=zip(changed["child_id"].tolist(), changed["id"].tolist(), strict=True),
-        model_settings=model.model_json,
+        model_settings=model_json,
         progress=report,
         only_changes=increment is not None,
         identities=chunk(read, basis.records.max_id),

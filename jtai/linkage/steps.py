@@ -22,6 +22,7 @@ from jtai.store import linkage as store
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Callable
 
     import numpy as np
     import pandas as pd
@@ -32,6 +33,7 @@ NO_MODEL = (
     "Too few records have names and a date of birth to train the model, so only identifiers "
     "linked records this time."
 )
+JOINED = "joined through other records"
 # the normalised fields as recorded (the other model columns are derived from them)
 _ATOM_FIELDS = [
     "subject", "agency", "agency_person_id", *STRONG_IDS, "first_name", "last_name", "dob",
@@ -104,6 +106,85 @@ class Classified:
     def count(self, status: str) -> int:
         """How many pairs have ``status``."""
         return sum(1 for p in self.pairs if p.status == status)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What clustering gives a run: pairs to write, child ids, and the counts of its summary.
+
+    Attributes:
+        rows: the ``link_pairs`` rows of the pairs clustered.
+        assigned: ``id``, ``child_id`` and ``changed`` (differs from the id held before)
+            of the records clustered.
+        records, children, adults: over the whole workspace.
+        deterministic_links, reviewer_links, model_links: links made on identifiers, by
+            reviewers' decisions and by the model.
+        review_pairs, blocked_pairs: pairs waiting for review, kept apart by a rule.
+    """
+
+    rows: list[tuple[int, int, float, float, str, str | None]]
+    assigned: pd.DataFrame
+    records: int
+    children: int
+    adults: int
+    deterministic_links: int
+    reviewer_links: int
+    model_links: int
+    review_pairs: int
+    blocked_pairs: int
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Where to take what clustering reads, when ``data`` is only part of the workspace.
+
+    Attributes:
+        known: the first words that are names (counted over every identity).
+        previous: the child id each record of ``data`` holds now.
+        seen: every child id held now.
+    """
+
+    known: set[str]
+    previous: dict[int, str]
+    seen: set[str]
+
+
+def cluster(
+    conn: sqlite3.Connection,
+    data: Identities,
+    upper: float,
+    score: Callable[[], ModelResult],
+    report: Step,
+    parts: Parts | None = None,
+) -> tuple[Outcome, ModelResult]:
+    """Link on decisions and identifiers, score with ``score``, link the scored pairs, give child ids.
+
+    Returns:
+        The outcome for the records of ``data``, and the model ``score`` gave.
+    """
+    uf = ConstrainedUnionFind(
+        data.atoms["nhs_number"].tolist(), data.atoms["sex"].tolist(), upn=data.atoms["upn"].tolist()
+    )
+    decided = apply_decisions(conn, data, uf)
+    report("Linking on NHS number, council child id, UPN and PNC id")
+    deterministic = link_identifiers(data.atoms, uf)
+    model = score()
+    report("Forming clusters")
+    pairs = classify_pairs(data, model, uf, decided.pairs, upper, parts.known if parts else None)
+    assigned = assign_child_ids(conn, data, uf, parts)
+    outcome = Outcome(
+        rows=[p.row() for p in pairs.pairs],
+        assigned=assigned,
+        records=len(assigned),
+        children=int(assigned.loc[~data.adult, "child_id"].nunique()),
+        adults=int(assigned.loc[data.adult, "child_id"].nunique()),
+        deterministic_links=deterministic,
+        reviewer_links=decided.links,
+        model_links=pairs.model_links,
+        review_pairs=pairs.count("review"),
+        blocked_pairs=pairs.count("blocked"),
+    )
+    return outcome, model
 
 
 def read_identities(conn: sqlite3.Connection) -> Identities:
@@ -217,17 +298,20 @@ def classify_pairs(
     uf: ConstrainedUnionFind,
     decided: frozenset[tuple[int, int]],
     upper: float,
+    known: set[str] | None = None,
 ) -> Classified:
     """Link the model's pairs strongest first; the rest wait for review or are blocked.
 
     A pair at or above ``upper`` links unless it looks like twins (see :mod:`.twins`) or a
     must-not-link rule holds; a pair below waits for review unless its records are already
-    one child.
+    one child. A pair whose records were already one child is ``linked`` with the reason
+    ``joined through other records``; ``linked`` with no reason is a link the model made.
+    ``known``: the first words that are names, when ``data`` is only part of the workspace.
     """
     scored = model.scored.sort_values("match_probability", ascending=False, kind="stable")
     left = scored["node_id_l"].to_numpy()
     right = scored["node_id_r"].to_numpy()
-    twins = twin_pairs(data.atoms.reset_index(drop=True), left, right)
+    twins = twin_pairs(data.atoms.reset_index(drop=True), left, right, known)
     rep = data.atoms["id"].tolist()  # Python ints: indexed once per pair
     out: list[PairStatus] = []
     pending: list[tuple[int, int, float, float, str | None]] = []
@@ -246,13 +330,16 @@ def classify_pairs(
         elif p >= upper and not twin:
             merged, reason = uf.union(la, ra)
             model_links += merged
-            out.append(PairStatus(low, high, p, w, "blocked" if reason else "linked", reason))
+            if reason is None:
+                out.append(PairStatus(low, high, p, w, "linked", None if merged else JOINED))
+            else:
+                out.append(PairStatus(low, high, p, w, "blocked", reason))
         else:
             pending.append((la, ra, p, w, TWIN_REASON if twin else None))
     for la, ra, p, w, why in pending:
         low, high = (rep[la], rep[ra]) if rep[la] < rep[ra] else (rep[ra], rep[la])
         if uf.find(la) == uf.find(ra):
-            out.append(PairStatus(low, high, p, w, "linked", "joined through other records"))
+            out.append(PairStatus(low, high, p, w, "linked", JOINED))
         elif (reason := uf.conflict(la, ra)) is not None:
             out.append(PairStatus(low, high, p, w, "blocked", reason))
         else:
@@ -260,18 +347,21 @@ def classify_pairs(
     return Classified(tuple(out), model_links)
 
 
-def assign_child_ids(conn: sqlite3.Connection, data: Identities, uf: ConstrainedUnionFind) -> pd.DataFrame:
+def assign_child_ids(
+    conn: sqlite3.Connection, data: Identities, uf: ConstrainedUnionFind, parts: Parts | None = None
+) -> pd.DataFrame:
     """Every record's child id (``id``, ``child_id``), carried over from the previous run.
 
     ``changed`` says whether the record's child id differs from the one it held (what to write).
+    ``parts``: the ids held now, when ``data`` is only part of the workspace.
     """
     import numpy as np
     import pandas as pd
 
     roots = np.asarray(uf.roots(), dtype=np.int64)
-    previous = store.previous_child_ids(conn)
+    previous = parts.previous if parts else store.previous_child_ids(conn)
     frame = pd.DataFrame({"id": data.record_ids, "cluster": roots[data.record_atom]})
     frame["previous"] = frame["id"].map(previous) if previous else None
-    frame["child_id"] = stable_child_ids(frame)
+    frame["child_id"] = stable_child_ids(frame, parts.seen if parts else None)
     frame["changed"] = frame["child_id"].ne(frame["previous"]).to_numpy(dtype=bool)
     return frame[["id", "child_id", "changed"]]

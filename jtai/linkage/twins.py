@@ -64,13 +64,17 @@ def known_names(first_names: pd.Series) -> set[str]:
     return set(NAME_GROUPS) | {str(w) for w in counts[counts >= 2].index}
 
 
-def twin_pairs(nodes: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def twin_pairs(
+    nodes: pd.DataFrame, left: np.ndarray, right: np.ndarray, known: set[str] | None = None
+) -> np.ndarray:
     """For each pair of node rows, whether it looks like twins.
 
     Args:
         nodes: ``first_name``, ``last_name`` and ``dob`` of every node (row = node number).
         left: node numbers of the left side of each pair.
         right: node numbers of the right side.
+        known: the first words that are names (:func:`known_names`), when ``nodes`` are
+            only some of the workspace's identities; by default counted over ``nodes``.
     """
     import numpy as np
 
@@ -84,7 +88,8 @@ def twin_pairs(nodes: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.n
     out = np.zeros(len(left), dtype=bool)
     todo = np.flatnonzero(same)
     if len(todo):
-        known = known_names(nodes["first_name"])
+        if known is None:
+            known = known_names(nodes["first_name"])
         for i in todo.tolist():
             a, b = first_word(first[left[i]]), first_word(first[right[i]])
             out[i] = different_names(a, b, known)

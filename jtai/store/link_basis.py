@@ -57,6 +57,18 @@ class Records:
         return {"files": [list(f) for f in self.files], "records": self.count, "max_id": self.max_id}
 
 
+def decisions_now(conn: sqlite3.Connection) -> str:
+    """A fingerprint of every reviewer's decision held now.
+
+    Made of each decision's id, pair and outcome: an undone decision followed by another
+    on the same pair can take the same id, and still gives another fingerprint.
+    """
+    import hashlib
+
+    rows = conn.execute("SELECT id, left_id, right_id, decision FROM link_decisions ORDER BY id").fetchall()
+    return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+
+
 def records_now(conn: sqlite3.Connection) -> Records:
     """The files and records in the store now."""
     count, top = conn.execute("SELECT COUNT(*), coalesce(MAX(id), 0) FROM records").fetchone()

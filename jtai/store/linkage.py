@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.canonical import CONTACT_FIELDS, FIELDS, IDENTITY_FIELDS
 from jtai.store.core import transaction
-from jtai.store.link_basis import IdentityChunk, save_identities
+from jtai.store.link_basis import IdentityChunk, decisions_now, save_identities
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,6 +147,27 @@ def previous_child_ids(conn: sqlite3.Connection) -> dict[int, str]:
     return dict(cur.execute("SELECT id, child_id FROM records WHERE child_id IS NOT NULL"))
 
 
+def child_ids_of(conn: sqlite3.Connection, record_ids: Iterable[int]) -> dict[int, str]:
+    """The child id each of ``record_ids`` holds now, for those that have one."""
+    import json
+
+    cur = conn.cursor()
+    cur.row_factory = None
+    wanted = json.dumps([int(i) for i in record_ids])
+    query = (
+        "SELECT id, child_id FROM records "
+        "WHERE child_id IS NOT NULL AND id IN (SELECT value FROM json_each(?))"
+    )
+    return dict(cur.execute(query, (wanted,)))
+
+
+def held_child_ids(conn: sqlite3.Connection) -> set[str]:
+    """Every child id some record holds now."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    return {row[0] for row in cur.execute("SELECT DISTINCT child_id FROM records WHERE child_id IS NOT NULL")}
+
+
 def save_run(
     conn: sqlite3.Connection,
     *,
@@ -219,7 +240,7 @@ def inputs(conn: sqlite3.Connection) -> tuple[str, bool]:
     counts = conn.execute("SELECT COUNT(*), MIN(id), MAX(id), COUNT(child_id) FROM records").fetchone()
     parts = [
         repr(tuple(counts[:3])),
-        repr(tuple(conn.execute("SELECT COUNT(*), MAX(id) FROM link_decisions").fetchone())),
+        decisions_now(conn),
         repr([tuple(r) for r in conn.execute("SELECT id, sha256 FROM files ORDER BY id")]),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest(), counts[0] == counts[3]
