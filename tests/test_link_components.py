@@ -81,3 +81,27 @@ def test_a_reviewers_decision_touches_its_components(conn) -> None:
     )
     touched, _ = touched_atoms(conn, _data(), _scored(PAIRS), NEWER_THAN)
     assert touched.all()
+
+
+def test_only_new_and_changed_pairs_are_written() -> None:
+    """A pair as the last run kept it is not written again; a new one, or another status or reason, is."""
+    from jtai.linkage.incremental import PAIR_COLUMNS, Increment
+    from jtai.linkage.steps import ModelResult
+
+    kept = pd.DataFrame(
+        [
+            (1, 2, 0.99, 9.0, "linked", None),
+            (3, 4, 0.7, 2.0, "review", None),
+            (5, 6, 0.98, 8.0, "linked", None),
+        ],
+        columns=list(PAIR_COLUMNS),
+    )
+    increment = Increment(ModelResult(kept.iloc[:0], None, None), 1, kept)
+    rows = [
+        (1, 2, 0.99, 9.0, "linked", None),  # as it was
+        (3, 4, 0.7, 2.0, "blocked", "different NHS numbers"),  # another status
+        (5, 6, 0.98, 8.0, "linked", "joined through other records"),  # another reason
+        (7, 8, 0.6, 1.0, "review", None),  # new
+    ]
+    assert increment.changed(rows) == rows[1:]
+    assert increment.changed(rows[:1]) == []

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 # The engine an incremental run scores on (a Spark run always links in full).
 ENGINE = "duckdb"
+# a pair as ``link_pairs`` holds it
+PAIR_COLUMNS = ("left_id", "right_id", "match_probability", "match_weight", "status", "reason")
 
 
 @dataclass(frozen=True)
@@ -55,21 +57,29 @@ class Increment:
 
     Attributes:
         model: every pair at or above ``lower`` (as a full run's model would give them).
-        previous: the last run's pairs, by their two record ids: (probability, weight,
-            status, reason).
         new_pairs: how many pairs involving a new atom scored at or above ``lower``.
-        kept: the last run's pairs by atom number: ``node_id_l``, ``node_id_r``,
+        kept: the last run's pairs: ``left_id``, ``right_id`` (records), ``node_id_l``,
+            ``node_id_r`` (atom numbers), ``match_probability``, ``match_weight``,
             ``status``, ``reason``.
     """
 
     model: ModelResult
-    previous: dict[tuple[int, int], tuple[Any, ...]]
     new_pairs: int
     kept: pd.DataFrame
 
     def changed(self, rows: list[tuple[int, int, float, float, str, str | None]]) -> list[tuple[Any, ...]]:
         """The rows of ``rows`` that are new or differ from the last run's (what to write)."""
-        return [row for row in rows if self.previous.get((row[0], row[1])) != row[2:]]
+        import pandas as pd
+
+        if not rows:
+            return []
+        frame = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+        before = frame[list(PAIR_COLUMNS[:2])].merge(self.kept[list(PAIR_COLUMNS)], how="left")
+        same = before["status"].notna().to_numpy(copy=True)
+        for column in PAIR_COLUMNS[2:]:
+            now, then = frame[column], before[column]
+            same &= ((now == then) | (now.isna() & then.isna())).to_numpy()
+        return [row for row, unchanged in zip(rows, same.tolist(), strict=True) if not unchanged]
 
 
 def since(conn: sqlite3.Connection, basis: Basis, last: dict[str, Any] | None) -> int | None:
@@ -138,20 +148,5 @@ def score_increment(
     scored = pd.concat([old, new], ignore_index=True).sort_values(
         ["node_id_l", "node_id_r"], kind="stable", ignore_index=True
     )
-    previous = dict(
-        zip(
-            zip(kept["left_id"].tolist(), kept["right_id"].tolist(), strict=True),
-            zip(
-                kept["match_probability"].tolist(),
-                kept["match_weight"].tolist(),
-                kept["status"].tolist(),
-                kept["reason"].tolist(),
-                strict=True,
-            ),
-            strict=True,
-        )
-    )
-    statuses = pd.DataFrame(
-        {"node_id_l": sides[0], "node_id_r": sides[1], "status": kept["status"], "reason": kept["reason"]}
-    )
-    return Increment(ModelResult(scored, None, None), previous, len(new), statuses)
+    kept = kept.assign(node_id_l=sides[0], node_id_r=sides[1])
+    return Increment(ModelResult(scored, None, None), len(new), kept)

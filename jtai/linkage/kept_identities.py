@@ -135,6 +135,7 @@ def _frame(data: bytes) -> pd.DataFrame:
 
     Ids and flags come back as numbers, every other column as objects with None for missing.
     """
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -148,6 +149,8 @@ def _frame(data: bytes) -> pd.DataFrame:
             columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=bool)
         elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
+        elif pa.types.is_null(column.type):  # a field no identity fills
+            columns[name] = pd.Series(np.full(len(column), None, dtype=object))
         else:  # numbers with gaps (days since 1900) or a column with no value at all
             columns[name] = pd.Series(column.to_pylist(), dtype=object)
     return pd.DataFrame(columns)
