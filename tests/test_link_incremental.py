@@ -33,7 +33,6 @@ TODAY = dt.date(2018, 3, 19)
 HELD_BACK = "police"
 SCORING_NEW = "Scoring pairs with new records (saved model)"
 TABLES = ("link_pairs", "link_runs", "link_model", "link_decisions")
-REVIEW_PAIR = "SELECT left_id, right_id FROM link_pairs WHERE status = 'review' LIMIT 1"
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +80,12 @@ def _partition(ids: dict[int, str]) -> set[frozenset[int]]:
 
 def _pairs(conn) -> dict[tuple[int, int], tuple[object, ...]]:
     return {(r[0], r[1]): tuple(r[2:]) for r in conn.execute("SELECT * FROM link_pairs")}
+
+
+def _pair_with(conn, status: str) -> tuple[int, int]:
+    """The records of one pair of the last run with ``status``."""
+    query = "SELECT left_id, right_id FROM link_pairs WHERE status = ? LIMIT 1"
+    return conn.execute(query, (status,)).fetchone()
 
 
 def _state(conn) -> dict[str, list[tuple[object, ...]]]:
@@ -179,9 +184,7 @@ def test_kept_identities_and_new_records_read_as_every_record_does(area, tmp_pat
 def test_a_decision_needs_no_full_run(area) -> None:
     """A reviewer's decision alone: an incremental run with no new records applies it."""
     ws, conn, extract = area
-    left, right = conn.execute(
-        "SELECT left_id, right_id FROM link_pairs WHERE status = 'linked' LIMIT 1"
-    ).fetchone()
+    left, right = _pair_with(conn, "linked")
     store.add_decision(conn, left, right, "different", "tester")
     steps: list[str] = []
     summary = link(ws, conn, step=steps.append)
@@ -300,9 +303,7 @@ def test_clustering_only_what_new_records_touch_gives_what_clustering_everything
 ) -> None:
     """Child ids, pair statuses and every count are those of clustering every component again."""
     ws, conn, extract = area
-    left, right = conn.execute(
-        "SELECT left_id, right_id FROM link_pairs WHERE status = 'review' LIMIT 1"
-    ).fetchone()
+    left, right = _pair_with(conn, "review")
     store.add_decision(conn, left, right, "same", "tester")  # decided before the last run
     link(ws, conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -333,9 +334,7 @@ def test_clustering_only_what_new_records_touch_gives_what_clustering_everything
 def test_a_decision_undone_and_made_again_is_a_change(area) -> None:
     """Undoing a decision and deciding the pair otherwise (the same decision id) links again."""
     ws, conn, _extract = area
-    left, right = conn.execute(
-        "SELECT left_id, right_id FROM link_pairs WHERE status = 'review' LIMIT 1"
-    ).fetchone()
+    left, right = _pair_with(conn, "review")
     store.add_decision(conn, left, right, "same", "tester")
     link(ws, conn)
     assert _ids(conn)[left] == _ids(conn)[right]

@@ -230,14 +230,7 @@ def _link(
         len(data.record_ids) if increment is None else int((data.record_ids > (newer_than or 0)).sum())
     )
     summary = LinkSummary(
-        records=outcome.records,
-        children=outcome.children,
-        adults=outcome.adults,
-        deterministic_links=outcome.deterministic_links,
-        model_links=outcome.model_links,
-        reviewer_links=outcome.reviewer_links,
-        review_pairs=outcome.review_pairs,
-        blocked_pairs=outcome.blocked_pairs,
+        **outcome.counts(),
         upper=upper,
         lower=lower,
         seconds=round(time.perf_counter() - clock, 2),

@@ -8,7 +8,7 @@ transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import NotFoundError
@@ -132,6 +132,10 @@ class Outcome:
     model_links: int
     review_pairs: int
     blocked_pairs: int
+
+    def counts(self) -> dict[str, int]:
+        """The counts of the run's summary, by their names there."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("rows", "assigned")}
 
 
 @dataclass(frozen=True)
