@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice
 from typing import Any
 
 from jtai.canonical import FIELDS
@@ -102,11 +101,7 @@ ALTER TABLE records ADD COLUMN phone TEXT;
 """
 
 RECORD_COLUMNS: tuple[str, ...] = (
-    "file_id",
-    "sheet",
-    "source_row",
-    "agency",
-    "subject",
+    *("file_id", "sheet", "source_row", "agency", "subject"),
     *FIELDS,
     "extra",
     "row_hash",
@@ -117,16 +112,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
 _MAX_PARAMETERS = 999
 # The columns that may be NULL and hold text: an empty string bound for one is written as NULL.
 _OPTIONAL_COLUMNS = frozenset(FIELDS) - {"event_type"} | {"extra"}
-QUARANTINE_COLUMNS: tuple[str, ...] = (
-    "file_id",
-    "sheet",
-    "source_row",
-    "column_name",
-    "value",
-    "rule",
-    "message",
-    "raw",
-)
+QUARANTINE_COLUMNS = ("file_id", "sheet", "source_row", "column_name", "value", "rule", "message", "raw")
 
 
 @contextmanager
@@ -194,43 +180,72 @@ def add_records(
     *,
     constants: Mapping[str, int | str] | None = None,
 ) -> None:
-    """Insert records: each row holds the values of ``columns`` (names from :data:`RECORD_COLUMNS`).
+    """Insert records given row by row (each holds the values of ``columns``): see :func:`add_columns`.
 
-    Columns left out are NULL, which makes bulk loads of sparse extracts faster. Values the
-    same in every row (``constants``: file, sheet, agency...) are written into the statement
-    once instead of being bound for each row (binding is most of the cost of an insert);
-    each statement inserts many rows (see :data:`_MAX_PARAMETERS`).
-    An empty string in an optional field (every field but ``event_type``, and ``extra``) is
-    written as NULL, as None is: pass empty cells as ``""``, which binds at the cost of any
-    other text, while Python's sqlite3 looks for an adapter for each None it binds (about
-    three times the cost of a value).
+    Raises:
+        sqlite3.ProgrammingError: a row does not hold one value per column.
+    """
+    table = list(rows)
+    if any(len(row) != len(columns) for row in table):  # a short row would take values of the next
+        raise sqlite3.ProgrammingError(f"each row must hold {len(columns)} values, one per column.")
+    add_columns(
+        conn,
+        columns,
+        [list(c) for c in zip(*table, strict=True)] or [[] for _ in columns],
+        constants=constants,
+    )
+
+
+def add_columns(
+    conn: sqlite3.Connection,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    *,
+    constants: Mapping[str, int | str] | None = None,
+) -> None:
+    """Insert records given column by column: ``values[i]`` holds column ``columns[i]`` of every row.
+
+    Names come from :data:`RECORD_COLUMNS`; columns left out are NULL (faster for sparse
+    extracts). Values the same in every row (``constants``: file, sheet, agency...) are
+    written into the statement once, not bound for each row (binding is most of the cost of
+    an insert). Each statement inserts many rows (:data:`_MAX_PARAMETERS`), their values laid
+    out straight from the columns, with no tuple per row. An empty string in an optional
+    field (every field but ``event_type``, and ``extra``) is written as NULL, as None is:
+    pass empty cells as ``""``, which binds at the cost of any other text, while Python's
+    sqlite3 looks for an adapter for each None it binds (about three times the cost).
+
+    Raises:
+        ValueError: a name is not a record column, or the columns differ in length.
     """
     constants = dict(constants or {})
     unknown = (set(columns) | set(constants)) - set(RECORD_COLUMNS)
     if unknown:
         raise ValueError(f"not record columns: {sorted(unknown)}")
+    if len(values) != len(columns) or len({len(v) for v in values}) > 1:
+        raise ValueError("give one list of values per column, all of the same length.")
+    n = len(values[0]) if values else 0
     literals = {name: _literal(value) for name, value in constants.items()}
     if any(v is None for v in literals.values()):  # a value SQL text cannot hold: bind it
-        values = tuple(constants.values())
-        rows = (values + tuple(row) for row in rows)
+        values = [*([value] * n for value in constants.values()), *values]
         columns, literals = [*constants, *columns], {}
+    if not columns or not n:
+        return
     row = ", ".join([*(str(v) for v in literals.values()), *(_marker(c) for c in columns)])
     insert = f"INSERT INTO records ({', '.join([*literals, *columns])}) VALUES "
-    per = max(1, _MAX_PARAMETERS // max(1, len(columns)))
-    rest: list[Sequence[Any]] = []
-    conn.executemany(insert + ", ".join([f"({row})"] * per), _batches(rows, per, len(columns), rest))
-    conn.executemany(insert + f"({row})", rest)
+    per = max(1, _MAX_PARAMETERS // len(columns))
+    full = n - n % per
+    conn.executemany(insert + ", ".join([f"({row})"] * per), _statements(values, per, full))
+    conn.executemany(insert + f"({row})", zip(*(v[full:] for v in values), strict=True))
 
 
-def _batches(rows: Iterable[Sequence[Any]], per: int, width: int, rest: list[Sequence[Any]]) -> Iterator[Any]:
-    """The values of ``per`` rows at a time, in one list; the rows left over go to ``rest``."""
-    batch: list[Sequence[Any]] = []
-    it = iter(rows)
-    while len(batch := list(islice(it, per))) == per:
-        if set(map(len, batch)) != {width}:  # a row too short would take values of the next
-            raise sqlite3.ProgrammingError(f"each row must hold {width} values, one per column.")
-        yield list(chain.from_iterable(batch))
-    rest.extend(batch)
+def _statements(values: Sequence[Sequence[Any]], per: int, stop: int) -> Iterator[list[Any]]:
+    """The parameters of ``per`` rows at a time, up to row ``stop``, row after row in one list."""
+    width = len(values)
+    for start in range(0, stop, per):
+        flat: list[Any] = [None] * (per * width)
+        for i, column in enumerate(values):
+            flat[i::width] = column[start : start + per]  # column i of each row, in one C loop
+        yield flat
 
 
 def _marker(column: str) -> str:
