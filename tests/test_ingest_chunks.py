@@ -86,7 +86,7 @@ def test_chunks_are_checked_on_a_second_thread(ws, tmp_path, monkeypatch) -> Non
     """The checks run beside the writes, on another thread; the rows are written on the caller's."""
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 4)
     seen: dict[str, set[bool]] = {"check": set(), "write": set()}
-    check, write = loader.validate, loader.store.add_columns
+    check, write = loader.validate, loader.store.insert_batches
 
     def checking(*args, **kwargs):  # type: ignore[no-untyped-def]
         seen["check"].add(threading.current_thread() is threading.main_thread())
@@ -97,7 +97,7 @@ def test_chunks_are_checked_on_a_second_thread(ws, tmp_path, monkeypatch) -> Non
         return write(*args, **kwargs)
 
     monkeypatch.setattr(loader, "validate", checking)
-    monkeypatch.setattr(loader.store, "add_columns", writing)
+    monkeypatch.setattr(loader.store, "insert_batches", writing)
     result = load_files(ws, [_csv(tmp_path / "p.csv", ROWS)], agency="police", today=TODAY)
     assert result.accepted == 5
     assert seen == {"check": {False}, "write": {True}}
@@ -129,7 +129,7 @@ def test_a_check_failing_after_chunks_were_written_leaves_nothing(ws, tmp_path, 
 def test_an_interrupt_while_writing_stops_the_checks(ws, tmp_path, monkeypatch) -> None:
     """Interrupted while a chunk is written, the load rolls back and the checking thread ends."""
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 2)
-    write = loader.store.add_columns
+    write = loader.store.insert_batches
     calls: list[int] = []
 
     def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -138,7 +138,7 @@ def test_an_interrupt_while_writing_stops_the_checks(ws, tmp_path, monkeypatch) 
             raise KeyboardInterrupt
         return write(*args, **kwargs)
 
-    monkeypatch.setattr(loader.store, "add_columns", interrupted)
+    monkeypatch.setattr(loader.store, "insert_batches", interrupted)
     with pytest.raises(KeyboardInterrupt):
         load_files(ws, [_csv(tmp_path / "p.csv", ROWS)], agency="police", today=TODAY)
     with sqlite3.connect(ws.db_path) as conn:

@@ -32,6 +32,7 @@ from jtai.ingest.results import FileResult, LoadResult, SheetResult, already_loa
 from jtai.ingest.validate import FieldIssue, Validated, validate
 from jtai.store import field_issues, transaction
 from jtai.store import records as store
+from jtai.store.record_inserts import RecordBatches
 from jtai.store.unload import new_record_ids
 
 if TYPE_CHECKING:
@@ -130,7 +131,6 @@ def _load_one(
         progress(f"Checking {name}", 0, read)
     stored = repeats.stored_hashes(conn, agency)  # rows of earlier loads: a load since adds none
     copy = ExtractCopy(ws, sha, path.suffix)
-    checks = _Checks(mapping, path, today, (progress, read))
     try:
         with store.bulk_load(conn), transaction(conn):
             # another command may have loaded the same content since the check above
@@ -150,7 +150,8 @@ def _load_one(
             )
             # the copy is written as the rows are inserted, inside the transaction
             with copy.written_during(data), new_record_ids(conn, file_id):  # no removed file's ids
-                written = _check_and_write(conn, file_id, agency, raws, checks, repeats.FileRepeats(stored))
+                checks = _Checks(mapping, path, today, (progress, read), file_id, agency)
+                written = _check_and_write(conn, raws, checks, repeats.FileRepeats(stored))
             file_tables.check_rows(tables, [w.rows_read for w in written])
             if not force:
                 agency_check.check(sum((w.event_types for w in written), Counter()), agency)
@@ -203,16 +204,28 @@ def _failed(path: Path, agency: str, sha: str, exc: JtaiError) -> FileResult:
 
 
 @dataclass(frozen=True)
+class _Checked:
+    """A chunk of a table checked, and its accepted rows laid out for the insert."""
+
+    table: int  # its position among the file's tables
+    rows: int  # rows read, as the reader counts them
+    outcome: Validated
+    records: RecordBatches
+
+
+@dataclass(frozen=True)
 class _Checks:
-    """What checking a file's tables needs, and where its progress goes: (callback, rows read)."""
+    """What checking a file's tables and laying out its records needs; progress: (callback, rows read)."""
 
     mapping: Mapping
     path: Path
     today: dt.date
     progress: tuple[Progress | None, int]
+    file_id: int
+    agency: str
 
-    def jobs(self, raws: list[readers.RawSheet]) -> Iterator[Callable[[], tuple[int, int, Validated]]]:
-        """One job per chunk of each table, in order: (table index, raw rows, checked chunk)."""
+    def jobs(self, raws: list[readers.RawSheet]) -> Iterator[Callable[[], _Checked]]:
+        """One job per chunk of each table, in order."""
         for index, raw in enumerate(raws):
             sheet = file_tables.sheet_of(self.mapping, raw, self.path)
             table = repeats.TableRepeats()
@@ -221,10 +234,27 @@ class _Checks:
 
     def _check(
         self, index: int, chunk: readers.RawSheet, sheet: SheetMapping, table: repeats.TableRepeats
-    ) -> tuple[int, int, Validated]:
+    ) -> _Checked:
         outcome = validate(chunk, sheet, self.mapping, file=self.path.name, today=self.today)
         table.set_aside(outcome)  # rows repeating an earlier chunk of the table
-        return index, chunk.rows_read, outcome
+        return _Checked(index, chunk.rows_read, outcome, self.records(chunk.name, outcome))
+
+    def records(self, sheet: str, outcome: Validated) -> RecordBatches:
+        """The accepted rows of a chunk as insert statements' parameters, column by column."""
+        constants: dict[str, int | str] = {"file_id": self.file_id, "sheet": sheet, "agency": self.agency}
+        constants["subject"] = outcome.subject
+        names: list[str] = ["source_row"]
+        columns: list[list[Any]] = [outcome.rows.astype("int64").tolist()]
+        for col, (codes, uniques) in outcome.factors.items():
+            if col != "subject":
+                column = _pylist(codes, uniques)
+                if column is not None:
+                    names.append(col)
+                    columns.append(column)
+        if outcome.row_hash is not None:
+            names.append("row_hash")
+            columns.append(outcome.row_hash.tolist())
+        return store.record_batches(names, columns, constants=constants)
 
 
 @dataclass
@@ -257,12 +287,7 @@ class _Written:
 
 
 def _check_and_write(
-    conn: sqlite3.Connection,
-    file_id: int,
-    agency: str,
-    raws: list[readers.RawSheet],
-    checks: _Checks,
-    earlier: repeats.FileRepeats,
+    conn: sqlite3.Connection, raws: list[readers.RawSheet], checks: _Checks, earlier: repeats.FileRepeats
 ) -> list[_Written]:
     """Check the tables chunk by chunk on a second thread, writing each chunk as it comes."""
     progress, read = checks.progress
@@ -270,26 +295,29 @@ def _check_and_write(
     written: list[_Written] = []
     checked = done = 0
     with chunks.ahead(checks.jobs(raws)) as results:
-        for index, rows, outcome in results:
-            if index == len(written):  # the first chunk of the next table
+        for item in results:
+            outcome = item.outcome
+            if item.table == len(written):  # the first chunk of the next table
                 if written:
-                    _finish(conn, file_id, written[-1])
-                earlier.new_sheet(raws[index].name)
-                written.append(_Written(raws[index].name))
+                    _finish(conn, checks.file_id, written[-1])
+                earlier.new_sheet(raws[item.table].name)
+                written.append(_Written(raws[item.table].name))
             sheet = written[-1]
-            checked += rows
+            checked += item.rows
             if progress is not None:
                 progress(f"Checking {name}", checked, read)
             # counted before rows loaded before are set aside, as the file was written
             sheet.event_types += agency_check.event_type_counts([outcome.factors["event_type"]])
-            earlier.set_aside(conn, agency, outcome)  # rows loaded before, or in an earlier sheet
-            _write(conn, file_id, agency, sheet.name, outcome)
+            accepted = outcome.accepted
+            earlier.set_aside(conn, checks.agency, outcome)  # rows loaded before, or in an earlier sheet
+            records = item.records if outcome.accepted == accepted else checks.records(sheet.name, outcome)
+            store.insert_batches(conn, records)
             sheet.add(outcome)
             done += outcome.accepted + len(outcome.quarantine)
             if progress is not None:
                 progress(f"Writing {name}", done, read)
     if written:
-        _finish(conn, file_id, written[-1])
+        _finish(conn, checks.file_id, written[-1])
     return written
 
 
@@ -299,24 +327,6 @@ def _finish(conn: sqlite3.Connection, file_id: int, sheet: _Written) -> None:
     store.add_quarantine(conn, ((file_id, sheet.name, *q) for q in sheet.quarantine))
     field_issues.add(conn, ((file_id, sheet.name, *i) for i in sheet.issues))
     store.add_sheet(conn, file_id, sheet.name, sheet.rows_read, sheet.accepted, len(sheet.quarantine))
-
-
-def _write(conn: sqlite3.Connection, file_id: int, agency: str, sheet: str, outcome: Validated) -> None:
-    """Write the accepted rows of a chunk, column by column."""
-    constants: dict[str, int | str] = {"file_id": file_id, "sheet": sheet, "agency": agency}
-    constants["subject"] = outcome.subject
-    names: list[str] = ["source_row"]
-    columns: list[list[Any]] = [outcome.rows.astype("int64").tolist()]
-    for col, (codes, uniques) in outcome.factors.items():
-        if col != "subject":
-            column = _pylist(codes, uniques)
-            if column is not None:
-                names.append(col)
-                columns.append(column)
-    if outcome.row_hash is not None:
-        names.append("row_hash")
-        columns.append(outcome.row_hash.tolist())
-    store.add_columns(conn, names, columns, constants=constants)
 
 
 def _pylist(codes: Any, uniques: Any) -> list[Any] | None:

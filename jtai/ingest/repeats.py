@@ -23,30 +23,37 @@ if TYPE_CHECKING:
 
 
 class TableRepeats:
-    """The rows of one table accepted by its checks so far, chunk after chunk."""
+    """The rows of one table accepted by its checks so far, chunk after chunk.
+
+    Kept as numpy arrays sorted by row hash (sorting and searching them runs outside Python's
+    lock, beside the writes), not as a dict of a million Python ints.
+    """
 
     def __init__(self) -> None:
-        self._first: dict[int, int] = {}  # row hash -> sheet row of its first accepted row
+        import numpy as np
+
+        self._hashes = np.zeros(0, np.int64)  # sorted
+        self._rows = np.zeros(0, np.int64)  # the sheet row of each
 
     def set_aside(self, outcome: Validated) -> None:
         """Quarantine the rows of a chunk that repeat a row of an earlier chunk; remember the others."""
         import numpy as np
 
-        if outcome.row_hash is None or not len(outcome.row_hash):
+        current = outcome.row_hash
+        if current is None or not len(current):
             return
-        hashes = outcome.row_hash.tolist()
-        if self._first:
-            first = self._first
-            hit = np.fromiter((h in first for h in hashes), dtype=bool, count=len(hashes))
+        if len(self._hashes):
+            at = np.minimum(np.searchsorted(self._hashes, current), len(self._hashes) - 1)
+            hit = self._hashes[at] == current
             if hit.any():
-                messages = [
-                    f"The same values as row {first[h]}; loaded once."
-                    for h, h_hit in zip(hashes, hit.tolist(), strict=True)
-                    if h_hit
-                ]
+                first = self._rows[at[hit]].tolist()
+                messages = [f"The same values as row {row}; loaded once." for row in first]
                 outcome.quarantine_accepted(hit, "duplicate_row", messages)
-                hashes = outcome.row_hash.tolist()
-        self._first.update(zip(hashes, outcome.rows.tolist(), strict=True))
+                current = outcome.row_hash
+        # the chunk's rows hold no repeats of each other (the checks set them aside)
+        order = np.argsort(np.concatenate([self._hashes, current]), kind="stable")
+        self._hashes = np.concatenate([self._hashes, current])[order]
+        self._rows = np.concatenate([self._rows, outcome.rows.astype(np.int64)])[order]
 
 
 def stored_hashes(conn: sqlite3.Connection, agency: str) -> np.ndarray:
