@@ -54,10 +54,11 @@ def _store(root: Path, tmp: Path) -> tuple[dict[str, object], dict[str, list[tup
     return result, tables
 
 
-@pytest.mark.parametrize("size", [1, 2, 3, 5])
-def test_a_table_checked_in_chunks_is_written_as_if_checked_whole(tmp_path, monkeypatch, size) -> None:
+@pytest.mark.parametrize(("first", "size"), [(1, 1), (1, 3), (2, 2), (2, 5), (3, 3)])
+def test_a_table_checked_in_chunks_is_written_as_if_checked_whole(tmp_path, monkeypatch, first, size) -> None:
     """Records, quarantine (repeats across chunks included), field issues and totals are the same."""
     whole = _store(tmp_path / "whole", tmp_path)
+    monkeypatch.setattr(chunks, "FIRST_ROWS", first)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", size)
     chunked = _store(tmp_path / "chunked", tmp_path)
     assert chunked == whole
@@ -84,6 +85,7 @@ def test_a_table_checked_in_chunks_is_written_as_if_checked_whole(tmp_path, monk
 
 def test_chunks_are_checked_on_a_second_thread(ws, tmp_path, monkeypatch) -> None:
     """The checks run beside the writes, on another thread; the rows are written on the caller's."""
+    monkeypatch.setattr(chunks, "FIRST_ROWS", 2)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 4)
     seen: dict[str, set[bool]] = {"check": set(), "write": set()}
     check, write = loader.validate, loader.store.insert_batches
@@ -106,6 +108,7 @@ def test_chunks_are_checked_on_a_second_thread(ws, tmp_path, monkeypatch) -> Non
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, sqlite3.OperationalError, MemoryError])
 def test_a_check_failing_after_chunks_were_written_leaves_nothing(ws, tmp_path, monkeypatch, failure) -> None:
     """An error or interrupt in the checks of a later chunk is raised, and the load rolled back."""
+    monkeypatch.setattr(chunks, "FIRST_ROWS", 1)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 3)
     check = loader.validate
     calls: list[int] = []
@@ -128,6 +131,7 @@ def test_a_check_failing_after_chunks_were_written_leaves_nothing(ws, tmp_path, 
 
 def test_an_interrupt_while_writing_stops_the_checks(ws, tmp_path, monkeypatch) -> None:
     """Interrupted while a chunk is written, the load rolls back and the checking thread ends."""
+    monkeypatch.setattr(chunks, "FIRST_ROWS", 1)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 2)
     write = loader.store.insert_batches
     calls: list[int] = []
@@ -175,9 +179,26 @@ def test_sheets_checked_in_chunks_repeat_earlier_sheets_as_whole_ones_do(tmp_pat
         return [s.to_dict() for s in file.sheets], held
 
     whole = load(tmp_path / "whole")
+    monkeypatch.setattr(chunks, "FIRST_ROWS", 1)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 1)
     assert load(tmp_path / "chunked") == whole
     assert whole[1] == [
         ("Referrals", 2, "The same values as sheet List 3, row 2; loaded once."),
         ("Referrals", 3, "The same values as sheet List 3, row 3; loaded once."),
     ]
+
+
+def test_a_large_table_is_split_after_a_small_first_chunk(tmp_path, monkeypatch) -> None:
+    """The first chunk is small (writing starts early), the others full; every row in one chunk."""
+    from jtai.ingest import file_tables
+    from jtai.ingest.mapping import load_builtin
+
+    path = _csv(tmp_path / "p.csv", ROWS)
+    (raw,) = file_tables.read_tables(path.read_bytes(), path, load_builtin("police"))
+    monkeypatch.setattr(chunks, "FIRST_ROWS", 2)
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 5)
+    parts = chunks.split(raw)
+    assert [p.rows.tolist() for p in parts] == [[2, 3], [4, 5, 6, 8, 9], [10, 11, 12, 13]]
+    assert [len(p.ragged) for p in parts] == [1, 0, 0]  # row 7, counted once
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", len(raw.frame))
+    assert chunks.split(raw) == [raw]

@@ -9,6 +9,7 @@ as the whole table would be, but for rows repeating a row of an earlier chunk:
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -20,25 +21,26 @@ from jtai.ingest.readers import RawSheet
 
 T = TypeVar("T")
 
-# Rows checked at a time: enough that the fixed cost of a pass (a few hundred pandas calls)
-# stays small, few enough that writing starts soon and a chunk's strings fit in memory twice.
+# Rows checked at a time: enough that the fixed cost of a pass (a few hundred pandas calls,
+# about 30 ms) stays small, few enough that a chunk's values fit in memory twice over. The
+# first chunk is smaller: nothing is written until it is checked.
 CHUNK_ROWS = 100_000
+FIRST_ROWS = 25_000
 
 
-def split(raw: RawSheet, size: int | None = None) -> list[RawSheet]:
-    """The table as consecutive chunks of at most ``size`` data rows (itself when it is smaller).
+def split(raw: RawSheet) -> list[RawSheet]:
+    """The table as consecutive chunks: :data:`FIRST_ROWS` data rows, then :data:`CHUNK_ROWS` at a time.
 
-    ``size`` defaults to :data:`CHUNK_ROWS`.
-
-    The rows read apart from the frame (ragged rows and their notes) go with the first chunk,
-    so that each row is counted, and quarantined, once.
+    A table of up to :data:`CHUNK_ROWS` rows is one chunk, itself. The rows read apart from the
+    frame (ragged rows and their notes) go with the first chunk, so that each row is counted,
+    and quarantined, once.
     """
-    n, size = len(raw.frame), size or CHUNK_ROWS
-    if n <= size:
+    n = len(raw.frame)
+    if n <= CHUNK_ROWS:
         return [raw]
+    bounds = [0, *range(min(FIRST_ROWS, CHUNK_ROWS), n, CHUNK_ROWS), n]
     out = []
-    for start in range(0, n, size):
-        stop = min(n, start + size)
+    for start, stop in itertools.pairwise(bounds):
         faults = {
             column: {p - start: fault for p, fault in cells.items() if start <= p < stop}
             for column, cells in raw.cell_faults.items()
