@@ -54,7 +54,7 @@ def _store(root: Path, tmp: Path) -> tuple[dict[str, object], dict[str, list[tup
     return result, tables
 
 
-@pytest.mark.parametrize(("first", "size"), [(1, 1), (1, 3), (2, 2), (2, 5), (3, 3)])
+@pytest.mark.parametrize(("first", "size"), [(1, 1), (1, 3), (2, 2), (2, 5), (3, 3), (4, 2)])
 def test_a_table_checked_in_chunks_is_written_as_if_checked_whole(tmp_path, monkeypatch, first, size) -> None:
     """Records, quarantine (repeats across chunks included), field issues and totals are the same."""
     whole = _store(tmp_path / "whole", tmp_path)
@@ -189,7 +189,7 @@ def test_sheets_checked_in_chunks_repeat_earlier_sheets_as_whole_ones_do(tmp_pat
 
 
 def test_a_large_table_is_split_after_a_small_first_chunk(tmp_path, monkeypatch) -> None:
-    """The first chunk is small (writing starts early), the others full; every row in one chunk."""
+    """The first chunk is small (writing starts early), the others up to full; every row in one chunk."""
     from jtai.ingest import file_tables
     from jtai.ingest.mapping import load_builtin
 
@@ -200,5 +200,7 @@ def test_a_large_table_is_split_after_a_small_first_chunk(tmp_path, monkeypatch)
     parts = chunks.split(raw)
     assert [p.rows.tolist() for p in parts] == [[2, 3], [4, 5, 6, 8, 9], [10, 11, 12, 13]]
     assert [len(p.ragged) for p in parts] == [1, 0, 0]  # row 7, counted once
-    monkeypatch.setattr(chunks, "CHUNK_ROWS", len(raw.frame))
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 20)
+    assert [p.rows.tolist() for p in chunks.split(raw)] == [[2, 3], [4, 5, 6, 8, 9, 10, 11, 12, 13]]
+    monkeypatch.setattr(chunks, "FIRST_ROWS", len(raw.frame))
     assert chunks.split(raw) == [raw]

@@ -25,20 +25,20 @@ T = TypeVar("T")
 # about 30 ms) stays small, few enough that a chunk's values fit in memory twice over. The
 # first chunk is smaller: nothing is written until it is checked.
 CHUNK_ROWS = 100_000
-FIRST_ROWS = 25_000
+FIRST_ROWS = 10_000
 
 
 def split(raw: RawSheet) -> list[RawSheet]:
     """The table as consecutive chunks: :data:`FIRST_ROWS` data rows, then :data:`CHUNK_ROWS` at a time.
 
-    A table of up to :data:`CHUNK_ROWS` rows is one chunk, itself. The rows read apart from the
+    A table of up to :data:`FIRST_ROWS` rows is one chunk, itself. The rows read apart from the
     frame (ragged rows and their notes) go with the first chunk, so that each row is counted,
     and quarantined, once.
     """
     n = len(raw.frame)
-    if n <= CHUNK_ROWS:
+    if n <= FIRST_ROWS:
         return [raw]
-    bounds = [0, *range(min(FIRST_ROWS, CHUNK_ROWS), n, CHUNK_ROWS), n]
+    bounds = [0, *range(FIRST_ROWS, n, CHUNK_ROWS), n]
     out = []
     for start, stop in itertools.pairwise(bounds):
         faults = {
