@@ -39,6 +39,7 @@ def test_strict_totals_count_rejected_rows_apart(ws, tmp_path) -> None:
         0,
     )
     assert (rejected.rejected, dict(rejected.reasons)) == (3, {"duplicate_row": 1})
+    assert (rejected.file_id, loaded.file_id) == (None, 1)  # the refused file's row was rolled back
     assert rejected.message == (
         "dups.csv: 1 of its 3 rows would be quarantined and --strict was given; "
         "nothing of the file was added."

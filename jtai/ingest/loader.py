@@ -155,7 +155,7 @@ def _load_one(
             file_tables.check_rows(tables, [w.rows_read for w in written])
             if not force:
                 agency_check.check(sum((w.event_types for w in written), Counter()), agency)
-            fr = FileResult(str(path), name, agency, "loaded", sha, ref, file_id=file_id)
+            fr = FileResult(str(path), name, agency, "loaded", sha, ref)
             fr.sheets = [w.result() for w in written]
             fr.sheets += [
                 SheetResult(t.name, 0, 0, 0, skipped=t.reason)
@@ -164,6 +164,7 @@ def _load_one(
             ]
             if strict and fr.quarantined:
                 raise _Refused(rejected(fr))
+            fr.file_id = file_id  # the file's row is kept
     except _Refused as refused:  # rolled back
         copy.discard()
         return refused.result
