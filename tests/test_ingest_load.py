@@ -39,6 +39,7 @@ def test_strict_totals_count_rejected_rows_apart(ws, tmp_path) -> None:
         0,
     )
     assert (rejected.rejected, dict(rejected.reasons)) == (3, {"duplicate_row": 1})
+    assert (rejected.file_id, loaded.file_id) == (None, 1)  # the refused file's row was rolled back
     assert rejected.message == (
         "dups.csv: 1 of its 3 rows would be quarantined and --strict was given; "
         "nothing of the file was added."
@@ -53,16 +54,16 @@ def test_strict_totals_count_rejected_rows_apart(ws, tmp_path) -> None:
 def test_a_load_that_loses_the_race_reports_already_loaded(ws, tmp_path, monkeypatch) -> None:
     """When another command loads the same file while this one checks it, this one adds nothing."""
     path = _csv(tmp_path / "p.csv", "P1,arrest,2018-01-01")
-    checks = loader._earlier_rows
+    stored = loader.repeats.stored_hashes
     raced: list[str] = []
 
-    def other_command_loads_first(conn, agency, outcomes):  # type: ignore[no-untyped-def]
+    def other_command_loads_first(conn, agency):  # type: ignore[no-untyped-def]
         if not raced:
             raced.append("started")
             raced.append(load_files(ws, [path], agency="police", today=TODAY).files[0].status)
-        checks(conn, agency, outcomes)
+        return stored(conn, agency)
 
-    monkeypatch.setattr(loader, "_earlier_rows", other_command_loads_first)
+    monkeypatch.setattr(loader.repeats, "stored_hashes", other_command_loads_first)
     (file,) = load_files(ws, [path], agency="police", today=TODAY).files
     assert raced == ["started", "loaded"]
     assert file.status == "already_loaded"

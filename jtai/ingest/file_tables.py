@@ -15,7 +15,7 @@ from jtai.errors import InputError, UsageError
 from jtai.ingest import readers
 from jtai.ingest.encoding import kind_of
 from jtai.ingest.mapping import Mapping, SheetMapping, header_key, load_builtin
-from jtai.ingest.validate import Validated, known_keys, scorer_for
+from jtai.ingest.validate import known_keys, scorer_for
 
 Tables = list[readers.RawSheet | readers.SkippedSheet]
 
@@ -98,13 +98,15 @@ def read_tables(data: bytes, path: Path, mapping: Mapping) -> Tables:
     return tables
 
 
-def check_rows(tables: Tables, outcomes: list[Validated]) -> None:
+def check_rows(tables: Tables, rows_read: list[int]) -> None:
     """Refuse a file whose data rows were all blank (e.g. a row of commas under the header).
+
+    ``rows_read`` holds the rows read from each table, blank rows left out.
 
     Raises:
         InputError: no table has a row with a value.
     """
-    if not any(v.rows_read for v in outcomes):
+    if not any(rows_read):
         raise _no_data(tables)
 
 

@@ -1,8 +1,10 @@
 """Load extract files into the workspace: the library behind ``jtai load``.
 
-Each file is read, mapped and checked whole before anything is written; then its copy,
-its records, its quarantined rows and its reconciliation are written in one transaction
-(the copy on a second thread, while the rows are inserted).
+Each file is read whole, then checked in chunks of rows on a second thread while the chunks
+already checked are written (see :mod:`jtai.ingest.chunks`); its copy (on a third thread),
+records, quarantined rows, field issues and reconciliation are written in one transaction,
+which a file refused at the end of its checks (another agency's records, ``--strict``)
+rolls back: nothing of it is kept.
 A file whose content was loaded before (same SHA-256) adds nothing. A file that cannot be
 read is reported as an error and the other files still load.
 """
@@ -10,25 +12,27 @@ read is reported as an error and the other files still load.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import hashlib
-import shlex
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtai.errors import ExitCode, InputError, JtaiError
-from jtai.ingest import agency_check, file_tables, readers
+from jtai.ingest import agency_check, chunks, file_tables, readers, repeats
 from jtai.ingest.extracts import ExtractCopy
 from jtai.ingest.file_tables import read_tables as _read  # by this name, bench/ingest.py times the reading
 from jtai.ingest.layouts import agency_named
-from jtai.ingest.mapping import Mapping, load_mapping
-from jtai.ingest.results import FileResult, LoadResult, SheetResult
-from jtai.ingest.validate import Validated, validate
+from jtai.ingest.mapping import Mapping, SheetMapping, load_mapping
+from jtai.ingest.results import FileResult, LoadResult, SheetResult, already_loaded, rejected
+from jtai.ingest.validate import FieldIssue, Validated, validate
 from jtai.store import field_issues, transaction
 from jtai.store import records as store
+from jtai.store.record_inserts import RecordBatches
 from jtai.store.unload import new_record_ids
 
 if TYPE_CHECKING:
@@ -37,7 +41,6 @@ if TYPE_CHECKING:
 # progress(description, done, total): "Checking NAME" once its rows are read (0, then all of
 # them), then "Writing NAME" as rows are written; a bar may be shown when total is large.
 Progress = Callable[[str, int, int], None]
-CHUNK_ROWS = 100_000
 
 
 def load_files(
@@ -117,55 +120,24 @@ def _load_one(
     ref = mapping.source or mapping.name
     previous = store.file_by_hash(conn, sha)
     if previous is not None or sha in seen:
-        return _already_loaded(path, agency, ref, sha, previous, seen.get(sha))
+        return already_loaded(path, agency, ref, sha, previous, seen.get(sha))
     try:
         tables = _read(data, path, mapping)
-        read = sum(t.rows_read for t in tables if isinstance(t, readers.RawSheet))
-        if progress is not None:
-            progress(f"Checking {name}", 0, read)
-        outcomes = [
-            (t, validate(t, file_tables.sheet_of(mapping, t, path), mapping, file=name, today=today))
-            for t in tables
-            if isinstance(t, readers.RawSheet)
-        ]
-        file_tables.check_rows(tables, [v for _, v in outcomes])
-        if not force:
-            agency_check.check(
-                agency_check.event_type_counts(v.factors["event_type"] for _, v in outcomes), agency
-            )
-        _earlier_rows(conn, agency, outcomes)
-        _earlier_sheets(outcomes)
-        if progress is not None:
-            progress(f"Checking {name}", read, read)
     except JtaiError as exc:
         return _failed(path, agency, sha, exc)
-    sheets = [
-        SheetResult(
-            t.name,
-            v.rows_read,
-            v.accepted,
-            len(v.quarantine),
-            v.reasons,
-            issues=v.issue_rules,
-            warnings=v.warnings,
-        )
-        for t, v in outcomes
-    ]
-    sheets += [
-        SheetResult(t.name, 0, 0, 0, skipped=t.reason) for t in tables if isinstance(t, readers.SkippedSheet)
-    ]
-    fr = FileResult(str(path), name, agency, "loaded", sha, ref, sheets=sheets)
-    if strict and fr.quarantined:
-        return _reject(fr)
+    raws = [t for t in tables if isinstance(t, readers.RawSheet)]
+    read = sum(t.rows_read for t in raws)
+    if progress is not None:
+        progress(f"Checking {name}", 0, read)
+    stored = repeats.stored_hashes(conn, agency)  # rows of earlier loads: a load since adds none
     copy = ExtractCopy(ws, sha, path.suffix)
-    total = sum(v.accepted + len(v.quarantine) for _, v in outcomes)
     try:
         with store.bulk_load(conn), transaction(conn):
             # another command may have loaded the same content since the check above
             previous = store.file_by_hash(conn, sha)
             if previous is not None:
-                return _already_loaded(path, agency, ref, sha, previous, None)
-            fr.file_id = store.add_file(
+                return already_loaded(path, agency, ref, sha, previous, None)
+            file_id = store.add_file(
                 conn,
                 sha256=sha,
                 name=name,
@@ -176,30 +148,51 @@ def _load_one(
                 loaded_at=_now(),
                 loaded_by=_user(),
             )
-            done = 0
             # the copy is written as the rows are inserted, inside the transaction
-            with copy.written_during(data), new_record_ids(conn, fr.file_id):  # no removed file's ids
-                for table, outcome in outcomes:
-                    done = _write(conn, fr.file_id, agency, table.name, outcome, progress, name, done, total)
-                    store.add_sheet(
-                        conn,
-                        fr.file_id,
-                        table.name,
-                        outcome.rows_read,
-                        outcome.accepted,
-                        len(outcome.quarantine),
-                    )
+            with copy.written_during(data), new_record_ids(conn, file_id):  # no removed file's ids
+                checks = _Checks(mapping, path, today, (progress, read), file_id, agency)
+                written = _check_and_write(conn, raws, checks, repeats.FileRepeats(stored))
+            file_tables.check_rows(tables, [w.rows_read for w in written])
+            if not force:
+                agency_check.check(sum((w.event_types for w in written), Counter()), agency)
+            fr = FileResult(str(path), name, agency, "loaded", sha, ref)
+            fr.sheets = [w.result() for w in written]
+            fr.sheets += [
+                SheetResult(t.name, 0, 0, 0, skipped=t.reason)
+                for t in tables
+                if isinstance(t, readers.SkippedSheet)
+            ]
+            if strict and fr.quarantined:
+                raise _Refused(rejected(fr))
+            fr.file_id = file_id  # the file's row is kept
+    except _Refused as refused:  # rolled back
+        copy.discard()
+        return refused.result
+    except JtaiError as exc:  # rolled back
+        copy.discard()
+        return _failed(path, agency, sha, exc)
     except sqlite3.IntegrityError:
         copy.discard()
         previous = store.file_by_hash(conn, sha)
         if previous is None:  # pragma: no cover - only the content hash is unique
             raise
-        return _already_loaded(path, agency, ref, sha, previous, None)
+        return already_loaded(path, agency, ref, sha, previous, None)
     except BaseException:
         copy.discard()  # the load did not commit: keep no copy of its data
         raise
+    if progress is not None:
+        total = fr.accepted + fr.quarantined
+        progress(f"Writing {name}", total, total)
     seen[sha] = name
     return fr
+
+
+class _Refused(Exception):
+    """Raised inside the load's transaction to roll it back; ``result`` is the file's outcome."""
+
+    def __init__(self, result: FileResult) -> None:
+        super().__init__(result.message)
+        self.result = result
 
 
 def _failed(path: Path, agency: str, sha: str, exc: JtaiError) -> FileResult:
@@ -211,161 +204,130 @@ def _failed(path: Path, agency: str, sha: str, exc: JtaiError) -> FileResult:
     return FileResult(str(path), name, agency, "error", sha, message=message, exit_code=exc.exit_code)
 
 
-def _already_loaded(
-    path: Path, agency: str, ref: str, sha: str, previous: Any, earlier: str | None
-) -> FileResult:
-    """The outcome of a file whose content is in the store (``previous``) or earlier in this call.
+@dataclass(frozen=True)
+class _Checked:
+    """A chunk of a table checked, and its accepted rows laid out for the insert."""
 
-    Loaded before under another agency, it is a conflict (exit 8): the user's --agency was
-    not applied, and the message says how to remove the earlier load and load it again.
-    """
-    if previous is None:
-        message = f"{path.name}: the same content was loaded before (as {earlier} above); nothing added."
-        return FileResult(str(path), path.name, agency, "already_loaded", sha, message=message)
-    unload = f"`jtai unload {shlex.quote(str(path))}`"
-    held, mapping = previous["agency"], previous["mapping"]
-    when = f"as {previous['name']} on {previous['loaded_at'][:10]}"
-    if held != agency:
-        return FileResult(
-            str(path),
-            path.name,
-            agency,
-            "error",
-            sha,
-            file_id=previous["id"],
-            exit_code=ExitCode.CONFLICT,
-            message=f"{path.name}: the same content was loaded before as {held} records ({when}, "
-            f"mapping {mapping}), not as {agency}; nothing added. If --agency {held} was a mistake, "
-            f"remove that load with {unload}, then load the file again with --agency {agency}.",
+    table: int  # its position among the file's tables
+    rows: int  # rows read, as the reader counts them
+    outcome: Validated
+    records: RecordBatches
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """What checking a file's tables and laying out its records needs; progress: (callback, rows read)."""
+
+    mapping: Mapping
+    path: Path
+    today: dt.date
+    progress: tuple[Progress | None, int]
+    file_id: int
+    agency: str
+
+    def jobs(self, raws: list[readers.RawSheet]) -> Iterator[Callable[[], _Checked]]:
+        """One job per chunk of each table, in order."""
+        for index, raw in enumerate(raws):
+            sheet = file_tables.sheet_of(self.mapping, raw, self.path)
+            table = repeats.TableRepeats()
+            for chunk in chunks.split(raw):
+                yield functools.partial(self._check, index, chunk, sheet, table)
+
+    def _check(
+        self, index: int, chunk: readers.RawSheet, sheet: SheetMapping, table: repeats.TableRepeats
+    ) -> _Checked:
+        outcome = validate(chunk, sheet, self.mapping, file=self.path.name, today=self.today)
+        table.set_aside(outcome)  # rows repeating an earlier chunk of the table
+        return _Checked(index, chunk.rows_read, outcome, self.records(chunk.name, outcome))
+
+    def records(self, sheet: str, outcome: Validated) -> RecordBatches:
+        """The accepted rows of a chunk as insert statements' parameters, column by column."""
+        constants: dict[str, int | str] = {"file_id": self.file_id, "sheet": sheet, "agency": self.agency}
+        constants["subject"] = outcome.subject
+        names: list[str] = ["source_row"]
+        columns: list[list[Any]] = [outcome.rows.astype("int64").tolist()]
+        for col, (codes, uniques) in outcome.factors.items():
+            if col != "subject":
+                column = _pylist(codes, uniques)
+                if column is not None:
+                    names.append(col)
+                    columns.append(column)
+        if outcome.row_hash is not None:
+            names.append("row_hash")
+            columns.append(outcome.row_hash.tolist())
+        return store.record_batches(names, columns, constants=constants)
+
+
+@dataclass
+class _Written:
+    """One table as written so far, chunk after chunk: its totals, quarantine and field issues."""
+
+    name: str
+    rows_read: int = 0
+    accepted: int = 0
+    quarantine: list[tuple[int, str | None, str | None, str, str, str]] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)
+    issues: list[FieldIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    event_types: Counter[str] = field(default_factory=Counter)
+
+    def add(self, chunk: Validated) -> None:
+        self.rows_read += chunk.rows_read
+        self.accepted += chunk.accepted
+        self.quarantine += chunk.quarantine
+        self.reasons += chunk.reasons
+        self.issues += chunk.issues
+        self.warnings += [w for w in chunk.warnings if w not in self.warnings]
+
+    def result(self) -> SheetResult:
+        issues = Counter(i[4] for i in self.issues)
+        q = len(self.quarantine)
+        return SheetResult(
+            self.name, self.rows_read, self.accepted, q, self.reasons, issues=issues, warnings=self.warnings
         )
-    again = "with the mapping " + ref if ref != mapping else "differently"
-    return FileResult(
-        str(path),
-        path.name,
-        agency,
-        "already_loaded",
-        sha,
-        file_id=previous["id"],
-        message=f"{path.name}: the same content was loaded before ({when}, {held} records, mapping "
-        f"{mapping}); nothing added. To load it again {again}, first remove that load with {unload} "
-        "(with --force if it has been linked or used since).",
-    )
 
 
-def _reject(fr: FileResult) -> FileResult:
-    """A file refused under --strict: its rows count as rejected, none as accepted or quarantined."""
-    failing = fr.quarantined
-    for sheet in fr.sheets:
-        sheet.rejected, sheet.accepted, sheet.quarantined = sheet.rows_read, 0, 0
-        sheet.issues = Counter()
-    fr.status = "rejected"
-    rows = f"{failing} of its {fr.rows_read} row" + ("s" if fr.rows_read != 1 else "")
-    fr.message = (
-        f"{fr.name}: {rows} would be quarantined and --strict was given; nothing of the file was added."
-    )
-    return fr
+def _check_and_write(
+    conn: sqlite3.Connection, raws: list[readers.RawSheet], checks: _Checks, earlier: repeats.FileRepeats
+) -> list[_Written]:
+    """Check the tables chunk by chunk on a second thread, writing each chunk as it comes."""
+    progress, read = checks.progress
+    name = checks.path.name
+    written: list[_Written] = []
+    checked = done = 0
+    with chunks.ahead(checks.jobs(raws)) as results:
+        for item in results:
+            outcome = item.outcome
+            if item.table == len(written):  # the first chunk of the next table
+                if written:
+                    _finish(conn, checks.file_id, written[-1])
+                earlier.new_sheet(raws[item.table].name)
+                written.append(_Written(raws[item.table].name))
+            sheet = written[-1]
+            checked += item.rows
+            if progress is not None:
+                progress(f"Checking {name}", checked, read)
+            # counted before rows loaded before are set aside, as the file was written
+            sheet.event_types += agency_check.event_type_counts([outcome.factors["event_type"]])
+            accepted = outcome.accepted
+            earlier.set_aside(conn, checks.agency, outcome)  # rows loaded before, or in an earlier sheet
+            records = item.records if outcome.accepted == accepted else checks.records(sheet.name, outcome)
+            store.insert_batches(conn, records)
+            sheet.add(outcome)
+            done += outcome.accepted + len(outcome.quarantine)
+            if progress is not None:
+                progress(f"Writing {name}", done, read)
+    if written:
+        _finish(conn, checks.file_id, written[-1])
+    return written
 
 
-def _earlier_rows(
-    conn: sqlite3.Connection, agency: str, outcomes: list[tuple[readers.RawSheet, Validated]]
-) -> None:
-    """Quarantine rows with the same values as a record of this agency loaded before.
-
-    This catches an extract loaded again after being re-saved or re-exported (so its bytes,
-    and its hash, differ).
-    """
-    import numpy as np
-
-    stored = store.record_hashes(conn, agency)
-    if not stored:
-        return
-    earlier = np.array(stored, dtype=np.int64)
-    for _, outcome in outcomes:
-        if outcome.row_hash is None or not len(outcome.row_hash):
-            continue
-        hit = np.isin(outcome.row_hash, earlier)
-        if not hit.any():
-            continue
-        hashes = outcome.row_hash[hit].tolist()
-        found = store.records_by_hash(conn, agency, sorted(set(hashes)))
-        messages = [
-            f"The same values as record R{found[h]['id']} ({found[h]['file']}"
-            + (f", sheet {found[h]['sheet']}" if found[h]["sheet"] else "")
-            + f", row {found[h]['source_row']}), loaded before; not added again."
-            for h in hashes
-        ]
-        outcome.quarantine_accepted(hit, "duplicate_row", messages)
-
-
-def _earlier_sheets(outcomes: list[tuple[readers.RawSheet, Validated]]) -> None:
-    """Quarantine rows with the same values as a row accepted from an earlier sheet of the file.
-
-    Two sheets of one workbook may map to the same list (``List 3`` and ``Referrals``): the
-    rows the second repeats are set aside, like rows repeated within a sheet, not loaded twice.
-    """
-    import numpy as np
-
-    if len(outcomes) < 2:
-        return
-    # the accepted rows of the sheets before: row hash, sheet (position in outcomes), row
-    hashes, sheets, rows = np.zeros(0, np.int64), np.zeros(0, np.intp), np.zeros(0, np.int64)
-    for i, (_, outcome) in enumerate(outcomes):
-        current = outcome.row_hash
-        if current is None or not len(current):
-            continue
-        hit = np.isin(current, hashes) if len(hashes) else np.zeros(len(current), dtype=bool)
-        if hit.any():
-            order = np.argsort(hashes, kind="stable")  # equal hashes keep their order: first wins
-            first = order[np.searchsorted(hashes[order], current[hit])]
-            messages = [
-                f"The same values as sheet {outcomes[sheet][0].name}, row {row}; loaded once."
-                for sheet, row in zip(sheets[first].tolist(), rows[first].tolist(), strict=True)
-            ]
-            outcome.quarantine_accepted(hit, "duplicate_row", messages)
-            current = current[~hit]
-        hashes = np.concatenate([hashes, current])
-        sheets = np.concatenate([sheets, np.full(len(current), i, dtype=np.intp)])
-        rows = np.concatenate([rows, outcome.rows.astype(np.int64)])
-
-
-def _write(
-    conn: sqlite3.Connection,
-    file_id: int,
-    agency: str,
-    sheet: str,
-    outcome: Validated,
-    progress: Progress | None,
-    name: str,
-    done: int,
-    total: int,
-) -> int:
-    n = outcome.accepted
-    constants: dict[str, int | str] = {"file_id": file_id, "sheet": sheet, "agency": agency}
-    constants["subject"] = outcome.subject
-    names: list[str] = ["source_row"]
-    columns: list[list[Any]] = [outcome.rows.astype("int64").tolist()]
-    for col, (codes, uniques) in outcome.factors.items():
-        if col != "subject":
-            column = _pylist(codes, uniques)
-            if column is not None:
-                names.append(col)
-                columns.append(column)
-    if outcome.row_hash is not None:
-        names.append("row_hash")
-        columns.append(outcome.row_hash.tolist())
-    for start in range(0, n, CHUNK_ROWS):
-        stop = min(n, start + CHUNK_ROWS)
-        parts = [c[start:stop] for c in columns]
-        store.add_records(conn, names, zip(*parts, strict=True), constants=constants)
-        done += stop - start
-        if progress is not None:
-            progress(f"Writing {name}", done, total)
-    store.add_quarantine(conn, ((file_id, sheet, *q) for q in outcome.quarantine))
-    field_issues.add(conn, ((file_id, sheet, *i) for i in outcome.issues))
-    done += len(outcome.quarantine)
-    if progress is not None:
-        progress(f"Writing {name}", done, total)
-    return done
+def _finish(conn: sqlite3.Connection, file_id: int, sheet: _Written) -> None:
+    """Write a table's quarantined rows (in row order), field issues and reconciliation."""
+    sheet.quarantine.sort(key=lambda q: q[0])
+    store.add_quarantine(conn, ((file_id, sheet.name, *q) for q in sheet.quarantine))
+    field_issues.add(conn, ((file_id, sheet.name, *i) for i in sheet.issues))
+    store.add_sheet(conn, file_id, sheet.name, sheet.rows_read, sheet.accepted, len(sheet.quarantine))
 
 
 def _pylist(codes: Any, uniques: Any) -> list[Any] | None:

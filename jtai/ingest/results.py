@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
+
+from jtai.errors import ExitCode
 
 Status = Literal["loaded", "already_loaded", "rejected", "error"]
 
@@ -177,3 +181,58 @@ class LoadResult:
                 "field_issues": self.field_issues,
             },
         }
+
+
+def already_loaded(
+    path: Path, agency: str, ref: str, sha: str, previous: Any, earlier: str | None
+) -> FileResult:
+    """The outcome of a file whose content is in the store (``previous``) or earlier in this call.
+
+    Loaded before under another agency, it is a conflict (exit 8): the user's --agency was
+    not applied, and the message says how to remove the earlier load and load it again.
+    """
+    if previous is None:
+        message = f"{path.name}: the same content was loaded before (as {earlier} above); nothing added."
+        return FileResult(str(path), path.name, agency, "already_loaded", sha, message=message)
+    unload = f"`jtai unload {shlex.quote(str(path))}`"
+    held, mapping = previous["agency"], previous["mapping"]
+    when = f"as {previous['name']} on {previous['loaded_at'][:10]}"
+    if held != agency:
+        return FileResult(
+            str(path),
+            path.name,
+            agency,
+            "error",
+            sha,
+            file_id=previous["id"],
+            exit_code=ExitCode.CONFLICT,
+            message=f"{path.name}: the same content was loaded before as {held} records ({when}, "
+            f"mapping {mapping}), not as {agency}; nothing added. If --agency {held} was a mistake, "
+            f"remove that load with {unload}, then load the file again with --agency {agency}.",
+        )
+    again = "with the mapping " + ref if ref != mapping else "differently"
+    return FileResult(
+        str(path),
+        path.name,
+        agency,
+        "already_loaded",
+        sha,
+        file_id=previous["id"],
+        message=f"{path.name}: the same content was loaded before ({when}, {held} records, mapping "
+        f"{mapping}); nothing added. To load it again {again}, first remove that load with {unload} "
+        "(with --force if it has been linked or used since).",
+    )
+
+
+def rejected(fr: FileResult) -> FileResult:
+    """A file refused under --strict: its rows count as rejected, none as accepted or quarantined."""
+    failing = fr.quarantined
+    for sheet in fr.sheets:
+        sheet.rejected, sheet.accepted, sheet.quarantined = sheet.rows_read, 0, 0
+        sheet.issues = Counter()
+    fr.status = "rejected"
+    rows = f"{failing} of its {fr.rows_read} row" + ("s" if fr.rows_read != 1 else "")
+    fr.message = (
+        f"{fr.name}: {rows} would be quarantined and --strict was given; nothing of the file was added."
+    )
+    return fr

@@ -1,15 +1,19 @@
-"""SQL for loaded files, canonical records and the quarantine."""
+"""SQL for loaded files, canonical records and the quarantine (records are inserted by
+:mod:`jtai.store.record_inserts`, whose functions are named here too)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice
 from typing import Any
 
-from jtai.canonical import FIELDS
 from jtai.store.core import transaction
+from jtai.store.record_inserts import RECORD_COLUMNS as RECORD_COLUMNS
+from jtai.store.record_inserts import add_columns as add_columns
+from jtai.store.record_inserts import add_records as add_records
+from jtai.store.record_inserts import insert_batches as insert_batches
+from jtai.store.record_inserts import record_batches as record_batches
 from jtai.store.unload import next_record_id
 
 DDL = """
@@ -101,32 +105,7 @@ ALTER TABLE records ADD COLUMN email TEXT;
 ALTER TABLE records ADD COLUMN phone TEXT;
 """
 
-RECORD_COLUMNS: tuple[str, ...] = (
-    "file_id",
-    "sheet",
-    "source_row",
-    "agency",
-    "subject",
-    *FIELDS,
-    "extra",
-    "row_hash",
-)
-# Values bound per insert statement: one statement inserts as many rows as fit (fewer runs
-# of SQLite's statement, each of which also releases and takes Python's lock), within the
-# 999 parameters every SQLite build accepts.
-_MAX_PARAMETERS = 999
-# The columns that may be NULL and hold text: an empty string bound for one is written as NULL.
-_OPTIONAL_COLUMNS = frozenset(FIELDS) - {"event_type"} | {"extra"}
-QUARANTINE_COLUMNS: tuple[str, ...] = (
-    "file_id",
-    "sheet",
-    "source_row",
-    "column_name",
-    "value",
-    "rule",
-    "message",
-    "raw",
-)
+QUARANTINE_COLUMNS = ("file_id", "sheet", "source_row", "column_name", "value", "rule", "message", "raw")
 
 
 @contextmanager
@@ -185,68 +164,6 @@ def add_sheet(
         "VALUES (?, ?, ?, ?, ?)",
         (file_id, sheet, read, accepted, quarantined),
     )
-
-
-def add_records(
-    conn: sqlite3.Connection,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    constants: Mapping[str, int | str] | None = None,
-) -> None:
-    """Insert records: each row holds the values of ``columns`` (names from :data:`RECORD_COLUMNS`).
-
-    Columns left out are NULL, which makes bulk loads of sparse extracts faster. Values the
-    same in every row (``constants``: file, sheet, agency...) are written into the statement
-    once instead of being bound for each row (binding is most of the cost of an insert);
-    each statement inserts many rows (see :data:`_MAX_PARAMETERS`).
-    An empty string in an optional field (every field but ``event_type``, and ``extra``) is
-    written as NULL, as None is: pass empty cells as ``""``, which binds at the cost of any
-    other text, while Python's sqlite3 looks for an adapter for each None it binds (about
-    three times the cost of a value).
-    """
-    constants = dict(constants or {})
-    unknown = (set(columns) | set(constants)) - set(RECORD_COLUMNS)
-    if unknown:
-        raise ValueError(f"not record columns: {sorted(unknown)}")
-    literals = {name: _literal(value) for name, value in constants.items()}
-    if any(v is None for v in literals.values()):  # a value SQL text cannot hold: bind it
-        values = tuple(constants.values())
-        rows = (values + tuple(row) for row in rows)
-        columns, literals = [*constants, *columns], {}
-    row = ", ".join([*(str(v) for v in literals.values()), *(_marker(c) for c in columns)])
-    insert = f"INSERT INTO records ({', '.join([*literals, *columns])}) VALUES "
-    per = max(1, _MAX_PARAMETERS // max(1, len(columns)))
-    rest: list[Sequence[Any]] = []
-    conn.executemany(insert + ", ".join([f"({row})"] * per), _batches(rows, per, len(columns), rest))
-    conn.executemany(insert + f"({row})", rest)
-
-
-def _batches(rows: Iterable[Sequence[Any]], per: int, width: int, rest: list[Sequence[Any]]) -> Iterator[Any]:
-    """The values of ``per`` rows at a time, in one list; the rows left over go to ``rest``."""
-    batch: list[Sequence[Any]] = []
-    it = iter(rows)
-    while len(batch := list(islice(it, per))) == per:
-        if set(map(len, batch)) != {width}:  # a row too short would take values of the next
-            raise sqlite3.ProgrammingError(f"each row must hold {width} values, one per column.")
-        yield list(chain.from_iterable(batch))
-    rest.extend(batch)
-
-
-def _marker(column: str) -> str:
-    """The parameter of a column in the insert: an optional field's empty string is NULL."""
-    return "NULLIF(?, '')" if column in _OPTIONAL_COLUMNS else "?"
-
-
-def _literal(value: int | str) -> str | None:
-    """``value`` as an SQL literal, or None when it cannot be one (text holding NUL)."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError(f"a constant must be int or str, not {type(value).__name__}")
-    if isinstance(value, int):
-        return str(int(value))
-    if "\x00" in value:
-        return None
-    return "'" + value.replace("'", "''") + "'"
 
 
 def add_quarantine(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> None:
