@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import DemoBuild
 
 from jtai.demo import MARKER, DemoResult, run_demo
 from jtai.errors import ConflictError
@@ -16,10 +17,10 @@ from jtai.report.letter import SECTION_HEADINGS
 from jtai.sample_area import sample_data_dir
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    """The demo, run once into a new folder."""
-    return run_demo(tmp_path_factory.mktemp("demo") / "jtai-demo")
+@pytest.fixture
+def demo(demo_build: DemoBuild) -> DemoResult:
+    """The demo, run once into a new folder (by `jtai demo DIR`, shared by the session)."""
+    return demo_build.result
 
 
 def test_every_step_ran(demo: DemoResult) -> None:

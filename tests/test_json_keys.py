@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Result
+from conftest import DemoBuild, Result
 
 from jtai.canonical import AGENCIES, EVENT_TYPES
 from jtai.demo import sample_data_dir, second_area_root
@@ -82,10 +82,12 @@ def _main(*args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """``jtai demo --json``, run once: the workspace every command below reads."""
-    root = tmp_path_factory.mktemp("json-keys") / "demo"
-    output = _main("demo", str(root), "--json")
+def demo(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """``jtai demo --json``, run once for the session: a copy of its area is what the commands read."""
+    built = demo_build.result.root
+    root = Path(shutil.copytree(built, tmp_path_factory.mktemp("json-keys") / built.name))
+    shutil.copytree(second_area_root(built), second_area_root(root))
+    output = demo_build.output
     assert output.exit_code == 0, output.output
     shown = json.loads(_main("-w", str(root), "sample", "show", "--json").stdout)
     case = shown["members"][0]["case"]

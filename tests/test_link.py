@@ -18,26 +18,12 @@ def _child_ids(conn) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, child_id FROM records")}
 
 
-@pytest.fixture(scope="module")
-def _linked_once(tmp_path_factory):
-    """A workspace of 300 children (15 pairs of same-sex twins) in four agencies, linked once."""
-    root = tmp_path_factory.mktemp("linked") / "ws"
-    ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
-    conn = ws.connect()
-    truth = h.load(conn, h.records(h.population(300, twins=15)))
-    summary = link(ws, conn)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return root, truth, summary
-
-
 @pytest.fixture
-def linked(_linked_once, tmp_path):
-    """A private copy of the linked workspace, so a test may change it."""
-    root, truth, summary = _linked_once
-    shutil.copytree(root, tmp_path / "ws")
+def linked(linked_twins_area, tmp_path):
+    """A private copy of the linked workspace (300 children, 15 pairs of twins): a test may change it."""
+    shutil.copytree(linked_twins_area.root, tmp_path / "ws")
     ws = workspace.Workspace(tmp_path / "ws")
-    return ws, ws.connect(), truth, summary
+    return ws, ws.connect(), linked_twins_area.truth, linked_twins_area.summary
 
 
 def test_link_finds_children_accurately(linked) -> None:

@@ -7,31 +7,16 @@ import json
 import shutil
 import stat
 
-import _link_helpers as h
 import pytest
 
 from jtai import workspace
-from jtai.linkage import link
 from jtai.store import linkage as store
 
 
-@pytest.fixture(scope="module")
-def _loaded_once(tmp_path_factory):
-    """300 children (and 15 twins) in four agencies, loaded and linked."""
-    root = tmp_path_factory.mktemp("cli") / "ws"
-    ws = workspace.create(root, area="Seaborough", framework="exploitation-2018")
-    conn = ws.connect()
-    h.load(conn, h.records(h.population(300, twins=15)))
-    link(ws, conn)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return root
-
-
 @pytest.fixture
-def ws_loaded(_loaded_once, tmp_path):
-    """A private copy of the linked workspace."""
-    shutil.copytree(_loaded_once, tmp_path / "ws")
+def ws_loaded(linked_twins_area, tmp_path):
+    """A private copy of the linked workspace of 300 children and 15 pairs of twins."""
+    shutil.copytree(linked_twins_area.root, tmp_path / "ws")
     return workspace.Workspace(tmp_path / "ws")
 
 
