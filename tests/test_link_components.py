@@ -73,6 +73,15 @@ def test_a_name_held_twice_before_touches_nothing(conn) -> None:
     assert touched[[2, 3, 4, 7, 8]].all()
 
 
+def test_an_agency_person_id_reaches_the_same_agency_s_atoms_only(conn) -> None:
+    """An old atom under a new record's agency person id is clustered again; another agency's is not."""
+    data = _data()
+    data.atoms.loc[5, "agency_person_id"] = "P103"  # health's person P103 is new atom 8 too
+    data.atoms.loc[6, ["agency", "agency_person_id"]] = ["police", "P102"]  # police's P102, not health's
+    touched, _ = touched_atoms(conn, data, _scored([(0, 1), (2, 3)]), NEWER_THAN)
+    assert touched[5] and not touched[6]
+
+
 def test_a_reviewers_decision_touches_its_components(conn) -> None:
     """Both records of a decision: their components are clustered again."""
     conn.execute(

@@ -65,7 +65,6 @@ def recluster(conn: sqlite3.Connection, change: Change, upper: float) -> Outcome
         the components clustered again; None when the last run cannot stand for the
         others (a reviewer's decision made or undone since, or no summary): cluster all.
     """
-
     last = change.last
     if last is None or not last.get("summary") or not last.get("basis"):
         return None
@@ -112,9 +111,13 @@ def touched_atoms(
         scored: every scored pair (``node_id_l``, ``node_id_r``: atom numbers).
         newer_than: the highest record id the last run read.
     """
+    import numpy as np
+    import pandas as pd
 
     old = data.atoms["id"].to_numpy() <= newer_than
-    words = data.atoms["first_name"].map(first_word)
+    names, distinct = pd.factorize(data.atoms["first_name"])  # a few thousand names, -1 for none
+    firsts = np.array([*(first_word(name) for name in distinct), ""], dtype=object)
+    words = pd.Series(firsts[names], index=data.atoms.index)
     counts = words.value_counts()
     known = set(NAME_GROUPS) | {str(w) for w in counts[counts >= 2].index if w}
     before = words[old].value_counts().reindex(counts.index, fill_value=0)
@@ -151,18 +154,31 @@ def _decision_atoms(conn: sqlite3.Connection, data: Identities) -> np.ndarray:
 
 
 def _identifier_edges(atoms: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Atoms sharing a strong identifier or an agency's person id, each joined to the first of its group."""
-    import numpy as np
+    """Atoms sharing a strong identifier or an agency's person id, each joined to the first of its group.
 
+    A group is the atoms of one subject (child or adult) holding one value of the key; the
+    values are numbered once per column, so grouping is on numbers, not strings.
+    """
+    import numpy as np
+    import pandas as pd
+
+    def numbered(column: str) -> tuple[np.ndarray, int]:
+        codes, values = pd.factorize(atoms[column])
+        return codes.astype(np.int64), len(values)
+
+    subject, subjects = numbered("subject")
+    agency, agencies = numbered("agency")
     edges = []
-    for key in [[k] for k in STRONG_IDS] + [["agency", "agency_person_id"]]:
-        subset = atoms.dropna(subset=key)
-        if subset.empty:
+    for key in [*STRONG_IDS, "agency_person_id"]:
+        value, _ = numbered(key)
+        members = np.flatnonzero(value >= 0)
+        if not len(members):
             continue
-        group = subset.groupby(["subject", *key], sort=False).ngroup().to_numpy()
-        members = subset.index.to_numpy(dtype=np.int64)
-        _, first = np.unique(group, return_index=True)  # groups are numbered 0, 1, ...
-        edges.append((members, members[first[group]]))
+        group = value * subjects + subject
+        if key == "agency_person_id":
+            group = group * agencies + agency
+        _, first, inverse = np.unique(group[members], return_index=True, return_inverse=True)
+        edges.append((members, members[first[inverse]]))
     return edges
 
 

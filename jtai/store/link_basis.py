@@ -82,7 +82,7 @@ def only_added(conn: sqlite3.Connection, before: Records) -> bool:
     Record ids are never given twice (see :mod:`jtai.store.unload`), so the records of
     ``before`` are those with an id up to its highest, and the new ones are above it.
     """
-    now = set(records_now(conn).files)
+    now = {(int(i), str(s)) for i, s in conn.execute("SELECT id, sha256 FROM files")}
     return set(before.files) <= now and records_upto(conn, before.max_id) == before.count
 
 
