@@ -52,6 +52,9 @@ def test_dates_read_uk_text_iso_excel_serials_and_declared_formats() -> None:
     )
     assert out.tolist() == ["2018-04-03"] * 7 + ["", "", "", ""]
     assert bad.tolist() == [False] * 8 + [True, True, True]
+    # shaped as a date, no such day: bad, whether or not other values need other forms
+    out, bad = normalise.dates(_s("2018-02-30", "31/02/2018", "2018-04-03"))
+    assert out.tolist() == ["", "", "2018-04-03"] and bad.tolist() == [True, True, False]
     declared, _ = normalise.dates(_s("04-03-2018"), ("%m-%d-%Y",))
     assert declared.tolist() == ["2018-04-03"]
 

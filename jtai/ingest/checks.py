@@ -82,10 +82,9 @@ class FieldIssues:
             idx = idx[kept[idx]]
             numbers = rows[idx].tolist()
             values = raw.iloc[idx].tolist()
-            out += [
-                (n, column, field, v, rule, message.format(column=column, value=v))
-                for n, v in zip(numbers, values, strict=True)
-            ]
+            # one message a distinct value: a bad value is often the same in many rows
+            texts = {v: message.format(column=column, value=v) for v in set(values)}
+            out += [(n, column, field, v, rule, texts[v]) for n, v in zip(numbers, values, strict=True)]
         out.sort(key=lambda e: e[0])
         return out
 

@@ -133,7 +133,6 @@ def nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -144,7 +143,7 @@ def _nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         cleaned = (
             values[rest].str.replace("[ \t\u00a0-]", "", regex=True).str.replace(r"\.0$", "", regex=True)
         )
-        values = values.where(~rest, pd.Series(cleaned, index=values.index[rest]).reindex(values.index))
+        values = _replaced(values, rest, cleaned)
         shaped = values.str.fullmatch(r"[0-9]{10}").to_numpy(dtype=bool)
     bad = (values != "").to_numpy(dtype=bool) & ~shaped
     if shaped.any():
@@ -157,7 +156,7 @@ def _nhs_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         ok = (check != 10) & (check == digits[:, 9])
         bad[np.flatnonzero(shaped)[~ok]] = True
     if bad.any():
-        values = values.where(~bad, "")  # a bad value is left empty (it is kept as a field issue)
+        values = _replaced(values, bad, "")  # a bad value is left empty (it is kept as a field issue)
     return values, bad
 
 
@@ -171,8 +170,6 @@ def postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    import pandas as pd
-
     canonical = values.str.fullmatch(_POSTCODE_SPACED).to_numpy(dtype=bool)
     rest = ~canonical & (values != "").to_numpy(dtype=bool)
     if not rest.any():
@@ -181,7 +178,7 @@ def _postcode(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     compact = values[rest].str.replace(f"{_WS}+", "", regex=True).str.upper()
     good = compact.str.fullmatch(_POSTCODE).to_numpy(dtype=bool)
     formatted = (compact.str.slice(0, -3) + " " + compact.str.slice(-3)).where(good, compact)
-    out = values.where(~rest, pd.Series(formatted, index=values.index[rest]).reindex(values.index))
+    out = _replaced(values, rest, formatted)
     bad = rest.copy()
     bad[rest] = ~good
     return out, bad
@@ -272,10 +269,13 @@ def _dates(values: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, np.n
     cells = _arrow(values)
     result = _arrow(out)
     found = pc.if_else(pa.array(todo), cells, pa.scalar(None, cells.type))
+    # written as an ISO or UK date but no such day (31/02/2005): no other form reads these
+    no_day = np.zeros(len(todo), dtype=bool)
     for pattern in (_ISO_DATE, _UK_DATE):
         parts = pc.extract_regex(found, pattern)
         year, month, day = (pc.struct_field(parts, k) for k in ("y", "m", "d"))
         good = todo & _real_day(year, month, day)
+        no_day |= todo & ~good & pc.is_valid(parts).to_numpy(zero_copy_only=False)
         if good.any():
             sep = pa.scalar("-", cells.type)
             iso = pc.binary_join_element_wise(
@@ -284,9 +284,10 @@ def _dates(values: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, np.n
             result = pc.if_else(pa.array(good), iso, result)
             todo = todo & ~good
             found = pc.if_else(pa.array(todo), cells, pa.scalar(None, cells.type))
-        if not todo.any():
+        if not (todo & ~no_day).any():
             return _pandas(result, values.index), todo
     out = _pandas(result, values.index)
+    todo &= ~no_day
     serial = todo & values.str.fullmatch(r"[0-9]{1,6}(\.[0-9]+)?").to_numpy(dtype=bool)
     if serial.any():
         days = pd.to_numeric(values[serial], errors="coerce").to_numpy()
@@ -299,7 +300,7 @@ def _dates(values: pd.Series, formats: tuple[str, ...]) -> tuple[pd.Series, np.n
         if not todo.any():
             break
         todo = _try_format(values, out, todo, fmt)
-    return out, todo
+    return out, todo | no_day
 
 
 _ISO_DATE = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:$|[ T][0-9])"
@@ -329,6 +330,24 @@ def _arrow(values: pd.Series) -> Any:
     import pyarrow as pa
 
     return pa.chunked_array(values.array.__arrow_array__())
+
+
+def _replaced(values: pd.Series, rows: np.ndarray, new: pd.Series | str) -> pd.Series:
+    """``values`` with the ``rows`` replaced, by the values of ``new`` in order or by one text.
+
+    In pyarrow: many times faster than :meth:`pandas.Series.where` with ``new`` spread over
+    the whole index, which a few bad values among many would cost.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = _arrow(values)
+    mask = pa.array(rows, type=pa.bool_())
+    if isinstance(new, str):
+        out = pc.if_else(mask, pa.scalar(new, cells.type), cells)
+    else:
+        out = pc.replace_with_mask(cells, mask, _arrow(new).combine_chunks().cast(cells.type))
+    return _pandas(out, values.index)
 
 
 def _pandas(array: Any, index: pd.Index) -> pd.Series:
