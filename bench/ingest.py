@@ -4,7 +4,7 @@ Generates a fictional area with ``jtai synth`` (200,000 children) in a temporary
 (nothing is kept). Then, in the same run, each in a fresh process that reports its own peak
 memory, it times a bare ``pandas.read_csv`` of the six agency CSVs and ``jtai`` ingest of the
 same files end to end (read, map, check, write to the store: ingest checks each large
-table in chunks on a second thread while the chunks before are written); both import
+table in chunks, writing each chunk once it is checked); both import
 pandas before their clock starts. The Annex A workbook the generator also writes is timed on its own
 (bare ``pandas.read_excel`` and ``jtai`` ingest), outside the CSV figures. A third process
 gives the floor of writing to the store: the same rows inserted into the records table,
@@ -97,8 +97,8 @@ def timed(module, name, phase):
             phases[phase] += time.perf_counter() - start
     setattr(module, name, run)
 timed(loader, "_read", "read")
-timed(loader, "validate", "check")  # on the second thread, alongside the writes
-timed(records, "record_batches", "row lists")  # on the second thread too
+timed(loader, "validate", "check")
+timed(records, "record_batches", "row lists")
 timed(repeats.FileRepeats, "set_aside", "earlier rows")
 timed(records, "insert_batches", "sqlite inserts")
 root = Path(sys.argv[1])
@@ -280,15 +280,11 @@ def _line(label: str, run: dict[str, Any]) -> str:
 
 
 def _phases(run: dict[str, Any]) -> str:
-    """Where the time went. The checks run on a second thread while the rows checked before
-    are written, so they are shown apart; "other" is the rest of the main thread's time,
-    waiting for checks included."""
+    """Where the time went; "other" is the rest (the commit, quarantine, field issues, the copy)."""
     phases = dict(run["phases"])
-    second = {k: phases.pop(k) for k in ("check", "row lists") if k in phases}
     other = run["seconds"] - sum(phases.values())
     shown = ", ".join(f"{k} {v:.2f} s" for k, v in phases.items())
-    beside = ", ".join(f"{k} {v:.2f} s" for k, v in second.items())
-    return f"  phases: {shown}, other {other:.2f} s; on a second thread: {beside}"
+    return f"  phases: {shown}, other {other:.2f} s"
 
 
 def main() -> None:

@@ -1,10 +1,9 @@
-"""Large tables checked in chunks on a second thread: the same store as a table checked whole."""
+"""Large tables checked in chunks, each written once checked: the same store as a table checked whole."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
@@ -83,26 +82,26 @@ def test_a_table_checked_in_chunks_is_written_as_if_checked_whole(tmp_path, monk
     ]
 
 
-def test_chunks_are_checked_on_a_second_thread(ws, tmp_path, monkeypatch) -> None:
-    """The checks run beside the writes, on another thread; the rows are written on the caller's."""
+def test_each_chunk_is_written_before_the_next_is_checked(ws, tmp_path, monkeypatch) -> None:
+    """One chunk's values are held at a time: checks and writes take turns, chunk by chunk."""
     monkeypatch.setattr(chunks, "FIRST_ROWS", 2)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 4)
-    seen: dict[str, set[bool]] = {"check": set(), "write": set()}
+    steps: list[str] = []
     check, write = loader.validate, loader.store.insert_batches
 
     def checking(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen["check"].add(threading.current_thread() is threading.main_thread())
+        steps.append("check")
         return check(*args, **kwargs)
 
     def writing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen["write"].add(threading.current_thread() is threading.main_thread())
+        steps.append("write")
         return write(*args, **kwargs)
 
     monkeypatch.setattr(loader, "validate", checking)
     monkeypatch.setattr(loader.store, "insert_batches", writing)
     result = load_files(ws, [_csv(tmp_path / "p.csv", ROWS)], agency="police", today=TODAY)
     assert result.accepted == 5
-    assert seen == {"check": {False}, "write": {True}}
+    assert steps == ["check", "write"] * 4  # 2 rows, then 4, 4 and the last 2 (12 read; the blank is not one)
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, sqlite3.OperationalError, MemoryError])
@@ -126,15 +125,19 @@ def test_a_check_failing_after_chunks_were_written_leaves_nothing(ws, tmp_path, 
         counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("files", "records")]
     assert counts == [0, 0]
     assert list(ws.extracts_dir.glob("*")) == []
-    assert [t.name for t in threading.enumerate() if t.name == "ingest-checks"] == []
 
 
-def test_an_interrupt_while_writing_stops_the_checks(ws, tmp_path, monkeypatch) -> None:
-    """Interrupted while a chunk is written, the load rolls back and the checking thread ends."""
+def test_an_interrupt_while_writing_stops_the_load(ws, tmp_path, monkeypatch) -> None:
+    """Interrupted while a chunk is written, the load rolls back and checks no more chunks."""
     monkeypatch.setattr(chunks, "FIRST_ROWS", 1)
     monkeypatch.setattr(chunks, "CHUNK_ROWS", 2)
-    write = loader.store.insert_batches
+    check, write = loader.validate, loader.store.insert_batches
+    checks: list[int] = []
     calls: list[int] = []
+
+    def checking(*args, **kwargs):  # type: ignore[no-untyped-def]
+        checks.append(1)
+        return check(*args, **kwargs)
 
     def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
@@ -142,12 +145,13 @@ def test_an_interrupt_while_writing_stops_the_checks(ws, tmp_path, monkeypatch) 
             raise KeyboardInterrupt
         return write(*args, **kwargs)
 
+    monkeypatch.setattr(loader, "validate", checking)
     monkeypatch.setattr(loader.store, "insert_batches", interrupted)
     with pytest.raises(KeyboardInterrupt):
         load_files(ws, [_csv(tmp_path / "p.csv", ROWS)], agency="police", today=TODAY)
     with sqlite3.connect(ws.db_path) as conn:
         assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
-    assert [t.name for t in threading.enumerate() if t.name == "ingest-checks"] == []
+    assert len(checks) == 2  # of the chunks written and interrupted: no more
 
 
 def test_sheets_checked_in_chunks_repeat_earlier_sheets_as_whole_ones_do(tmp_path, monkeypatch) -> None:

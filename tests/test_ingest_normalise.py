@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from jtai.ingest import codes, normalise
@@ -83,3 +84,18 @@ def test_text_collapses_white_space() -> None:
         "A B",
         "plain",
     ]
+
+
+def test_a_column_emptied_or_filled_keeps_a_factorization_true_to_its_values() -> None:
+    """Codes carried over from the column before: one code a value, each naming its value."""
+    values = _s("F", "M", "", "X", "M", "unknown", "")
+    with normalise.factor_cache():
+        normalise.factorize(values)  # cached, as the normalisers leave it
+        blank = normalise.blanked(values, np.array([False, False, False, True, False, False, False]))
+        filled = normalise.filled(blank, "unknown")
+        for column in (blank, filled):
+            codes, uniques = normalise.factorize(column)
+            assert [uniques[c] for c in codes] == column.tolist()
+            assert len(set(codes.tolist())) == len(set(column.tolist()))
+    assert blank.tolist() == ["F", "M", "", "", "M", "unknown", ""]
+    assert filled.tolist() == ["F", "M", "unknown", "unknown", "M", "unknown", "unknown"]

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from jtai.ingest import normalise as norm
 from jtai.ingest.readers import RawSheet
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class Checker:
         current = self.out.get(field)
         # most normalisers empty it already
         if current is not None and not keep and (current.iloc[idx] != "").any():
-            self.out[field] = current.where(~mask, "")
+            self.out[field] = norm.blanked(current, mask)
 
     def bad_extra(
         self, key: str, mask: np.ndarray, rule: str, column: str, raw: pd.Series, message: str
@@ -151,8 +152,6 @@ def checked_dates(
 
     ``field`` is a canonical date field, or ``extra.KEY`` for a date kept in ``extra``.
     """
-    from jtai.ingest import normalise as norm
-
     out, bad = norm.dates(values, formats)
     if bad.any():
         message = "{column} {value!r} is not a date; write DD/MM/YYYY or YYYY-MM-DD."

@@ -1,29 +1,27 @@
-"""Large tables checked in chunks of rows, on a second thread, while the chunks before are written.
+"""Large tables checked in chunks of rows, each written as soon as it is checked.
 
-Checking (pandas, numpy, pyarrow) and writing (SQLite, which lets go of Python's lock while
-it inserts) then use two cores at once: a large file loads in little more than the time of
-the slower of the two, not their sum. Every check is made row by row, so a chunk is checked
-as the whole table would be, but for rows repeating a row of an earlier chunk:
-:class:`jtai.ingest.repeats.TableRepeats` finds those, in order, on the same thread.
+Only one chunk's checked values and insert parameters are held at a time, not the whole
+table's: peak memory stays well under the size of a large file's values laid out twice.
+Every check is made row by row, so a chunk is checked as the whole table would be, but for
+rows repeating a row of an earlier chunk: :class:`jtai.ingest.repeats.TableRepeats` finds
+those, in order.
+
+The checks run on the caller's thread, between the writes. On a second thread they would
+compete with the inserts for Python's lock (SQLite's Python binding takes it for every
+value it binds): on a 2-core machine that gained at most a few per cent on clean files and
+cost more than that on files with many bad cells.
 """
 
 from __future__ import annotations
 
 import itertools
-import queue
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from typing import Generic, TypeVar
 
 from jtai.ingest.readers import RawSheet
 
-T = TypeVar("T")
-
 # Rows checked at a time: enough that the fixed cost of a pass (a few hundred pandas calls,
 # about 30 ms) stays small, few enough that a chunk's values fit in memory twice over. The
-# first chunk is smaller: nothing is written until it is checked.
+# first chunk is smaller, so that a file's first rows are written soon.
 CHUNK_ROWS = 100_000
 FIRST_ROWS = 10_000
 
@@ -56,59 +54,3 @@ def split(raw: RawSheet) -> list[RawSheet]:
             )
         )
     return out
-
-
-class _Failed(Generic[T]):
-    """What a job raised, to be raised again on the thread taking the results."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
-_DONE = object()
-
-
-@contextmanager
-def ahead(jobs: Iterable[Callable[[], T]]) -> Iterator[Iterator[T]]:
-    """Run ``jobs`` in order on a second thread, one result ahead of the one taken.
-
-    Yields an iterator over the results, in order; an exception a job raises is raised by
-    the iterator, where the result would have been, and no later job runs. Leaving the
-    block (also on an error or an interrupt of the taking thread) stops the thread after
-    the job it is running and waits for it.
-    """
-    results: queue.Queue[object] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def put(item: object) -> None:
-        while not stop.is_set():
-            try:
-                results.put(item, timeout=0.05)
-                return
-            except queue.Full:
-                continue
-
-    def work() -> None:
-        try:
-            for job in jobs:
-                if stop.is_set():
-                    return
-                put(job())
-        except BaseException as exc:  # raised again where the result is taken
-            put(_Failed(exc))
-        else:
-            put(_DONE)
-
-    def taken() -> Iterator[T]:
-        while (item := results.get()) is not _DONE:
-            if isinstance(item, _Failed):
-                raise item.error
-            yield item  # type: ignore[misc]
-
-    thread = threading.Thread(target=work, name="ingest-checks", daemon=True)
-    thread.start()
-    try:
-        yield taken()
-    finally:
-        stop.set()
-        thread.join()

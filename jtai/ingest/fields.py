@@ -119,7 +119,7 @@ def normalise_fields(table: Table, sheet: SheetMapping, mapping: Mapping, check:
                 values,
                 "{column} {value!r} is not a known sex; use male, female, unknown or neither.",
             )
-            out[name] = out[name].where(out[name] != "", "unknown")
+            out[name] = norm.filled(out[name], "unknown")
         elif name == "ethnicity":
             codes = codelists.ETHNICITY.with_recode(recode)
             out[name], bad = norm.coded(values, codes, strict=name in mapping.strict_codes)

@@ -1,8 +1,8 @@
 """Load extract files into the workspace: the library behind ``jtai load``.
 
-Each file is read whole, then checked in chunks of rows on a second thread while the chunks
-already checked are written (see :mod:`jtai.ingest.chunks`); its copy (on a third thread),
-records, quarantined rows, field issues and reconciliation are written in one transaction,
+Each file is read whole, then checked in chunks of rows, each chunk written as soon as it is
+checked (see :mod:`jtai.ingest.chunks`); its copy (on a second thread), records,
+quarantined rows, field issues and reconciliation are written in one transaction,
 which a file refused at the end of its checks (another agency's records, ``--strict``)
 rolls back: nothing of it is kept.
 A file whose content was loaded before (same SHA-256) adds nothing. A file that cannot be
@@ -12,7 +12,6 @@ read is reported as an error and the other files still load.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import getpass
 import hashlib
 import sqlite3
@@ -206,12 +205,11 @@ def _failed(path: Path, agency: str, sha: str, exc: JtaiError) -> FileResult:
 
 @dataclass(frozen=True)
 class _Checked:
-    """A chunk of a table checked, and its accepted rows laid out for the insert."""
+    """A chunk of a table checked."""
 
     table: int  # its position among the file's tables
     rows: int  # rows read, as the reader counts them
     outcome: Validated
-    records: RecordBatches
 
 
 @dataclass(frozen=True)
@@ -225,20 +223,20 @@ class _Checks:
     file_id: int
     agency: str
 
-    def jobs(self, raws: list[readers.RawSheet]) -> Iterator[Callable[[], _Checked]]:
-        """One job per chunk of each table, in order."""
+    def checked(self, raws: list[readers.RawSheet]) -> Iterator[_Checked]:
+        """Each chunk of each table, in order, checked when it is taken."""
         for index, raw in enumerate(raws):
             sheet = file_tables.sheet_of(self.mapping, raw, self.path)
             table = repeats.TableRepeats()
             for chunk in chunks.split(raw):
-                yield functools.partial(self._check, index, chunk, sheet, table)
+                yield self._check(index, chunk, sheet, table)
 
     def _check(
         self, index: int, chunk: readers.RawSheet, sheet: SheetMapping, table: repeats.TableRepeats
     ) -> _Checked:
         outcome = validate(chunk, sheet, self.mapping, file=self.path.name, today=self.today)
         table.set_aside(outcome)  # rows repeating an earlier chunk of the table
-        return _Checked(index, chunk.rows_read, outcome, self.records(chunk.name, outcome))
+        return _Checked(index, chunk.rows_read, outcome)
 
     def records(self, sheet: str, outcome: Validated) -> RecordBatches:
         """The accepted rows of a chunk as insert statements' parameters, column by column."""
@@ -290,33 +288,30 @@ class _Written:
 def _check_and_write(
     conn: sqlite3.Connection, raws: list[readers.RawSheet], checks: _Checks, earlier: repeats.FileRepeats
 ) -> list[_Written]:
-    """Check the tables chunk by chunk on a second thread, writing each chunk as it comes."""
+    """Check the tables chunk by chunk, writing each chunk once it is checked."""
     progress, read = checks.progress
     name = checks.path.name
     written: list[_Written] = []
     checked = done = 0
-    with chunks.ahead(checks.jobs(raws)) as results:
-        for item in results:
-            outcome = item.outcome
-            if item.table == len(written):  # the first chunk of the next table
-                if written:
-                    _finish(conn, checks.file_id, written[-1])
-                earlier.new_sheet(raws[item.table].name)
-                written.append(_Written(raws[item.table].name))
-            sheet = written[-1]
-            checked += item.rows
-            if progress is not None:
-                progress(f"Checking {name}", checked, read)
-            # counted before rows loaded before are set aside, as the file was written
-            sheet.event_types += agency_check.event_type_counts([outcome.factors["event_type"]])
-            accepted = outcome.accepted
-            earlier.set_aside(conn, checks.agency, outcome)  # rows loaded before, or in an earlier sheet
-            records = item.records if outcome.accepted == accepted else checks.records(sheet.name, outcome)
-            store.insert_batches(conn, records)
-            sheet.add(outcome)
-            done += outcome.accepted + len(outcome.quarantine)
-            if progress is not None:
-                progress(f"Writing {name}", done, read)
+    for item in checks.checked(raws):
+        outcome = item.outcome
+        if item.table == len(written):  # the first chunk of the next table
+            if written:
+                _finish(conn, checks.file_id, written[-1])
+            earlier.new_sheet(raws[item.table].name)
+            written.append(_Written(raws[item.table].name))
+        sheet = written[-1]
+        checked += item.rows
+        if progress is not None:
+            progress(f"Checking {name}", checked, read)
+        # counted before rows loaded before are set aside, as the file was written
+        sheet.event_types += agency_check.event_type_counts([outcome.factors["event_type"]])
+        earlier.set_aside(conn, checks.agency, outcome)  # rows loaded before, or in an earlier sheet
+        store.insert_batches(conn, checks.records(sheet.name, outcome))
+        sheet.add(outcome)
+        done += outcome.accepted + len(outcome.quarantine)
+        if progress is not None:
+            progress(f"Writing {name}", done, read)
     if written:
         _finish(conn, checks.file_id, written[-1])
     return written

@@ -332,6 +332,48 @@ def _arrow(values: pd.Series) -> Any:
     return pa.chunked_array(values.array.__arrow_array__())
 
 
+def blanked(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``values`` with the ``rows`` emptied, its factorization carried over when it is cached.
+
+    Each distinct value keeps its code and the emptied rows take the code of ``""``, so the
+    column is not factorized again (a pass over every row) for a few bad cells.
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = _replaced(values, rows, "")
+    cache = _FACTORS.get()
+    if cache is not None and id(values) in cache:
+        _, codes, uniques = cache[id(values)]
+        empty = np.flatnonzero(np.asarray(uniques == "", dtype=bool))
+        if not len(empty):
+            uniques = uniques.append(pd.Index([""], dtype=uniques.dtype))
+        codes = codes.copy()
+        codes[rows] = empty[0] if len(empty) else len(uniques) - 1
+        cache[id(out)] = (out, codes, uniques)
+    return out
+
+
+def filled(values: pd.Series, text: str) -> pd.Series:
+    """``values`` with every empty cell set to ``text``, its factorization carried over when cached."""
+    import numpy as np
+
+    empty = (values == "").to_numpy(dtype=bool, na_value=False)
+    if not empty.any():
+        return values
+    out = _replaced(values, empty, text)
+    cache = _FACTORS.get()
+    if cache is not None and id(values) in cache:
+        _, codes, uniques = cache[id(values)]
+        names = uniques.tolist()
+        if text in names:  # the empty cells join the cells holding it
+            codes = np.where(codes == names.index(""), names.index(text), codes)
+        else:
+            uniques = uniques.where(uniques != "", text)
+        cache[id(out)] = (out, codes, uniques)
+    return out
+
+
 def _replaced(values: pd.Series, rows: np.ndarray, new: pd.Series | str) -> pd.Series:
     """``values`` with the ``rows`` replaced, by the values of ``new`` in order or by one text.
 

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 class TableRepeats:
     """The rows of one table accepted by its checks so far, chunk after chunk.
 
-    Kept as numpy arrays sorted by row hash (sorting and searching them runs outside Python's
-    lock, beside the writes), not as a dict of a million Python ints.
+    Kept as numpy arrays sorted by row hash (numpy sorts and searches them), not as a dict of
+    a million Python ints.
     """
 
     def __init__(self) -> None:
