@@ -34,7 +34,7 @@ from jtai.linkage.steps import (
     cluster,
     link_identifiers,
 )
-from jtai.linkage.twins import first_word
+from jtai.linkage.twins import first_words, names_held
 from jtai.store import link_basis
 from jtai.store import linkage as store
 
@@ -111,15 +111,10 @@ def touched_atoms(
         scored: every scored pair (``node_id_l``, ``node_id_r``: atom numbers).
         newer_than: the highest record id the last run read.
     """
-    import numpy as np
-    import pandas as pd
-
     old = data.atoms["id"].to_numpy() <= newer_than
-    names, distinct = pd.factorize(data.atoms["first_name"])  # a few thousand names, -1 for none
-    firsts = np.array([*(first_word(name) for name in distinct), ""], dtype=object)
-    words = pd.Series(firsts[names], index=data.atoms.index)
+    words = first_words(data.atoms["first_name"])
     counts = words.value_counts()
-    known = set(NAME_GROUPS) | {str(w) for w in counts[counts >= 2].index if w}
+    known = names_held(counts)
     before = words[old].value_counts().reindex(counts.index, fill_value=0)
     became = {str(w) for w in counts[(counts >= 2) & (before < 2)].index if w} - set(NAME_GROUPS)
     seeds = ~old

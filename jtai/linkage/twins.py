@@ -57,11 +57,24 @@ def different_names(a: str, b: str, known: set[str] | frozenset[str]) -> bool:
     return osa_distance(a, b) >= 2
 
 
+def first_words(first_names: pd.Series) -> pd.Series:
+    """The first word of each name ('' for none), worked out once per distinct name."""
+    import numpy as np
+    import pandas as pd
+
+    names, distinct = pd.factorize(first_names)  # a few thousand names, -1 for none
+    firsts = np.array([*(first_word(name) for name in distinct), ""], dtype=object)
+    return pd.Series(firsts[names], index=first_names.index)
+
+
 def known_names(first_names: pd.Series) -> set[str]:
     """First words that are names: in the name-group table or held by two identities or more."""
-    words = first_names.dropna().map(first_word)
-    counts = words.value_counts()
-    return set(NAME_GROUPS) | {str(w) for w in counts[counts >= 2].index}
+    return names_held(first_words(first_names).value_counts())
+
+
+def names_held(counts: pd.Series) -> set[str]:
+    """:func:`known_names`, from how many identities hold each first word."""
+    return set(NAME_GROUPS) | {str(w) for w in counts[counts >= 2].index if w}
 
 
 def twin_pairs(
