@@ -22,7 +22,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jtai.linkage.clusters import ConstrainedUnionFind
 from jtai.linkage.nicknames import NAME_GROUPS
 from jtai.linkage.normalise import STRONG_IDS
 from jtai.linkage.steps import (
@@ -30,9 +29,8 @@ from jtai.linkage.steps import (
     ModelResult,
     Outcome,
     Parts,
-    apply_decisions,
     cluster,
-    link_identifiers,
+    link_deterministic,
 )
 from jtai.linkage.twins import first_words, names_held
 from jtai.store import link_basis
@@ -78,7 +76,7 @@ def recluster(conn: sqlite3.Connection, change: Change, upper: float) -> Outcome
     previous = store.child_ids_of(conn, data.record_ids[records])
     parts = Parts(known, previous, store.held_child_ids(conn))
     now, _ = cluster(conn, _part(data, touched), upper, lambda: _pairs_of(scored, touched), _quiet, parts)
-    was = _deterministic_links(conn, _part(data, touched & old))
+    _, _, was = link_deterministic(conn, _part(data, touched & old), _quiet)
     summary = json.loads(last["summary"])
     kept = change.increment.kept
     untouched = ~touched[kept["node_id_l"].to_numpy()]
@@ -217,15 +215,6 @@ def _pairs_of(scored: pd.DataFrame, atoms: np.ndarray) -> ModelResult:
         None,
         None,
     )
-
-
-def _deterministic_links(conn: sqlite3.Connection, data: Identities) -> int:
-    """The links on identifiers that the atoms of ``data`` made, after reviewers' decisions."""
-    uf = ConstrainedUnionFind(
-        data.atoms["nhs_number"].tolist(), data.atoms["sex"].tolist(), upn=data.atoms["upn"].tolist()
-    )
-    apply_decisions(conn, data, uf)
-    return link_identifiers(data.atoms, uf)
 
 
 def _recount(total: int, before: list[str | None], now: pd.Series, counted: np.ndarray) -> int:

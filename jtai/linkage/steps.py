@@ -166,12 +166,7 @@ def cluster(
     Returns:
         The outcome for the records of ``data``, and the model ``score`` gave.
     """
-    uf = ConstrainedUnionFind(
-        data.atoms["nhs_number"].tolist(), data.atoms["sex"].tolist(), upn=data.atoms["upn"].tolist()
-    )
-    decided = apply_decisions(conn, data, uf)
-    report("Linking on NHS number, council child id, UPN and PNC id")
-    deterministic = link_identifiers(data.atoms, uf)
+    uf, decided, deterministic = link_deterministic(conn, data, report)
     model = score()
     report("Forming clusters")
     pairs = classify_pairs(data, model, uf, decided.pairs, upper, parts.known if parts else None)
@@ -214,6 +209,18 @@ def read_identities(conn: sqlite3.Connection) -> Identities:
 def atom_keys(*frames: pd.DataFrame) -> list[str]:
     """The fields that make an atom; an optional field only where some identity of ``frames`` fills it."""
     return [f for f in _ATOM_FIELDS if f not in OPTIONAL_FIELDS or any(x[f].notna().any() for x in frames)]
+
+
+def link_deterministic(
+    conn: sqlite3.Connection, data: Identities, report: Step
+) -> tuple[ConstrainedUnionFind, Decided, int]:
+    """Reviewers' decisions, then shared identifiers: the union-find, the decisions, the identifier links."""
+    uf = ConstrainedUnionFind(
+        data.atoms["nhs_number"].tolist(), data.atoms["sex"].tolist(), upn=data.atoms["upn"].tolist()
+    )
+    decided = apply_decisions(conn, data, uf)
+    report("Linking on NHS number, council child id, UPN and PNC id")
+    return uf, decided, link_identifiers(data.atoms, uf)
 
 
 def apply_decisions(conn: sqlite3.Connection, data: Identities, uf: ConstrainedUnionFind) -> Decided:
