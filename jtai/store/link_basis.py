@@ -72,8 +72,12 @@ def decisions_now(conn: sqlite3.Connection) -> str:
 def records_now(conn: sqlite3.Connection) -> Records:
     """The files and records in the store now."""
     count, top = conn.execute("SELECT COUNT(*), coalesce(MAX(id), 0) FROM records").fetchone()
-    files = tuple((int(i), str(s)) for i, s in conn.execute("SELECT id, sha256 FROM files ORDER BY id"))
-    return Records(files, int(count), int(top))
+    return Records(files_now(conn), int(count), int(top))
+
+
+def files_now(conn: sqlite3.Connection) -> tuple[tuple[int, str], ...]:
+    """The files loaded now, as ``(id, sha256)`` in id order."""
+    return tuple((int(i), str(s)) for i, s in conn.execute("SELECT id, sha256 FROM files ORDER BY id"))
 
 
 def only_added(conn: sqlite3.Connection, before: Records) -> bool:
@@ -82,8 +86,7 @@ def only_added(conn: sqlite3.Connection, before: Records) -> bool:
     Record ids are never given twice (see :mod:`jtai.store.unload`), so the records of
     ``before`` are those with an id up to its highest, and the new ones are above it.
     """
-    now = {(int(i), str(s)) for i, s in conn.execute("SELECT id, sha256 FROM files")}
-    return set(before.files) <= now and records_upto(conn, before.max_id) == before.count
+    return set(before.files) <= set(files_now(conn)) and records_upto(conn, before.max_id) == before.count
 
 
 def records_upto(conn: sqlite3.Connection, max_id: int) -> int:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai.canonical import CONTACT_FIELDS, FIELDS, IDENTITY_FIELDS
 from jtai.store.core import transaction
-from jtai.store.link_basis import IdentityChunk, decisions_now, save_identities
+from jtai.store.link_basis import IdentityChunk, decisions_now, files_now, save_identities
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -244,7 +244,7 @@ def inputs(conn: sqlite3.Connection) -> tuple[str, bool]:
     parts = [
         repr(tuple(counts[:3])),
         decisions_now(conn),
-        repr([tuple(r) for r in conn.execute("SELECT id, sha256 FROM files ORDER BY id")]),
+        repr(list(files_now(conn))),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest(), counts[0] == counts[3]
 
