@@ -43,8 +43,7 @@ class TableRepeats:
         if current is None or not len(current):
             return
         if len(self._hashes):
-            at = np.minimum(np.searchsorted(self._hashes, current), len(self._hashes) - 1)
-            hit = self._hashes[at] == current
+            at, hit = _found(self._hashes, current)
             if hit.any():
                 first = self._rows[at[hit]].tolist()
                 messages = [f"The same values as row {row}; loaded once." for row in first]
@@ -54,6 +53,14 @@ class TableRepeats:
         order = np.argsort(np.concatenate([self._hashes, current]), kind="stable")
         self._hashes = np.concatenate([self._hashes, current])[order]
         self._rows = np.concatenate([self._rows, outcome.rows.astype(np.int64)])[order]
+
+
+def _found(known: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``hashes`` is or would go in the sorted, non-empty ``known``, and whether it is there."""
+    import numpy as np
+
+    at = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
+    return at, known[at] == hashes
 
 
 def stored_hashes(conn: sqlite3.Connection, agency: str) -> np.ndarray:
@@ -95,13 +102,11 @@ class FileRepeats:
             self._current.append((outcome.row_hash, outcome.rows))
 
     def _earlier_loads(self, conn: sqlite3.Connection, agency: str, outcome: Validated) -> None:
-        import numpy as np
 
         current = outcome.row_hash
         if current is None or not len(current) or not len(self.stored):
             return
-        at = np.minimum(np.searchsorted(self.stored, current), len(self.stored) - 1)
-        hit = self.stored[at] == current
+        _, hit = _found(self.stored, current)
         if not hit.any():
             return
         hashes = current[hit].tolist()

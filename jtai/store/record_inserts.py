@@ -1,9 +1,8 @@
 """SQL for inserting canonical records in bulk: many rows per statement, laid out from columns.
 
 Inserting has two parts: laying the values out as each statement's parameters
-(:func:`record_batches`, plain Python: a caller may do it on another thread) and running
-the statements (:func:`insert_batches`, SQLite, which lets go of Python's lock while it
-inserts).
+(:func:`record_batches`, plain Python) and running the statements (:func:`insert_batches`,
+SQLite); ``bench/ingest.py`` times them apart.
 """
 
 from __future__ import annotations
